@@ -1,0 +1,157 @@
+// The embedding API: load (bytes or text) -> validate -> instantiate with
+// imports -> invoke exports. spec-tests/, wasi/ and tools/ build on this.
+// Implemented by exec/ (instances, dispatch loop) on top of binary/,
+// validate/ and compile/.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "interp/error.hpp"
+#include "interp/module.hpp"
+#include "interp/types.hpp"
+
+namespace tc::wasm {
+
+// A reference value: 0 is null. A funcref is a FuncInst* cast to uintptr_t;
+// an externref is whatever the embedder chose (non-zero).
+using Ref = uintptr_t;
+
+struct V128 {
+  uint8_t bytes[16] = {};
+  bool operator==(const V128&) const = default;
+};
+
+// A typed value crossing the embedding boundary (not the interpreter's
+// internal representation). Floats are kept as raw bits so NaN payloads
+// survive exactly.
+struct Value {
+  ValType type = ValType::I32;
+  union {
+    uint32_t i32;
+    uint64_t i64;
+    uint32_t f32;  // bits
+    uint64_t f64;  // bits
+    V128 v128;
+    Ref ref;
+  };
+  Value() : i64(0) {}
+
+  static Value make_i32(uint32_t v) { Value x; x.type = ValType::I32; x.i32 = v; return x; }
+  static Value make_i64(uint64_t v) { Value x; x.type = ValType::I64; x.i64 = v; return x; }
+  static Value make_f32_bits(uint32_t v) { Value x; x.type = ValType::F32; x.f32 = v; return x; }
+  static Value make_f64_bits(uint64_t v) { Value x; x.type = ValType::F64; x.f64 = v; return x; }
+  static Value make_v128(const V128& v) { Value x; x.type = ValType::V128; x.v128 = v; return x; }
+  static Value make_ref(ValType t, Ref r) { Value x; x.type = t; x.ref = r; return x; }
+  static Value zero(ValType t) { Value x; x.type = t; return x; }
+};
+std::string value_to_string(const Value& v);  // "i32:42", "f64:0x1p+0", "funcref:null"
+
+struct EngineConfig {
+  // Maximum depth of WebAssembly frames (not native stack bytes), so the
+  // limit is deterministic. Exceeding it traps with "call stack exhausted".
+  uint32_t max_call_depth = 10000;
+  // Upper bound on any memory's size in pages, on top of the module's own
+  // maximum (memory.grow returns -1 beyond it).
+  uint32_t max_memory_pages = kMaxPages;
+};
+
+// Runtime objects (spec "instances"), owned by a Store. Defined in exec/.
+struct FuncInst;
+struct TableInst;
+struct MemoryInst;
+struct GlobalInst;
+class Instance;
+class Store;
+
+struct ExternVal {
+  ExternKind kind = ExternKind::Func;
+  FuncInst* func = nullptr;
+  TableInst* table = nullptr;
+  MemoryInst* memory = nullptr;
+  GlobalInst* global = nullptr;
+};
+
+// What a host function sees of its caller.
+struct HostContext {
+  Store& store;
+  Instance* caller;  // the instance whose code made the call (may be null)
+};
+
+// A host function fills `results` (already sized and typed) or returns an
+// Error (Trap with a message, or Exit for proc_exit) that unwinds the guest.
+using HostFunc = std::function<Expected<void>(HostContext& ctx,
+                                              std::span<const Value> args,
+                                              std::span<Value> results)>;
+
+// Resolves an import by module and field name; nullopt -> "unknown import".
+using ImportResolver =
+    std::function<std::optional<ExternVal>(std::string_view module, std::string_view name)>;
+
+// Decode + validate in one call (binary). Errors: Malformed or Invalid.
+Expected<std::shared_ptr<const Module>> load_module(std::vector<uint8_t> bytes);
+
+class Store {
+ public:
+  explicit Store(EngineConfig config = {});
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const EngineConfig& config() const;
+
+  // Host-side objects (for imports, e.g. the spectest module or WASI).
+  FuncInst* add_host_func(FuncType type, HostFunc fn, std::string debug_name = {});
+  TableInst* add_table(TableType type, Ref init = 0);
+  MemoryInst* add_memory(MemoryType type);
+  GlobalInst* add_global(GlobalType type, Value init);
+
+  // Links imports (in the module's import order), allocates, initialises
+  // segments and runs the start function. Errors: Unlinkable ("unknown
+  // import", "incompatible import type"), Trap/Exhaustion from segment
+  // initialisation or the start function (the instance is then not
+  // returned, but segment writes that happened stay, as in the spec).
+  Expected<Instance*> instantiate(std::shared_ptr<const Module> module,
+                                  const std::vector<ExternVal>& imports);
+  Expected<Instance*> instantiate(std::shared_ptr<const Module> module,
+                                  const ImportResolver& resolver);
+
+  // Calls any function (wasm or host). Argument count/types are checked
+  // (Usage error on mismatch). Errors: Trap, Exhaustion, Exit.
+  Expected<std::vector<Value>> invoke(FuncInst* func, std::span<const Value> args);
+
+  // Object inspection.
+  static const FuncType& func_type(const FuncInst* f);
+  static GlobalType global_type(const GlobalInst* g);
+  static Value global_get(const GlobalInst* g);
+  static void global_set(GlobalInst* g, Value v);  // embedder-side write
+  static TableType table_type(const TableInst* t);
+  static MemoryType memory_type(const MemoryInst* m);
+  static uint8_t* memory_data(MemoryInst* m);
+  static uint64_t memory_size_bytes(const MemoryInst* m);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  friend struct StoreAccess;  // exec/ internals
+};
+
+class Instance {
+ public:
+  virtual ~Instance() = default;
+  virtual const Module& module() const = 0;
+  virtual std::optional<ExternVal> find_export(std::string_view name) const = 0;
+  // Convenience: the memory exported as `name` (WASI uses "memory").
+  MemoryInst* exported_memory(std::string_view name = "memory") const {
+    auto e = find_export(name);
+    return e && e->kind == ExternKind::Memory ? e->memory : nullptr;
+  }
+};
+
+}  // namespace tc::wasm

@@ -1,0 +1,91 @@
+// Error values shared by every layer. Libraries return Expected<T>; only
+// tools/ turns an Error into an exit code.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace tc {
+
+// The phases of the spec map one-to-one onto .wast assertion kinds.
+enum class ErrorKind {
+  Malformed,       // binary decode or text parse error  (assert_malformed)
+  Invalid,         // validation error                   (assert_invalid)
+  Unlinkable,      // import resolution / type mismatch  (assert_unlinkable)
+  Uninstantiable,  // trap during instantiation           (assert_uninstantiable)
+  Trap,            // trap during execution               (assert_trap)
+  Exhaustion,      // call stack exhausted                (assert_exhaustion)
+  Exit,            // the guest asked to exit (WASI proc_exit); `code` holds it
+  Io,              // file system / OS error
+  Usage,           // bad request from the caller (wrong argument count ...)
+};
+
+const char* error_kind_name(ErrorKind k);
+
+struct Error {
+  ErrorKind kind = ErrorKind::Malformed;
+  std::string message;   // spec wording first, e.g. "unexpected end"
+  std::string location;  // "offset 0x1a", "3:14", "" when not applicable
+  int code = 0;          // Exit: the exit status
+  // Trap/Exhaustion: the WebAssembly call stack, innermost first
+  // ("fac" or "func[3]", optionally "+0x1c" bytecode offset).
+  std::vector<std::string> backtrace;
+
+  // One line for users: "<location>: <message>" or just the message.
+  std::string to_string() const {
+    return location.empty() ? message : location + ": " + message;
+  }
+};
+
+inline Error make_error(ErrorKind k, std::string msg, std::string loc = {}) {
+  return Error{k, std::move(msg), std::move(loc)};
+}
+
+// A minimal std::expected stand-in (C++20 has none).
+template <class T>
+class [[nodiscard]] Expected {
+ public:
+  Expected(T value) : v_(std::in_place_index<0>, std::move(value)) {}
+  Expected(Error e) : v_(std::in_place_index<1>, std::move(e)) {}
+
+  bool has_value() const { return v_.index() == 0; }
+  explicit operator bool() const { return has_value(); }
+  T& value() & { return std::get<0>(v_); }
+  const T& value() const& { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  const Error& error() const { return std::get<1>(v_); }
+  Error& error() { return std::get<1>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+template <>
+class [[nodiscard]] Expected<void> {
+ public:
+  Expected() = default;
+  Expected(Error e) : ok_(false), e_(std::move(e)) {}
+  bool has_value() const { return ok_; }
+  explicit operator bool() const { return ok_; }
+  const Error& error() const { return e_; }
+  Error& error() { return e_; }
+
+ private:
+  bool ok_ = true;
+  Error e_;
+};
+
+// Propagate an error from an Expected-returning expression.
+#define TC_TRY(expr)                                   \
+  do {                                                 \
+    auto tc_try_r_ = (expr);                           \
+    if (!tc_try_r_) return std::move(tc_try_r_.error()); \
+  } while (0)
+
+}  // namespace tc

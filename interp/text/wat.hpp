@@ -1,0 +1,19 @@
+// The WebAssembly text format -> binary. Everything (text or binary) then
+// goes through the one binary decoder.
+#pragma once
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "interp/error.hpp"
+
+namespace tc::wat {
+
+// Parses "(module $id? field*)" or a bare sequence of module fields and
+// returns the binary encoding. Errors are Malformed, location "line:col".
+// `(module binary ...)` and `(module quote ...)` are accepted too.
+// Name-resolution errors (an unknown $label, $func ...) are Malformed here;
+// numeric indices are not range-checked (the validator reports those).
+Expected<std::vector<uint8_t>> wat_to_binary(std::string_view source);
+
+}  // namespace tc::wat

@@ -1,0 +1,15 @@
+// Validation (spec "Validation"): the operand-stack / control-stack
+// algorithm over every function body, plus module-level rules. It also
+// decodes instruction encodings, so a bad opcode or immediate is reported
+// as Malformed; a type error as Invalid. Never mutates the Module.
+#pragma once
+#include "interp/error.hpp"
+#include "interp/module.hpp"
+
+namespace tc::wasm {
+
+// Like the reference interpreter, malformed-encoding errors anywhere in the
+// code section win over validation errors (the spec decodes first).
+Expected<void> validate_module(const Module& m);
+
+}  // namespace tc::wasm
