@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages timecraft's build and tests need,
+# skipping those already present.
+set -euo pipefail
+
+packages=(
+  g++ libboost-tools-dev libboost-dev libboost-program-options-dev
+  libboost-filesystem-dev libboost-iostreams-dev libboost-test-dev
+  libssl-dev zlib1g-dev nlohmann-json3-dev
+  clang lld wasi-libc libclang-rt-14-dev-wasm32
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

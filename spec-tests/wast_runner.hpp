@@ -1,0 +1,32 @@
+// Runs .wast scripts against the engine, the way the reference interpreter
+// does: every command is one check; failures name file:line, the command
+// and why.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "spec-tests/expectations.hpp"
+
+namespace tc::spec {
+
+struct RunOptions {
+  const Expectations* expectations = nullptr;  // may be null
+  uint32_t max_call_depth = 10000;
+};
+
+struct FileReport {
+  std::string file;  // base name, e.g. "i32.wast"
+  uint64_t passed = 0, failed = 0, skipped = 0;
+  std::string skip_reason;            // whole file skipped
+  std::vector<std::string> failures;  // "file:line: command: why"
+  std::vector<std::string> notes;     // accepted failures, with reasons
+};
+
+// Runs one script given its source text (display name for messages).
+FileReport run_wast_source(const std::string& name, const std::string& source,
+                           const RunOptions& opts);
+// Reads `path` and runs it; an unreadable file is one failure.
+FileReport run_wast_file(const std::string& path, const RunOptions& opts);
+
+}  // namespace tc::spec

@@ -1,0 +1,83 @@
+#include "tools/cli.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "interp/text/wat.hpp"
+
+namespace tc::cli {
+
+int fail(int code, const std::string& what) {
+  std::cerr << "timecraft: error: " << what << "\n";
+  return code;
+}
+
+int usage_error(const std::string& cmd, const std::string& what) {
+  std::cerr << "timecraft " << cmd << ": " << what << "\n"
+            << "Run 'timecraft help " << cmd << "' for usage.\n";
+  return kExitUsage;
+}
+
+std::string closest(const std::string& word, const std::vector<std::string>& choices) {
+  // Levenshtein distance; suggest only reasonably close words.
+  std::string best;
+  size_t best_d = std::max<size_t>(2, word.size() / 2) + 1;
+  for (const auto& c : choices) {
+    std::vector<size_t> prev(c.size() + 1), cur(c.size() + 1);
+    for (size_t j = 0; j <= c.size(); ++j) prev[j] = j;
+    for (size_t i = 1; i <= word.size(); ++i) {
+      cur[0] = i;
+      for (size_t j = 1; j <= c.size(); ++j)
+        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1,
+                           prev[j - 1] + (word[i - 1] == c[j - 1] ? 0 : 1)});
+      std::swap(prev, cur);
+    }
+    if (prev[c.size()] < best_d) { best_d = prev[c.size()]; best = c; }
+  }
+  return best;
+}
+
+Expected<std::shared_ptr<const wasm::Module>> load_module_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(ErrorKind::Io, path + ": cannot open file");
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return make_error(ErrorKind::Io, path + ": read error");
+  bool binary = bytes.size() >= 4 && bytes[0] == 0 && bytes[1] == 'a' && bytes[2] == 's' &&
+                bytes[3] == 'm';
+  bool text_name = path.size() > 4 && (path.ends_with(".wat") || path.ends_with(".wast"));
+  if (!binary && (text_name || (!bytes.empty() && bytes[0] != 0))) {
+    auto enc = wat::wat_to_binary(std::string_view(reinterpret_cast<const char*>(bytes.data()),
+                                                   bytes.size()));
+    if (!enc) {
+      auto e = enc.error();
+      e.location = path + (e.location.empty() ? "" : ":" + e.location);
+      return e;
+    }
+    bytes = std::move(*enc);
+  }
+  auto mod = wasm::load_module(std::move(bytes));
+  if (!mod) {
+    auto e = mod.error();
+    e.location = path + (e.location.empty() ? "" : ": " + e.location);
+    return e;
+  }
+  return mod;
+}
+
+void split_at_positional(const Args& args, bool (*takes_value)(const std::string&),
+                         Args& options, Args& rest) {
+  size_t i = 0;
+  for (; i < args.size(); ++i) {
+    const auto& a = args[i];
+    if (a == "--") { ++i; break; }
+    if (a.size() < 2 || a[0] != '-') break;
+    options.push_back(a);
+    if (a.find('=') == std::string::npos && takes_value(a) && i + 1 < args.size())
+      options.push_back(args[++i]);
+  }
+  rest.assign(args.begin() + long(i), args.end());
+}
+
+}  // namespace tc::cli

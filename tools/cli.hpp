@@ -1,0 +1,50 @@
+// Shared pieces of the timecraft command line: the command table, exit
+// codes, error printing and module loading from a path.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "interp/engine.hpp"
+
+namespace tc::cli {
+
+// Exit codes (documented in README.md and `timecraft help`).
+constexpr int kExitOk = 0;
+constexpr int kExitError = 1;   // bad input: unreadable, malformed, invalid, unlinkable
+constexpr int kExitUsage = 2;   // bad command line
+constexpr int kExitTrap = 134;  // the guest trapped (as wasmtime: 128 + SIGABRT)
+
+using Args = std::vector<std::string>;
+
+struct Command {
+  const char* name;
+  const char* summary;
+  const char* usage;  // full help text
+  int (*run)(const Args& args);  // args after the command name
+};
+
+const std::vector<Command>& commands();
+const Command* find_command(const std::string& name);
+std::string closest(const std::string& word, const std::vector<std::string>& choices);
+
+// "timecraft: error: <what>" on stderr; returns `code` for `return fail(...)`.
+int fail(int code, const std::string& what);
+int usage_error(const std::string& cmd, const std::string& what);
+
+// Reads a .wasm or text (.wat/.wast) file and decodes+validates it.
+// The error names the file and carries an offset or line:column.
+Expected<std::shared_ptr<const wasm::Module>> load_module_file(const std::string& path);
+
+// Splits `args` into options (before the first positional) and the rest:
+// the first positional and everything after it belong to the guest.
+// `takes_value` tells which options consume the next argument.
+void split_at_positional(const Args& args, bool (*takes_value)(const std::string&),
+                         Args& options, Args& rest);
+
+int cmd_run(const Args& args);
+int cmd_wast(const Args& args);
+int cmd_version(const Args& args);
+int cmd_help(const Args& args);
+
+}  // namespace tc::cli

@@ -1,0 +1,91 @@
+// timecraft wast: the spec-test script runner, like `wasmtime wast`.
+#include <algorithm>
+#include <boost/filesystem.hpp>
+#include <boost/program_options.hpp>
+#include <iostream>
+
+#include "spec-tests/wast_runner.hpp"
+#include "tools/cli.hpp"
+
+namespace tc::cli {
+
+namespace po = boost::program_options;
+namespace fs = boost::filesystem;
+
+int cmd_wast(const Args& args) {
+  po::options_description desc;
+  desc.add_options()
+      ("help,h", "")
+      ("expectations", po::value<std::string>(), "")
+      ("verbose,v", "")
+      ("max-call-depth", po::value<uint32_t>()->default_value(10000), "")
+      ("path", po::value<std::vector<std::string>>(), "");
+  po::positional_options_description pos;
+  pos.add("path", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return usage_error("wast", e.what());
+  }
+  if (vm.count("help")) return cmd_help({"wast"});
+  if (!vm.count("path")) return usage_error("wast", "no .wast file or directory given");
+
+  std::optional<spec::Expectations> ex;
+  if (vm.count("expectations")) {
+    auto loaded = spec::Expectations::load(vm["expectations"].as<std::string>());
+    if (!loaded) return fail(kExitUsage, loaded.error().to_string());
+    ex = std::move(*loaded);
+  }
+  spec::RunOptions opts;
+  opts.expectations = ex ? &*ex : nullptr;
+  opts.max_call_depth = vm["max-call-depth"].as<uint32_t>();
+  bool verbose = vm.count("verbose") > 0;
+
+  // Expand directories into their .wast files, sorted for a stable order.
+  std::vector<std::string> files;
+  for (const auto& p : vm["path"].as<std::vector<std::string>>()) {
+    boost::system::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> in_dir;
+      for (const auto& e : fs::directory_iterator(p, ec))
+        if (e.path().extension() == ".wast") in_dir.push_back(e.path().string());
+      std::sort(in_dir.begin(), in_dir.end());
+      files.insert(files.end(), in_dir.begin(), in_dir.end());
+    } else {
+      files.push_back(p);
+    }
+  }
+
+  uint64_t passed = 0, failed = 0, skipped = 0;
+  size_t files_failed = 0;
+  for (const auto& f : files) {
+    auto rep = spec::run_wast_file(f, opts);
+    passed += rep.passed;
+    failed += rep.failed;
+    skipped += rep.skipped;
+    if (!rep.skip_reason.empty()) {
+      std::cout << "skipped " << rep.file << " (" << rep.skipped << " commands): "
+                << rep.skip_reason << "\n";
+      continue;
+    }
+    if (rep.failed) ++files_failed;
+    if (rep.failed || verbose) {
+      std::cout << (rep.failed ? "FAILED " : "passed ") << rep.file << ": " << rep.passed
+                << " passed, " << rep.failed << " failed, " << rep.skipped << " skipped\n";
+    } else {
+      std::cout << "passed " << rep.file << " (" << rep.passed << ")\n";
+    }
+    for (const auto& m : rep.failures) std::cout << "  " << m << "\n";
+    if (verbose)
+      for (const auto& m : rep.notes) std::cout << "  " << m << "\n";
+    else if (!rep.notes.empty())
+      std::cout << "  (" << rep.notes.size() << " accepted/unsupported; -v lists them)\n";
+  }
+  std::cout << files.size() << " files, " << files_failed << " with failures\n";
+  std::cout << passed << " passed, " << failed << " failed, " << skipped << " skipped\n";
+  return failed ? kExitError : kExitOk;
+}
+
+}  // namespace tc::cli
