@@ -40,7 +40,11 @@ struct Error {
 };
 
 inline Error make_error(ErrorKind k, std::string msg, std::string loc = {}) {
-  return Error{k, std::move(msg), std::move(loc)};
+  Error e;
+  e.kind = k;
+  e.message = std::move(msg);
+  e.location = std::move(loc);
+  return e;
 }
 
 // A minimal std::expected stand-in (C++20 has none).

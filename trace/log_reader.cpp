@@ -1,0 +1,221 @@
+#include "trace/log_reader.hpp"
+
+#include <boost/iostreams/device/array.hpp>
+#include <boost/iostreams/device/back_inserter.hpp>
+#include <boost/iostreams/filter/zlib.hpp>
+#include <boost/iostreams/filtering_stream.hpp>
+#include <boost/iostreams/copy.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "trace/crc32c.hpp"
+
+namespace tc::trace {
+
+namespace io = boost::iostreams;
+
+namespace {
+
+constexpr uint64_t kMaxRawBatch = 1ull << 30;  // refuse absurd sizes from a bad header
+
+std::string hex(uint64_t v) {
+  char b[24];
+  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+  return b;
+}
+
+bool pread_all(int fd, void* buf, size_t size, uint64_t off) {
+  auto p = static_cast<uint8_t*>(buf);
+  while (size) {
+    ssize_t n = ::pread(fd, p, size, off_t(off));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    size -= size_t(n);
+    off += uint64_t(n);
+  }
+  return true;
+}
+
+struct Fd {
+  int fd = -1;
+  explicit Fd(const std::string& path) : fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
+  ~Fd() { if (fd >= 0) ::close(fd); }
+};
+
+}  // namespace
+
+Expected<LogReader> LogReader::open(const std::string& dir) {
+  LogReader r;
+  TC_TRY(r.scan(dir));
+  return r;
+}
+
+Expected<void> LogReader::scan(const std::string& dir) {
+  uint64_t expect_record = 0;
+  for (uint32_t i = 0;; ++i) {
+    std::string path = segment_path(dir, i);
+    Fd f(path);
+    if (f.fd < 0) {
+      if (i == 0) return make_error(ErrorKind::Io, "cannot open log " + path + ": " + std::strerror(errno));
+      return {};
+    }
+    struct stat st {};
+    ::fstat(f.fd, &st);
+    uint64_t size = uint64_t(st.st_size);
+    std::string where = "segment " + std::to_string(i);
+    SegmentHeader sh{};
+    if (size < sizeof sh || !pread_all(f.fd, &sh, sizeof sh, 0) ||
+        std::memcmp(sh.magic, kSegmentMagic, sizeof sh.magic) != 0) {
+      if (i == 0) return make_error(ErrorKind::Io, path + ": not a timecraft log (bad segment header)");
+      torn_ = where + ": bad segment header";
+      return {};
+    }
+    if (sh.version > kFormatVersion)
+      return make_error(ErrorKind::Io, path + ": log format version " + std::to_string(sh.version) +
+                                           " is newer than this timecraft supports (" +
+                                           std::to_string(kFormatVersion) + ")");
+    if (sh.segment_index != i || sh.first_record != expect_record || sh.header_size < sizeof sh ||
+        sh.header_size > size) {
+      torn_ = where + ": segment header out of sequence";
+      return {};
+    }
+    SegmentInfo seg;
+    seg.index = i;
+    seg.path = path;
+    seg.size = size;
+    uint64_t off = sh.header_size;
+    std::vector<uint8_t> stored;
+    while (off < size) {
+      std::string at = where + " offset " + hex(off);
+      BatchHeader h{};
+      if (size - off < sizeof h) {
+        torn_ = at + ": truncated batch header (" + std::to_string(size - off) + " of " +
+                std::to_string(sizeof h) + " bytes)";
+        break;
+      }
+      pread_all(f.fd, &h, sizeof h, off);
+      if (h.magic != kBatchMagic || h.header_crc != crc32c(&h, offsetof(BatchHeader, header_crc))) {
+        torn_ = at + ": corrupt batch header";
+        break;
+      }
+      if (h.first_record != expect_record || h.count == 0 || h.raw_size > kMaxRawBatch ||
+          h.codec > uint8_t(Codec::Zlib) || h.count > h.raw_size) {
+        torn_ = at + ": inconsistent batch header";
+        break;
+      }
+      if (h.stored_size > size - off - sizeof h) {
+        torn_ = at + ": batch truncated (" + std::to_string(size - off - sizeof h) + " of " +
+                std::to_string(h.stored_size) + " bytes)";
+        break;
+      }
+      stored.resize(h.stored_size);
+      if (!pread_all(f.fd, stored.data(), stored.size(), off + sizeof h) ||
+          crc32c(stored.data(), stored.size()) != h.data_crc) {
+        torn_ = at + ": batch checksum mismatch";
+        break;
+      }
+      seg.batches.push_back(BatchInfo{i, off, h});
+      seg.records += h.count;
+      expect_record += h.count;
+      off += sizeof h + h.stored_size;
+    }
+    segments_.push_back(std::move(seg));
+    if (torn_) return {};
+  }
+}
+
+LogStats LogReader::stats() const {
+  LogStats s;
+  s.segments = segments_.size();
+  for (const auto& seg : segments_) {
+    s.file_bytes += seg.size;
+    for (const auto& b : seg.batches) {
+      s.batches++;
+      s.records += b.header.count;
+      s.raw_bytes += b.header.raw_size;
+      s.stored_bytes += b.header.stored_size;
+    }
+  }
+  return s;
+}
+
+bool LogReader::load_batch() {
+  while (seg_ < segments_.size() && batch_ >= segments_[seg_].batches.size()) {
+    ++seg_;
+    batch_ = 0;
+  }
+  if (seg_ >= segments_.size()) return false;
+  const BatchInfo& b = segments_[seg_].batches[batch_++];
+  std::string at = "segment " + std::to_string(b.segment) + " offset " + hex(b.offset);
+  Fd f(segments_[seg_].path);
+  std::vector<uint8_t> stored(b.header.stored_size);
+  if (f.fd < 0 || !pread_all(f.fd, stored.data(), stored.size(), b.offset + sizeof(BatchHeader)) ||
+      crc32c(stored.data(), stored.size()) != b.header.data_crc) {
+    torn_ = at + ": batch changed or unreadable since the scan";
+    seg_ = segments_.size();
+    return false;
+  }
+  raw_.clear();
+  if (b.header.codec == uint8_t(Codec::Zlib)) {
+    try {
+      io::filtering_istream in;
+      in.push(io::zlib_decompressor());
+      in.push(io::array_source(reinterpret_cast<const char*>(stored.data()), stored.size()));
+      std::string out;
+      out.reserve(b.header.raw_size);
+      io::copy(in, io::back_inserter(out));
+      raw_.assign(out.begin(), out.end());
+    } catch (const std::exception&) {
+      raw_.clear();
+    }
+  } else {
+    raw_ = std::move(stored);
+  }
+  if (raw_.size() != b.header.raw_size) {
+    torn_ = at + ": batch does not decompress to its recorded size";
+    seg_ = segments_.size();
+    return false;
+  }
+  pos_ = raw_.data();
+  end_ = pos_ + raw_.size();
+  left_in_batch_ = b.header.count;
+  next_index_ = b.header.first_record;
+  time_ = b.header.first_time;
+  return true;
+}
+
+bool LogReader::next(Record& r) {
+  if (left_in_batch_ == 0) {
+    if (pos_ != end_ && pos_ != nullptr) {
+      torn_ = "record " + std::to_string(next_index_) + ": trailing bytes after the batch's records";
+      seg_ = segments_.size();
+      pos_ = end_ = nullptr;
+      return false;
+    }
+    if (!load_batch()) return false;
+  }
+  uint64_t delta, call, len;
+  if (!get_varint(pos_, end_, delta) || !get_varint(pos_, end_, call) ||
+      !get_varint(pos_, end_, len) || len > uint64_t(end_ - pos_) || call > UINT32_MAX) {
+    torn_ = "record " + std::to_string(next_index_) + ": corrupt record encoding";
+    seg_ = segments_.size();
+    left_in_batch_ = 0;
+    pos_ = end_ = nullptr;
+    return false;
+  }
+  time_ += delta;
+  r.index = next_index_++;
+  r.time_ns = time_;
+  r.call_id = uint32_t(call);
+  r.payload = std::span<const uint8_t>(pos_, size_t(len));
+  pos_ += len;
+  --left_in_batch_;
+  return true;
+}
+
+}  // namespace tc::trace

@@ -1,0 +1,69 @@
+// Reads a log directory written by LogWriter. Never trusts the bytes: a
+// truncated or corrupted batch ends the readable log there and is reported
+// as the torn tail; everything before it is returned.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "interp/error.hpp"
+#include "trace/log_format.hpp"
+#include "trace/log_writer.hpp"
+
+namespace tc::trace {
+
+struct Record {
+  uint64_t index = 0;
+  uint64_t time_ns = 0;
+  uint32_t call_id = 0;
+  std::span<const uint8_t> payload;  // valid until the next call to next()
+};
+
+struct BatchInfo {
+  uint32_t segment = 0;
+  uint64_t offset = 0;  // of the batch header in its segment file
+  BatchHeader header{};
+};
+
+struct SegmentInfo {
+  uint32_t index = 0;
+  std::string path;
+  uint64_t size = 0;
+  uint64_t records = 0;
+  std::vector<BatchInfo> batches;
+};
+
+class LogReader {
+ public:
+  // Fails only if the directory has no readable first segment header.
+  static Expected<LogReader> open(const std::string& dir);
+
+  // Next record; false at the end of the readable log.
+  bool next(Record& r);
+
+  // Why the readable log ended early, e.g. "segment 0 offset 0x1234:
+  // batch truncated (header says 812 bytes, 100 present)"; nullopt if clean.
+  const std::optional<std::string>& torn_tail() const { return torn_; }
+
+  // Whole-log scan (headers only, plus CRC checks): for `describe`.
+  const std::vector<SegmentInfo>& segments() const { return segments_; }
+  LogStats stats() const;
+
+ private:
+  Expected<void> scan(const std::string& dir);
+  bool load_batch();
+
+  std::vector<SegmentInfo> segments_;
+  std::optional<std::string> torn_;
+  // Iteration state.
+  size_t seg_ = 0, batch_ = 0;
+  std::vector<uint8_t> raw_;
+  const uint8_t* pos_ = nullptr;
+  const uint8_t* end_ = nullptr;
+  uint32_t left_in_batch_ = 0;
+  uint64_t next_index_ = 0, time_ = 0;
+};
+
+}  // namespace tc::trace

@@ -1,0 +1,187 @@
+#include "trace/log_writer.hpp"
+
+#include <boost/iostreams/device/back_inserter.hpp>
+#include <boost/iostreams/filter/zlib.hpp>
+#include <boost/iostreams/filtering_stream.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "trace/crc32c.hpp"
+
+namespace tc::trace {
+
+namespace io = boost::iostreams;
+
+void put_varint(std::vector<uint8_t>& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(uint8_t(v) | 0x80);
+    v >>= 7;
+  }
+  out.push_back(uint8_t(v));
+}
+
+bool get_varint(const uint8_t*& p, const uint8_t* end, uint64_t& v) {
+  v = 0;
+  for (unsigned shift = 0; shift < 64; shift += 7) {
+    if (p == end) return false;
+    uint8_t b = *p++;
+    v |= uint64_t(b & 0x7F) << shift;
+    if (!(b & 0x80)) return shift < 63 || b <= 1;
+  }
+  return false;
+}
+
+std::string segment_path(const std::string& dir, uint32_t index) {
+  char name[32];
+  std::snprintf(name, sizeof name, "/log.%06u", index);
+  return dir + name;
+}
+
+namespace {
+Error io_error(const std::string& what) {
+  return make_error(ErrorKind::Io, what + ": " + std::strerror(errno));
+}
+
+// write(2) all of it, retrying on EINTR and short writes.
+bool write_all(int fd, const void* data, size_t size) {
+  auto p = static_cast<const uint8_t*>(data);
+  while (size) {
+    ssize_t n = ::write(fd, p, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    size -= size_t(n);
+  }
+  return true;
+}
+}  // namespace
+
+Expected<std::unique_ptr<LogWriter>> LogWriter::create(const std::string& dir,
+                                                       const LogOptions& opts) {
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return io_error("cannot create " + dir);
+  if (::access(segment_path(dir, 0).c_str(), F_OK) == 0)
+    return make_error(ErrorKind::Io, dir + " already holds a log");
+  std::unique_ptr<LogWriter> w(new LogWriter(dir, opts));
+  if (w->opts_.batch_records == 0) w->opts_.batch_records = 1;
+  TC_TRY(w->open_segment());
+  return w;
+}
+
+LogWriter::~LogWriter() { (void)close(); }
+
+Expected<void> LogWriter::open_segment() {
+  if (fd_ >= 0) {
+    ::fsync(fd_);
+    ::close(fd_);
+    fd_ = -1;
+    ++segment_index_;
+  }
+  std::string path = segment_path(dir_, segment_index_);
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd_ < 0) return io_error("cannot create " + path);
+  SegmentHeader h{};
+  std::memcpy(h.magic, kSegmentMagic, sizeof h.magic);
+  h.version = kFormatVersion;
+  h.header_size = sizeof h;
+  h.segment_index = segment_index_;
+  h.first_record = next_record_ - batch_count_;  // the batch about to be written
+  if (!write_all(fd_, &h, sizeof h)) {
+    failed_ = true;
+    return io_error("cannot write " + path);
+  }
+  segment_size_ = sizeof h;
+  ++stats_.segments;
+  stats_.file_bytes += sizeof h;
+  return {};
+}
+
+Expected<void> LogWriter::append(uint64_t time_ns, uint32_t call_id,
+                                 std::span<const uint8_t> payload) {
+  if (failed_) return make_error(ErrorKind::Io, "log writer failed earlier");
+  if (batch_count_ == 0) {
+    batch_first_time_ = time_ns;
+    batch_last_time_ = time_ns;
+  }
+  // Timestamps are stored as deltas within the batch (never negative).
+  uint64_t delta = time_ns >= batch_last_time_ ? time_ns - batch_last_time_ : 0;
+  if (batch_count_ == 0) delta = 0;
+  put_varint(batch_, delta);
+  put_varint(batch_, call_id);
+  put_varint(batch_, payload.size());
+  batch_.insert(batch_.end(), payload.begin(), payload.end());
+  batch_last_time_ = std::max(batch_last_time_, time_ns);
+  ++batch_count_;
+  ++next_record_;
+  ++stats_.records;
+  if (batch_count_ >= opts_.batch_records || batch_.size() >= opts_.batch_bytes) return flush();
+  return {};
+}
+
+Expected<void> LogWriter::flush() {
+  if (batch_count_ == 0 || fd_ < 0) return {};
+  std::vector<uint8_t> stored;
+  Codec codec = opts_.codec;
+  if (codec == Codec::Zlib) {
+    std::string z;
+    {
+      io::filtering_ostream out;
+      out.push(io::zlib_compressor(io::zlib_params(opts_.zlib_level)));
+      out.push(io::back_inserter(z));
+      out.write(reinterpret_cast<const char*>(batch_.data()), std::streamsize(batch_.size()));
+    }  // the destructor flushes the compressor
+    stored.assign(z.begin(), z.end());
+    if (stored.size() >= batch_.size()) codec = Codec::None;  // incompressible
+  }
+  if (codec == Codec::None) stored = batch_;
+
+  BatchHeader h{};
+  h.magic = kBatchMagic;
+  h.count = batch_count_;
+  h.first_record = next_record_ - batch_count_;
+  h.first_time = batch_first_time_;
+  h.last_time = batch_last_time_;
+  h.raw_size = uint32_t(batch_.size());
+  h.stored_size = uint32_t(stored.size());
+  h.codec = uint8_t(codec);
+  h.data_crc = crc32c(stored.data(), stored.size());
+  h.header_crc = crc32c(&h, offsetof(BatchHeader, header_crc));
+
+  // Roll over before a batch would push a non-empty segment past its limit.
+  if (segment_size_ > sizeof(SegmentHeader) &&
+      segment_size_ + sizeof h + stored.size() > opts_.segment_bytes) {
+    h.header_crc = 0;
+    TC_TRY(open_segment());
+    h.header_crc = crc32c(&h, offsetof(BatchHeader, header_crc));
+  }
+  // One write for header and data: a crash leaves a whole batch or a torn one.
+  std::vector<uint8_t> buf(sizeof h + stored.size());
+  std::memcpy(buf.data(), &h, sizeof h);
+  std::memcpy(buf.data() + sizeof h, stored.data(), stored.size());
+  if (!write_all(fd_, buf.data(), buf.size())) {
+    failed_ = true;
+    return io_error("cannot write log batch to " + segment_path(dir_, segment_index_));
+  }
+  segment_size_ += buf.size();
+  stats_.batches++;
+  stats_.raw_bytes += batch_.size();
+  stats_.stored_bytes += stored.size();
+  stats_.file_bytes += buf.size();
+  batch_.clear();
+  batch_count_ = 0;
+  return {};
+}
+
+Expected<void> LogWriter::close() {
+  if (fd_ < 0) return {};
+  auto r = flush();
+  if (::fsync(fd_) != 0 && r) r = io_error("fsync failed");
+  ::close(fd_);
+  fd_ = -1;
+  return r;
+}
+
+}  // namespace tc::trace

@@ -1,0 +1,67 @@
+// Appends records to a log directory (segment files log.000000, ...).
+// Records are buffered into a batch; a full batch is compressed and written
+// with one write(2), so after a crash the log is whole up to its last batch.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "interp/error.hpp"
+#include "trace/log_format.hpp"
+
+namespace tc::trace {
+
+struct LogOptions {
+  uint32_t batch_records = 4096;          // --record-batch-size
+  uint32_t batch_bytes = 4u << 20;        // flush earlier when raw bytes exceed this
+  uint64_t segment_bytes = 64ull << 20;   // roll over to a new segment past this
+  Codec codec = Codec::Zlib;
+  int zlib_level = 1;                     // fast: recording must stay cheap
+};
+
+struct LogStats {
+  uint64_t records = 0, batches = 0, segments = 0;
+  uint64_t raw_bytes = 0, stored_bytes = 0, file_bytes = 0;
+};
+
+class LogWriter {
+ public:
+  // Creates `dir` if needed; fails if it already holds a log.
+  static Expected<std::unique_ptr<LogWriter>> create(const std::string& dir,
+                                                     const LogOptions& opts = {});
+  ~LogWriter();  // flushes and closes; errors are lost, call close() to see them
+
+  Expected<void> append(uint64_t time_ns, uint32_t call_id, std::span<const uint8_t> payload);
+  Expected<void> flush();   // write the pending batch, if any
+  Expected<void> close();   // flush, fsync, close
+
+  const LogStats& stats() const { return stats_; }
+
+ private:
+  LogWriter(std::string dir, LogOptions opts) : dir_(std::move(dir)), opts_(opts) {}
+  Expected<void> open_segment();
+
+  std::string dir_;
+  LogOptions opts_;
+  int fd_ = -1;
+  uint32_t segment_index_ = 0;
+  uint64_t segment_size_ = 0;
+  bool failed_ = false;
+
+  std::vector<uint8_t> batch_;
+  uint32_t batch_count_ = 0;
+  uint64_t batch_first_time_ = 0, batch_last_time_ = 0;
+  uint64_t next_record_ = 0;
+  LogStats stats_;
+};
+
+std::string segment_path(const std::string& dir, uint32_t index);
+
+// Varint helpers shared with the reader and payload encoders.
+void put_varint(std::vector<uint8_t>& out, uint64_t v);
+// Returns false on truncation or over-long encoding.
+bool get_varint(const uint8_t*& p, const uint8_t* end, uint64_t& v);
+
+}  // namespace tc::trace
