@@ -1,0 +1,202 @@
+#include "registry/registry.hpp"
+
+#include <algorithm>
+#include <boost/uuid/uuid.hpp>
+#include <boost/uuid/uuid_generators.hpp>
+#include <boost/uuid/uuid_io.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "registry/atomic_file.hpp"
+#include "registry/sha256.hpp"
+
+namespace tc::registry {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+int64_t now_unix_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool is_hex_digest(const std::string& s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+bool is_uuid(const std::string& s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (s[i] == '-')) return false;
+    if (!dash && !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+Error fs_error(const std::string& what, const std::error_code& ec) {
+  return make_error(ErrorKind::Io, what + ": " + ec.message());
+}
+
+}  // namespace
+
+std::string Registry::default_root() {
+  if (const char* r = std::getenv("TIMECRAFT_REGISTRY"); r && *r) return r;
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : ".") + "/.timecraft";
+}
+
+Expected<Registry> Registry::open(const std::string& root) {
+  std::error_code ec;
+  for (const char* sub : {"modules/sha256", "processes"}) {
+    fs::create_directories(fs::path(root) / sub, ec);
+    if (ec) return fs_error("cannot create registry at " + root, ec);
+  }
+  return Registry(root);
+}
+
+std::string Registry::module_path(const std::string& digest) const {
+  return root_ + "/modules/sha256/" + digest;
+}
+
+Expected<std::string> Registry::put_module(std::span<const uint8_t> bytes,
+                                           const std::string& name) {
+  std::string digest = sha256_hex(bytes);
+  std::string path = module_path(digest);
+  std::error_code ec;
+  if (!fs::exists(path, ec) || fs::file_size(path, ec) != bytes.size())
+    TC_TRY(write_file_atomic(path, bytes));
+  json meta = {{"name", name}, {"size", bytes.size()}, {"created", now_unix_ns()}};
+  if (auto old = read_file(path + ".json")) {
+    auto j = json::parse(old->begin(), old->end(), nullptr, false);
+    if (!j.is_discarded() && j.contains("created")) meta["created"] = j["created"];
+  }
+  TC_TRY(write_file_atomic(path + ".json", meta.dump(2) + "\n"));
+  return digest;
+}
+
+Expected<std::vector<uint8_t>> Registry::read_module(const std::string& digest) const {
+  if (!is_hex_digest(digest)) return make_error(ErrorKind::Usage, "not a module digest: " + digest);
+  auto bytes = read_file(module_path(digest));
+  if (!bytes) return bytes.error();
+  if (sha256_hex(*bytes) != digest)
+    return make_error(ErrorKind::Io, "module " + digest.substr(0, 12) +
+                                         " is corrupt in the registry (digest mismatch)");
+  return bytes;
+}
+
+Expected<std::vector<ModuleEntry>> Registry::list_modules() const {
+  std::vector<ModuleEntry> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(root_ + "/modules/sha256", ec)) {
+    std::string name = e.path().filename().string();
+    if (!is_hex_digest(name)) continue;
+    ModuleEntry m;
+    m.digest = name;
+    m.size = e.file_size(ec);
+    if (auto meta = read_file(e.path().string() + ".json")) {
+      auto j = json::parse(meta->begin(), meta->end(), nullptr, false);
+      if (!j.is_discarded()) {
+        m.name = j.value("name", "");
+        m.created_unix_ns = j.value("created", int64_t(0));
+      }
+    }
+    out.push_back(std::move(m));
+  }
+  if (ec) return fs_error("cannot list modules", ec);
+  std::sort(out.begin(), out.end(), [](const ModuleEntry& a, const ModuleEntry& b) {
+    return a.created_unix_ns != b.created_unix_ns ? a.created_unix_ns > b.created_unix_ns
+                                                  : a.digest < b.digest;
+  });
+  return out;
+}
+
+std::string Registry::new_process_id() {
+  static thread_local boost::uuids::random_generator gen;
+  return boost::uuids::to_string(gen());
+}
+
+std::string Registry::process_dir(const std::string& id) const { return root_ + "/processes/" + id; }
+std::string Registry::log_dir(const std::string& id) const { return process_dir(id) + "/log"; }
+
+Expected<void> Registry::create_process(const std::string& id) {
+  std::error_code ec;
+  if (!fs::create_directory(process_dir(id), ec)) {
+    if (ec) return fs_error("cannot create process " + id, ec);
+    return make_error(ErrorKind::Io, "process " + id + " already exists");
+  }
+  return {};
+}
+
+Expected<void> Registry::write_process_meta(const std::string& id, const std::string& j) {
+  return write_file_atomic(process_dir(id) + "/process.json", j);
+}
+
+Expected<std::string> Registry::read_process_meta(const std::string& id) const {
+  auto bytes = read_file(process_dir(id) + "/process.json");
+  if (!bytes) return bytes.error();
+  return std::string(bytes->begin(), bytes->end());
+}
+
+Expected<std::vector<ProcessEntry>> Registry::list_processes() const {
+  std::vector<ProcessEntry> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(root_ + "/processes", ec)) {
+    std::string id = e.path().filename().string();
+    if (!is_uuid(id)) continue;
+    ProcessEntry p;
+    p.id = id;
+    if (auto meta = read_process_meta(id)) {
+      p.meta_json = *meta;
+      auto j = json::parse(p.meta_json, nullptr, false);
+      if (!j.is_discarded()) p.start_unix_ns = j.value("start_unix_ns", int64_t(0));
+    }
+    std::error_code ec2;
+    for (const auto& s : fs::directory_iterator(log_dir(id), ec2))
+      if (s.is_regular_file(ec2)) p.log_bytes += s.file_size(ec2);
+    out.push_back(std::move(p));
+  }
+  if (ec) return fs_error("cannot list processes", ec);
+  std::sort(out.begin(), out.end(), [](const ProcessEntry& a, const ProcessEntry& b) {
+    return a.start_unix_ns != b.start_unix_ns ? a.start_unix_ns > b.start_unix_ns : a.id < b.id;
+  });
+  return out;
+}
+
+Expected<std::string> Registry::resolve(ObjectKind kind, const std::string& prefix) const {
+  const char* what = kind == ObjectKind::Module ? "module" : "process";
+  if (prefix.empty()) return make_error(ErrorKind::Usage, std::string("empty ") + what + " id");
+  std::string p = prefix;
+  if (kind == ObjectKind::Module && p.rfind("sha256:", 0) == 0) p = p.substr(7);
+  std::transform(p.begin(), p.end(), p.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::vector<std::string> matches;
+  if (kind == ObjectKind::Module) {
+    auto mods = list_modules();
+    if (!mods) return mods.error();
+    for (const auto& m : *mods)
+      if (m.digest.rfind(p, 0) == 0) matches.push_back(m.digest);
+  } else {
+    auto procs = list_processes();
+    if (!procs) return procs.error();
+    for (const auto& x : *procs)
+      if (x.id.rfind(p, 0) == 0) matches.push_back(x.id);
+  }
+  if (matches.size() == 1) return matches[0];
+  if (matches.empty())
+    return make_error(ErrorKind::Usage, std::string("no ") + what + " matches \"" + prefix + "\"");
+  std::string list;
+  for (size_t i = 0; i < matches.size() && i < 5; ++i) list += (i ? ", " : "") + matches[i];
+  if (matches.size() > 5) list += ", ...";
+  return make_error(ErrorKind::Usage, std::string("ambiguous ") + what + " id \"" + prefix +
+                                          "\" matches " + std::to_string(matches.size()) +
+                                          ": " + list);
+}
+
+}  // namespace tc::registry

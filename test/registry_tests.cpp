@@ -1,0 +1,105 @@
+// The registry: content addressing, id prefixes, atomic concurrent writes.
+#define BOOST_TEST_MODULE registry
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "registry/registry.hpp"
+#include "registry/sha256.hpp"
+
+using namespace tc::registry;
+namespace fs = std::filesystem;
+
+namespace {
+struct TempRoot {
+  std::string path = (fs::temp_directory_path() /
+                      ("tc_registry_test_" + std::to_string(std::random_device{}()))).string();
+  ~TempRoot() { std::error_code ec; fs::remove_all(path, ec); }
+};
+std::vector<uint8_t> bytes_of(const std::string& s) { return {s.begin(), s.end()}; }
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(sha256_known_vector) {
+  BOOST_TEST(sha256_hex(bytes_of("abc")) ==
+             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+BOOST_AUTO_TEST_CASE(modules_are_stored_once) {
+  TempRoot t;
+  auto r = Registry::open(t.path);
+  BOOST_REQUIRE(r.has_value());
+  auto a = r->put_module(bytes_of("module one"), "one.wasm");
+  auto b = r->put_module(bytes_of("module one"), "one.wasm");
+  auto c = r->put_module(bytes_of("module two"), "two.wasm");
+  BOOST_REQUIRE(a && b && c);
+  BOOST_TEST(*a == *b);
+  BOOST_TEST(*a != *c);
+  auto list = r->list_modules();
+  BOOST_REQUIRE(list.has_value());
+  BOOST_TEST(list->size() == 2u);
+  auto back = r->read_module(*c);
+  BOOST_REQUIRE(back.has_value());
+  BOOST_TEST(std::string(back->begin(), back->end()) == "module two");
+}
+
+BOOST_AUTO_TEST_CASE(corrupt_module_is_detected) {
+  TempRoot t;
+  auto r = Registry::open(t.path);
+  auto d = r->put_module(bytes_of("payload"), "p");
+  std::ofstream(t.path + "/modules/sha256/" + *d, std::ios::trunc) << "tampered";
+  auto back = r->read_module(*d);
+  BOOST_REQUIRE(!back.has_value());
+  BOOST_TEST(back.error().message.find("corrupt") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(prefix_resolution) {
+  TempRoot t;
+  auto r = Registry::open(t.path);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 40; ++i) {
+    ids.push_back(Registry::new_process_id());
+    BOOST_REQUIRE(r->create_process(ids.back()).has_value());
+  }
+  auto full = r->resolve(ObjectKind::Process, ids[3]);
+  BOOST_REQUIRE(full.has_value());
+  BOOST_TEST(*full == ids[3]);
+  // A prefix shared by several ids is ambiguous and lists them.
+  std::string one_char = ids[0].substr(0, 1);
+  size_t sharing = 0;
+  for (auto& id : ids) sharing += id.rfind(one_char, 0) == 0;
+  auto amb = r->resolve(ObjectKind::Process, one_char);
+  if (sharing > 1) {
+    BOOST_REQUIRE(!amb.has_value());
+    BOOST_TEST(amb.error().message.find("ambiguous") != std::string::npos);
+  }
+  auto none = r->resolve(ObjectKind::Process, "zzzz");
+  BOOST_REQUIRE(!none.has_value());
+  BOOST_TEST(none.error().message.find("no process matches") != std::string::npos);
+  BOOST_TEST(!r->create_process(ids[0]).has_value());  // ids are never reused
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_writers_never_corrupt) {
+  TempRoot t;
+  auto r = Registry::open(t.path);
+  std::string big(1 << 20, 'x');
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i)
+    threads.emplace_back([&] {
+      auto reg = Registry::open(t.path);
+      for (int k = 0; k < 10; ++k) (void)reg->put_module(bytes_of(big), "big");
+    });
+  for (int k = 0; k < 20; ++k) {
+    auto mods = r->list_modules();  // readers during writes
+    BOOST_REQUIRE(mods.has_value());
+  }
+  for (auto& th : threads) th.join();
+  auto list = r->list_modules();
+  BOOST_REQUIRE(list->size() == 1u);
+  BOOST_TEST(r->read_module(list->front().digest).has_value());
+  size_t leftovers = 0;
+  for (auto& e : fs::directory_iterator(t.path + "/modules/sha256"))
+    leftovers += e.path().string().find(".tmp.") != std::string::npos;
+  BOOST_TEST(leftovers == 0u);
+}
