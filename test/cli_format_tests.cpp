@@ -1,0 +1,40 @@
+// CLI presentation: human sizes and times, tables, YAML.
+#define BOOST_TEST_MODULE cli_format
+#include <boost/test/unit_test.hpp>
+
+#include "tools/format.hpp"
+
+using namespace tc::cli;
+
+BOOST_AUTO_TEST_CASE(sizes) {
+  BOOST_TEST(human_size(0) == "0 B");
+  BOOST_TEST(human_size(1023) == "1023 B");
+  BOOST_TEST(human_size(2417) == "2.36 KiB");
+  BOOST_TEST(human_size(5ull << 20) == "5.00 MiB");
+}
+
+BOOST_AUTO_TEST_CASE(times) {
+  int64_t s = 1000000000;
+  BOOST_TEST(human_ago(0, 5 * s) == "5s ago");
+  BOOST_TEST(human_ago(0, 17 * 60 * s) == "17m ago");
+  BOOST_TEST(human_ago(0, 3 * 3600 * s) == "3h ago");
+  BOOST_TEST(human_ago(10 * s, 0) == "0s ago");  // clock skew never negative
+  BOOST_TEST(human_duration(1500000) == "1.50ms");
+  BOOST_TEST(human_duration(130ull * s) == "2m10s");
+  BOOST_TEST(rfc3339(0) == "1970-01-01T00:00:00Z");
+}
+
+BOOST_AUTO_TEST_CASE(table) {
+  auto t = format_table({"PROCESS ID", "SIZE"}, {{"abc", "1 B"}, {"abcdefghijkl", "10 KiB"}});
+  BOOST_TEST(t == "PROCESS ID     SIZE\nabc            1 B\nabcdefghijkl   10 KiB\n");
+}
+
+BOOST_AUTO_TEST_CASE(yaml) {
+  nlohmann::json j = {{"id", "7fdf"}, {"args", {"a", "b:c"}}, {"n", 3}, {"m", {{"x", true}}},
+                      {"list", {{{"k", 1}, {"v", "2"}}}}};
+  BOOST_TEST(to_yaml(j) ==
+             "args:\n- a\n- \"b:c\"\nid: 7fdf\nlist:\n- k: 1\n  v: \"2\"\nm:\n  x: true\nn: 3\n");
+  OutputFormat f;
+  BOOST_TEST(parse_output_format("yaml", f));
+  BOOST_TEST(!parse_output_format("xml", f));
+}
