@@ -1,0 +1,220 @@
+// Recorder -> log -> Replayer round trips over a scripted System, and the
+// divergence errors when the program does something else.
+#define BOOST_TEST_MODULE trace_replay
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <random>
+
+#include "trace/log_reader.hpp"
+#include "trace/log_writer.hpp"
+#include "trace/recorder.hpp"
+#include "trace/replayer.hpp"
+
+using namespace tc;
+using namespace tc::wasi;
+using namespace tc::trace;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Every call answers ENOSYS except the few a test scripts.
+class FakeSystem : public System {
+ public:
+#define WASI_CALL(name, id, params, results, ins, outs)                           \
+  Errno name(const call::name##_in&, call::name##_out&) override { return Errno::NoSys; }
+#include "wasi/calls.def"
+#undef WASI_CALL
+};
+
+class Scripted : public FakeSystem {
+ public:
+  std::string file = "hello from the file";
+  uint64_t clock = 123456789;
+  Errno fd_read(const call::fd_read_in& in, call::fd_read_out& out) override {
+    size_t n = 0;
+    for (auto b : in.iovs) {
+      size_t take = std::min(b.size(), file.size() - pos);
+      std::copy(file.begin() + long(pos), file.begin() + long(pos + take), b.begin());
+      pos += take;
+      n += take;
+    }
+    out.nread = Size(n);
+    return Errno::Success;
+  }
+  Errno fd_write(const call::fd_write_in& in, call::fd_write_out& out) override {
+    size_t n = 0;
+    for (auto b : in.iovs) { written.append(b.begin(), b.end()); n += b.size(); }
+    out.nwritten = Size(n);
+    return Errno::Success;
+  }
+  Errno clock_time_get(const call::clock_time_get_in&, call::clock_time_get_out& out) override {
+    out.time = clock++;
+    return Errno::Success;
+  }
+  Errno path_open(const call::path_open_in& in, call::path_open_out& out) override {
+    if (in.path == "missing") return Errno::NoEnt;
+    out.opened = 7;
+    return Errno::Success;
+  }
+  Errno args_get(const call::args_get_in&, call::args_get_out& out) override {
+    out.args = {"prog", "arg one"};
+    return Errno::Success;
+  }
+  size_t pos = 0;
+  std::string written;
+};
+
+struct TempDir {
+  std::string path = (fs::temp_directory_path() /
+                      ("tc_replay_" + std::to_string(std::random_device{}()))).string();
+  ~TempDir() { std::error_code ec; fs::remove_all(path, ec); }
+};
+
+IovecsIn in_iovs(const std::string& s) {
+  return {std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size())};
+}
+
+// The "program": a fixed sequence of calls against any System.
+struct Observed {
+  std::string read;
+  uint64_t t1 = 0, t2 = 0;
+  Errno open_missing{}, open_ok{};
+  Fd fd = 0;
+  std::vector<std::string> args;
+};
+Observed program(System& sys, const std::string& greeting, size_t read_buf = 8) {
+  Observed o;
+  call::args_get_out a;
+  sys.args_get({}, a);
+  o.args = a.args;
+  std::vector<uint8_t> b1(read_buf), b2(read_buf);
+  call::fd_read_in ri;
+  ri.fd = 3;
+  ri.iovs = {std::span<uint8_t>(b1), std::span<uint8_t>(b2)};
+  call::fd_read_out ro;
+  sys.fd_read(ri, ro);
+  o.read.assign(b1.begin(), b1.end());
+  o.read.append(b2.begin(), b2.end());
+  o.read.resize(ro.nread);
+  call::clock_time_get_out c;
+  sys.clock_time_get({ClockId::Monotonic, 1}, c);
+  o.t1 = c.time;
+  sys.clock_time_get({ClockId::Monotonic, 1}, c);
+  o.t2 = c.time;
+  call::path_open_in po;
+  po.fd = 3;
+  po.path = "missing";
+  call::path_open_out poo;
+  o.open_missing = sys.path_open(po, poo);
+  po.path = "present";
+  o.open_ok = sys.path_open(po, poo);
+  o.fd = poo.opened;
+  call::fd_write_in wi;
+  wi.fd = 5;
+  wi.iovs = in_iovs(greeting);
+  call::fd_write_out wo;
+  sys.fd_write(wi, wo);
+  return o;
+}
+
+void record(const std::string& dir, const std::string& greeting) {
+  Scripted real;
+  auto log = LogWriter::create(dir);
+  BOOST_REQUIRE(log.has_value());
+  Recorder rec(real, **log);
+  program(rec, greeting);
+  BOOST_REQUIRE(!rec.log_error());
+  BOOST_REQUIRE((*log)->close().has_value());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(replay_reproduces_every_result) {
+  TempDir d;
+  record(d.path, "bye");
+  Scripted fresh;  // what a live run would see
+  fresh.clock = 999;
+  Observed live = program(fresh, "bye");
+  auto reader = LogReader::open(d.path);
+  BOOST_REQUIRE(reader.has_value());
+  Replayer rep(*reader, ReplayOptions{false});
+  Observed replayed = program(rep, "bye");
+  BOOST_TEST(!rep.divergence().has_value());
+  BOOST_TEST(rep.finished());
+  BOOST_TEST(replayed.read == "hello from the f");  // 16 bytes, as in the run
+  BOOST_TEST(replayed.t1 == 123456789u);            // the recorded clock, not the live one
+  BOOST_TEST(replayed.t2 == 123456790u);
+  BOOST_TEST(live.t1 == 999u);
+  BOOST_TEST(int(replayed.open_missing) == int(Errno::NoEnt));
+  BOOST_TEST(int(replayed.open_ok) == int(Errno::Success));
+  BOOST_TEST(replayed.fd == 7u);
+  BOOST_TEST(replayed.args == (std::vector<std::string>{"prog", "arg one"}));
+}
+
+BOOST_AUTO_TEST_CASE(changed_write_payload_diverges) {
+  TempDir d;
+  record(d.path, "bye");
+  auto reader = LogReader::open(d.path);
+  Replayer rep(*reader, ReplayOptions{false});
+  program(rep, "bye!");
+  BOOST_REQUIRE(rep.divergence().has_value());
+  const auto& msg = rep.divergence()->message;
+  BOOST_TEST(msg.find("record 6") != std::string::npos, msg);
+  BOOST_TEST(msg.find("fd_write") != std::string::npos, msg);
+  BOOST_TEST(msg.find("\"bye\"") != std::string::npos, msg);
+}
+
+BOOST_AUTO_TEST_CASE(changed_iovec_shape_diverges) {
+  TempDir d;
+  record(d.path, "bye");
+  auto reader = LogReader::open(d.path);
+  Replayer rep(*reader, ReplayOptions{false});
+  Scripted unused;
+  Observed o;
+  call::args_get_out a;
+  rep.args_get({}, a);
+  std::vector<uint8_t> b(32);
+  call::fd_read_in ri;
+  ri.fd = 3;
+  ri.iovs = {std::span<uint8_t>(b)};  // one iovec of 32, recorded two of 8
+  call::fd_read_out ro;
+  rep.fd_read(ri, ro);
+  BOOST_REQUIRE(rep.divergence().has_value());
+  BOOST_TEST(rep.divergence()->message.find("record 1: fd_read input iovs") != std::string::npos,
+             rep.divergence()->message);
+}
+
+BOOST_AUTO_TEST_CASE(other_call_diverges_and_names_both) {
+  TempDir d;
+  record(d.path, "bye");
+  auto reader = LogReader::open(d.path);
+  Replayer rep(*reader, ReplayOptions{false});
+  call::clock_time_get_out c;
+  rep.clock_time_get({ClockId::Monotonic, 1}, c);  // recorded: args_get first
+  BOOST_REQUIRE(rep.divergence().has_value());
+  BOOST_TEST(rep.divergence()->message.find("record 0: recorded args_get, observed clock_time_get") !=
+                 std::string::npos,
+             rep.divergence()->message);
+}
+
+BOOST_AUTO_TEST_CASE(extra_and_missing_calls_diverge) {
+  TempDir d;
+  record(d.path, "bye");
+  {
+    auto reader = LogReader::open(d.path);
+    Replayer rep(*reader, ReplayOptions{false});
+    program(rep, "bye");
+    call::sched_yield_out y;
+    rep.sched_yield({}, y);  // one call more than recorded
+    BOOST_REQUIRE(rep.divergence().has_value());
+    BOOST_TEST(rep.divergence()->message.find("after the last record") != std::string::npos);
+  }
+  {
+    auto reader = LogReader::open(d.path);
+    Replayer rep(*reader, ReplayOptions{false});
+    call::args_get_out a;
+    rep.args_get({}, a);  // then stop early
+    BOOST_TEST(!rep.finished());
+    BOOST_TEST(rep.divergence()->message.find("the log has more") != std::string::npos);
+  }
+}

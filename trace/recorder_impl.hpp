@@ -1,0 +1,49 @@
+// Template bodies of recorder.hpp (generic over every call of calls.def).
+#pragma once
+#include "trace/wasi_fields.hpp"
+
+namespace tc::trace {
+
+template <class In, class Out>
+void encode_call(std::vector<uint8_t>& buf, const In& in, wasi::Errno e, const Out& out) {
+  PayloadWriter w(buf);
+  wasi::call::visit_fields(in, [&](wasi::Kind, std::string_view, const auto& v) {
+    fields::enc(w, v);
+  });
+  w.u64(uint64_t(e));
+  wasi::call::visit_fields(out, [&](wasi::Kind, std::string_view, const auto& v) {
+    fields::enc(w, v);
+  });
+  // The bytes the call wrote into guest memory (only what it filled).
+  wasi::call::visit_fields(in, [&](wasi::Kind, std::string_view, const auto& v) {
+    using T = std::decay_t<decltype(v)>;
+    if constexpr (std::is_same_v<T, wasi::IovecsOut>) {
+      uint64_t cap = 0;
+      for (auto b : v) cap += b.size();
+      uint64_t n = e == wasi::Errno::Success ? filled_bytes(out, cap) : 0;
+      w.u64(n);
+      for (auto b : v) {
+        size_t take = size_t(std::min<uint64_t>(n, b.size()));
+        buf.insert(buf.end(), b.begin(), b.begin() + long(take));
+        n -= take;
+      }
+    } else if constexpr (std::is_same_v<T, std::span<uint8_t>>) {
+      uint64_t n = e == wasi::Errno::Success ? v.size() : 0;
+      w.u64(n);
+      buf.insert(buf.end(), v.begin(), v.begin() + long(n));
+    }
+  });
+}
+
+template <class In, class Out>
+void Recorder::record(wasi::CallId id, const In& in, wasi::Errno e, const Out& out) {
+  if (log_error_) return;
+  buf_.clear();
+  encode_call(buf_, in, e, out);
+  auto t = std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now() - start_).count();
+  auto r = log_.append(uint64_t(t), uint32_t(id), buf_);
+  if (!r) log_error_ = r.error();
+}
+
+}  // namespace tc::trace
