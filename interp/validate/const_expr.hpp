@@ -1,0 +1,18 @@
+// Constant expressions (spec "Constant Expressions"), checked as the
+// reference interpreter does: every instruction must be constant (a
+// global.get only of an immutable global visible to the expression), then
+// the sequence must produce exactly the expected type.
+#pragma once
+#include <optional>
+
+#include "interp/error.hpp"
+#include "interp/validate/context.hpp"
+
+namespace tc::wasm {
+
+// `num_globals`: how many globals (from the front of the index space) the
+// expression may read; in wasm 2.0 only imported ones.
+std::optional<Error> check_const_expr(const ValidationContext& ctx, const ConstExpr& e,
+                                      ValType expected, uint32_t num_globals);
+
+}  // namespace tc::wasm

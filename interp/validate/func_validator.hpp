@@ -1,0 +1,93 @@
+// The spec's operand-stack / control-stack algorithm (appendix
+// "Validation Algorithm") for one function body. Buffers are reused across
+// functions, so validating a body allocates nothing once warmed up.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "interp/error.hpp"
+#include "interp/validate/body_reader.hpp"
+#include "interp/validate/context.hpp"
+
+namespace tc::wasm {
+
+class FuncValidator {
+ public:
+  explicit FuncValidator(const ValidationContext& ctx);
+
+  // Validates defined function `index` (0 = first defined function).
+  // Returns the first error. After an Invalid error the rest of the body is
+  // still decoded, so a later encoding error (Malformed) is returned
+  // instead, as the reference interpreter decodes before validating.
+  std::optional<Error> validate(uint32_t index);
+
+  // Decodes the body without typing it (used once an error is known).
+  std::optional<Error> scan(uint32_t index);
+
+  // Set once a body uses memory.init or data.drop (they need the data
+  // count section).
+  bool uses_data_index() const { return uses_data_index_; }
+
+ private:
+  // Stack value types: ValType encodings, 0 = unknown (polymorphic stack).
+  using T = uint8_t;
+  static constexpr T kUnknown = 0;
+
+  struct Ctrl {
+    Opcode op;
+    const ValType* params;
+    uint32_t nparams;
+    const ValType* results;
+    uint32_t nresults;
+    uint32_t height;
+    bool unreachable;
+  };
+
+  bool step(const Instr& in);
+  bool simple(const Instr& in);
+
+  bool fail(const Instr& in, std::string msg);
+  bool mismatch(const Instr& in, T want, T got);
+  bool unknown(const Instr& in, const char* what, uint32_t idx);
+
+  void push(T t) { vals_.push_back(t); }
+  bool pop(const Instr& in, T& out);
+  bool pop_expect(const Instr& in, T want);
+  bool pop_vals(const Instr& in, const ValType* ts, uint32_t n);
+  void push_vals(const ValType* ts, uint32_t n) {
+    for (uint32_t i = 0; i < n; ++i) vals_.push_back(T(ts[i]));
+  }
+  void push_ctrl(Opcode op, const ValType* params, uint32_t np, const ValType* results,
+                 uint32_t nr);
+  bool pop_ctrl(const Instr& in, Ctrl& out);
+  void set_unreachable() {
+    vals_.resize(ctrls_.back().height);
+    ctrls_.back().unreachable = true;
+  }
+  bool block_type(const Instr& in, const ValType*& params, uint32_t& np,
+                  const ValType*& results, uint32_t& nr);
+  bool label(const Instr& in, uint32_t depth, const Ctrl*& out);
+  static void label_types(const Ctrl& c, const ValType*& ts, uint32_t& n) {
+    if (c.op == Opcode::Loop) { ts = c.params; n = c.nparams; }
+    else { ts = c.results; n = c.nresults; }
+  }
+  bool local_type(const Instr& in, uint32_t idx, T& out);
+  bool memory(const Instr& in);
+  bool table(const Instr& in, uint32_t idx, ValType& elem);
+
+  const ValidationContext& ctx_;
+  BodyReader reader_;
+  std::vector<T> vals_;
+  std::vector<Ctrl> ctrls_;
+  std::vector<T> tmp_;
+  // Locals: flat types when few, else runs (end index, type) searched.
+  std::vector<T> local_types_;
+  std::vector<std::pair<uint64_t, T>> local_runs_;
+  uint64_t num_locals_ = 0;
+  const FuncType* func_type_ = nullptr;
+  std::optional<Error> error_;
+  bool uses_data_index_ = false;
+};
+
+}  // namespace tc::wasm

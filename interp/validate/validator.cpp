@@ -1,0 +1,134 @@
+// Module-level validation, in the reference interpreter's order: imports,
+// function types, globals, tables, memories, element and data segments,
+// function bodies, start, exports, memory count. Encoding errors found in
+// bodies (Malformed) take precedence over every validation error.
+#include "interp/validate/validator.hpp"
+
+#include <string_view>
+#include <unordered_set>
+
+#include "interp/validate/const_expr.hpp"
+#include "interp/validate/context.hpp"
+#include "interp/validate/func_validator.hpp"
+
+namespace tc::wasm {
+
+namespace {
+
+Error invalid(std::string msg) { return make_error(ErrorKind::Invalid, std::move(msg)); }
+
+std::string unknown(const char* what, uint32_t idx) {
+  return std::string("unknown ") + what + " " + std::to_string(idx);
+}
+
+std::optional<Error> check_limits(const Limits& l, uint64_t range, const char* msg) {
+  if (l.min > range) return invalid(msg);
+  if (l.max) {
+    if (*l.max > range) return invalid(msg);
+    if (l.min > *l.max) return invalid("size minimum must not be greater than maximum");
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> check_table_type(const TableType& t) {
+  return check_limits(t.limits, 0xFFFFFFFFull, "table size must be at most 2^32-1");
+}
+
+std::optional<Error> check_memory_type(const MemoryType& t) {
+  return check_limits(t.limits, kMaxPages, "memory size must be at most 65536 pages (4GiB)");
+}
+
+// Checks that come before the function bodies.
+std::optional<Error> check_declarations(const ValidationContext& ctx) {
+  const Module& m = ctx.m;
+  // The reference folds over imports from the last one.
+  for (size_t i = m.imports.size(); i-- > 0;) {
+    const Import& imp = m.imports[i];
+    std::optional<Error> e;
+    switch (imp.kind) {
+      case ExternKind::Func:
+        if (imp.func_type >= m.types.size()) return invalid(unknown("type", imp.func_type));
+        break;
+      case ExternKind::Table: e = check_table_type(imp.table); break;
+      case ExternKind::Memory: e = check_memory_type(imp.memory); break;
+      case ExternKind::Global: break;
+    }
+    if (e) return e;
+  }
+  for (const auto& f : m.functions)
+    if (f.type_index >= m.types.size()) return invalid(unknown("type", f.type_index));
+
+  uint32_t visible = m.num_imported_globals;  // wasm 2.0: imports only
+  for (const auto& g : m.globals)
+    if (auto e = check_const_expr(ctx, g.init, g.type.type, visible)) return e;
+  for (const auto& t : m.tables)
+    if (auto e = check_table_type(t)) return e;
+  for (const auto& t : m.memories)
+    if (auto e = check_memory_type(t)) return e;
+  for (const auto& s : m.elems) {
+    for (const auto& init : s.init)
+      if (auto e = check_const_expr(ctx, init, s.type, visible)) return e;
+    if (s.mode == SegmentMode::Active) {
+      if (s.table >= ctx.tables.size()) return invalid(unknown("table", s.table));
+      if (ctx.tables[s.table].elem != s.type)
+        return invalid("type mismatch: element segment type does not match the table");
+      if (auto e = check_const_expr(ctx, s.offset, ValType::I32, visible)) return e;
+    }
+  }
+  for (const auto& d : m.datas) {
+    if (d.mode != SegmentMode::Active) continue;
+    if (d.memory >= ctx.num_memories) return invalid(unknown("memory", d.memory));
+    if (auto e = check_const_expr(ctx, d.offset, ValType::I32, visible)) return e;
+  }
+  return std::nullopt;
+}
+
+// Checks that come after the function bodies.
+std::optional<Error> check_rest(const ValidationContext& ctx) {
+  const Module& m = ctx.m;
+  if (m.start) {
+    uint32_t f = *m.start;
+    if (f >= ctx.func_types.size()) return invalid(unknown("function", f));
+    const FuncType& ft = m.types[ctx.func_types[f]];
+    if (!ft.params.empty() || !ft.results.empty())
+      return invalid("start function must not have parameters or results");
+  }
+  std::unordered_set<std::string_view> names;
+  names.reserve(m.exports.size());
+  for (const auto& e : m.exports) {
+    uint32_t limit = 0;
+    const char* what = "";
+    switch (e.kind) {
+      case ExternKind::Func: limit = uint32_t(ctx.func_types.size()); what = "function"; break;
+      case ExternKind::Table: limit = uint32_t(ctx.tables.size()); what = "table"; break;
+      case ExternKind::Memory: limit = ctx.num_memories; what = "memory"; break;
+      case ExternKind::Global: limit = uint32_t(ctx.globals.size()); what = "global"; break;
+    }
+    if (e.index >= limit) return invalid(unknown(what, e.index));
+    if (!names.insert(e.name).second) return invalid("duplicate export name");
+  }
+  if (ctx.num_memories > 1) return invalid("multiple memories are not allowed (yet)");
+  return std::nullopt;
+}
+
+}  // namespace
+
+Expected<void> validate_module(const Module& m) {
+  ValidationContext ctx(m);
+  std::optional<Error> invalid_error = check_declarations(ctx);
+  FuncValidator fv(ctx);
+  for (uint32_t i = 0; i < m.functions.size(); ++i) {
+    auto e = invalid_error ? fv.scan(i) : fv.validate(i);
+    if (!e) continue;
+    if (e->kind == ErrorKind::Malformed) return std::move(*e);
+    invalid_error = std::move(e);
+  }
+  if (fv.uses_data_index() && !m.data_count)
+    return make_error(ErrorKind::Malformed, "data count section required",
+                      offset_location(m.bytes.size()));
+  if (invalid_error) return std::move(*invalid_error);
+  if (auto e = check_rest(ctx)) return std::move(*e);
+  return {};
+}
+
+}  // namespace tc::wasm
