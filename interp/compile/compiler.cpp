@@ -1,0 +1,307 @@
+#include "interp/compile/compiler.hpp"
+
+#include <algorithm>
+
+#include "interp/compile/compiler_state.hpp"
+
+namespace tc::wasm {
+
+namespace compile_detail {
+
+void Compiler::block_signature(const BlockType& bt, Ctrl& c) {
+  if (bt.kind == BlockTypeKind::Value) {
+    c.results.push_back(bt.type);
+  } else if (bt.kind == BlockTypeKind::Index) {
+    c.params = m_.types[bt.index].params;
+    c.results = m_.types[bt.index].results;
+  }
+  for (auto t : c.params) c.param_slots += slots_for(t);
+  for (auto t : c.results) c.result_slots += slots_for(t);
+}
+
+void Compiler::push_ctrl(Opcode kind, const BlockType& bt) {
+  Ctrl c;
+  c.kind = kind;
+  block_signature(bt, c);
+  c.height = h_ - c.param_slots;
+  c.type_height = types_.size() - c.params.size();
+  c.start = e_.pos();
+  ctrls_.push_back(std::move(c));
+}
+
+bool Compiler::needs_copy(const Ctrl& c) const {
+  uint32_t n = c.kind == Opcode::Loop ? c.param_slots : c.result_slots;
+  return n != 0 && h_ - n != c.height;
+}
+
+void Compiler::emit_copies(uint32_t dst, uint32_t src, uint32_t n, uint32_t at) {
+  if (dst == src) return;
+  for (uint32_t k = 0; k < n; ++k) {  // dst < src: forward copy is overlap-safe
+    e_.op(IOp::Copy, at);
+    e_.u32(dst + k);
+    e_.u32(src + k);
+  }
+}
+
+// Records a branch word of instruction `instr` that targets label `c`.
+void Compiler::emit_jump_to(Ctrl& c, uint32_t instr, uint32_t word) {
+  if (c.kind == Opcode::Loop) e_.patch(instr, word, c.start);
+  else c.fixups.push_back({instr, word});
+}
+
+// Unconditional branch to the label `depth` levels out, moving its values.
+void Compiler::emit_branch(uint32_t depth, uint32_t at) {
+  Ctrl& c = ctrls_[ctrls_.size() - 1 - depth];
+  if (depth == ctrls_.size() - 1) {  // the function's label: return
+    e_.op(IOp::Return, at);
+    e_.u32(h_ - c.result_slots);
+    e_.u32(c.result_slots);
+    return;
+  }
+  uint32_t n = c.kind == Opcode::Loop ? c.param_slots : c.result_slots;
+  emit_copies(c.height, h_ - n, n, at);
+  uint32_t i = e_.op(IOp::Br, at);
+  e_.u32(0);
+  emit_jump_to(c, i, i + 1);
+}
+
+void Compiler::end_block() {
+  Ctrl c = std::move(ctrls_.back());
+  ctrls_.pop_back();
+  uint32_t here = e_.pos();
+  if (c.else_instr >= 0) e_.patch(uint32_t(c.else_instr), uint32_t(c.else_word), here);
+  for (auto [i, w] : c.fixups) e_.patch(i, w, here);
+  types_.resize(c.type_height);
+  h_ = c.height;
+  for (auto t : c.results) push(t);
+}
+
+// Skips an unreachable tail up to the `else`/`end` closing the current block.
+void Compiler::skip_dead(BodyReader& r, Instr& in) {
+  size_t depth = 0;
+  while (r.next(in)) {
+    switch (in.op) {
+      case Opcode::Block: case Opcode::Loop: case Opcode::If: ++depth; break;
+      case Opcode::Else: if (depth == 0) return; break;
+      case Opcode::End: if (depth == 0) return; --depth; break;
+      default: break;
+    }
+  }
+}
+
+std::unique_ptr<CompiledFunc> Compiler::run() {
+  const Function& fn = m_.functions[f_.index - m_.num_imported_funcs];
+  const FuncType& ft = *f_.type;
+  uint32_t slot = 0;
+  for (auto t : ft.params) { local_slot_.push_back(slot); local_type_.push_back(t); slot += slots_for(t); }
+  uint32_t param_slots = slot;
+  for (const auto& d : fn.locals)
+    for (uint32_t k = 0; k < d.count; ++k) {
+      local_slot_.push_back(slot); local_type_.push_back(d.type); slot += slots_for(d.type);
+    }
+  h_ = max_h_ = slot;
+  if (slot > param_slots) {
+    e_.op(IOp::ZeroLocals, fn.body_offset);
+    e_.u32(param_slots);
+    e_.u32(slot - param_slots);
+  }
+  Ctrl fc;
+  fc.kind = Opcode::End;
+  fc.results = ft.results;
+  for (auto t : fc.results) fc.result_slots += slots_for(t);
+  fc.height = h_;
+  ctrls_.push_back(std::move(fc));
+
+  BodyReader r(m_, fn);
+  Instr in;
+  while (!ctrls_.empty() && r.next(in)) {
+    instr(in);
+    if (!ctrls_.empty() && ctrls_.back().unreachable) {
+      skip_dead(r, in);
+      if (r.failed() || !in.info) break;
+      instr(in);  // the closing else/end
+    }
+  }
+  out_->frame_slots = max_h_;
+  e_.thread(handler_offsets());
+  return std::move(out_);
+}
+
+void Compiler::instr(const Instr& in) {
+  const uint32_t at = in.offset;
+  switch (in.op) {
+    case Opcode::Nop: return;
+    case Opcode::Unreachable:
+      e_.op(IOp::Trap, at);
+      e_.u32(uint32_t(TrapCode::Unreachable));
+      set_unreachable();
+      return;
+    case Opcode::Block: push_ctrl(Opcode::Block, in.block); return;
+    case Opcode::Loop: push_ctrl(Opcode::Loop, in.block); return;
+    case Opcode::If: {
+      uint32_t cond = top();
+      pop();
+      push_ctrl(Opcode::If, in.block);
+      uint32_t i = e_.op(IOp::BrUnless, at);
+      e_.u32(cond);
+      e_.u32(0);
+      ctrls_.back().else_instr = i;
+      ctrls_.back().else_word = i + 1 + 1;
+      return;
+    }
+    case Opcode::Else: {
+      Ctrl& c = ctrls_.back();
+      if (!c.unreachable) {
+        uint32_t i = e_.op(IOp::Br, at);
+        e_.u32(0);
+        c.fixups.push_back({i, i + 1});
+      }
+      e_.patch(uint32_t(c.else_instr), uint32_t(c.else_word), e_.pos());
+      c.else_instr = -1;
+      c.unreachable = false;
+      types_.resize(c.type_height);
+      h_ = c.height;
+      for (auto t : c.params) push(t);
+      return;
+    }
+    case Opcode::End: {
+      if (ctrls_.size() == 1) {  // function end
+        Ctrl& c = ctrls_.back();
+        if (!c.unreachable) {
+          e_.op(IOp::Return, at);
+          e_.u32(h_ - c.result_slots);
+          e_.u32(c.result_slots);
+        }
+        ctrls_.pop_back();
+        return;
+      }
+      end_block();
+      return;
+    }
+    case Opcode::Br:
+      emit_branch(in.a, at);
+      set_unreachable();
+      return;
+    case Opcode::BrIf: {
+      uint32_t cond = top();
+      pop();
+      Ctrl& c = ctrls_[ctrls_.size() - 1 - in.a];
+      bool is_func = in.a == ctrls_.size() - 1;
+      if (!is_func && !needs_copy(c)) {
+        uint32_t i = e_.op(IOp::BrIf, at);
+        e_.u32(cond);
+        e_.u32(0);
+        emit_jump_to(c, i, i + 2);
+      } else {
+        uint32_t i = e_.op(IOp::BrUnless, at);
+        e_.u32(cond);
+        e_.u32(0);
+        emit_branch(in.a, at);
+        e_.patch(i, i + 2, e_.pos());
+      }
+      return;
+    }
+    case Opcode::BrTable: {
+      uint32_t index = top();
+      pop();
+      std::vector<uint32_t> labels(in.targets.begin(), in.targets.end());
+      labels.push_back(in.a);
+      uint32_t i = e_.op(IOp::BrTable, at);
+      e_.u32(index);
+      e_.u32(uint32_t(labels.size() - 1));
+      uint32_t first = e_.pos();
+      for (size_t k = 0; k < labels.size(); ++k) e_.u32(0);
+      // Entries that need value moves (or return) go through a stub; one
+      // stub per distinct label.
+      std::vector<std::pair<uint32_t, uint32_t>> stubs;  // label -> stub start
+      for (size_t k = 0; k < labels.size(); ++k) {
+        uint32_t d = labels[k];
+        Ctrl& c = ctrls_[ctrls_.size() - 1 - d];
+        bool is_func = d == ctrls_.size() - 1;
+        if (!is_func && !needs_copy(c)) {
+          emit_jump_to(c, i, first + uint32_t(k));
+          continue;
+        }
+        auto it = std::find_if(stubs.begin(), stubs.end(), [&](auto& s) { return s.first == d; });
+        uint32_t stub;
+        if (it != stubs.end()) {
+          stub = it->second;
+        } else {
+          stub = e_.pos();
+          stubs.push_back({d, stub});
+          emit_branch(d, at);
+        }
+        e_.patch(i, first + uint32_t(k), stub);
+      }
+      set_unreachable();
+      return;
+    }
+    case Opcode::Return: {
+      const Ctrl& c = ctrls_.front();
+      e_.op(IOp::Return, at);
+      e_.u32(h_ - c.result_slots);
+      e_.u32(c.result_slots);
+      set_unreachable();
+      return;
+    }
+    case Opcode::Call: {
+      const FuncType& t = m_.func_type(in.a);
+      uint32_t base = h_;
+      for (auto p : t.params) base -= slots_for(p);
+      e_.op(IOp::Call, at);
+      e_.u32(base);
+      e_.ptr(inst_.funcs[in.a]);
+      pop_n(t.params.size());
+      for (auto rt : t.results) push(rt);
+      return;
+    }
+    case Opcode::CallIndirect: {
+      const FuncType& t = m_.types[in.a];
+      uint32_t index = top();
+      pop();
+      uint32_t base = h_;
+      for (auto p : t.params) base -= slots_for(p);
+      e_.op(IOp::CallIndirect, at);
+      e_.u32(base);
+      e_.u32(index);
+      e_.ptr(inst_.tables[in.b]);
+      e_.u32(inst_.type_ids[in.a]);
+      pop_n(t.params.size());
+      for (auto rt : t.results) push(rt);
+      return;
+    }
+    default:
+      emit_data_op(in);
+      return;
+  }
+}
+
+}  // namespace compile_detail
+
+uint32_t CompiledFunc::bytecode_offset(uint32_t pos) const {
+  auto it = std::upper_bound(map_code.begin(), map_code.end(), pos);
+  if (it == map_code.begin()) return 0;
+  return map_bytecode[size_t(it - map_code.begin()) - 1];
+}
+
+const char* trap_message(TrapCode c) {
+  switch (c) {
+    case TrapCode::Unreachable: return "unreachable";
+    case TrapCode::DivByZero: return "integer divide by zero";
+    case TrapCode::IntOverflow: return "integer overflow";
+    case TrapCode::InvalidConversion: return "invalid conversion to integer";
+    case TrapCode::MemoryOob: return "out of bounds memory access";
+    case TrapCode::TableOob: return "out of bounds table access";
+    case TrapCode::UndefinedElement: return "undefined element";
+    case TrapCode::UninitializedElement: return "uninitialized element";
+    case TrapCode::IndirectTypeMismatch: return "indirect call type mismatch";
+    case TrapCode::CallStackExhausted: return "call stack exhausted";
+  }
+  return "trap";
+}
+
+std::unique_ptr<CompiledFunc> compile_function(const FuncInst& func) {
+  return compile_detail::Compiler(func).run();
+}
+
+}  // namespace tc::wasm

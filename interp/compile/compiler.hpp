@@ -1,0 +1,16 @@
+// Validated function body -> threaded register code (see iops.def).
+// Trusts validation: the body is well-typed, so compilation cannot fail.
+#pragma once
+#include <memory>
+
+#include "interp/compile/iops.hpp"
+
+namespace tc::wasm {
+
+struct FuncInst;
+
+// Compiles a defined (non-host) function against its instance: call
+// targets, globals and tables are resolved to runtime pointers.
+std::unique_ptr<CompiledFunc> compile_function(const FuncInst& func);
+
+}  // namespace tc::wasm

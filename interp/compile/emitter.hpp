@@ -1,0 +1,50 @@
+// Code buffer with the instruction-emission helpers the compiler uses; it
+// records each instruction's bytecode offset (for backtraces and a later
+// debugger). A peephole stage can inspect `last_op()` before emitting.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "interp/compile/iops.hpp"
+
+namespace tc::wasm {
+
+class Emitter {
+ public:
+  explicit Emitter(CompiledFunc& out) : out_(out) {}
+
+  // Starts an instruction; returns its start index.
+  uint32_t op(IOp op, uint32_t bytecode_offset) {
+    uint32_t at = pos();
+    out_.map_code.push_back(at);
+    out_.map_bytecode.push_back(bytecode_offset);
+    out_.code.push_back(uint32_t(op));
+    return at;
+  }
+  void u32(uint32_t v) { out_.code.push_back(v); }
+  void ptr(const void* p) {
+    uint64_t v = reinterpret_cast<uintptr_t>(p);
+    out_.code.push_back(uint32_t(v));
+    out_.code.push_back(uint32_t(v >> 32));
+  }
+  void u64(uint64_t v) {
+    out_.code.push_back(uint32_t(v));
+    out_.code.push_back(uint32_t(v >> 32));
+  }
+  uint32_t pos() const { return uint32_t(out_.code.size()); }
+  // Branch offsets are relative to the branching instruction's start.
+  void patch(uint32_t instr, uint32_t word, uint32_t target) {
+    out_.code[word] = uint32_t(int32_t(target) - int32_t(instr));
+  }
+
+  // Replaces IOp numbers by handler offsets once the code is complete.
+  void thread(const int32_t* handlers) {
+    for (uint32_t at : out_.map_code) out_.code[at] = uint32_t(handlers[out_.code[at]]);
+  }
+
+ private:
+  CompiledFunc& out_;
+};
+
+}  // namespace tc::wasm

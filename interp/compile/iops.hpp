@@ -1,0 +1,46 @@
+// Internal instruction set and the compiled form of a function.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+namespace tc::wasm {
+
+enum class IOp : uint32_t {
+#define IOP(Name) Name,
+#include "interp/compile/iops.def"
+#undef IOP
+  Count_
+};
+
+// Trap codes carried by IOp::Trap and raised by handlers.
+enum class TrapCode : uint32_t {
+  Unreachable,
+  DivByZero,
+  IntOverflow,
+  InvalidConversion,
+  MemoryOob,
+  TableOob,
+  UndefinedElement,
+  UninitializedElement,
+  IndirectTypeMismatch,
+  CallStackExhausted,
+};
+const char* trap_message(TrapCode c);
+
+struct CompiledFunc {
+  // Threaded code: each instruction is a handler word (offset of its label
+  // from the dispatch base label) followed by u32 operand words.
+  std::vector<uint32_t> code;
+  uint32_t frame_slots = 0;  // locals + maximum operand-stack height
+  // Instruction start (word index) -> bytecode offset, sorted by code index.
+  std::vector<uint32_t> map_code;
+  std::vector<uint32_t> map_bytecode;
+
+  // Bytecode offset of the instruction containing code word `pos`.
+  uint32_t bytecode_offset(uint32_t pos) const;
+};
+
+// Label offsets of the dispatch loop, indexed by IOp (defined in exec/).
+const int32_t* handler_offsets();
+
+}  // namespace tc::wasm

@@ -1,0 +1,12 @@
+// Constant-expression evaluation (spec 2.0: t.const, ref.null, ref.func,
+// global.get; also the extended-const arithmetic so 3.0 modules work).
+#pragma once
+#include "interp/exec/runtime.hpp"
+
+namespace tc::wasm {
+
+// Evaluates against the instance's (already resolved) globals and funcs.
+// Trusts validation; returns the value's slot bits.
+Slot eval_const_expr(const InstanceImpl& inst, const ConstExpr& expr);
+
+}  // namespace tc::wasm

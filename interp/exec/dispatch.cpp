@@ -1,0 +1,193 @@
+// The dispatch loop: threaded code with computed goto. Hot state (pc, frame
+// pointer, memory base/size, current instance) lives in locals. wasm->wasm
+// calls never recurse natively: frames go on Machine::frames and the callee
+// frame starts at the caller's first argument slot.
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+#include "interp/compile/iops.hpp"
+#include "interp/exec/exec_helpers.hpp"
+#include "interp/exec/float_ops.hpp"
+#include "interp/exec/runtime.hpp"
+#include "interp/exec/value_bits.hpp"
+
+namespace tc::wasm {
+
+namespace {
+
+int32_t g_handler_offsets[size_t(IOp::Count_)];
+
+// Runs until the entry frame returns. With func == nullptr it only fills
+// g_handler_offsets (label addresses are local to this function).
+Expected<void> run(StoreImpl* store_ptr, FuncInst* func, Slot* base) {
+  const char* const lb = static_cast<const char*>(&&L__base);
+  if (!func) {
+#define IOP(Name) g_handler_offsets[size_t(IOp::Name)] = int32_t(static_cast<const char*>(&&L_##Name) - lb);
+#include "interp/compile/iops.def"
+#undef IOP
+    return {};
+  }
+
+  StoreImpl& store = *store_ptr;
+  Machine& m = store.machine;
+  Frame* const frames = m.frames.data();
+  uint32_t depth = m.depth;
+  const uint32_t entry_depth = depth + 1;
+  TrapCode trap = TrapCode::Unreachable;
+  uint32_t trap_index = 0;  // element index for call_indirect traps
+  Error error;
+  FuncInst* callee = nullptr;
+  Slot* callee_fp = nullptr;
+  const uint32_t* ret_pc = nullptr;
+
+  InstanceImpl* inst = func->instance;
+  uint8_t* mem_base = nullptr;
+  uint64_t mem_size = 0;
+  Slot* fp = base;
+  const uint32_t* pc = nullptr;
+
+#define RELOAD_MEM()                                              \
+  do {                                                            \
+    if (!inst->memories.empty()) {                                \
+      mem_base = inst->memories[0]->mem.data();                   \
+      mem_size = inst->memories[0]->mem.size_bytes();             \
+    } else {                                                      \
+      mem_base = nullptr;                                         \
+      mem_size = 0;                                               \
+    }                                                             \
+  } while (0)
+#define W(i) pc[i]
+#define S(i) fp[pc[i]]
+#define NEXT(n)                                              \
+  do {                                                       \
+    pc += (n);                                               \
+    goto *static_cast<const void*>(lb + int32_t(*pc));       \
+  } while (0)
+#define TRAP(c)                 \
+  do {                          \
+    trap = TrapCode::c;         \
+    goto do_trap;               \
+  } while (0)
+#define HANDLER(Name) L_##Name:
+#define UNOP(Name, T, R, expr)      \
+  HANDLER(Name) {                   \
+    T a = rd<T>(S(2));              \
+    S(1) = to_slot(R(expr));        \
+    NEXT(3);                        \
+  }
+#define BINOP(Name, T, R, expr)     \
+  HANDLER(Name) {                   \
+    T a = rd<T>(S(2));              \
+    T b = rd<T>(S(3));              \
+    S(1) = to_slot(R(expr));        \
+    NEXT(4);                        \
+  }
+#define DIVOP(Name, T, is_signed, expr)                                      \
+  HANDLER(Name) {                                                            \
+    T a = rd<T>(S(2));                                                       \
+    T b = rd<T>(S(3));                                                       \
+    if (b == 0) TRAP(DivByZero);                                             \
+    if (is_signed && a == std::numeric_limits<T>::min() && b == T(-1)) TRAP(IntOverflow); \
+    S(1) = to_slot(T(expr));                                                 \
+    NEXT(4);                                                                 \
+  }
+#define REMOP(Name, T, expr)                                                 \
+  HANDLER(Name) {                                                            \
+    T a = rd<T>(S(2));                                                       \
+    T b = rd<T>(S(3));                                                       \
+    if (b == 0) TRAP(DivByZero);                                             \
+    if (std::is_signed_v<T> && b == T(-1)) S(1) = 0;                         \
+    else S(1) = to_slot(T(expr));                                            \
+    NEXT(4);                                                                 \
+  }
+#define TRUNCOP(Name, F, I)                              \
+  HANDLER(Name) {                                        \
+    F a = rd<F>(S(2));                                   \
+    if (std::isnan(a)) TRAP(InvalidConversion);          \
+    if (!trunc_in_range<I>(a)) TRAP(IntOverflow);        \
+    S(1) = to_slot(I(a));                                \
+    NEXT(3);                                             \
+  }
+#define LOAD(Name, M, R)                                 \
+  HANDLER(Name) {                                        \
+    uint64_t ea = uint64_t(uint32_t(S(2))) + W(3);       \
+    if (ea + sizeof(M) > mem_size) TRAP(MemoryOob);      \
+    M v;                                                 \
+    std::memcpy(&v, mem_base + ea, sizeof(M));           \
+    S(1) = to_slot(R(v));                                \
+    NEXT(4);                                             \
+  }
+#define STORE(Name, M)                                   \
+  HANDLER(Name) {                                        \
+    uint64_t ea = uint64_t(uint32_t(S(1))) + W(3);       \
+    if (ea + sizeof(M) > mem_size) TRAP(MemoryOob);      \
+    M v = M(S(2));                                       \
+    std::memcpy(mem_base + ea, &v, sizeof(M));           \
+    NEXT(4);                                             \
+  }
+
+  // Entry frame.
+  ensure_compiled(func);
+  if (depth >= m.max_depth || base + func->code->frame_slots > m.stack_end)
+    return make_error(ErrorKind::Exhaustion, "call stack exhausted");
+  ++depth;
+  frames[depth] = Frame{func, base, nullptr};
+  RELOAD_MEM();
+  pc = func->code->code.data();
+  NEXT(0);
+
+L__base:
+#include "interp/exec/ops_control.inc"
+#include "interp/exec/ops_int.inc"
+#include "interp/exec/ops_float.inc"
+#include "interp/exec/ops_memory.inc"
+#include "interp/exec/ops_table.inc"
+
+do_trap:
+  error = make_error(trap == TrapCode::CallStackExhausted ? ErrorKind::Exhaustion : ErrorKind::Trap,
+                     trap_message(trap));
+  // As the reference interpreter: "undefined element 7".
+  if (trap == TrapCode::UndefinedElement || trap == TrapCode::UninitializedElement)
+    error.message += " " + std::to_string(trap_index);
+do_error:
+  append_backtrace(error, frames, entry_depth, depth, pc);
+  m.depth = entry_depth - 1;
+  return error;
+
+done:
+  m.depth = depth;
+  return {};
+
+#undef RELOAD_MEM
+#undef W
+#undef S
+#undef NEXT
+#undef TRAP
+#undef HANDLER
+#undef UNOP
+#undef BINOP
+#undef DIVOP
+#undef REMOP
+#undef TRUNCOP
+#undef LOAD
+#undef STORE
+}
+
+}  // namespace
+
+const int32_t* handler_offsets() {
+  static const bool ready = [] {
+    (void)run(nullptr, nullptr, nullptr);
+    return true;
+  }();
+  (void)ready;
+  return g_handler_offsets;
+}
+
+Expected<void> execute(StoreImpl& store, FuncInst* func, Slot* base) {
+  return run(&store, func, base);
+}
+
+}  // namespace tc::wasm

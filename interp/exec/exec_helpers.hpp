@@ -1,0 +1,18 @@
+// Out-of-line pieces of the dispatch loop (kept out of the hot function).
+#pragma once
+#include <cstdint>
+
+#include "interp/exec/runtime.hpp"
+
+namespace tc::wasm {
+
+// memory.grow: old size in pages, or -1.
+int32_t memory_grow(StoreImpl& store, MemoryInst* mem, uint32_t delta);
+// table.grow: old size, or -1.
+int32_t table_grow(TableInst* table, uint32_t delta, Ref init);
+// Adds "name+0xoffset" entries for frames [entry, top], innermost first;
+// `pc` is the current instruction of the top frame.
+void append_backtrace(Error& e, const Frame* frames, uint32_t entry, uint32_t top,
+                      const uint32_t* pc);
+
+}  // namespace tc::wasm

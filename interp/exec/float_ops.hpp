@@ -1,0 +1,59 @@
+// Float semantics the C++ operators do not give directly (spec
+// "Numerics"): min/max with NaN and signed zeros, round-half-even, and the
+// range checks of the float -> integer truncations.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+namespace tc::wasm {
+
+template <class F>
+inline F wasm_min(F a, F b) {
+  if (std::isnan(a) || std::isnan(b)) return a + b;  // quiet NaN, payload propagated
+  if (a == b) return std::signbit(a) ? a : b;         // -0 < +0
+  return a < b ? a : b;
+}
+
+template <class F>
+inline F wasm_max(F a, F b) {
+  if (std::isnan(a) || std::isnan(b)) return a + b;
+  if (a == b) return std::signbit(a) ? b : a;
+  return a > b ? a : b;
+}
+
+// Rounding: a NaN operand must come back quiet (libm may return a
+// signalling NaN unchanged). nearest uses the default round-half-even mode.
+template <class F>
+inline F wasm_ceil(F a) { return std::isnan(a) ? a + a : std::ceil(a); }
+template <class F>
+inline F wasm_floor(F a) { return std::isnan(a) ? a + a : std::floor(a); }
+template <class F>
+inline F wasm_trunc(F a) { return std::isnan(a) ? a + a : std::trunc(a); }
+template <class F>
+inline F wasm_nearest(F a) { return std::isnan(a) ? a + a : std::nearbyint(a); }
+
+// True when trunc(a) fits in I (a must not be NaN).
+template <class I, class F>
+inline bool trunc_in_range(F a) {
+  constexpr int bits = sizeof(I) * 8;
+  if constexpr (std::is_signed_v<I>) {
+    constexpr F hi = F(uint64_t(1) << (bits - 1));  // powers of two: exact
+    constexpr F lo = -hi;
+    if constexpr (bits == 32 && std::is_same_v<F, double>) return a > lo - 1 && a < hi;
+    else return a >= lo && a < hi;
+  } else {
+    constexpr F hi = F(uint64_t(1) << (bits - 1)) * 2;
+    return a > F(-1) && a < hi;
+  }
+}
+
+template <class I, class F>
+inline I trunc_sat(F a) {
+  if (std::isnan(a)) return 0;
+  if (trunc_in_range<I>(a)) return I(a);
+  return a < 0 ? std::numeric_limits<I>::min() : std::numeric_limits<I>::max();
+}
+
+}  // namespace tc::wasm

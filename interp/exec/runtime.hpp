@@ -1,0 +1,140 @@
+// Runtime objects (spec "instances") and the execution machine. Internal to
+// interp/exec and interp/compile; embedders only see engine.hpp.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "interp/engine.hpp"
+#include "interp/exec/linear_memory.hpp"
+
+namespace tc::wasm {
+
+struct CompiledFunc;
+class InstanceImpl;
+struct StoreImpl;
+
+// A frame slot holds any non-vector value (i32/f32 in the low 32 bits,
+// floats as raw bits, references as pointers). v128 will take two slots.
+using Slot = uint64_t;
+
+inline uint32_t slots_for(ValType t) { return t == ValType::V128 ? 2 : 1; }
+
+struct FuncInst {
+  const FuncType* type = nullptr;
+  uint32_t type_id = 0;              // store-canonical: equal ids <=> equal types
+  InstanceImpl* instance = nullptr;  // null for host functions
+  uint32_t index = 0;                // index in the module's function space
+  uint32_t param_slots = 0, result_slots = 0;
+  std::unique_ptr<CompiledFunc> code;  // compiled on first call
+  // Host functions only.
+  HostFunc host;
+  std::string debug_name;
+  std::unique_ptr<FuncType> owned_type;
+
+  bool is_host() const { return instance == nullptr; }
+  FuncInst();
+  ~FuncInst();
+  FuncInst(FuncInst&&) noexcept;
+};
+
+struct TableInst {
+  TableType type;  // limits.min tracks the current size
+  std::vector<Ref> elems;
+};
+
+struct MemoryInst {
+  MemoryType type;  // limits.min tracks the current size in pages
+  LinearMemory mem;
+  uint64_t max_pages = 0;  // effective: module max and config max
+};
+
+struct GlobalInst {
+  GlobalType type;
+  Slot bits[2] = {0, 0};  // [1] for v128
+};
+
+class InstanceImpl final : public Instance {
+ public:
+  const Module& module() const override { return *module_; }
+  std::optional<ExternVal> find_export(std::string_view name) const override;
+
+  std::shared_ptr<const Module> module_;
+  StoreImpl* store = nullptr;
+  std::vector<FuncInst*> funcs;
+  std::vector<TableInst*> tables;
+  std::vector<MemoryInst*> memories;
+  std::vector<GlobalInst*> globals;
+  std::vector<uint32_t> type_ids;          // module type index -> canonical id
+  std::unique_ptr<FuncInst[]> own_funcs;   // defined functions (stable addresses)
+  std::vector<std::vector<Ref>> elem_segs; // evaluated element segments (cleared on drop)
+  std::vector<uint8_t> data_dropped;
+  uint32_t compiled_count = 0;             // functions compiled so far (lazy compilation)
+};
+
+// One activation record (native side); wasm values live in the slot stack.
+struct Frame {
+  FuncInst* func = nullptr;
+  Slot* fp = nullptr;
+  const uint32_t* ret_pc = nullptr;  // where the caller resumes; null: return to native
+};
+
+// The per-store execution stacks, shared by nested invocations (a host
+// function may call back into wasm).
+struct Machine {
+  std::unique_ptr<Slot[]> stack;
+  Slot* stack_end = nullptr;
+  Slot* top = nullptr;  // first free slot for a new (nested) invocation
+  std::vector<Frame> frames;  // frames[0] unused; depth counts frames in use
+  uint32_t depth = 0;
+  uint32_t max_depth = 0;
+};
+
+struct FuncTypeLess {
+  bool operator()(const FuncType& a, const FuncType& b) const {
+    if (a.params != b.params) return a.params < b.params;
+    return a.results < b.results;
+  }
+};
+
+struct StoreImpl {
+  Store* self = nullptr;
+  EngineConfig config;
+  Machine machine;
+  std::map<FuncType, uint32_t, FuncTypeLess> type_ids;  // structural canonicalisation
+  std::vector<std::unique_ptr<FuncInst>> host_funcs;
+  std::vector<std::unique_ptr<TableInst>> tables;
+  std::vector<std::unique_ptr<MemoryInst>> memories;
+  std::vector<std::unique_ptr<GlobalInst>> globals;
+  std::vector<std::unique_ptr<InstanceImpl>> instances;
+
+  uint32_t canonical_type_id(const FuncType& t);
+  MemoryInst* new_memory(MemoryType type);  // nullptr if it cannot be allocated
+};
+
+struct Store::Impl : StoreImpl {};
+
+struct StoreAccess {
+  static StoreImpl& impl(Store& s) { return *s.impl_; }
+};
+
+// Runs `func` (wasm) with its arguments already in base[0..params).
+// Results are left in base[0..results).
+Expected<void> execute(StoreImpl& store, FuncInst* func, Slot* base);
+
+// Calls a host function with arguments in base[0..) and writes results there.
+Expected<void> call_host(StoreImpl& store, FuncInst* func, Slot* base, Instance* caller);
+
+// Lazily compiles a wasm function (trusting validation).
+void ensure_compiled(FuncInst* func);
+
+// Slot <-> Value conversion at the embedding boundary.
+Value slot_to_value(ValType t, const Slot* s);
+void value_to_slot(const Value& v, Slot* s);
+
+// Observability for tests and tools: functions compiled so far.
+uint32_t compiled_function_count(const Instance* inst);
+
+}  // namespace tc::wasm

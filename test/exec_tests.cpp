@@ -1,0 +1,487 @@
+// Unit tests for the compiler and runtime (interp/compile, interp/exec).
+#define BOOST_TEST_MODULE exec_tests
+#include <boost/test/unit_test.hpp>
+
+#include <cstring>
+
+#include "interp/engine.hpp"
+#include "interp/exec/runtime.hpp"
+#include "interp/text/wat.hpp"
+
+using namespace tc;
+using namespace tc::wasm;
+
+namespace {
+
+std::shared_ptr<const Module> load(std::string_view wat) {
+  auto bin = wat::wat_to_binary(wat);
+  BOOST_REQUIRE_MESSAGE(bool(bin), (bin ? std::string() : bin.error().to_string()));
+  auto m = load_module(std::move(*bin));
+  BOOST_REQUIRE_MESSAGE(bool(m), (m ? std::string() : m.error().to_string()));
+  return *m;
+}
+
+Instance* instantiate(Store& s, std::string_view wat, const std::vector<ExternVal>& imports = {}) {
+  auto i = s.instantiate(load(wat), imports);
+  BOOST_REQUIRE_MESSAGE(bool(i), (i ? std::string() : i.error().to_string()));
+  return *i;
+}
+
+FuncInst* func(Instance* i, std::string_view name) {
+  auto e = i->find_export(name);
+  BOOST_REQUIRE(e && e->kind == ExternKind::Func);
+  return e->func;
+}
+
+Expected<std::vector<Value>> call(Store& s, Instance* i, std::string_view name,
+                                  std::vector<Value> args = {}) {
+  return s.invoke(func(i, name), args);
+}
+
+Value I32(uint32_t v) { return Value::make_i32(v); }
+Value I64(uint64_t v) { return Value::make_i64(v); }
+Value F32(float f) { uint32_t b; std::memcpy(&b, &f, 4); return Value::make_f32_bits(b); }
+Value F64(double d) { uint64_t b; std::memcpy(&b, &d, 8); return Value::make_f64_bits(b); }
+
+uint64_t one(Store& s, Instance* i, std::string_view name, std::vector<Value> args = {}) {
+  auto r = call(s, i, name, std::move(args));
+  BOOST_REQUIRE_MESSAGE(bool(r), (r ? std::string() : r.error().to_string()));
+  BOOST_REQUIRE_EQUAL(r->size(), 1u);
+  return (*r)[0].i64 & ((*r)[0].type == ValType::I32 || (*r)[0].type == ValType::F32 ? 0xffffffffull : ~0ull);
+}
+
+std::string trap_of(Store& s, Instance* i, std::string_view name, std::vector<Value> args = {}) {
+  auto r = call(s, i, name, std::move(args));
+  if (r) return "no trap";
+  return r.error().message;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(integer_edge_cases) {
+  Store s;
+  auto* i = instantiate(s, R"((module
+    (func (export "div_s") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+    (func (export "rem_s") (param i32 i32) (result i32) (i32.rem_s (local.get 0) (local.get 1)))
+    (func (export "div_u64") (param i64 i64) (result i64) (i64.div_u (local.get 0) (local.get 1)))
+    (func (export "shl") (param i32 i32) (result i32) (i32.shl (local.get 0) (local.get 1)))
+    (func (export "shr_s") (param i64 i64) (result i64) (i64.shr_s (local.get 0) (local.get 1)))
+    (func (export "rotl") (param i32 i32) (result i32) (i32.rotl (local.get 0) (local.get 1)))
+    (func (export "clz") (param i32) (result i32) (i32.clz (local.get 0)))
+    (func (export "ctz64") (param i64) (result i64) (i64.ctz (local.get 0)))
+    (func (export "ext8") (param i32) (result i32) (i32.extend8_s (local.get 0)))
+    (func (export "ext32") (param i64) (result i64) (i64.extend32_s (local.get 0)))
+  ))");
+  BOOST_TEST(one(s, i, "div_s", {I32(uint32_t(-7)), I32(2)}) == uint32_t(-3));
+  BOOST_TEST(trap_of(s, i, "div_s", {I32(0x80000000u), I32(uint32_t(-1))}) == "integer overflow");
+  BOOST_TEST(trap_of(s, i, "div_s", {I32(1), I32(0)}) == "integer divide by zero");
+  BOOST_TEST(one(s, i, "rem_s", {I32(0x80000000u), I32(uint32_t(-1))}) == 0u);
+  BOOST_TEST(one(s, i, "rem_s", {I32(uint32_t(-7)), I32(2)}) == uint32_t(-1));
+  BOOST_TEST(trap_of(s, i, "rem_s", {I32(1), I32(0)}) == "integer divide by zero");
+  BOOST_TEST(one(s, i, "div_u64", {I64(~0ull), I64(2)}) == 0x7fffffffffffffffull);
+  BOOST_TEST(one(s, i, "shl", {I32(1), I32(33)}) == 2u);
+  BOOST_TEST(one(s, i, "shr_s", {I64(0x8000000000000000ull), I64(63 + 64)}) == ~0ull);
+  BOOST_TEST(one(s, i, "rotl", {I32(0x80000001u), I32(1)}) == 3u);
+  BOOST_TEST(one(s, i, "clz", {I32(0)}) == 32u);
+  BOOST_TEST(one(s, i, "ctz64", {I64(0)}) == 64u);
+  BOOST_TEST(one(s, i, "ext8", {I32(0x80)}) == 0xffffff80u);
+  BOOST_TEST(one(s, i, "ext32", {I64(0x80000000ull)}) == 0xffffffff80000000ull);
+}
+
+BOOST_AUTO_TEST_CASE(float_semantics) {
+  Store s;
+  auto* i = instantiate(s, R"((module
+    (func (export "min") (param f32 f32) (result f32) (f32.min (local.get 0) (local.get 1)))
+    (func (export "max") (param f64 f64) (result f64) (f64.max (local.get 0) (local.get 1)))
+    (func (export "nearest") (param f32) (result f32) (f32.nearest (local.get 0)))
+    (func (export "neg") (param f32) (result f32) (f32.neg (local.get 0)))
+    (func (export "abs") (param f64) (result f64) (f64.abs (local.get 0)))
+    (func (export "copysign") (param f32 f32) (result f32) (f32.copysign (local.get 0) (local.get 1)))
+    (func (export "u64_to_f32") (param i64) (result f32) (f32.convert_i64_u (local.get 0)))
+    (func (export "u64_to_f64") (param i64) (result f64) (f64.convert_i64_u (local.get 0)))
+    (func (export "trunc_u") (param f32) (result i32) (i32.trunc_f32_u (local.get 0)))
+    (func (export "trunc_s64") (param f64) (result i64) (i64.trunc_f64_s (local.get 0)))
+    (func (export "trunc_s32_f64") (param f64) (result i32) (i32.trunc_f64_s (local.get 0)))
+    (func (export "sat_s") (param f32) (result i32) (i32.trunc_sat_f32_s (local.get 0)))
+    (func (export "sat_u64") (param f64) (result i64) (i64.trunc_sat_f64_u (local.get 0)))
+    (func (export "demote") (param f64) (result f32) (f32.demote_f64 (local.get 0)))
+    (func (export "floor") (param f32) (result f32) (f32.floor (local.get 0)))
+    (func (export "roundtrip") (param f32) (result f32)
+      (f32.reinterpret_i32 (i32.reinterpret_f32 (local.get 0))))
+  ))");
+  // Signed zeros and NaN in min/max.
+  BOOST_TEST(one(s, i, "min", {F32(0.0f), F32(-0.0f)}) == 0x80000000u);
+  BOOST_TEST(one(s, i, "max", {F64(-0.0), F64(0.0)}) == 0ull);
+  uint32_t nan_min = uint32_t(one(s, i, "min", {Value::make_f32_bits(0x7fa00000u), F32(1.0f)}));
+  BOOST_TEST((nan_min & 0x7fc00000u) == 0x7fc00000u);  // quiet NaN
+  // Round half to even.
+  BOOST_TEST(one(s, i, "nearest", {F32(2.5f)}) == 0x40000000u);   // 2.0
+  BOOST_TEST(one(s, i, "nearest", {F32(-3.5f)}) == 0xc0800000u);  // -4.0
+  // Bit-exact sign operations keep NaN payloads (even signalling ones).
+  BOOST_TEST(one(s, i, "neg", {Value::make_f32_bits(0x7f800001u)}) == 0xff800001u);
+  BOOST_TEST(one(s, i, "abs", {Value::make_f64_bits(0xfff0000000000001ull)}) == 0x7ff0000000000001ull);
+  BOOST_TEST(one(s, i, "copysign", {Value::make_f32_bits(0x7fa00001u), F32(-1.0f)}) == 0xffa00001u);
+  BOOST_TEST(one(s, i, "roundtrip", {Value::make_f32_bits(0x7f800123u)}) == 0x7f800123u);
+  // u64 -> float rounds correctly (sticky bit beyond the halfway point).
+  BOOST_TEST(one(s, i, "u64_to_f32", {I64(0x8000008000000001ull)}) == 0x5f000001u);
+  BOOST_TEST(one(s, i, "u64_to_f32", {I64(0xffffffffffffffffull)}) == 0x5f800000u);
+  BOOST_TEST(one(s, i, "u64_to_f64", {I64(0x8000000000000401ull)}) == 0x43e0000000000001ull);
+  // Trapping and saturating truncations.
+  BOOST_TEST(one(s, i, "trunc_u", {F32(-0.9f)}) == 0u);
+  BOOST_TEST(trap_of(s, i, "trunc_u", {F32(-1.0f)}) == "integer overflow");
+  BOOST_TEST(trap_of(s, i, "trunc_u", {F32(4294967296.0f)}) == "integer overflow");
+  BOOST_TEST(trap_of(s, i, "trunc_u", {Value::make_f32_bits(0x7fc00000u)}) == "invalid conversion to integer");
+  BOOST_TEST(one(s, i, "trunc_s32_f64", {F64(-2147483648.9)}) == 0x80000000u);
+  BOOST_TEST(trap_of(s, i, "trunc_s32_f64", {F64(-2147483649.0)}) == "integer overflow");
+  BOOST_TEST(trap_of(s, i, "trunc_s64", {F64(9223372036854775808.0)}) == "integer overflow");
+  BOOST_TEST(one(s, i, "trunc_s64", {F64(-9223372036854775808.0)}) == 0x8000000000000000ull);
+  BOOST_TEST(one(s, i, "sat_s", {F32(1e10f)}) == 0x7fffffffu);
+  BOOST_TEST(one(s, i, "sat_s", {F32(-1e10f)}) == 0x80000000u);
+  BOOST_TEST(one(s, i, "sat_s", {Value::make_f32_bits(0x7fc00000u)}) == 0u);
+  BOOST_TEST(one(s, i, "sat_u64", {F64(-5.0)}) == 0ull);
+  BOOST_TEST(one(s, i, "sat_u64", {F64(1e30)}) == ~0ull);
+  BOOST_TEST(one(s, i, "demote", {F64(1e300)}) == 0x7f800000u);
+  // Rounding a signalling NaN yields a quiet NaN.
+  BOOST_TEST((one(s, i, "floor", {Value::make_f32_bits(0x7fa00000u)}) & 0x7fc00000u) == 0x7fc00000u);
+}
+
+BOOST_AUTO_TEST_CASE(traps_and_backtrace) {
+  Store s;
+  auto* i = instantiate(s, R"((module
+    (type $v (func))
+    (type $i (func (result i32)))
+    (memory 1)
+    (table 3 funcref)
+    (elem (i32.const 0) $nop)
+    (func $nop)
+    (func $inner (export "unreachable") unreachable)
+    (func $outer (export "nested") (call $inner))
+    (func (export "load") (param i32) (result i32) (i32.load offset=4 (local.get 0)))
+    (func (export "store8") (param i32) (i32.store8 (local.get 0) (i32.const 1)))
+    (func (export "table") (param i32) (result funcref) (table.get (local.get 0)))
+    (func (export "indirect") (param i32) (result i32) (call_indirect (type $i) (local.get 0)))
+    (func (export "fill") (param i32 i32) (memory.fill (local.get 0) (i32.const 0) (local.get 1)))
+  ))");
+  BOOST_TEST(trap_of(s, i, "unreachable") == "unreachable");
+  auto r = call(s, i, "nested");
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(int(r.error().kind) == int(ErrorKind::Trap));
+  BOOST_REQUIRE_EQUAL(r.error().backtrace.size(), 2u);
+  BOOST_TEST(r.error().backtrace[0].rfind("inner+0x", 0) == 0u);  // innermost first
+  BOOST_TEST(r.error().backtrace[1].rfind("outer+0x", 0) == 0u);
+  BOOST_TEST(one(s, i, "load", {I32(65532 - 4)}) == 0u);
+  BOOST_TEST(trap_of(s, i, "load", {I32(65533 - 4)}) == "out of bounds memory access");
+  BOOST_TEST(trap_of(s, i, "load", {I32(0xfffffffc)}) == "out of bounds memory access");  // no 32-bit wrap
+  BOOST_TEST(trap_of(s, i, "store8", {I32(65536)}) == "out of bounds memory access");
+  BOOST_TEST(trap_of(s, i, "table", {I32(3)}) == "out of bounds table access");
+  BOOST_TEST(trap_of(s, i, "indirect", {I32(5)}).rfind("undefined element", 0) == 0u);
+  BOOST_TEST(trap_of(s, i, "indirect", {I32(1)}).rfind("uninitialized element", 0) == 0u);
+  BOOST_TEST(trap_of(s, i, "indirect", {I32(0)}) == "indirect call type mismatch");
+  BOOST_TEST(trap_of(s, i, "fill", {I32(65535), I32(2)}) == "out of bounds memory access");
+  BOOST_TEST(trap_of(s, i, "fill", {I32(65536), I32(0)}) == "no trap");  // n = 0 at the end is fine
+}
+
+BOOST_AUTO_TEST_CASE(lazy_compilation) {
+  std::string wat = "(module (func $leaf (result i32) (i32.const 7))\n"
+                    "(func (export \"caller\") (result i32) (call $leaf))\n";
+  for (int k = 0; k < 1000; ++k) wat += "(func (result i32) (i32.const " + std::to_string(k) + "))\n";
+  wat += ")";
+  Store s;
+  auto* i = instantiate(s, wat);
+  BOOST_TEST(compiled_function_count(i) == 0u);  // instantiation compiles nothing
+  BOOST_TEST(one(s, i, "caller") == 7u);
+  BOOST_TEST(compiled_function_count(i) == 2u);  // caller and leaf only
+  BOOST_TEST(one(s, i, "caller") == 7u);
+  BOOST_TEST(compiled_function_count(i) == 2u);  // compiled once
+}
+
+BOOST_AUTO_TEST_CASE(call_depth_limit) {
+  const char* wat = R"((module
+    (func $down (export "down") (param i32) (result i32)
+      (if (result i32) (i32.eqz (local.get 0))
+        (then (i32.const 0))
+        (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1)))))))
+    (func $forever (export "forever") (call $forever))
+  ))";
+  EngineConfig cfg;
+  cfg.max_call_depth = 100;
+  Store s(cfg);
+  auto* i = instantiate(s, wat);
+  // down(n) uses n + 1 frames.
+  BOOST_TEST(one(s, i, "down", {I32(99)}) == 99u);
+  auto r = call(s, i, "down", {I32(100)});
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(int(r.error().kind) == int(ErrorKind::Exhaustion));
+  BOOST_TEST(r.error().message == "call stack exhausted");
+  // The store is usable after exhaustion.
+  BOOST_TEST(one(s, i, "down", {I32(50)}) == 50u);
+
+  // A large limit: deep recursion on the own frame stack, never natively.
+  EngineConfig big;
+  big.max_call_depth = 200000;
+  Store s2(big);
+  auto* i2 = instantiate(s2, wat);
+  BOOST_TEST(one(s2, i2, "down", {I32(150000)}) == 150000u);
+  auto r2 = call(s2, i2, "forever");
+  BOOST_REQUIRE(!r2);
+  BOOST_TEST(r2.error().message == "call stack exhausted");
+}
+
+BOOST_AUTO_TEST_CASE(multi_value) {
+  Store s;
+  auto* i = instantiate(s, R"((module
+    (func $three (export "three") (param i32) (result i32 i64 f32)
+      (local.get 0) (i64.const -1) (f32.const 1.5))
+    (func (export "swap") (param i32 i32) (result i32 i32) (local.get 1) (local.get 0))
+    (func (export "sub_swapped") (param i32 i32) (result i32)
+      (local.get 0) (local.get 1)
+      (block (param i32 i32) (result i32 i32) (call 1))
+      (i32.sub))
+    (func (export "br_values") (param i32) (result i32 i32)
+      (block $out (result i32 i32)
+        (i32.const 10) (i32.const 20)
+        (block (param i32 i32) (result i32 i32)
+          (br_if $out (local.get 0))
+          (drop) (drop) (i32.const 1) (i32.const 2))))
+    (func (export "table") (param i32) (result i32 i32)
+      (block $a (result i32 i32)
+        (block $b (result i32 i32)
+          (i32.const 7) (i32.const 8) (local.get 0)
+          (br_table $a $b $a))
+        (i32.add) (i32.const 100)))
+    (func (export "loop_params") (param i32) (result i32)
+      (i32.const 0) (local.get 0)
+      (loop $l (param i32 i32) (result i32)  ;; (acc, n) -> acc + n + ... + 1
+        (local.set 0)
+        (local.get 0) (i32.add)
+        (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))
+        (br_if $l (local.get 0))
+        (drop)))
+  ))");
+  auto r = call(s, i, "three", {I32(42)});
+  BOOST_REQUIRE(r);
+  BOOST_REQUIRE_EQUAL(r->size(), 3u);
+  BOOST_TEST((*r)[0].i32 == 42u);
+  BOOST_TEST((*r)[1].i64 == ~0ull);
+  BOOST_TEST((*r)[2].f32 == 0x3fc00000u);
+  BOOST_TEST(one(s, i, "sub_swapped", {I32(3), I32(10)}) == 7u);
+  auto b1 = call(s, i, "br_values", {I32(1)});
+  BOOST_REQUIRE(b1);
+  BOOST_TEST((*b1)[0].i32 == 10u);
+  BOOST_TEST((*b1)[1].i32 == 20u);
+  auto b0 = call(s, i, "br_values", {I32(0)});
+  BOOST_REQUIRE(b0);
+  BOOST_TEST((*b0)[0].i32 == 1u);
+  BOOST_TEST((*b0)[1].i32 == 2u);
+  auto t0 = call(s, i, "table", {I32(0)});
+  BOOST_REQUIRE(t0);
+  BOOST_TEST((*t0)[0].i32 == 7u);
+  BOOST_TEST((*t0)[1].i32 == 8u);
+  auto t1 = call(s, i, "table", {I32(1)});
+  BOOST_REQUIRE(t1);
+  BOOST_TEST((*t1)[0].i32 == 15u);
+  BOOST_TEST((*t1)[1].i32 == 100u);
+  auto t9 = call(s, i, "table", {I32(9)});  // default
+  BOOST_REQUIRE(t9);
+  BOOST_TEST((*t9)[0].i32 == 7u);
+  BOOST_TEST(one(s, i, "loop_params", {I32(5)}) == 15u);
+  BOOST_TEST(one(s, i, "loop_params", {I32(1000)}) == 500500u);
+}
+
+BOOST_AUTO_TEST_CASE(call_indirect_across_instances) {
+  Store s;
+  auto* a = instantiate(s, R"((module
+    (type $bin (func (param i32 i32) (result i32)))
+    (table (export "tab") 4 funcref)
+    (memory (export "mem") 1)
+    (func $add (type $bin) (i32.add (local.get 0) (local.get 1)))
+    (func $sto (param i32) (i32.store (i32.const 0) (local.get 0)))
+    (elem (i32.const 0) $add $sto)
+    (func (export "call") (param i32 i32 i32) (result i32)
+      (call_indirect (type $bin) (local.get 1) (local.get 2) (local.get 0)))
+    (func (export "peek") (result i32) (i32.load (i32.const 0)))
+  ))");
+  auto tab = a->find_export("tab");
+  // B declares the same type structurally (different index, different module)
+  // and installs its own function, which uses B's memory, in A's table.
+  auto* b = instantiate(s, R"((module
+    (import "a" "tab" (table 4 funcref))
+    (type $other (func (param f32)))
+    (type $bin (func (param i32 i32) (result i32)))
+    (memory 1)
+    (func $mul (type $bin)
+      (i32.store (i32.const 0) (i32.const 99))
+      (i32.mul (local.get 0) (local.get 1)))
+    (elem (i32.const 2) $mul)
+    (func (export "call") (param i32 i32 i32) (result i32)
+      (call_indirect (type $bin) (local.get 1) (local.get 2) (local.get 0)))
+    (func (export "peek") (result i32) (i32.load (i32.const 0)))
+  ))", {*tab});
+  BOOST_TEST(one(s, a, "call", {I32(0), I32(3), I32(4)}) == 7u);
+  BOOST_TEST(one(s, a, "call", {I32(2), I32(3), I32(4)}) == 12u);  // B's function from A
+  BOOST_TEST(one(s, b, "call", {I32(0), I32(5), I32(6)}) == 11u);  // A's function from B
+  BOOST_TEST(one(s, b, "peek") == 99u);  // $mul wrote B's memory, not A's
+  BOOST_TEST(one(s, a, "peek") == 0u);
+  BOOST_TEST(trap_of(s, b, "call", {I32(1), I32(0), I32(0)}) == "indirect call type mismatch");
+}
+
+BOOST_AUTO_TEST_CASE(memory_grow) {
+  EngineConfig cfg;
+  cfg.max_memory_pages = 5;
+  Store s(cfg);
+  auto* i = instantiate(s, R"((module
+    (memory (export "mem") 1 10)
+    (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+    (func (export "size") (result i32) (memory.size))
+    (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+    (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+  ))");
+  BOOST_TEST(one(s, i, "size") == 1u);
+  BOOST_TEST(trap_of(s, i, "store", {I32(65536), I32(1)}) == "out of bounds memory access");
+  BOOST_TEST(one(s, i, "grow", {I32(2)}) == 1u);
+  BOOST_TEST(one(s, i, "size") == 3u);
+  BOOST_TEST(trap_of(s, i, "store", {I32(3 * 65536 - 4), I32(0xabcd)}) == "no trap");
+  BOOST_TEST(one(s, i, "load", {I32(3 * 65536 - 4)}) == 0xabcdu);
+  BOOST_TEST(one(s, i, "load", {I32(2 * 65536)}) == 0u);  // new pages are zeroed
+  BOOST_TEST(one(s, i, "grow", {I32(3)}) == 0xffffffffu);  // config max is 5 pages
+  BOOST_TEST(one(s, i, "grow", {I32(2)}) == 3u);
+  BOOST_TEST(one(s, i, "grow", {I32(0)}) == 5u);
+  BOOST_TEST(one(s, i, "grow", {I32(0x10000)}) == 0xffffffffu);
+  auto mem = i->exported_memory("mem");
+  BOOST_REQUIRE(mem);
+  BOOST_TEST(Store::memory_size_bytes(mem) == 5u * 65536);
+  BOOST_TEST(Store::memory_data(mem)[3 * 65536 - 4] == 0xcd);
+}
+
+BOOST_AUTO_TEST_CASE(host_functions) {
+  Store s;
+  int calls = 0;
+  FuncInst* add = s.add_host_func(
+      FuncType{{ValType::I32, ValType::I32}, {ValType::I32}},
+      [&](HostContext&, std::span<const Value> args, std::span<Value> res) -> Expected<void> {
+        ++calls;
+        res[0] = Value::make_i32(args[0].i32 + args[1].i32);
+        return {};
+      },
+      "add");
+  FuncInst* fail = s.add_host_func(
+      FuncType{{}, {}},
+      [](HostContext&, std::span<const Value>, std::span<Value>) -> Expected<void> {
+        return make_error(ErrorKind::Trap, "host says no");
+      },
+      "fail");
+  FuncInst* bye = s.add_host_func(
+      FuncType{{ValType::I32}, {}},
+      [](HostContext&, std::span<const Value> args, std::span<Value>) -> Expected<void> {
+        Error e = make_error(ErrorKind::Exit, "exit");
+        e.code = int(args[0].i32);
+        return e;
+      },
+      "exit");
+  // Re-enters the store: calls the guest's "twice" export from the host.
+  Instance* guest = nullptr;
+  FuncInst* reenter = s.add_host_func(
+      FuncType{{ValType::I32}, {ValType::I32}},
+      [&](HostContext& ctx, std::span<const Value> args, std::span<Value> res) -> Expected<void> {
+        BOOST_TEST(ctx.caller == guest);
+        std::vector<Value> a{args[0]};
+        auto r = ctx.store.invoke(guest->find_export("twice")->func, a);
+        if (!r) return std::move(r.error());
+        res[0] = (*r)[0];
+        return {};
+      },
+      "reenter");
+  ExternVal e_add{ExternKind::Func, add}, e_fail{ExternKind::Func, fail},
+      e_bye{ExternKind::Func, bye}, e_re{ExternKind::Func, reenter};
+  guest = instantiate(s, R"((module
+    (import "env" "add" (func $add (param i32 i32) (result i32)))
+    (import "env" "fail" (func $fail))
+    (import "env" "exit" (func $exit (param i32)))
+    (import "env" "reenter" (func $reenter (param i32) (result i32)))
+    (memory 1)
+    (func (export "sum3") (param i32 i32 i32) (result i32)
+      (call $add (call $add (local.get 0) (local.get 1)) (local.get 2)))
+    (func $twice (export "twice") (param i32) (result i32)
+      (if (result i32) (i32.gt_u (local.get 0) (i32.const 100))
+        (then (call $fail) (i32.const 0))
+        (else (i32.mul (local.get 0) (i32.const 2)))))
+    (func (export "via_host") (param i32) (result i32)
+      (i32.add (i32.const 1) (call $reenter (local.get 0))))
+    (func (export "quit") (call $exit (i32.const 3)) unreachable)
+  ))", {e_add, e_fail, e_bye, e_re});
+  BOOST_TEST(one(s, guest, "sum3", {I32(1), I32(2), I32(3)}) == 6u);
+  BOOST_TEST(calls == 2);
+  BOOST_TEST(one(s, guest, "via_host", {I32(20)}) == 41u);
+  auto r = call(s, guest, "via_host", {I32(200)});  // trap inside the nested invocation
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(r.error().message == "host says no");
+  BOOST_TEST(one(s, guest, "via_host", {I32(5)}) == 11u);  // still usable
+  auto q = call(s, guest, "quit");
+  BOOST_REQUIRE(!q);
+  BOOST_TEST(int(q.error().kind) == int(ErrorKind::Exit));
+  BOOST_TEST(q.error().code == 3);
+  // Host functions can be invoked directly too.
+  std::vector<Value> args{I32(4), I32(5)};
+  auto d = s.invoke(add, args);
+  BOOST_REQUIRE(d);
+  BOOST_TEST((*d)[0].i32 == 9u);
+  // Wrong argument types are a usage error.
+  std::vector<Value> bad{I64(4), I32(5)};
+  BOOST_TEST(int(s.invoke(add, bad).error().kind) == int(ErrorKind::Usage));
+}
+
+BOOST_AUTO_TEST_CASE(instantiation_rules) {
+  Store s;
+  auto* a = instantiate(s, R"((module
+    (memory (export "mem") 1)
+    (table (export "tab") 2 funcref)
+    (global (export "g") (mut i32) (i32.const 5))
+    (global (export "c") i32 (i32.const 40))
+    (func (export "f") (param i32))
+  ))");
+  ExternVal mem = *a->find_export("mem"), tab = *a->find_export("tab"),
+            g = *a->find_export("g"), cg = *a->find_export("c"), f = *a->find_export("f");
+  auto bad = [&](const char* wat, std::vector<ExternVal> imps) {
+    auto r = s.instantiate(load(wat), imps);
+    return r ? std::string("ok") : r.error().message;
+  };
+  BOOST_TEST(bad("(module (import \"a\" \"f\" (func (param i64))))", {f}) == "incompatible import type");
+  BOOST_TEST(bad("(module (import \"a\" \"f\" (func (param i32))))", {f}) == "ok");
+  BOOST_TEST(bad("(module (import \"a\" \"g\" (global i32)))", {g}) == "incompatible import type");
+  BOOST_TEST(bad("(module (import \"a\" \"g\" (global (mut i32))))", {g}) == "ok");
+  BOOST_TEST(bad("(module (import \"a\" \"m\" (memory 2)))", {mem}) == "incompatible import type");
+  BOOST_TEST(bad("(module (import \"a\" \"m\" (memory 1 2)))", {mem}) == "incompatible import type");
+  BOOST_TEST(bad("(module (import \"a\" \"m\" (memory 0)))", {mem}) == "ok");
+  BOOST_TEST(bad("(module (import \"a\" \"t\" (table 1 funcref)))", {tab}) == "ok");
+  BOOST_TEST(bad("(module (import \"a\" \"t\" (table 1 externref)))", {tab}) == "incompatible import type");
+  BOOST_TEST(bad("(module (import \"a\" \"m\" (memory 0)))", {f}) == "incompatible import type");
+  auto unknown = s.instantiate(load("(module (import \"x\" \"y\" (func)))"),
+                               ImportResolver([](std::string_view, std::string_view) {
+                                 return std::optional<ExternVal>();
+                               }));
+  BOOST_REQUIRE(!unknown);
+  BOOST_TEST(unknown.error().message == "unknown import");
+  BOOST_TEST(int(unknown.error().kind) == int(ErrorKind::Unlinkable));
+
+  // A failing data segment keeps the writes made before it (spec 2.0).
+  auto r = s.instantiate(load(R"((module
+    (import "a" "mem" (memory 1))
+    (import "a" "g" (global $g (mut i32)))
+    (data (i32.const 10) "\2a")
+    (data (i32.const 65536) "x")
+  ))"), {mem, g});
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(r.error().message == "out of bounds memory access");
+  BOOST_TEST(Store::memory_data(mem.memory)[10] == 0x2a);
+
+  // Globals initialised from imported globals; the start function runs.
+  auto* c = instantiate(s, R"((module
+    (import "a" "g" (global $g (mut i32)))
+    (import "a" "c" (global $c i32))
+    (global $h i32 (global.get $c))
+    (func $start (global.set $g (i32.add (global.get $h) (i32.const 2))))
+    (start $start)
+  ))", {g, cg});
+  (void)c;
+  BOOST_TEST(Store::global_get(g.global).i32 == 42u);
+}
