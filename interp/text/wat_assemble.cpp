@@ -34,7 +34,7 @@ std::vector<uint8_t> ModuleParser::assemble() const {
     m.raw(w.bytes);
   }
   if (n_elems_) m.section(9, n_elems_, elems_);
-  if (n_datas_) {
+  if (n_datas_ || uses_data_index_) {
     ByteWriter w;
     w.u32(n_datas_);
     m.u8(12);

@@ -210,12 +210,14 @@ Expected<void> ModuleParser::parse_plain(const OpInfo& op, ByteWriter& out, Func
         mem = *m;
       }
       emit_opcode(out, op);
+      uses_data_index_ = true;
       TC_TRY(index_imm(Space::Data));
       out.u32(mem);
       return {};
     }
     case ImmKind::Data:
       emit_opcode(out, op);
+      uses_data_index_ = true;
       return index_imm(Space::Data);
     case ImmKind::MemoryCopy: {
       emit_opcode(out, op);

@@ -138,6 +138,10 @@ class ModuleParser {
   // Pass-2 counters (index of the next item of each kind).
   uint32_t n_funcs_ = 0, n_tables_ = 0, n_mems_ = 0, n_globals_ = 0, n_elems_ = 0,
            n_datas_ = 0, n_imports_ = 0, n_exports_ = 0;
+  // Code names a data segment (memory.init / data.drop): the binary then
+  // needs a data count section even with no data segments, so that the
+  // validator reports "unknown data segment" rather than a missing section.
+  bool uses_data_index_ = false;
   uint32_t def_funcs_ = 0, def_tables_ = 0, def_mems_ = 0, def_globals_ = 0;
   ByteWriter imports_, funcs_, tables_, mems_, globals_, exports_, elems_, code_, datas_;
   std::optional<uint32_t> start_;
