@@ -1,0 +1,32 @@
+// The ABI tier: host functions for module "wasi_snapshot_preview1" that read
+// guest memory (bounds-checked, never trusting a guest length), call one
+// System method, and write its results back. Bad guest pointers are WASI
+// errors (EFAULT/EINVAL), not traps; proc_exit unwinds with ErrorKind::Exit.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "interp/engine.hpp"
+#include "wasi/system.hpp"
+
+namespace tc::wasi {
+
+inline constexpr std::string_view kModuleName = "wasi_snapshot_preview1";
+
+class WasiImports {
+ public:
+  WasiImports(wasm::Store& store, System& system);
+
+  // The WASI half of an ImportResolver: the host function for
+  // wasi_snapshot_preview1::name, or nullopt (module or name unknown).
+  std::optional<wasm::ExternVal> resolve(std::string_view module, std::string_view name);
+
+ private:
+  wasm::Store& store_;
+  System& system_;
+  std::map<std::string, wasm::FuncInst*, std::less<>> funcs_;
+};
+
+}  // namespace tc::wasi

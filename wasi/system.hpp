@@ -1,0 +1,19 @@
+// The System interface: one virtual method per WASI call, generated from
+// wasi/calls.def. Typed inputs and outputs (no guest pointers), the errno
+// as the return value. This is the boundary the recorder and replayer wrap:
+// nothing else touches the OS on the guest's behalf.
+#pragma once
+#include "wasi/call_types.hpp"
+
+namespace tc::wasi {
+
+class System {
+ public:
+  virtual ~System() = default;
+#define WASI_CALL(name, id, params, results, ins, outs) \
+  virtual Errno name(const call::name##_in& in, call::name##_out& out) = 0;
+#include "wasi/calls.def"
+#undef WASI_CALL
+};
+
+}  // namespace tc::wasi
