@@ -53,5 +53,21 @@ else
   failed=$((failed + 1))
 fi
 
+# The official WASI preview1 test suite, through the real CLI.
+wasi_suite=${TIMECRAFT_WASI_SUITE:-$root/../shared/wasi-testsuite}
+if [ -d "$wasi_suite/tests" ]; then
+  out=$(bin/tests/wasi_testsuite_runner --timecraft bin/timecraft "$wasi_suite" 2>&1)
+  echo "$out" | grep -v '^PASS ' | tail -n 100
+  line=$(echo "$out" | tail -1)
+  p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p')
+  f=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p')
+  if [ -z "$p" ]; then p=0; f=1; echo "wasi testsuite runner crashed: $line"; fi
+  echo "wasi testsuite: $line"
+  passed=$((passed + p)); failed=$((failed + f))
+else
+  echo "WASI test suite not found at $wasi_suite (set TIMECRAFT_WASI_SUITE)"
+  failed=$((failed + 1))
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
