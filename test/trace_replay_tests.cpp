@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <random>
 
+#include "trace/decode.hpp"
 #include "trace/log_reader.hpp"
 #include "trace/log_writer.hpp"
 #include "trace/recorder.hpp"
@@ -216,5 +217,35 @@ BOOST_AUTO_TEST_CASE(extra_and_missing_calls_diverge) {
     rep.args_get({}, a);  // then stop early
     BOOST_TEST(!rep.finished());
     BOOST_TEST(rep.divergence()->message.find("the log has more") != std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(decoded_records_read_like_calls) {
+  TempDir d;
+  record(d.path, "bye\n");
+  auto reader = LogReader::open(d.path);
+  Record r;
+  std::vector<std::string> lines;
+  while (reader->next(r)) {
+    auto c = decode_record(r);
+    BOOST_REQUIRE(c.has_value());
+    lines.push_back(c->to_string());
+  }
+  BOOST_REQUIRE(lines.size() == 7u);
+  BOOST_TEST(lines[0] == "args_get() = ESUCCESS args=[\"prog\", \"arg one\"]");
+  BOOST_TEST(lines[1] ==
+             "fd_read(fd=3, iovs=[8 bytes, 8 bytes]) = ESUCCESS nread=16 <- \"hello from the f\"");
+  BOOST_TEST(lines[4].find("path_open(fd=3, dirflags=0, path=\"missing\"") == 0u, lines[4]);
+  BOOST_TEST(lines[4].find("= ENOENT") != std::string::npos, lines[4]);
+  BOOST_TEST(lines[6] == "fd_write(fd=5, iovs=[\"bye\\n\"]) = ESUCCESS nwritten=4");
+}
+
+BOOST_AUTO_TEST_CASE(corrupt_payload_is_an_error_not_a_crash) {
+  std::vector<uint8_t> junk = {0xFF, 0xFF, 0xFF};
+  for (const auto& c : all_calls()) {
+    Record r;
+    r.call_id = uint32_t(c.id);
+    r.payload = junk;
+    BOOST_TEST(!decode_record(r).has_value());
   }
 }

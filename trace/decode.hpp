@@ -1,0 +1,45 @@
+// Decodes a log record into named fields for printing (`timecraft trace`)
+// and for rebuilding the program's output (`timecraft logs`). Generic over
+// wasi/calls.def, like the recorder.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "interp/error.hpp"
+#include "trace/log_reader.hpp"
+#include "wasi/call_types.hpp"
+
+namespace tc::trace {
+
+struct DecodedField {
+  std::string name;
+  wasi::Kind kind{};
+  std::string text;                  // printable value
+  uint64_t number = 0;               // integer kinds
+  std::vector<std::string> buffers;  // IovecsIn bytes / filled destination bytes
+};
+
+struct DecodedCall {
+  uint64_t index = 0;
+  uint64_t time_ns = 0;
+  uint32_t call_id = 0;
+  std::string name;
+  std::vector<DecodedField> inputs;
+  wasi::Errno error = wasi::Errno::Success;
+  std::vector<DecodedField> outputs;
+  std::vector<std::string> filled;  // bytes the call wrote into guest memory
+
+  const DecodedField* input(std::string_view n) const;
+  const DecodedField* output(std::string_view n) const;
+  // "fd_write(fd=1, iovs=["hi\n"]) = ESUCCESS nwritten=3"
+  std::string to_string() const;
+};
+
+// Fails (Io) on a payload that does not decode; never crashes.
+Expected<DecodedCall> decode_record(const Record& r);
+
+// Quotes bytes like a C string, cut at `max` bytes ("..." after).
+std::string quote_bytes(std::string_view b, size_t max = 64);
+
+}  // namespace tc::trace
