@@ -247,7 +247,6 @@ void Decoder::element_section() {
   uint32_t n = r_.len32();
   for (uint32_t i = 0; i < n && r_.ok(); ++i) {
     ElemSegment seg;
-    size_t at = r_.pos();
     uint32_t flags = r_.u32();
     if (r_.failed()) return;
     if (flags > 7) return r_.fail(r_.pos() - 1, "malformed elements segment kind");
@@ -277,7 +276,6 @@ void Decoder::element_section() {
       ConstExpr e;
       if (exprs ? const_expr(e) : func_index_expr(e)) seg.init.push_back(std::move(e));
     }
-    (void)at;
     if (r_.ok()) m_.elems.push_back(std::move(seg));
   }
 }
