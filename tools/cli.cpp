@@ -81,3 +81,38 @@ void split_at_positional(const Args& args, bool (*takes_value)(const std::string
 }
 
 }  // namespace tc::cli
+
+namespace tc::cli {
+
+int report_trap(const Error& e) {
+  std::cerr << "timecraft: " << (e.kind == ErrorKind::Exhaustion ? "exhaustion" : "trap") << ": "
+            << e.message << "\n";
+  if (!e.backtrace.empty()) {
+    std::cerr << "wasm backtrace:\n";
+    for (size_t i = 0; i < e.backtrace.size(); ++i)
+      std::cerr << "  " << i << ": " << e.backtrace[i] << "\n";
+  }
+  return kExitTrap;
+}
+
+}  // namespace tc::cli
+
+#include "registry/config.hpp"
+
+namespace tc::cli {
+
+Expected<registry::Registry> open_registry(const std::string& flag) {
+  std::string root = flag;
+  if (root.empty()) {
+    if (const char* r = std::getenv("TIMECRAFT_REGISTRY"); r && *r) root = r;
+  }
+  if (root.empty()) {
+    auto cfg = registry::load_config();
+    if (!cfg) return cfg.error();
+    root = cfg->registry_root;
+  }
+  if (root.empty()) root = registry::Registry::default_root();
+  return registry::Registry::open(registry::expand_home(root));
+}
+
+}  // namespace tc::cli

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "interp/engine.hpp"
+#include "registry/registry.hpp"
 
 namespace tc::cli {
 
@@ -13,6 +14,7 @@ namespace tc::cli {
 constexpr int kExitOk = 0;
 constexpr int kExitError = 1;   // bad input: unreadable, malformed, invalid, unlinkable
 constexpr int kExitUsage = 2;   // bad command line
+constexpr int kExitDivergence = 3;  // replay: the program did not do what the log says
 constexpr int kExitTrap = 134;  // the guest trapped (as wasmtime: 128 + SIGABRT)
 
 using Args = std::vector<std::string>;
@@ -42,7 +44,21 @@ Expected<std::shared_ptr<const wasm::Module>> load_module_file(const std::string
 void split_at_positional(const Args& args, bool (*takes_value)(const std::string&),
                          Args& options, Args& rest);
 
+// Prints a trap and its WebAssembly backtrace; returns kExitTrap.
+int report_trap(const Error& e);
+
+// The registry from --registry (if given), else $TIMECRAFT_REGISTRY, else
+// the config file's registry.root, else ~/.timecraft.
+Expected<registry::Registry> open_registry(const std::string& flag);
+
 int cmd_run(const Args& args);
+int cmd_replay(const Args& args);
+int cmd_get(const Args& args);
+int cmd_describe(const Args& args);
+int cmd_export(const Args& args);
+int cmd_logs(const Args& args);
+int cmd_trace(const Args& args);
+int cmd_config(const Args& args);
 int cmd_wast(const Args& args);
 int cmd_version(const Args& args);
 int cmd_help(const Args& args);

@@ -36,11 +36,21 @@ const char kRunUsage[] =
     "  --max-call-depth N    trap with \"call stack exhausted\" beyond N frames\n"
     "                        (default 10000)\n"
     "  --max-memory-pages N  cap every memory at N 64 KiB pages (default 65536)\n"
+    "  --no-record, --fly-blind\n"
+    "                        do not record (no registry entry, no process id)\n"
+    "  --record-batch-size N records per compressed log batch (default 4096,\n"
+    "                        or log.batch-size in the config file)\n"
+    "  --registry DIR        registry location (default $TIMECRAFT_REGISTRY,\n"
+    "                        the config file's registry.root, or ~/.timecraft)\n"
     "  -h, --help            this help\n"
+    "\n"
+    "Every run is recorded: the module and the log of every host call go into\n"
+    "the registry, and the first line on stderr is the process id, for\n"
+    "`timecraft replay ID`, `logs`, `trace` and `describe process`.\n"
     "\n"
     "Examples:\n"
     "  timecraft run --dir .:/ --env HOME=/ app.wasm input.txt\n"
-    "  timecraft run --invoke fac examples/fac.wat 20\n"
+    "  timecraft run --no-record --invoke fac examples/fac.wat 20\n"
     "\n"
     "Exit status: the guest's exit status (proc_exit, or 0 when _start returns);\n"
     "1 if the module cannot be loaded or linked, 2 for a usage error, 134 if the\n"
@@ -63,6 +73,83 @@ const char kWastUsage[] =
     "Example:\n"
     "  timecraft wast ../shared/spec-testsuite/wasm-2.0/i32.wast\n";
 
+const char kReplayUsage[] =
+    "Usage: timecraft replay [-q] [--registry DIR] ID\n"
+    "\n"
+    "Re-executes a recorded process: the stored module runs again and every\n"
+    "host call is answered from the log, with no real system call (no file,\n"
+    "socket, clock or random source is touched). What the program wrote to\n"
+    "stdout/stderr is written again. ID is a process id or a unique prefix.\n"
+    "\n"
+    "If the program does not make the recorded call with the recorded inputs\n"
+    "(same call, fds, offsets, flags, paths, bytes written, buffer shapes) the\n"
+    "replay stops with an error naming the record, the recorded call and the\n"
+    "observed one.\n"
+    "\n"
+    "Options:\n"
+    "  -q, --quiet     do not write the program's output again\n"
+    "\n"
+    "Exit status: the recorded program's exit status; 3 if the replay\n"
+    "diverged from the log; 134 if the program trapped (as it did when run).\n";
+
+const char kGetUsage[] =
+    "Usage: timecraft get [TYPE] [-o text|json|yaml] [-q]\n"
+    "\n"
+    "Lists the resources of a type, newest first; without TYPE lists the types.\n"
+    "  process (processes, proc, ps)   PROCESS ID, START, SIZE (of the log)\n"
+    "  module (modules, mod)           MODULE ID (sha256, 12 digits), NAME, SIZE\n"
+    "  config (cfg)                    the effective configuration\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output F  text (a table), json or yaml\n"
+    "  -q, --quiet     only the ids, one per line\n"
+    "  --registry DIR  registry location\n"
+    "\n"
+    "Example:\n"
+    "  timecraft get ps\n";
+
+const char kDescribeUsage[] =
+    "Usage: timecraft describe process|module ID [-v] [-o text|json|yaml]\n"
+    "\n"
+    "process: id, start, runtime, status, module, args, env (with -v), limits,\n"
+    "and the log: records, batches, segments, compressed/uncompressed sizes and\n"
+    "ratio, a per-segment table (per-batch with -v), any torn tail.\n"
+    "module: digest, name, size, imports and exports with their types in WAT\n"
+    "form, memories and tables.\n";
+
+const char kExportUsage[] =
+    "Usage: timecraft export module|process|log ID FILE|-\n"
+    "\n"
+    "Writes a resource to FILE (atomically) or to stdout (-):\n"
+    "  module   the module's exact bytes\n"
+    "  process  the process metadata (JSON)\n"
+    "  log      the log: its segment files back to back\n";
+
+const char kLogsUsage[] =
+    "Usage: timecraft logs [-n N] ID\n"
+    "\n"
+    "Prints what a recorded program wrote to stdout and stderr, rebuilt from\n"
+    "its log (fd_write on its stdout/stderr, following fd_renumber and\n"
+    "fd_close); stdout goes to stdout and stderr to stderr.\n"
+    "  -n, --lines N   only the last N lines\n";
+
+const char kTraceUsage[] =
+    "Usage: timecraft trace [-o text|json|yaml] ID\n"
+    "\n"
+    "Prints every recorded host call: record index, time since the start (s),\n"
+    "the call with its inputs, the errno, its outputs and the bytes it wrote\n"
+    "into guest memory.\n";
+
+const char kConfigUsage[] =
+    "Usage: timecraft config [--edit]\n"
+    "\n"
+    "Shows the configuration ($TIMECRAFT_CONFIG, else ~/.timecraft/config.yaml);\n"
+    "--edit opens it in $VISUAL/$EDITOR and saves it only if it is valid.\n"
+    "  registry.root     registry location (default ~/.timecraft)\n"
+    "  log.batch-size    records per compressed batch (default 4096)\n"
+    "  log.segment-size  roll over to a new segment past this (default 64MiB)\n"
+    "  log.compression   zlib or none\n";
+
 const char kHelpUsage[] = "Usage: timecraft help [COMMAND]\n";
 const char kVersionUsage[] = "Usage: timecraft version\n";
 
@@ -71,6 +158,13 @@ const char kVersionUsage[] = "Usage: timecraft version\n";
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"run", "run a WebAssembly module", kRunUsage, cmd_run},
+      {"replay", "re-execute a recorded process from its log", kReplayUsage, cmd_replay},
+      {"get", "list processes, modules or the configuration", kGetUsage, cmd_get},
+      {"describe", "show one process or module in detail", kDescribeUsage, cmd_describe},
+      {"export", "write a module, process metadata or log to a file", kExportUsage, cmd_export},
+      {"logs", "print a recorded program's stdout/stderr", kLogsUsage, cmd_logs},
+      {"trace", "print every recorded host call", kTraceUsage, cmd_trace},
+      {"config", "show or edit the configuration", kConfigUsage, cmd_config},
       {"wast", "run WebAssembly spec test scripts", kWastUsage, cmd_wast},
       {"version", "print the version", kVersionUsage, cmd_version},
       {"help", "show help for a command", kHelpUsage, cmd_help},

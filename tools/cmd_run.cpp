@@ -1,14 +1,23 @@
-// timecraft run: load a module, link WASI, run _start (commands) or
-// _initialize + an --invoke'd export (reactors). Exit status: the guest's.
+// timecraft run: load a module, link WASI, run it, and record every host
+// call into the registry (unless --no-record). Exit status: the guest's.
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 
+#include "registry/config.hpp"
+#include "registry/process_meta.hpp"
 #include "tools/cli.hpp"
 #include "tools/value_parse.hpp"
-#include "wasi/abi.hpp"
+#include "trace/log_writer.hpp"
+#include "trace/recorder.hpp"
 #include "wasi/posix_system.hpp"
+#include "wasi/program.hpp"
+
+#ifndef TIMECRAFT_VERSION
+#define TIMECRAFT_VERSION "0.1.0"
+#endif
 
 extern char** environ;
 
@@ -21,26 +30,8 @@ namespace {
 
 bool run_takes_value(const std::string& opt) {
   return opt == "--invoke" || opt == "--max-call-depth" || opt == "--max-memory-pages" ||
-         opt == "--dir" || opt == "--env" || opt == "--listen";
-}
-
-// Prints a trap and its WebAssembly backtrace; returns the trap exit code.
-int report_trap(const Error& e) {
-  std::cerr << "timecraft: " << (e.kind == ErrorKind::Exhaustion ? "exhaustion" : "trap")
-            << ": " << e.message << "\n";
-  if (!e.backtrace.empty()) {
-    std::cerr << "wasm backtrace:\n";
-    for (size_t i = 0; i < e.backtrace.size(); ++i)
-      std::cerr << "  " << i << ": " << e.backtrace[i] << "\n";
-  }
-  return kExitTrap;
-}
-
-// Maps an error from running guest code to the process exit status.
-int finish(const Error& e) {
-  if (e.kind == ErrorKind::Exit) return e.code;
-  if (e.kind == ErrorKind::Trap || e.kind == ErrorKind::Exhaustion) return report_trap(e);
-  return fail(kExitError, e.to_string());
+         opt == "--dir" || opt == "--env" || opt == "--listen" || opt == "--registry" ||
+         opt == "--record-batch-size";
 }
 
 // --dir HOST, HOST:GUEST or HOST::GUEST (wasmtime's spelling).
@@ -55,6 +46,26 @@ wasi::PosixConfig::Dir parse_dir(const std::string& spec) {
 std::string base_name(const std::string& path) {
   auto s = path.find_last_of('/');
   return s == std::string::npos ? path : path.substr(s + 1);
+}
+
+int64_t now_unix_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The end of a run as an exit status (printing traps and failures).
+int exit_status(const Expected<wasi::ProgramOutcome>& r, const std::string& path) {
+  if (!r) {
+    if (r.error().kind == ErrorKind::Usage) return fail(kExitError, path + ": " + r.error().message);
+    return fail(kExitError, path + ": " + r.error().message);
+  }
+  if (r->error) {
+    const Error& e = *r->error;
+    if (e.kind == ErrorKind::Trap || e.kind == ErrorKind::Exhaustion) return report_trap(e);
+    return fail(kExitError, e.to_string());
+  }
+  for (const auto& v : r->results) std::cout << format_value(v) << "\n";
+  return r->exit_code;
 }
 
 }  // namespace
@@ -72,7 +83,11 @@ int cmd_run(const Args& args) {
       ("inherit-env", "")
       ("listen", po::value<std::vector<std::string>>()->composing(), "")
       ("max-call-depth", po::value<uint32_t>()->default_value(10000), "")
-      ("max-memory-pages", po::value<uint32_t>()->default_value(kMaxPages), "");
+      ("max-memory-pages", po::value<uint32_t>()->default_value(kMaxPages), "")
+      ("no-record", "")
+      ("fly-blind", "")
+      ("record-batch-size", po::value<uint32_t>(), "")
+      ("registry", po::value<std::string>()->default_value(""), "");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(opt_args).options(desc).run(), vm);
@@ -86,6 +101,7 @@ int cmd_run(const Args& args) {
   const std::string path = rest[0];
   Args guest_args(rest.begin() + 1, rest.end());
   const bool invoking = vm.count("invoke") != 0;
+  const bool record = !vm.count("no-record") && !vm.count("fly-blind");
 
   wasi::PosixConfig wcfg;
   wcfg.args.push_back(base_name(path));
@@ -111,6 +127,29 @@ int cmd_run(const Args& args) {
   auto mod = load_module_file(path);
   if (!mod) return fail(kExitError, mod.error().to_string());
 
+  wasi::ProgramConfig pcfg;
+  pcfg.engine.max_call_depth = vm["max-call-depth"].as<uint32_t>();
+  pcfg.engine.max_memory_pages = vm["max-memory-pages"].as<uint32_t>();
+  if (invoking) {
+    pcfg.invoke = vm["invoke"].as<std::string>();
+    // Find the export's type to convert the arguments.
+    const Module& m = **mod;
+    const FuncType* ft = nullptr;
+    for (const auto& e : m.exports)
+      if (e.kind == ExternKind::Func && e.name == *pcfg.invoke) ft = &m.func_type(e.index);
+    if (!ft) return fail(kExitError, path + ": no exported function \"" + *pcfg.invoke + "\"");
+    if (guest_args.size() != ft->params.size())
+      return usage_error("run", "\"" + *pcfg.invoke + "\" takes " + std::to_string(ft->params.size()) +
+                                    " argument(s), got " + std::to_string(guest_args.size()));
+    for (size_t i = 0; i < ft->params.size(); ++i) {
+      auto v = parse_value(guest_args[i], ft->params[i]);
+      if (!v)
+        return usage_error("run", "argument " + std::to_string(i + 1) + " \"" + guest_args[i] +
+                                      "\" is not a valid " + valtype_name(ft->params[i]));
+      pcfg.invoke_args.push_back(*v);
+    }
+  }
+
   auto system = wasi::PosixSystem::create(wcfg);
   if (!system) {
     if (system.error().kind == ErrorKind::Usage) return usage_error("run", system.error().message);
@@ -118,67 +157,73 @@ int cmd_run(const Args& args) {
   }
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is EPIPE for the guest, not death
 
-  EngineConfig cfg;
-  cfg.max_call_depth = vm["max-call-depth"].as<uint32_t>();
-  cfg.max_memory_pages = vm["max-memory-pages"].as<uint32_t>();
-  Store store(cfg);
-  wasi::WasiImports wasi_imports(store, **system);
+  if (!record) return exit_status(wasi::run_program(*mod, **system, pcfg), path);
 
-  std::string missing;
-  ImportResolver resolver = [&](std::string_view m, std::string_view n) -> std::optional<ExternVal> {
-    if (auto v = wasi_imports.resolve(m, n)) return v;
-    missing = std::string(m) + "::" + std::string(n);
-    return std::nullopt;
-  };
-  auto inst = store.instantiate(*mod, resolver);
-  if (!inst) {
-    const Error& e = inst.error();
-    if (e.kind == ErrorKind::Exit || e.kind == ErrorKind::Trap || e.kind == ErrorKind::Exhaustion)
-      return finish(e);
-    std::string what = path + ": " + e.message;
-    if (e.kind == ErrorKind::Unlinkable && !missing.empty()) what += " " + missing;
-    return fail(kExitError, what);
-  }
+  // Recording: module and metadata into the registry, then the log.
+  auto reg = open_registry(vm["registry"].as<std::string>());
+  if (!reg) return fail(kExitError, reg.error().to_string());
+  auto cfg = registry::load_config();
+  if (!cfg) return fail(kExitError, cfg.error().to_string());
+  trace::LogOptions lopts;
+  lopts.batch_records = vm.count("record-batch-size") ? vm["record-batch-size"].as<uint32_t>()
+                                                      : cfg->batch_records;
+  if (lopts.batch_records == 0) return usage_error("run", "--record-batch-size must be at least 1");
+  lopts.segment_bytes = cfg->segment_bytes;
+  lopts.codec = cfg->compression == "none" ? trace::Codec::None : trace::Codec::Zlib;
 
-  auto find_func = [&](const std::string& name) -> FuncInst* {
-    auto ext = (*inst)->find_export(name);
-    return ext && ext->kind == ExternKind::Func ? ext->func : nullptr;
-  };
+  const Module& m = **mod;
+  std::string name = m.module_name.empty() ? base_name(path) : m.module_name;
+  auto digest = reg->put_module(m.bytes, name);
+  if (!digest) return fail(kExitError, digest.error().to_string());
 
-  if (!invoking) {
-    FuncInst* start = find_func("_start");
-    if (!start) return kExitOk;  // a module without _start just instantiates
-    if (!Store::func_type(start).params.empty() || !Store::func_type(start).results.empty())
-      return fail(kExitError, path + ": _start must have type [] -> []");
-    auto r = store.invoke(start, {});
-    if (!r) return finish(r.error());
-    return kExitOk;
-  }
+  registry::ProcessMeta meta;
+  meta.id = registry::Registry::new_process_id();
+  meta.start_unix_ns = now_unix_ns();
+  meta.runtime_version = TIMECRAFT_VERSION;
+  meta.module_digest = *digest;
+  meta.module_name = name;
+  meta.module_size = m.bytes.size();
+  meta.args = wcfg.args;
+  meta.env = wcfg.environ;
+  for (const auto& d : wcfg.dirs) meta.dirs.push_back({d.host_path, d.guest_path});
+  meta.listen = wcfg.listen;
+  meta.invoke = pcfg.invoke;
+  if (invoking) meta.invoke_args = guest_args;
+  meta.max_call_depth = pcfg.engine.max_call_depth;
+  meta.max_memory_pages = pcfg.engine.max_memory_pages;
+  meta.batch_records = lopts.batch_records;
+  meta.segment_bytes = lopts.segment_bytes;
+  meta.codec = cfg->compression;
+  if (auto r = reg->create_process(meta.id); !r) return fail(kExitError, r.error().to_string());
+  if (auto r = reg->write_process_meta(meta.id, registry::to_json(meta)); !r)
+    return fail(kExitError, r.error().to_string());
+  auto log = trace::LogWriter::create(reg->log_dir(meta.id), lopts);
+  if (!log) return fail(kExitError, log.error().to_string());
+  std::cerr << meta.id << std::endl;  // the first line on stderr: the process id
 
-  // Reactor: _initialize first (if exported), then the requested function.
-  std::string entry = vm["invoke"].as<std::string>();
-  FuncInst* func = find_func(entry);
-  if (!func) return fail(kExitError, path + ": no exported function \"" + entry + "\"");
-  const FuncType& ft = Store::func_type(func);
-  if (guest_args.size() != ft.params.size())
-    return usage_error("run", "\"" + entry + "\" takes " + std::to_string(ft.params.size()) +
-                                  " argument(s), got " + std::to_string(guest_args.size()));
-  std::vector<Value> values;
-  for (size_t i = 0; i < ft.params.size(); ++i) {
-    auto v = parse_value(guest_args[i], ft.params[i]);
-    if (!v)
-      return usage_error("run", "argument " + std::to_string(i + 1) + " \"" + guest_args[i] +
-                                    "\" is not a valid " + valtype_name(ft.params[i]));
-    values.push_back(*v);
+  trace::Recorder recorder(**system, **log);
+  auto outcome = wasi::run_program(*mod, recorder, pcfg);
+
+  auto closed = (*log)->close();
+  meta.end_unix_ns = now_unix_ns();
+  if (recorder.log_error()) meta.log_error = recorder.log_error()->message;
+  else if (!closed) meta.log_error = closed.error().message;
+  if (!outcome) {
+    meta.status = "failed";
+    meta.message = outcome.error().message;
+  } else if (outcome->error) {
+    meta.status = "trapped";
+    meta.message = outcome->error->message;
+    meta.exit_code = kExitTrap;
+  } else {
+    meta.status = "exited";
+    meta.exit_code = outcome->exit_code;
   }
-  if (FuncInst* init = find_func("_initialize"); init && entry != "_initialize") {
-    auto r = store.invoke(init, {});
-    if (!r) return finish(r.error());
-  }
-  auto results = store.invoke(func, values);
-  if (!results) return finish(results.error());
-  for (const auto& v : *results) std::cout << format_value(v) << "\n";
-  return kExitOk;
+  if (auto r = reg->write_process_meta(meta.id, registry::to_json(meta)); !r)
+    std::cerr << "timecraft: warning: " << r.error().to_string() << "\n";
+  if (!meta.log_error.empty())
+    std::cerr << "timecraft: warning: recording stopped early: " << meta.log_error << "\n";
+  return exit_status(outcome, path);
 }
 
 }  // namespace tc::cli

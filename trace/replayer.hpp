@@ -32,9 +32,9 @@ class Replayer : public wasi::System {
 #undef WASI_CALL
 
   // Set at the first mismatch: names the record index, the recorded call
-  // and the observed one. Every later call fails with EBADMSG... the
-  // embedding turns this into the replay's divergence error.
+  // and the observed one. Exposed as fault(), so the guest stops there.
   const std::optional<Error>& divergence() const { return divergence_; }
+  const Error* fault() const override { return divergence_ ? &*divergence_ : nullptr; }
   uint64_t replayed() const { return replayed_; }
   // True when every record of the log was consumed.
   bool finished();

@@ -61,6 +61,7 @@ std::optional<ExternVal> WasiImports::resolve(std::string_view module, std::stri
         env.mem = GuestMemory(Store::memory_data(m), Store::memory_size_bytes(m));
     auto r = fn(env, a);
     if (!r) return std::move(r.error());
+    if (const Error* f = sys->fault()) return *f;
     if (!results.empty()) results[0] = Value::make_i32(static_cast<uint32_t>(*r));
     return {};
   };

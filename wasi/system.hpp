@@ -3,6 +3,7 @@
 // as the return value. This is the boundary the recorder and replayer wrap:
 // nothing else touches the OS on the guest's behalf.
 #pragma once
+#include "interp/error.hpp"
 #include "wasi/call_types.hpp"
 
 namespace tc::wasi {
@@ -14,6 +15,11 @@ class System {
   virtual Errno name(const call::name##_in& in, call::name##_out& out) = 0;
 #include "wasi/calls.def"
 #undef WASI_CALL
+
+  // Set when this System cannot go on (a replay that diverged from its
+  // log): the ABI tier then unwinds the guest with this error instead of
+  // returning the call's errno.
+  virtual const Error* fault() const { return nullptr; }
 };
 
 }  // namespace tc::wasi

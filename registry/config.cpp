@@ -1,0 +1,114 @@
+#include "registry/config.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace tc::registry {
+
+namespace {
+
+std::string trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r"), e = s.find_last_not_of(" \t\r");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// "64MiB", "4096", "1k" -> bytes.
+bool parse_size(const std::string& s, uint64_t& out) {
+  char* end = nullptr;
+  unsigned long long v = std::strtoull(s.c_str(), &end, 10);
+  if (end == s.c_str()) return false;
+  std::string unit = trim(end);
+  uint64_t mul = 1;
+  if (unit.empty() || unit == "B") mul = 1;
+  else if (unit == "KiB" || unit == "k" || unit == "K") mul = 1ull << 10;
+  else if (unit == "MiB" || unit == "M") mul = 1ull << 20;
+  else if (unit == "GiB" || unit == "G") mul = 1ull << 30;
+  else return false;
+  out = v * mul;
+  return true;
+}
+
+}  // namespace
+
+std::string expand_home(const std::string& path) {
+  if (path.rfind("~/", 0) == 0 || path == "~") {
+    const char* home = std::getenv("HOME");
+    return std::string(home ? home : ".") + path.substr(1);
+  }
+  return path;
+}
+
+std::string config_path() {
+  if (const char* p = std::getenv("TIMECRAFT_CONFIG"); p && *p) return p;
+  return expand_home("~/.timecraft/config.yaml");
+}
+
+Expected<Config> parse_config(const std::string& text) {
+  Config c;
+  std::istringstream in(text);
+  std::string line, section;
+  for (int n = 1; std::getline(in, line); ++n) {
+    auto hash = line.find('#');
+    if (hash != std::string::npos) line.erase(hash);
+    if (trim(line).empty()) continue;
+    auto where = config_path() + ":" + std::to_string(n);
+    bool indented = line[0] == ' ' || line[0] == '\t';
+    auto colon = line.find(':');
+    if (colon == std::string::npos)
+      return make_error(ErrorKind::Usage, "expected \"key: value\"", where);
+    std::string key = trim(line.substr(0, colon)), value = trim(line.substr(colon + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front())
+      value = value.substr(1, value.size() - 2);
+    if (!indented) {
+      if (!value.empty()) return make_error(ErrorKind::Usage, "unknown setting \"" + key + "\"", where);
+      if (key != "registry" && key != "log")
+        return make_error(ErrorKind::Usage, "unknown section \"" + key + "\" (registry, log)", where);
+      section = key;
+      continue;
+    }
+    if (section.empty()) return make_error(ErrorKind::Usage, "setting outside a section", where);
+    std::string full = section + "." + key;
+    if (full == "registry.root") {
+      if (value.empty()) return make_error(ErrorKind::Usage, "registry.root is empty", where);
+      c.registry_root = value;
+    } else if (full == "log.batch-size") {
+      uint64_t v;
+      if (!parse_size(value, v) || v == 0 || v > 1000000)
+        return make_error(ErrorKind::Usage, "log.batch-size must be 1..1000000", where);
+      c.batch_records = uint32_t(v);
+    } else if (full == "log.segment-size") {
+      uint64_t v;
+      if (!parse_size(value, v) || v < 4096)
+        return make_error(ErrorKind::Usage, "log.segment-size must be a size of at least 4KiB", where);
+      c.segment_bytes = v;
+    } else if (full == "log.compression") {
+      if (value != "zlib" && value != "none")
+        return make_error(ErrorKind::Usage, "log.compression must be zlib or none", where);
+      c.compression = value;
+    } else {
+      return make_error(ErrorKind::Usage, "unknown setting \"" + full + "\"", where);
+    }
+  }
+  return c;
+}
+
+Expected<Config> load_config() {
+  std::ifstream in(config_path());
+  if (!in) return Config{};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_config(ss.str());
+}
+
+std::string config_to_yaml(const Config& c) {
+  std::string s = "registry:\n  root: " + (c.registry_root.empty() ? "~/.timecraft" : c.registry_root) +
+                  "\nlog:\n  batch-size: " + std::to_string(c.batch_records) + "\n  segment-size: ";
+  if (c.segment_bytes % (1ull << 20) == 0) s += std::to_string(c.segment_bytes >> 20) + "MiB";
+  else s += std::to_string(c.segment_bytes);
+  s += "\n  compression: " + c.compression + "\n";
+  return s;
+}
+
+}  // namespace tc::registry

@@ -1,0 +1,51 @@
+// Process metadata: everything a recorded run depended on (module digest,
+// args, env, preopens, limits, runtime version, start time) plus how it
+// ended. Stored as processes/<id>/process.json.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "interp/error.hpp"
+
+namespace tc::registry {
+
+struct ProcessMeta {
+  std::string id;
+  int64_t start_unix_ns = 0;
+  int64_t end_unix_ns = 0;  // 0 while running (or killed)
+  std::string runtime = "timecraft";
+  std::string runtime_version;
+
+  std::string module_digest;
+  std::string module_name;
+  uint64_t module_size = 0;
+
+  std::vector<std::string> args;  // args[0] is the program name
+  std::vector<std::string> env;   // NAME=VALUE
+  struct Dir {
+    std::string host, guest;
+  };
+  std::vector<Dir> dirs;
+  std::vector<std::string> listen;
+  std::optional<std::string> invoke;
+  std::vector<std::string> invoke_args;
+
+  uint32_t max_call_depth = 0;
+  uint32_t max_memory_pages = 0;
+  uint32_t batch_records = 0;
+  uint64_t segment_bytes = 0;
+  std::string codec;
+
+  // "running" until the end is known: "exited", "trapped", "failed".
+  std::string status = "running";
+  int exit_code = 0;
+  std::string message;    // trap or failure message
+  std::string log_error;  // recording stopped early (e.g. disk full)
+};
+
+std::string to_json(const ProcessMeta& m);
+Expected<ProcessMeta> process_meta_from_json(const std::string& text);
+
+}  // namespace tc::registry

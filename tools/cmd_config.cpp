@@ -1,0 +1,80 @@
+// timecraft config [--edit]: show the configuration file, or edit it with
+// $EDITOR and keep the change only if it validates.
+#include <boost/program_options.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+#include "registry/atomic_file.hpp"
+#include "registry/config.hpp"
+#include "tools/cli.hpp"
+
+namespace tc::cli {
+
+namespace po = boost::program_options;
+
+int cmd_config(const Args& args) {
+  po::options_description desc;
+  desc.add_options()("help,h", "")("edit", "");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(desc).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return usage_error("config", e.what());
+  }
+  if (vm.count("help")) return cmd_help({"config"});
+  std::string path = registry::config_path();
+  if (!vm.count("edit")) {
+    auto cfg = registry::load_config();
+    if (!cfg) return fail(kExitError, cfg.error().to_string());
+    std::cout << "# " << path << "\n" << registry::config_to_yaml(*cfg);
+    return kExitOk;
+  }
+  // Edit a copy; install it only if it parses.
+  std::string current;
+  if (auto b = registry::read_file(path)) current.assign(b->begin(), b->end());
+  else current = registry::config_to_yaml(registry::Config{});
+  std::string tmp = "/tmp/timecraft-config-" + std::to_string(::getpid()) + ".yaml";
+  { std::ofstream(tmp) << current; }
+  const char* editor = std::getenv("VISUAL");
+  if (!editor || !*editor) editor = std::getenv("EDITOR");
+  if (!editor || !*editor) editor = "vi";
+  for (;;) {
+    std::string cmd = std::string(editor) + " '" + tmp + "'";
+    if (std::system(cmd.c_str()) != 0) {
+      ::unlink(tmp.c_str());
+      return fail(kExitError, "the editor failed; configuration unchanged");
+    }
+    std::stringstream ss;
+    ss << std::ifstream(tmp).rdbuf();
+    auto parsed = registry::parse_config(ss.str());
+    if (parsed) {
+      std::error_code ec;
+      std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+      auto w = registry::write_file_atomic(path, ss.str());
+      ::unlink(tmp.c_str());
+      if (!w) return fail(kExitError, w.error().message);
+      std::cout << "saved " << path << "\n";
+      return kExitOk;
+    }
+    std::cerr << "timecraft config: " << parsed.error().message << " (line "
+              << parsed.error().location.substr(parsed.error().location.rfind(':') + 1) << ")\n";
+    if (!isatty(0)) {
+      ::unlink(tmp.c_str());
+      return fail(kExitError, "configuration unchanged");
+    }
+    std::cerr << "Edit again? [Y/n] ";
+    std::string answer;
+    std::getline(std::cin, answer);
+    if (!answer.empty() && (answer[0] == 'n' || answer[0] == 'N')) {
+      ::unlink(tmp.c_str());
+      return fail(kExitError, "configuration unchanged");
+    }
+  }
+}
+
+}  // namespace tc::cli

@@ -1,0 +1,75 @@
+// timecraft export module|process|log ID FILE|-: copy a resource out of the
+// registry (module bytes, process metadata JSON, or the log's segments).
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "registry/atomic_file.hpp"
+#include "tools/cli.hpp"
+#include "tools/resources.hpp"
+#include "trace/log_writer.hpp"
+
+namespace tc::cli {
+
+namespace po = boost::program_options;
+
+int cmd_export(const Args& args) {
+  po::options_description desc;
+  desc.add_options()
+      ("help,h", "")
+      ("registry", po::value<std::string>()->default_value(""), "")
+      ("args", po::value<std::vector<std::string>>(), "");
+  po::positional_options_description pos;
+  pos.add("args", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return usage_error("export", e.what());
+  }
+  if (vm.count("help")) return cmd_help({"export"});
+  auto a = vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  if (a.size() != 3) return usage_error("export", "expected TYPE, ID and FILE (or - for stdout)");
+  auto type = parse_resource(a[0], "export", {Resource::Process, Resource::Module, Resource::Log});
+  if (!type) return kExitUsage;
+  auto reg = open_registry(vm["registry"].as<std::string>());
+  if (!reg) return fail(kExitError, reg.error().to_string());
+
+  std::vector<uint8_t> data;
+  if (*type == Resource::Module) {
+    auto d = reg->resolve(registry::ObjectKind::Module, a[1]);
+    if (!d) return fail(kExitError, d.error().message);
+    auto b = reg->read_module(*d);
+    if (!b) return fail(kExitError, b.error().message);
+    data = std::move(*b);
+  } else {
+    auto id = reg->resolve(registry::ObjectKind::Process, a[1]);
+    if (!id) return fail(kExitError, id.error().message);
+    if (*type == Resource::Process) {
+      auto t = reg->read_process_meta(*id);
+      if (!t) return fail(kExitError, t.error().message);
+      data.assign(t->begin(), t->end());
+    } else {
+      // The segments back to back: each starts with its own header.
+      for (uint32_t i = 0;; ++i) {
+        auto seg = registry::read_file(trace::segment_path(reg->log_dir(*id), i));
+        if (!seg) {
+          if (i == 0) return fail(kExitError, seg.error().message);
+          break;
+        }
+        data.insert(data.end(), seg->begin(), seg->end());
+      }
+    }
+  }
+  if (a[2] == "-") {
+    std::fwrite(data.data(), 1, data.size(), stdout);
+    return std::fflush(stdout) == 0 ? kExitOk : fail(kExitError, "cannot write to stdout");
+  }
+  auto w = registry::write_file_atomic(a[2], data);
+  if (!w) return fail(kExitError, w.error().message);
+  return kExitOk;
+}
+
+}  // namespace tc::cli

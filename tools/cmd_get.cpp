@@ -1,0 +1,122 @@
+// timecraft get [TYPE]: list registry resources as a table, JSON or YAML.
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "registry/config.hpp"
+#include "registry/process_meta.hpp"
+#include "tools/cli.hpp"
+#include "tools/format.hpp"
+#include "tools/resources.hpp"
+
+namespace tc::cli {
+
+namespace po = boost::program_options;
+using json = nlohmann::json;
+
+namespace {
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void emit(const json& j, OutputFormat f) {
+  if (f == OutputFormat::Json) std::cout << j.dump(2) << "\n";
+  else std::cout << to_yaml(j);
+}
+}  // namespace
+
+int cmd_get(const Args& args) {
+  po::options_description desc;
+  desc.add_options()
+      ("help,h", "")
+      ("output,o", po::value<std::string>()->default_value("text"), "")
+      ("quiet,q", "")
+      ("registry", po::value<std::string>()->default_value(""), "")
+      ("type", po::value<std::string>(), "");
+  po::positional_options_description pos;
+  pos.add("type", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return usage_error("get", e.what());
+  }
+  if (vm.count("help")) return cmd_help({"get"});
+  OutputFormat fmt;
+  if (!parse_output_format(vm["output"].as<std::string>(), fmt))
+    return usage_error("get", "-o must be text, json or yaml");
+  if (!vm.count("type")) {
+    std::cout << format_table({"TYPE", "ALIASES"},
+                              {{"process", "processes, proc, ps"},
+                               {"module", "modules, mod"},
+                               {"config", "cfg"}});
+    return kExitOk;
+  }
+  auto type = parse_resource(vm["type"].as<std::string>(), "get",
+                             {Resource::Process, Resource::Module, Resource::Config});
+  if (!type) return kExitUsage;
+  bool quiet = vm.count("quiet") > 0;
+
+  if (*type == Resource::Config) {
+    auto cfg = registry::load_config();
+    if (!cfg) return fail(kExitError, cfg.error().to_string());
+    if (fmt == OutputFormat::Text) std::cout << registry::config_to_yaml(*cfg);
+    else emit(json{{"registry", {{"root", cfg->registry_root}}},
+                   {"log", {{"batch-size", cfg->batch_records},
+                            {"segment-size", cfg->segment_bytes},
+                            {"compression", cfg->compression}}}}, fmt);
+    return kExitOk;
+  }
+  auto reg = open_registry(vm["registry"].as<std::string>());
+  if (!reg) return fail(kExitError, reg.error().to_string());
+  int64_t now = now_ns();
+
+  if (*type == Resource::Module) {
+    auto mods = reg->list_modules();
+    if (!mods) return fail(kExitError, mods.error().to_string());
+    if (quiet) {
+      for (const auto& m : *mods) std::cout << m.digest << "\n";
+    } else if (fmt == OutputFormat::Text) {
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& m : *mods) rows.push_back({m.digest.substr(0, 12), m.name, human_size(m.size)});
+      std::cout << format_table({"MODULE ID", "MODULE NAME", "SIZE"}, rows);
+    } else {
+      json j = json::array();
+      for (const auto& m : *mods)
+        j.push_back({{"id", "sha256:" + m.digest}, {"name", m.name}, {"size", m.size},
+                     {"created", rfc3339(m.created_unix_ns)}});
+      emit(j, fmt);
+    }
+    return kExitOk;
+  }
+
+  auto procs = reg->list_processes();
+  if (!procs) return fail(kExitError, procs.error().to_string());
+  if (quiet) {
+    for (const auto& p : *procs) std::cout << p.id << "\n";
+  } else if (fmt == OutputFormat::Text) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& p : *procs)
+      rows.push_back({p.id, p.start_unix_ns ? human_ago(p.start_unix_ns, now) : "unknown",
+                      human_size(p.log_bytes)});
+    std::cout << format_table({"PROCESS ID", "START", "SIZE"}, rows);
+  } else {
+    json j = json::array();
+    for (const auto& p : *procs) {
+      json e = {{"id", p.id}, {"start", rfc3339(p.start_unix_ns)}, {"log_size", p.log_bytes}};
+      if (auto m = registry::process_meta_from_json(p.meta_json)) {
+        e["module"] = m->module_name;
+        e["status"] = m->status;
+        e["exit_code"] = m->exit_code;
+      }
+      j.push_back(e);
+    }
+    emit(j, fmt);
+  }
+  return kExitOk;
+}
+
+}  // namespace tc::cli

@@ -1,0 +1,69 @@
+// timecraft logs ID: the program's stdout and stderr, rebuilt from its log.
+#include <boost/program_options.hpp>
+#include <iostream>
+
+#include "tools/cli.hpp"
+#include "trace/log_reader.hpp"
+#include "trace/output.hpp"
+
+namespace tc::cli {
+
+namespace po = boost::program_options;
+
+int cmd_logs(const Args& args) {
+  po::options_description desc;
+  desc.add_options()
+      ("help,h", "")
+      ("lines,n", po::value<long>(), "")
+      ("registry", po::value<std::string>()->default_value(""), "")
+      ("id", po::value<std::string>(), "");
+  po::positional_options_description pos;
+  pos.add("id", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return usage_error("logs", e.what());
+  }
+  if (vm.count("help")) return cmd_help({"logs"});
+  if (!vm.count("id")) return usage_error("logs", "no process id given");
+  auto reg = open_registry(vm["registry"].as<std::string>());
+  if (!reg) return fail(kExitError, reg.error().to_string());
+  auto id = reg->resolve(registry::ObjectKind::Process, vm["id"].as<std::string>());
+  if (!id) return fail(kExitError, id.error().message);
+  auto log = trace::LogReader::open(reg->log_dir(*id));
+  if (!log) return fail(kExitError, log.error().message);
+  auto out = trace::rebuild_output(*log);
+
+  // -n N: only the last N lines (of stdout and stderr together).
+  size_t skip_lines = 0;
+  if (vm.count("lines")) {
+    long n = vm["lines"].as<long>();
+    if (n < 0) return usage_error("logs", "-n must not be negative");
+    size_t total = 0;
+    for (const auto& c : out.chunks) total += size_t(std::count(c.bytes.begin(), c.bytes.end(), '\n'));
+    bool partial = !out.chunks.empty() && !out.chunks.back().bytes.empty() &&
+                   out.chunks.back().bytes.back() != '\n';
+    total += partial;
+    skip_lines = total > size_t(n) ? total - size_t(n) : 0;
+  }
+  for (const auto& c : out.chunks) {
+    std::string_view b = c.bytes;
+    while (skip_lines && !b.empty()) {
+      auto nl = b.find('\n');
+      if (nl == std::string_view::npos) { b = {}; break; }
+      b.remove_prefix(nl + 1);
+      --skip_lines;
+    }
+    (c.stream == 2 ? std::cerr : std::cout) << b;
+  }
+  std::cout.flush();
+  if (out.problem) {
+    std::cerr << "timecraft: warning: the log ends early: " << *out.problem << "\n";
+    return kExitError;
+  }
+  return kExitOk;
+}
+
+}  // namespace tc::cli

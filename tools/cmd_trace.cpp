@@ -1,0 +1,76 @@
+// timecraft trace ID: every recorded host call, decoded, one per line.
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "tools/cli.hpp"
+#include "tools/format.hpp"
+#include "trace/decode.hpp"
+#include "trace/log_reader.hpp"
+
+namespace tc::cli {
+
+namespace po = boost::program_options;
+using json = nlohmann::json;
+
+int cmd_trace(const Args& args) {
+  po::options_description desc;
+  desc.add_options()
+      ("help,h", "")
+      ("output,o", po::value<std::string>()->default_value("text"), "")
+      ("registry", po::value<std::string>()->default_value(""), "")
+      ("id", po::value<std::string>(), "");
+  po::positional_options_description pos;
+  pos.add("id", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return usage_error("trace", e.what());
+  }
+  if (vm.count("help")) return cmd_help({"trace"});
+  if (!vm.count("id")) return usage_error("trace", "no process id given");
+  OutputFormat fmt;
+  if (!parse_output_format(vm["output"].as<std::string>(), fmt))
+    return usage_error("trace", "-o must be text, json or yaml");
+  auto reg = open_registry(vm["registry"].as<std::string>());
+  if (!reg) return fail(kExitError, reg.error().to_string());
+  auto id = reg->resolve(registry::ObjectKind::Process, vm["id"].as<std::string>());
+  if (!id) return fail(kExitError, id.error().message);
+  auto log = trace::LogReader::open(reg->log_dir(*id));
+  if (!log) return fail(kExitError, log.error().message);
+
+  trace::Record r;
+  json all = json::array();
+  while (log->next(r)) {
+    auto c = trace::decode_record(r);
+    if (!c) {
+      std::cout.flush();
+      return fail(kExitError, c.error().message);
+    }
+    if (fmt == OutputFormat::Text) {
+      char head[48];
+      std::snprintf(head, sizeof head, "%6llu %12.6f  ", static_cast<unsigned long long>(c->index),
+                    double(c->time_ns) / 1e9);
+      std::cout << head << c->to_string() << "\n";
+    } else {
+      json in = json::object(), out = json::object();
+      for (const auto& f : c->inputs) in[f.name] = f.text;
+      for (const auto& f : c->outputs) out[f.name] = f.text;
+      all.push_back({{"record", c->index}, {"time_ns", c->time_ns}, {"call", c->name},
+                     {"inputs", in}, {"errno", wasi::errno_name(c->error)}, {"outputs", out}});
+    }
+  }
+  if (fmt == OutputFormat::Json) std::cout << all.dump(2) << "\n";
+  else if (fmt == OutputFormat::Yaml) std::cout << to_yaml(all);
+  if (log->torn_tail()) {
+    std::cout.flush();
+    std::cerr << "timecraft: warning: the log ends early: " << *log->torn_tail() << "\n";
+    return kExitError;
+  }
+  return kExitOk;
+}
+
+}  // namespace tc::cli
