@@ -13,6 +13,10 @@ scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 
 passed=0
 failed=0
+# Every `timecraft run` records: keep the tests' recordings out of ~/.timecraft.
+export TIMECRAFT_REGISTRY=$(mktemp -d /tmp/timecraft-test-registry.XXXXXX)
+export TIMECRAFT_CONFIG=$TIMECRAFT_REGISTRY/config.yaml
+trap 'rm -rf "$TIMECRAFT_REGISTRY"' EXIT
 if ! { b2 -j2 -d0 && b2 -j2 -d0 test; }; then
   echo "build failed"
   echo "0 passed, 1 failed"

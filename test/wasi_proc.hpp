@@ -22,13 +22,14 @@ struct ProcResult {
   std::string out, err;
 };
 
-inline ProcResult run_process(const std::vector<std::string>& argv, int timeout_sec = 60) {
+inline ProcResult run_process(const std::vector<std::string>& argv, int timeout_sec = 60,
+                              const std::string& stdin_path = "/dev/null") {
   ProcResult r;
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) return r;
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 0, stdin_path.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
   std::vector<char*> cargv;
