@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "trace/crc32c.hpp"
@@ -55,6 +56,23 @@ bool write_all(int fd, const void* data, size_t size) {
     if (n <= 0) return false;
     p += n;
     size -= size_t(n);
+  }
+  return true;
+}
+// writev(2) of two buffers, completing short writes.
+bool write_all2(int fd, const void* a, size_t an, const void* b, size_t bn) {
+  iovec iov[2] = {{const_cast<void*>(a), an}, {const_cast<void*>(b), bn}};
+  int first = 0;
+  while (first < 2) {
+    ssize_t n = ::writev(fd, iov + first, 2 - first);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    size_t left = size_t(n);
+    while (first < 2 && left >= iov[first].iov_len) left -= iov[first++].iov_len;
+    if (first < 2) {
+      iov[first].iov_base = static_cast<uint8_t*>(iov[first].iov_base) + left;
+      iov[first].iov_len -= left;
+    }
   }
   return true;
 }
@@ -121,22 +139,42 @@ Expected<void> LogWriter::append(uint64_t time_ns, uint32_t call_id,
   return {};
 }
 
+namespace {
+
+// zlib through Boost.Iostreams into `out` (cleared first).
+void zlib_compress(const uint8_t* data, size_t size, int level, std::string& out) {
+  out.clear();
+  io::filtering_ostream os;
+  os.push(io::zlib_compressor(io::zlib_params(level)));
+  os.push(io::back_inserter(out));
+  os.write(reinterpret_cast<const char*>(data), std::streamsize(size));
+  os.reset();  // flushes the compressor
+}
+
+// Bulk data (file contents, random bytes) is often incompressible: try a
+// 64 KiB sample first so such batches are stored raw without paying zlib.
+bool worth_compressing(const std::vector<uint8_t>& raw, int level, std::string& scratch) {
+  constexpr size_t kSample = 64 << 10;
+  if (raw.size() <= 4 * kSample) return true;
+  zlib_compress(raw.data() + raw.size() / 2 - kSample / 2, kSample, level, scratch);
+  return scratch.size() < kSample * 9 / 10;
+}
+
+}  // namespace
+
 Expected<void> LogWriter::flush() {
   if (batch_count_ == 0 || fd_ < 0) return {};
-  std::vector<uint8_t> stored;
-  Codec codec = opts_.codec;
-  if (codec == Codec::Zlib) {
-    std::string z;
-    {
-      io::filtering_ostream out;
-      out.push(io::zlib_compressor(io::zlib_params(opts_.zlib_level)));
-      out.push(io::back_inserter(z));
-      out.write(reinterpret_cast<const char*>(batch_.data()), std::streamsize(batch_.size()));
-    }  // the destructor flushes the compressor
-    stored.assign(z.begin(), z.end());
-    if (stored.size() >= batch_.size()) codec = Codec::None;  // incompressible
+  const uint8_t* stored = batch_.data();
+  size_t stored_size = batch_.size();
+  Codec codec = Codec::None;
+  if (opts_.codec == Codec::Zlib && worth_compressing(batch_, opts_.zlib_level, zbuf_)) {
+    zlib_compress(batch_.data(), batch_.size(), opts_.zlib_level, zbuf_);
+    if (zbuf_.size() < batch_.size()) {
+      codec = Codec::Zlib;
+      stored = reinterpret_cast<const uint8_t*>(zbuf_.data());
+      stored_size = zbuf_.size();
+    }
   }
-  if (codec == Codec::None) stored = batch_;
 
   BatchHeader h{};
   h.magic = kBatchMagic;
@@ -145,31 +183,25 @@ Expected<void> LogWriter::flush() {
   h.first_time = batch_first_time_;
   h.last_time = batch_last_time_;
   h.raw_size = uint32_t(batch_.size());
-  h.stored_size = uint32_t(stored.size());
+  h.stored_size = uint32_t(stored_size);
   h.codec = uint8_t(codec);
-  h.data_crc = crc32c(stored.data(), stored.size());
+  h.data_crc = crc32c(stored, stored_size);
   h.header_crc = crc32c(&h, offsetof(BatchHeader, header_crc));
 
   // Roll over before a batch would push a non-empty segment past its limit.
   if (segment_size_ > sizeof(SegmentHeader) &&
-      segment_size_ + sizeof h + stored.size() > opts_.segment_bytes) {
-    h.header_crc = 0;
+      segment_size_ + sizeof h + stored_size > opts_.segment_bytes)
     TC_TRY(open_segment());
-    h.header_crc = crc32c(&h, offsetof(BatchHeader, header_crc));
-  }
-  // One write for header and data: a crash leaves a whole batch or a torn one.
-  std::vector<uint8_t> buf(sizeof h + stored.size());
-  std::memcpy(buf.data(), &h, sizeof h);
-  std::memcpy(buf.data() + sizeof h, stored.data(), stored.size());
-  if (!write_all(fd_, buf.data(), buf.size())) {
+  // One writev for header and data: a crash leaves a whole batch or a torn one.
+  if (!write_all2(fd_, &h, sizeof h, stored, stored_size)) {
     failed_ = true;
     return io_error("cannot write log batch to " + segment_path(dir_, segment_index_));
   }
-  segment_size_ += buf.size();
+  segment_size_ += sizeof h + stored_size;
   stats_.batches++;
   stats_.raw_bytes += batch_.size();
-  stats_.stored_bytes += stored.size();
-  stats_.file_bytes += buf.size();
+  stats_.stored_bytes += stored_size;
+  stats_.file_bytes += sizeof h + stored_size;
   batch_.clear();
   batch_count_ = 0;
   return {};

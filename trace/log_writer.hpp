@@ -51,6 +51,7 @@ class LogWriter {
   bool failed_ = false;
 
   std::vector<uint8_t> batch_;
+  std::string zbuf_;  // compressed batch, reused
   uint32_t batch_count_ = 0;
   uint64_t batch_first_time_ = 0, batch_last_time_ = 0;
   uint64_t next_record_ = 0;

@@ -49,16 +49,23 @@ std::optional<ExternVal> WasiImports::resolve(std::string_view module, std::stri
   if (!row) return std::nullopt;
   System* sys = &system_;
   Marshaller fn = row->fn;
-  HostFunc host = [sys, fn](HostContext& ctx, std::span<const Value> args,
-                            std::span<Value> results) -> Expected<void> {
+  MemoryCache* cache = &memory_cache_;
+  HostFunc host = [sys, fn, cache](HostContext& ctx, std::span<const Value> args,
+                                   std::span<Value> results) -> Expected<void> {
     uint64_t a[10] = {};
     for (size_t i = 0; i < args.size() && i < 10; ++i)
       a[i] = args[i].type == ValType::I64 ? args[i].i64 : args[i].i32;
     // Re-read the memory on every call: memory.grow may have moved it.
     abi::Env env{*sys, {}};
-    if (ctx.caller)
-      if (MemoryInst* m = ctx.caller->exported_memory("memory"))
+    if (ctx.caller) {
+      // The export lookup is by name: do it once per calling instance.
+      if (ctx.caller != cache->instance) {
+        cache->instance = ctx.caller;
+        cache->memory = ctx.caller->exported_memory("memory");
+      }
+      if (MemoryInst* m = cache->memory)
         env.mem = GuestMemory(Store::memory_data(m), Store::memory_size_bytes(m));
+    }
     auto r = fn(env, a);
     if (!r) return std::move(r.error());
     if (const Error* f = sys->fault()) return *f;

@@ -27,6 +27,11 @@ class WasiImports {
   wasm::Store& store_;
   System& system_;
   std::map<std::string, wasm::FuncInst*, std::less<>> funcs_;
+  struct MemoryCache {
+    wasm::Instance* instance = nullptr;
+    wasm::MemoryInst* memory = nullptr;  // stable; its data pointer is re-read per call
+  };
+  MemoryCache memory_cache_;
 };
 
 }  // namespace tc::wasi
