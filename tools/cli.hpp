@@ -59,6 +59,7 @@ int cmd_export(const Args& args);
 int cmd_logs(const Args& args);
 int cmd_trace(const Args& args);
 int cmd_config(const Args& args);
+int cmd_profile(const Args& args);
 int cmd_wast(const Args& args);
 int cmd_version(const Args& args);
 int cmd_help(const Args& args);

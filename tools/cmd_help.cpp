@@ -150,6 +150,14 @@ const char kConfigUsage[] =
     "  log.segment-size  roll over to a new segment past this (default 64MiB)\n"
     "  log.compression   zlib or none\n";
 
+const char kProfileUsage[] =
+    "Usage: timecraft profile [-o text|json|yaml] ID\n"
+    "\n"
+    "Where a recorded run's host calls and time went: per WASI call the count,\n"
+    "errors, bytes the program wrote (in) and bytes it received (out), from the\n"
+    "log; and the time of a replay (no side effects) split between WebAssembly\n"
+    "and host calls answered from the log.\n";
+
 const char kHelpUsage[] = "Usage: timecraft help [COMMAND]\n";
 const char kVersionUsage[] = "Usage: timecraft version\n";
 
@@ -164,6 +172,7 @@ const std::vector<Command>& commands() {
       {"export", "write a module, process metadata or log to a file", kExportUsage, cmd_export},
       {"logs", "print a recorded program's stdout/stderr", kLogsUsage, cmd_logs},
       {"trace", "print every recorded host call", kTraceUsage, cmd_trace},
+      {"profile", "summarise a recorded run's host calls and time", kProfileUsage, cmd_profile},
       {"config", "show or edit the configuration", kConfigUsage, cmd_config},
       {"wast", "run WebAssembly spec test scripts", kWastUsage, cmd_wast},
       {"version", "print the version", kVersionUsage, cmd_version},
