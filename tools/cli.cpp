@@ -87,10 +87,16 @@ namespace tc::cli {
 int report_trap(const Error& e) {
   std::cerr << "timecraft: " << (e.kind == ErrorKind::Exhaustion ? "exhaustion" : "trap") << ": "
             << e.message << "\n";
-  if (!e.backtrace.empty()) {
-    std::cerr << "wasm backtrace:\n";
-    for (size_t i = 0; i < e.backtrace.size(); ++i)
-      std::cerr << "  " << i << ": " << e.backtrace[i] << "\n";
+  if (e.backtrace.empty()) return kExitTrap;
+  std::cerr << "wasm backtrace:\n";
+  // Deep recursion repeats one frame thousands of times: print it once.
+  for (size_t i = 0; i < e.backtrace.size();) {
+    size_t j = i + 1;
+    while (j < e.backtrace.size() && e.backtrace[j] == e.backtrace[i]) ++j;
+    std::cerr << "  " << i << ": " << e.backtrace[i];
+    if (j - i > 1) std::cerr << "  (x" << (j - i) << ")";
+    std::cerr << "\n";
+    i = j;
   }
   return kExitTrap;
 }
