@@ -15,7 +15,8 @@ Error io_error(const std::string& what) {
 }
 }  // namespace
 
-Expected<void> write_file_atomic(const std::string& path, std::span<const uint8_t> data) {
+Expected<void> write_file_atomic(const std::string& path, std::span<const uint8_t> data,
+                                 bool durable) {
   auto slash = path.find_last_of('/');
   std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
   std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." +
@@ -36,7 +37,7 @@ Expected<void> write_file_atomic(const std::string& path, std::span<const uint8_
     p += n;
     left -= size_t(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
     auto e = io_error("cannot sync " + tmp);
     ::unlink(tmp.c_str());
     return e;
@@ -46,7 +47,7 @@ Expected<void> write_file_atomic(const std::string& path, std::span<const uint8_
     ::unlink(tmp.c_str());
     return e;
   }
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int dfd = durable ? ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
   if (dfd >= 0) {
     ::fsync(dfd);
     ::close(dfd);
@@ -54,9 +55,10 @@ Expected<void> write_file_atomic(const std::string& path, std::span<const uint8_
   return {};
 }
 
-Expected<void> write_file_atomic(const std::string& path, const std::string& text) {
+Expected<void> write_file_atomic(const std::string& path, const std::string& text, bool durable) {
   return write_file_atomic(
-      path, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+      path, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()),
+      durable);
 }
 
 Expected<std::vector<uint8_t>> read_file(const std::string& path) {

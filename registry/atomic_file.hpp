@@ -10,8 +10,12 @@
 
 namespace tc::registry {
 
-Expected<void> write_file_atomic(const std::string& path, std::span<const uint8_t> data);
-Expected<void> write_file_atomic(const std::string& path, const std::string& text);
+// `durable` adds fsync of the file and its directory (survives power loss);
+// without it the write is still atomic for every reader.
+Expected<void> write_file_atomic(const std::string& path, std::span<const uint8_t> data,
+                                 bool durable = true);
+Expected<void> write_file_atomic(const std::string& path, const std::string& text,
+                                 bool durable = true);
 Expected<std::vector<uint8_t>> read_file(const std::string& path);
 
 }  // namespace tc::registry

@@ -76,6 +76,7 @@ Expected<std::string> Registry::put_module(std::span<const uint8_t> bytes,
   json meta = {{"name", name}, {"size", bytes.size()}, {"created", now_unix_ns()}};
   if (auto old = read_file(path + ".json")) {
     auto j = json::parse(old->begin(), old->end(), nullptr, false);
+    if (!j.is_discarded() && j.value("name", "") == name) return digest;  // already known
     if (!j.is_discarded() && j.contains("created")) meta["created"] = j["created"];
   }
   TC_TRY(write_file_atomic(path + ".json", meta.dump(2) + "\n"));
@@ -135,8 +136,9 @@ Expected<void> Registry::create_process(const std::string& id) {
   return {};
 }
 
-Expected<void> Registry::write_process_meta(const std::string& id, const std::string& j) {
-  return write_file_atomic(process_dir(id) + "/process.json", j);
+Expected<void> Registry::write_process_meta(const std::string& id, const std::string& j,
+                                            bool durable) {
+  return write_file_atomic(process_dir(id) + "/process.json", j, durable);
 }
 
 Expected<std::string> Registry::read_process_meta(const std::string& id) const {

@@ -52,7 +52,10 @@ class Registry {
   std::string log_dir(const std::string& id) const;
   // Creates processes/<id>/ (the log directory is created by the log writer).
   Expected<void> create_process(const std::string& id);
-  Expected<void> write_process_meta(const std::string& id, const std::string& json);
+  // The metadata written at the start of a run need not be durable (the
+  // final one, written when the run ends, is).
+  Expected<void> write_process_meta(const std::string& id, const std::string& json,
+                                    bool durable = true);
   Expected<std::string> read_process_meta(const std::string& id) const;
   Expected<std::vector<ProcessEntry>> list_processes() const;  // newest first
 

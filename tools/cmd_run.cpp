@@ -195,7 +195,7 @@ int cmd_run(const Args& args) {
   meta.segment_bytes = lopts.segment_bytes;
   meta.codec = cfg->compression;
   if (auto r = reg->create_process(meta.id); !r) return fail(kExitError, r.error().to_string());
-  if (auto r = reg->write_process_meta(meta.id, registry::to_json(meta)); !r)
+  if (auto r = reg->write_process_meta(meta.id, registry::to_json(meta), /*durable=*/false); !r)
     return fail(kExitError, r.error().to_string());
   auto log = trace::LogWriter::create(reg->log_dir(meta.id), lopts);
   if (!log) return fail(kExitError, log.error().to_string());
