@@ -76,71 +76,6 @@ bool write_all2(int fd, const void* a, size_t an, const void* b, size_t bn) {
   }
   return true;
 }
-}  // namespace
-
-Expected<std::unique_ptr<LogWriter>> LogWriter::create(const std::string& dir,
-                                                       const LogOptions& opts) {
-  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return io_error("cannot create " + dir);
-  if (::access(segment_path(dir, 0).c_str(), F_OK) == 0)
-    return make_error(ErrorKind::Io, dir + " already holds a log");
-  std::unique_ptr<LogWriter> w(new LogWriter(dir, opts));
-  if (w->opts_.batch_records == 0) w->opts_.batch_records = 1;
-  TC_TRY(w->open_segment());
-  return w;
-}
-
-LogWriter::~LogWriter() { (void)close(); }
-
-Expected<void> LogWriter::open_segment() {
-  if (fd_ >= 0) {
-    ::fsync(fd_);
-    ::close(fd_);
-    fd_ = -1;
-    ++segment_index_;
-  }
-  std::string path = segment_path(dir_, segment_index_);
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd_ < 0) return io_error("cannot create " + path);
-  SegmentHeader h{};
-  std::memcpy(h.magic, kSegmentMagic, sizeof h.magic);
-  h.version = kFormatVersion;
-  h.header_size = sizeof h;
-  h.segment_index = segment_index_;
-  h.first_record = next_record_ - batch_count_;  // the batch about to be written
-  if (!write_all(fd_, &h, sizeof h)) {
-    failed_ = true;
-    return io_error("cannot write " + path);
-  }
-  segment_size_ = sizeof h;
-  ++stats_.segments;
-  stats_.file_bytes += sizeof h;
-  return {};
-}
-
-Expected<void> LogWriter::append(uint64_t time_ns, uint32_t call_id,
-                                 std::span<const uint8_t> payload) {
-  if (failed_) return make_error(ErrorKind::Io, "log writer failed earlier");
-  if (batch_count_ == 0) {
-    batch_first_time_ = time_ns;
-    batch_last_time_ = time_ns;
-  }
-  // Timestamps are stored as deltas within the batch (never negative).
-  uint64_t delta = time_ns >= batch_last_time_ ? time_ns - batch_last_time_ : 0;
-  if (batch_count_ == 0) delta = 0;
-  put_varint(batch_, delta);
-  put_varint(batch_, call_id);
-  put_varint(batch_, payload.size());
-  batch_.insert(batch_.end(), payload.begin(), payload.end());
-  batch_last_time_ = std::max(batch_last_time_, time_ns);
-  ++batch_count_;
-  ++next_record_;
-  ++stats_.records;
-  if (batch_count_ >= opts_.batch_records || batch_.size() >= opts_.batch_bytes) return flush();
-  return {};
-}
-
-namespace {
-
 // zlib through Boost.Iostreams into `out` (cleared first).
 void zlib_compress(const uint8_t* data, size_t size, int level, std::string& out) {
   out.clear();
@@ -159,30 +94,134 @@ bool worth_compressing(const std::vector<uint8_t>& raw, int level, std::string& 
   zlib_compress(raw.data() + raw.size() / 2 - kSample / 2, kSample, level, scratch);
   return scratch.size() < kSample * 9 / 10;
 }
-
 }  // namespace
 
+Expected<std::unique_ptr<LogWriter>> LogWriter::create(const std::string& dir,
+                                                       const LogOptions& opts) {
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return io_error("cannot create " + dir);
+  if (::access(segment_path(dir, 0).c_str(), F_OK) == 0)
+    return make_error(ErrorKind::Io, dir + " already holds a log");
+  std::unique_ptr<LogWriter> w(new LogWriter(dir, opts));
+  if (w->opts_.batch_records == 0) w->opts_.batch_records = 1;
+  TC_TRY(w->open_segment(0));
+  w->thread_ = std::thread([p = w.get()] { p->worker(); });
+  return w;
+}
+
+LogWriter::~LogWriter() { (void)close(); }
+
+Expected<void> LogWriter::open_segment(uint64_t first_record) {
+  if (fd_ >= 0) {
+    ::fsync(fd_);
+    ::close(fd_);
+    fd_ = -1;
+    ++segment_index_;
+  }
+  std::string path = segment_path(dir_, segment_index_);
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd_ < 0) return io_error("cannot create " + path);
+  SegmentHeader h{};
+  std::memcpy(h.magic, kSegmentMagic, sizeof h.magic);
+  h.version = kFormatVersion;
+  h.header_size = sizeof h;
+  h.segment_index = segment_index_;
+  h.first_record = first_record;
+  if (!write_all(fd_, &h, sizeof h)) return io_error("cannot write " + path);
+  segment_size_ = sizeof h;
+  ++stats_.segments;
+  stats_.file_bytes += sizeof h;
+  return {};
+}
+
+Expected<void> LogWriter::append(uint64_t time_ns, uint32_t call_id,
+                                 std::span<const uint8_t> payload) {
+  if (failed_.load(std::memory_order_relaxed)) {
+    std::lock_guard<std::mutex> lk(mu_);
+    return error_ ? *error_ : make_error(ErrorKind::Io, "the log is closed");
+  }
+  if (batch_count_ == 0) {
+    batch_first_time_ = time_ns;
+    batch_last_time_ = time_ns;
+  }
+  // Timestamps are stored as deltas within the batch (never negative).
+  uint64_t delta = time_ns >= batch_last_time_ ? time_ns - batch_last_time_ : 0;
+  put_varint(batch_, delta);
+  put_varint(batch_, call_id);
+  put_varint(batch_, payload.size());
+  batch_.insert(batch_.end(), payload.begin(), payload.end());
+  batch_last_time_ = std::max(batch_last_time_, time_ns);
+  ++batch_count_;
+  ++next_record_;
+  if (batch_count_ >= opts_.batch_records || batch_.size() >= opts_.batch_bytes) submit();
+  return {};
+}
+
+void LogWriter::submit() {
+  if (batch_count_ == 0) return;
+  Pending p;
+  p.raw.swap(batch_);
+  p.count = batch_count_;
+  p.first_record = next_record_ - batch_count_;
+  p.first_time = batch_first_time_;
+  p.last_time = batch_last_time_;
+  batch_count_ = 0;
+  batch_.reserve(p.raw.capacity());
+  std::unique_lock<std::mutex> lk(mu_);
+  cv_.wait(lk, [&] { return queue_.size() < 2 || stop_; });  // back-pressure
+  queue_.push_back(std::move(p));
+  cv_.notify_all();
+}
+
+void LogWriter::worker() {
+  std::unique_lock<std::mutex> lk(mu_);
+  for (;;) {
+    cv_.wait(lk, [&] { return !queue_.empty() || stop_; });
+    if (queue_.empty()) return;  // stop_ and drained
+    Pending p = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    cv_.notify_all();
+    bool skip = error_.has_value();
+    lk.unlock();
+    Expected<void> r = skip ? Expected<void>() : write_batch(p);
+    lk.lock();
+    busy_ = false;
+    if (!r && !error_) {
+      error_ = r.error();
+      failed_ = true;
+    }
+    cv_.notify_all();
+  }
+}
+
 Expected<void> LogWriter::flush() {
-  if (batch_count_ == 0 || fd_ < 0) return {};
-  const uint8_t* stored = batch_.data();
-  size_t stored_size = batch_.size();
+  if (!thread_.joinable()) return error_ ? Expected<void>(*error_) : Expected<void>();
+  submit();
+  std::unique_lock<std::mutex> lk(mu_);
+  cv_.wait(lk, [&] { return queue_.empty() && !busy_; });
+  if (error_) return *error_;
+  return {};
+}
+
+Expected<void> LogWriter::write_batch(Pending& b) {
+  const uint8_t* stored = b.raw.data();
+  size_t stored_size = b.raw.size();
   Codec codec = Codec::None;
-  if (opts_.codec == Codec::Zlib && worth_compressing(batch_, opts_.zlib_level, zbuf_)) {
-    zlib_compress(batch_.data(), batch_.size(), opts_.zlib_level, zbuf_);
-    if (zbuf_.size() < batch_.size()) {
+  if (opts_.codec == Codec::Zlib && worth_compressing(b.raw, opts_.zlib_level, zbuf_)) {
+    zlib_compress(b.raw.data(), b.raw.size(), opts_.zlib_level, zbuf_);
+    if (zbuf_.size() < b.raw.size()) {
       codec = Codec::Zlib;
       stored = reinterpret_cast<const uint8_t*>(zbuf_.data());
       stored_size = zbuf_.size();
     }
   }
-
   BatchHeader h{};
   h.magic = kBatchMagic;
-  h.count = batch_count_;
-  h.first_record = next_record_ - batch_count_;
-  h.first_time = batch_first_time_;
-  h.last_time = batch_last_time_;
-  h.raw_size = uint32_t(batch_.size());
+  h.count = b.count;
+  h.first_record = b.first_record;
+  h.first_time = b.first_time;
+  h.last_time = b.last_time;
+  h.raw_size = uint32_t(b.raw.size());
   h.stored_size = uint32_t(stored_size);
   h.codec = uint8_t(codec);
   h.data_crc = crc32c(stored, stored_size);
@@ -191,28 +230,33 @@ Expected<void> LogWriter::flush() {
   // Roll over before a batch would push a non-empty segment past its limit.
   if (segment_size_ > sizeof(SegmentHeader) &&
       segment_size_ + sizeof h + stored_size > opts_.segment_bytes)
-    TC_TRY(open_segment());
+    TC_TRY(open_segment(b.first_record));
   // One writev for header and data: a crash leaves a whole batch or a torn one.
-  if (!write_all2(fd_, &h, sizeof h, stored, stored_size)) {
-    failed_ = true;
+  if (!write_all2(fd_, &h, sizeof h, stored, stored_size))
     return io_error("cannot write log batch to " + segment_path(dir_, segment_index_));
-  }
   segment_size_ += sizeof h + stored_size;
   stats_.batches++;
-  stats_.raw_bytes += batch_.size();
+  stats_.records += b.count;
+  stats_.raw_bytes += b.raw.size();
   stats_.stored_bytes += stored_size;
   stats_.file_bytes += sizeof h + stored_size;
-  batch_.clear();
-  batch_count_ = 0;
   return {};
 }
 
 Expected<void> LogWriter::close() {
-  if (fd_ < 0) return {};
+  if (!thread_.joinable()) return {};
   auto r = flush();
-  if (::fsync(fd_) != 0 && r) r = io_error("fsync failed");
-  ::close(fd_);
-  fd_ = -1;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+  if (fd_ >= 0) {
+    if (::fsync(fd_) != 0 && r) r = io_error("fsync failed");
+    ::close(fd_);
+    fd_ = -1;
+  }
   return r;
 }
 

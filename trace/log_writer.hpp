@@ -2,7 +2,13 @@
 // Records are buffered into a batch; a full batch is compressed and written
 // with one write(2), so after a crash the log is whole up to its last batch.
 #pragma once
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <memory>
 #include <span>
 #include <string>
@@ -33,28 +39,51 @@ class LogWriter {
                                                      const LogOptions& opts = {});
   ~LogWriter();  // flushes and closes; errors are lost, call close() to see them
 
+  // Cheap: encodes into the current batch. A full batch is handed to the
+  // writer thread, which compresses, checksums and writes it while the
+  // program runs on (at most two batches wait; then append waits).
   Expected<void> append(uint64_t time_ns, uint32_t call_id, std::span<const uint8_t> payload);
-  Expected<void> flush();   // write the pending batch, if any
+  Expected<void> flush();   // the pending batch and all queued ones are written
   Expected<void> close();   // flush, fsync, close
 
-  const LogStats& stats() const { return stats_; }
+  const LogStats& stats() const { return stats_; }  // exact after flush()/close()
 
  private:
+  struct Pending {
+    std::vector<uint8_t> raw;
+    uint32_t count = 0;
+    uint64_t first_record = 0, first_time = 0, last_time = 0;
+  };
+
   LogWriter(std::string dir, LogOptions opts) : dir_(std::move(dir)), opts_(opts) {}
-  Expected<void> open_segment();
+  Expected<void> open_segment(uint64_t first_record);
+  void submit();                          // producer: queue the current batch
+  void worker();                          // writer thread body
+  Expected<void> write_batch(Pending& b);  // compress, checksum, write (writer thread)
 
   std::string dir_;
   LogOptions opts_;
   int fd_ = -1;
   uint32_t segment_index_ = 0;
   uint64_t segment_size_ = 0;
-  bool failed_ = false;
 
+  // Producer side.
   std::vector<uint8_t> batch_;
-  std::string zbuf_;  // compressed batch, reused
   uint32_t batch_count_ = 0;
   uint64_t batch_first_time_ = 0, batch_last_time_ = 0;
   uint64_t next_record_ = 0;
+
+  // Shared with the writer thread (under mu_).
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Pending> queue_;
+  bool busy_ = false, stop_ = false;
+  std::optional<Error> error_;
+  std::atomic<bool> failed_{false};
+  std::thread thread_;
+
+  // Writer thread only.
+  std::string zbuf_;
   LogStats stats_;
 };
 
