@@ -60,6 +60,11 @@ struct EngineConfig {
   // Upper bound on any memory's size in pages, on top of the module's own
   // maximum (memory.grow returns -1 beyond it).
   uint32_t max_memory_pages = kMaxPages;
+  // 32-bit memories reserve their whole addressable range and rely on guard
+  // pages (a fault handler) instead of explicit bounds checks on loads and
+  // stores. false, or the environment variable TIMECRAFT_GUARD_PAGES=0,
+  // selects explicit checks; so does running out of address space.
+  bool guard_pages = true;
 };
 
 // Runtime objects (spec "instances"), owned by a Store. Defined in exec/.

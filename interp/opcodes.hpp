@@ -19,6 +19,9 @@ enum class ImmKind : uint8_t {
   None, BlockType, Label, BrTable, Func, CallIndirect, Local, Global, Table,
   MemArg, MemIdx, I32, I64, F32, F64, RefType, SelectT, MemoryInit, Data,
   MemoryCopy, TableInit, Elem, TableCopy,
+  // SIMD: v128.const (16 bytes), a lane index byte, memarg + lane index,
+  // i8x16.shuffle's 16 lane indices.
+  V128Const, Lane, MemArgLane, Shuffle,
 };
 
 // Operand kind in the P1/P2/R columns.

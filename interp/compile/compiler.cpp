@@ -1,6 +1,7 @@
 #include "interp/compile/compiler.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "interp/compile/compiler_state.hpp"
 
@@ -26,6 +27,7 @@ void Compiler::push_ctrl(Opcode kind, const BlockType& bt) {
   c.height = h_ - c.param_slots;
   c.type_height = types_.size() - c.params.size();
   c.start = e_.pos();
+  bind_label();
   ctrls_.push_back(std::move(c));
 }
 
@@ -36,11 +38,20 @@ bool Compiler::needs_copy(const Ctrl& c) const {
 
 void Compiler::emit_copies(uint32_t dst, uint32_t src, uint32_t n, uint32_t at) {
   if (dst == src) return;
-  for (uint32_t k = 0; k < n; ++k) {  // dst < src: forward copy is overlap-safe
-    e_.op(IOp::Copy, at);
-    e_.u32(dst + k);
-    e_.u32(src + k);
+  for (uint32_t k = 0; k < n; ++k) emit_copy(dst + k, src + k, at);  // dst < src: overlap-safe
+}
+
+void Compiler::emit_copy(uint32_t dst, uint32_t src, uint32_t at) {
+  uint32_t last = e_.last_start(), pos = e_.pos();
+  if (last != UINT32_MAX && pos == last + 3 && label_at_ != pos && e_.word(last) == uint32_t(IOp::Copy)) {
+    e_.word(last) = uint32_t(IOp::Copy2);
+    e_.u32(dst);
+    e_.u32(src);
+    return;
   }
+  e_.op(IOp::Copy, at);
+  e_.u32(dst);
+  e_.u32(src);
 }
 
 // Records a branch word of instruction `instr` that targets label `c`.
@@ -69,9 +80,10 @@ void Compiler::end_block() {
   Ctrl c = std::move(ctrls_.back());
   ctrls_.pop_back();
   uint32_t here = e_.pos();
+  bind_label();
   if (c.else_instr >= 0) e_.patch(uint32_t(c.else_instr), uint32_t(c.else_word), here);
   for (auto [i, w] : c.fixups) e_.patch(i, w, here);
-  types_.resize(c.type_height);
+  resize_stack(c.type_height);
   h_ = c.height;
   for (auto t : c.results) push(t);
 }
@@ -89,12 +101,27 @@ void Compiler::skip_dead(BodyReader& r, Instr& in) {
   }
 }
 
+// Larger than any value stack (exec/ reserves 2^22 slots).
+constexpr uint64_t kMaxFrameSlots = uint64_t(1) << 26;
+
 std::unique_ptr<CompiledFunc> Compiler::run() {
   const Function& fn = m_.functions[f_.index - m_.num_imported_funcs];
   const FuncType& ft = *f_.type;
   uint32_t slot = 0;
   for (auto t : ft.params) { local_slot_.push_back(slot); local_type_.push_back(t); slot += slots_for(t); }
   uint32_t param_slots = slot;
+  // A valid function may declare up to 2^32-1 locals. One whose frame could
+  // never fit the value stack becomes a stub whose frame size fails the
+  // call-time check ("call stack exhausted"), without per-local tables.
+  uint64_t local_slots = 0;
+  for (const auto& d : fn.locals) local_slots += uint64_t(d.count) * slots_for(d.type);
+  if (uint64_t(slot) + local_slots > kMaxFrameSlots) {
+    e_.op(IOp::Trap, fn.body_offset);
+    e_.u32(uint32_t(TrapCode::Unreachable));  // never reached: the frame check fails first
+    out_->frame_slots = UINT32_MAX;
+    e_.thread(handler_offsets());
+    return std::move(out_);
+  }
   for (const auto& d : fn.locals)
     for (uint32_t k = 0; k < d.count; ++k) {
       local_slot_.push_back(slot); local_type_.push_back(d.type); slot += slots_for(d.type);
@@ -129,6 +156,8 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
 
 void Compiler::instr(const Instr& in) {
   const uint32_t at = in.offset;
+  at_ = at;
+  const Mark prev = std::exchange(mark_, Mark{});
   switch (in.op) {
     case Opcode::Nop: return;
     case Opcode::Unreachable:
@@ -136,35 +165,42 @@ void Compiler::instr(const Instr& in) {
       e_.u32(uint32_t(TrapCode::Unreachable));
       set_unreachable();
       return;
-    case Opcode::Block: push_ctrl(Opcode::Block, in.block); return;
-    case Opcode::Loop: push_ctrl(Opcode::Loop, in.block); return;
+    case Opcode::Block:
+      materialize_all();
+      push_ctrl(Opcode::Block, in.block);
+      return;
+    case Opcode::Loop:
+      materialize_all();
+      push_ctrl(Opcode::Loop, in.block);
+      return;
     case Opcode::If: {
-      uint32_t cond = top();
-      pop();
+      Cond cond = take_cond(prev);
+      materialize_all();
       push_ctrl(Opcode::If, in.block);
-      uint32_t i = e_.op(IOp::BrUnless, at);
-      e_.u32(cond);
-      e_.u32(0);
+      auto [i, w] = emit_cond_branch(cond, false, at);
       ctrls_.back().else_instr = i;
-      ctrls_.back().else_word = i + 1 + 1;
+      ctrls_.back().else_word = w;
       return;
     }
     case Opcode::Else: {
       Ctrl& c = ctrls_.back();
       if (!c.unreachable) {
+        materialize_all();
         uint32_t i = e_.op(IOp::Br, at);
         e_.u32(0);
         c.fixups.push_back({i, i + 1});
       }
       e_.patch(uint32_t(c.else_instr), uint32_t(c.else_word), e_.pos());
+      bind_label();
       c.else_instr = -1;
       c.unreachable = false;
-      types_.resize(c.type_height);
+      resize_stack(c.type_height);
       h_ = c.height;
       for (auto t : c.params) push(t);
       return;
     }
     case Opcode::End: {
+      if (!ctrls_.back().unreachable) materialize_all();
       if (ctrls_.size() == 1) {  // function end
         Ctrl& c = ctrls_.back();
         if (!c.unreachable) {
@@ -179,31 +215,30 @@ void Compiler::instr(const Instr& in) {
       return;
     }
     case Opcode::Br:
+      materialize_all();
       emit_branch(in.a, at);
       set_unreachable();
       return;
     case Opcode::BrIf: {
-      uint32_t cond = top();
-      pop();
+      Cond cond = take_cond(prev);
+      materialize_all();
       Ctrl& c = ctrls_[ctrls_.size() - 1 - in.a];
       bool is_func = in.a == ctrls_.size() - 1;
       if (!is_func && !needs_copy(c)) {
-        uint32_t i = e_.op(IOp::BrIf, at);
-        e_.u32(cond);
-        e_.u32(0);
-        emit_jump_to(c, i, i + 2);
+        auto [i, w] = emit_cond_branch(cond, true, at);
+        emit_jump_to(c, i, w);
       } else {
-        uint32_t i = e_.op(IOp::BrUnless, at);
-        e_.u32(cond);
-        e_.u32(0);
+        auto [i, w] = emit_cond_branch(cond, false, at);
         emit_branch(in.a, at);
-        e_.patch(i, i + 2, e_.pos());
+        e_.patch(i, w, e_.pos());
+        bind_label();
       }
       return;
     }
     case Opcode::BrTable: {
-      uint32_t index = top();
+      uint32_t index = use(0);
       pop();
+      materialize_all();
       std::vector<uint32_t> labels(in.targets.begin(), in.targets.end());
       labels.push_back(in.a);
       uint32_t i = e_.op(IOp::BrTable, at);
@@ -228,6 +263,7 @@ void Compiler::instr(const Instr& in) {
           stub = it->second;
         } else {
           stub = e_.pos();
+          bind_label();
           stubs.push_back({d, stub});
           emit_branch(d, at);
         }
@@ -237,6 +273,7 @@ void Compiler::instr(const Instr& in) {
       return;
     }
     case Opcode::Return: {
+      materialize_all();
       const Ctrl& c = ctrls_.front();
       e_.op(IOp::Return, at);
       e_.u32(h_ - c.result_slots);
@@ -245,6 +282,7 @@ void Compiler::instr(const Instr& in) {
       return;
     }
     case Opcode::Call: {
+      materialize_all();
       const FuncType& t = m_.func_type(in.a);
       uint32_t base = h_;
       for (auto p : t.params) base -= slots_for(p);
@@ -257,8 +295,9 @@ void Compiler::instr(const Instr& in) {
     }
     case Opcode::CallIndirect: {
       const FuncType& t = m_.types[in.a];
-      uint32_t index = top();
+      uint32_t index = use(0);
       pop();
+      materialize_all();
       uint32_t base = h_;
       for (auto p : t.params) base -= slots_for(p);
       e_.op(IOp::CallIndirect, at);
@@ -271,7 +310,7 @@ void Compiler::instr(const Instr& in) {
       return;
     }
     default:
-      emit_data_op(in);
+      emit_data_op(in, prev);
       return;
   }
 }

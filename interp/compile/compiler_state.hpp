@@ -1,9 +1,8 @@
-// The compiler's state: an operand-stack model (types and slot heights),
-// the control stack with pending branch fixups, and the emitter. Control
-// instructions are compiled in compiler.cpp, the data families (variables,
-// references, tables, memory, numeric) in emit_data.cpp. A peephole stage
-// (folding local.get/const into operands, compare-and-branch) plugs in at
-// the emitter level here.
+// The compiler's state: an operand-stack model (types, slot heights and
+// folded operands), the control stack with pending branch fixups, and the
+// emitter. Control instructions are compiled in compiler.cpp, the data
+// families (variables, references, tables, memory, numeric) in
+// emit_data.cpp, operand folding and the peephole helpers in fold.cpp.
 #pragma once
 #include <memory>
 #include <vector>
@@ -23,6 +22,47 @@ inline IOp wasm_iop(Opcode op) {
     default: return IOp::Count_;
   }
 }
+
+// One operand-stack entry. Every entry owns a nominal frame slot; local.get
+// and constants are not copied there until needed ("materialised"):
+// consumers read the local's slot directly or take the constant as an
+// immediate. All entries are materialised at control boundaries, so a
+// folded entry never outlives the straight-line code that pushed it.
+struct Operand {
+  // Sum / SumImm: an i32.add of two locals / of a local and a constant,
+  // computed by its consumer (a load or store addresses it directly).
+  enum class Kind : uint8_t { Slot, Local, Const, Sum, SumImm };
+  Kind kind = Kind::Slot;
+  uint32_t slot = 0;   // nominal slot
+  uint32_t local = 0;  // Local, Sum, SumImm: the (first) local's slot
+  uint64_t bits = 0;   // Const: the value; Sum: the second local's slot; SumImm: the addend
+  bool reads(uint32_t l) const {
+    bool has_local = kind == Kind::Local || kind == Kind::Sum || kind == Kind::SumImm;
+    return (has_local && local == l) || (kind == Kind::Sum && bits == l);
+  }
+};
+
+// What the instruction just emitted computed into the stack top; lets
+// local.set retarget its result and br_if/if fuse with a compare.
+struct Mark {
+  bool valid = false;
+  uint32_t start = 0, end = 0;  // code range of the instruction
+  size_t depth = 0;             // operand-stack size after it
+  uint32_t dst_word = 0;        // code word holding the result slot
+  bool is_cmp = false;          // an integer compare fusable with a branch
+  Opcode cmp = Opcode::Nop;
+  uint32_t a = 0, b = 0;        // operand slots; b is the immediate if b_imm
+  bool b_imm = false;
+};
+
+// A branch condition: a slot, or a compare folded into the branch.
+struct Cond {
+  bool fused = false;
+  uint32_t slot = 0;
+  Opcode cmp = Opcode::Nop;
+  uint32_t a = 0, b = 0;
+  bool b_imm = false;
+};
 
 struct Ctrl {
   Opcode kind = Opcode::Block;   // Block, Loop, If (also after else), or End for the function
@@ -45,25 +85,62 @@ class Compiler {
 
  private:
   // Operand stack model.
-  void push(ValType t) { types_.push_back(t); h_ += slots_for(t); max_h_ = std::max(max_h_, h_); }
-  ValType pop() { ValType t = types_.back(); types_.pop_back(); h_ -= slots_for(t); return t; }
-  void pop_n(size_t n) { while (n--) pop(); }
-  uint32_t top(uint32_t k = 0) const {  // slot of the k-th value from the top
-    uint32_t s = h_;
-    for (uint32_t i = 0; i <= k; ++i) s -= slots_for(types_[types_.size() - 1 - i]);
-    return s;
+  void push(ValType t, Operand o = {}) {
+    o.slot = h_;
+    if (o.kind != Operand::Kind::Slot) virt_lo_ = std::min(virt_lo_, types_.size());
+    types_.push_back(t);
+    vals_.push_back(o);
+    h_ += slots_for(t);
+    max_h_ = std::max(max_h_, h_);
   }
+  void push_local(ValType t, uint32_t local) { push(t, Operand{Operand::Kind::Local, 0, local, 0}); }
+  void push_const(ValType t, uint64_t bits) { push(t, Operand{Operand::Kind::Const, 0, 0, bits}); }
+  ValType pop() {
+    ValType t = types_.back();
+    types_.pop_back();
+    vals_.pop_back();
+    h_ -= slots_for(t);
+    return t;
+  }
+  void pop_n(size_t n) { while (n--) pop(); }
+  void resize_stack(size_t n) {
+    types_.resize(n);
+    vals_.resize(n);
+    virt_lo_ = std::min(virt_lo_, n);
+  }
+  // Nominal slot of the k-th value from the top.
+  uint32_t top(uint32_t k = 0) const { return vals_[vals_.size() - 1 - k].slot; }
+  const Operand& val(uint32_t k = 0) const { return vals_[vals_.size() - 1 - k]; }
+
+  // Folding (fold.cpp).
+  void materialize(size_t index);
+  void materialize_all();
+  void materialize_local(uint32_t local, size_t below);  // aliases of `local` in [0, below)
+  uint32_t use(uint32_t k);  // readable slot of the k-th value (constants materialised)
+  bool imm_of(uint32_t k, ValType t, uint32_t& imm) const;
+  bool mark_at(const Mark& m, uint32_t k) const;
+  bool mark_ok(const Mark& m) const;
+  Cond take_cond(const Mark& prev);  // pops the condition
+  // Emits "branch if cond == when"; returns (instr, offset word).
+  std::pair<uint32_t, uint32_t> emit_cond_branch(const Cond& c, bool when, uint32_t at);
+  void emit_binary(const Instr& in, IOp iop, ValType r);
+  void emit_local_set(const Instr& in, const Mark& prev);
 
   void block_signature(const BlockType& bt, Ctrl& c);
   void push_ctrl(Opcode kind, const BlockType& bt);
   void end_block();
   void emit_branch(uint32_t depth, uint32_t at);
   void emit_copies(uint32_t dst, uint32_t src, uint32_t n, uint32_t at);
+  // One slot copy; merges with a directly preceding Copy into Copy2 unless
+  // a label lies between them.
+  void emit_copy(uint32_t dst, uint32_t src, uint32_t at);
+  void bind_label() { label_at_ = e_.pos(); }
   bool needs_copy(const Ctrl& c) const;
   void emit_jump_to(Ctrl& c, uint32_t instr, uint32_t word);
   void set_unreachable() { ctrls_.back().unreachable = true; }
   void instr(const Instr& in);        // control flow and calls (compiler.cpp)
-  void emit_data_op(const Instr& in); // variables, tables, memory, numeric (emit_data.cpp)
+  bool emit_simd(const Instr& in);  // v128 instructions; false if not one (emit_simd.cpp)
+  void emit_data_op(const Instr& in, const Mark& prev);  // variables, tables, memory, numeric (emit_data.cpp)
   void skip_dead(BodyReader& r, Instr& in);
 
   const FuncInst& f_;
@@ -74,6 +151,11 @@ class Compiler {
   std::vector<uint32_t> local_slot_;
   std::vector<ValType> local_type_;
   std::vector<ValType> types_;
+  std::vector<Operand> vals_;           // parallel to types_
+  size_t virt_lo_ = 0;                  // no folded entry below this index
+  Mark mark_;                           // set by the last emitted instruction
+  uint32_t at_ = 0;                     // bytecode offset being compiled
+  uint32_t label_at_ = UINT32_MAX;      // last code position a branch may target
   std::vector<Ctrl> ctrls_;
   uint32_t h_ = 0, max_h_ = 0;
 };

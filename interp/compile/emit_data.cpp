@@ -4,47 +4,77 @@
 
 namespace tc::wasm::compile_detail {
 
-void Compiler::emit_data_op(const Instr& in) {
+namespace {
+
+// The unchecked handler of a core load/store (guarded memories); `sum`:
+// the form addressing the sum of two slots (or, `imm`, a slot and an
+// immediate).
+IOp guarded_iop(Opcode op, bool sum = false, bool imm = false) {
+  switch (op) {
+#define MEM_LOAD(Id, M, R) case Opcode::Id: return !sum ? IOp::Id##G : imm ? IOp::Id##GI : IOp::Id##G2;
+#define MEM_STORE(Id, M) case Opcode::Id: return !sum ? IOp::Id##G : imm ? IOp::Id##GI : IOp::Id##G2;
+#include "interp/compile/iops_mem.def"
+#undef MEM_LOAD
+#undef MEM_STORE
+    default: return IOp::Count_;
+  }
+}
+
+}  // namespace
+
+void Compiler::emit_data_op(const Instr& in, const Mark& prev) {
+  // v128 instructions, and select / global.get / global.set of v128 values
+  // (emit_simd.cpp; it reads folded operands through use()).
+  if (emit_simd(in)) return;
   const uint32_t at = in.offset;
+  // Ops that address a run of stack slots through one base slot.
+  switch (in.op) {
+    case Opcode::TableGet: case Opcode::TableSet: case Opcode::TableGrow:
+    case Opcode::TableFill: case Opcode::TableCopy: case Opcode::TableInit:
+    case Opcode::MemoryGrow: case Opcode::MemoryFill: case Opcode::MemoryCopy:
+    case Opcode::MemoryInit:
+      materialize_all();
+      break;
+    default:
+      break;
+  }
   switch (in.op) {
     case Opcode::Drop: pop(); return;
     case Opcode::Select: case Opcode::SelectT: {
-      uint32_t cond = top(), b = top(1), a = top(2);
-      pop(); pop();
-      e_.op(IOp::Select, at);
-      e_.u32(a); e_.u32(a); e_.u32(b); e_.u32(cond);
+      uint32_t cond = use(0), b = use(1), a = use(2), dst = top(2);
+      ValType t = types_[types_.size() - 2];
+      pop_n(3);
+      push(t);
+      uint32_t i = e_.op(IOp::Select, at);
+      e_.u32(dst); e_.u32(a); e_.u32(b); e_.u32(cond);
+      mark_ = Mark{true, i, e_.pos(), types_.size(), i + 1};
       return;
     }
-    case Opcode::LocalGet: {
-      uint32_t dst = h_;
-      push(local_type_[in.a]);
-      e_.op(IOp::Copy, at);
-      e_.u32(dst);
-      e_.u32(local_slot_[in.a]);
+    case Opcode::LocalGet:
+      push_local(local_type_[in.a], local_slot_[in.a]);
+      mark_ = prev;  // nothing emitted: the mark stays usable (see mark_at)
       return;
-    }
-    case Opcode::LocalSet: case Opcode::LocalTee: {
-      e_.op(IOp::Copy, at);
-      e_.u32(local_slot_[in.a]);
-      e_.u32(top());
-      if (in.op == Opcode::LocalSet) pop();
+    case Opcode::LocalSet: case Opcode::LocalTee:
+      emit_local_set(in, prev);
       return;
-    }
     case Opcode::GlobalGet: {
       GlobalInst* g = inst_.globals[in.a];
       uint32_t dst = h_;
       push(g->type.type);
-      e_.op(IOp::GlobalGet, at);
+      uint32_t i = e_.op(IOp::GlobalGet, at);
       e_.u32(dst);
       e_.ptr(g);
+      mark_ = Mark{true, i, e_.pos(), types_.size(), i + 1};
       return;
     }
-    case Opcode::GlobalSet:
+    case Opcode::GlobalSet: {
+      uint32_t src = use(0);
       e_.op(IOp::GlobalSet, at);
-      e_.u32(top());
+      e_.u32(src);
       e_.ptr(inst_.globals[in.a]);
       pop();
       return;
+    }
     case Opcode::TableGet:
       e_.op(IOp::TableGet, at);
       e_.u32(top());
@@ -119,43 +149,21 @@ void Compiler::emit_data_op(const Instr& in) {
       e_.op(IOp::DataDrop, at);
       e_.u32(in.a);
       return;
-    case Opcode::I32Const: case Opcode::F32Const: {
-      uint32_t dst = h_;
-      push(in.op == Opcode::I32Const ? ValType::I32 : ValType::F32);
-      e_.op(IOp::Const32, at);
-      e_.u32(dst);
-      e_.u32(in.op == Opcode::I32Const ? uint32_t(in.i) : uint32_t(in.bits));
+    case Opcode::I32Const: push_const(ValType::I32, uint32_t(in.i)); mark_ = prev; return;
+    case Opcode::F32Const: push_const(ValType::F32, uint32_t(in.bits)); mark_ = prev; return;
+    case Opcode::I64Const: push_const(ValType::I64, uint64_t(in.i)); mark_ = prev; return;
+    case Opcode::F64Const: push_const(ValType::F64, in.bits); mark_ = prev; return;
+    case Opcode::RefNull: push_const(in.type, 0); return;
+    case Opcode::RefFunc:
+      push_const(ValType::FuncRef, reinterpret_cast<uintptr_t>(inst_.funcs[in.a]));
       return;
-    }
-    case Opcode::I64Const: case Opcode::F64Const: {
-      uint32_t dst = h_;
-      push(in.op == Opcode::I64Const ? ValType::I64 : ValType::F64);
-      e_.op(IOp::Const64, at);
-      e_.u32(dst);
-      e_.u64(in.op == Opcode::I64Const ? uint64_t(in.i) : in.bits);
-      return;
-    }
-    case Opcode::RefNull: {
-      uint32_t dst = h_;
-      push(in.type);
-      e_.op(IOp::Const64, at);
-      e_.u32(dst);
-      e_.u64(0);
-      return;
-    }
-    case Opcode::RefIsNull:
-      e_.op(IOp::RefIsNull, at);
-      e_.u32(top());
-      e_.u32(top());
+    case Opcode::RefIsNull: {
+      uint32_t src = use(0), dst = top();
       pop();
       push(ValType::I32);
-      return;
-    case Opcode::RefFunc: {
-      uint32_t dst = h_;
-      push(ValType::FuncRef);
-      e_.op(IOp::Const64, at);
+      e_.op(IOp::RefIsNull, at);
       e_.u32(dst);
-      e_.u64(reinterpret_cast<uintptr_t>(inst_.funcs[in.a]));
+      e_.u32(src);
       return;
     }
     default:
@@ -166,38 +174,96 @@ void Compiler::emit_data_op(const Instr& in) {
   IOp iop = wasm_iop(in.op);
   ValType r = op_type_valtype(info.r).value_or(ValType::I32);
   if (info.imm == ImmKind::MemArg) {
+    if (!inst_.memories.empty() && inst_.memories[0]->mem.guarded() && guarded_iop(in.op) != IOp::Count_) {
+      iop = guarded_iop(in.op);
+      bool load = info.r != OpType::V;
+      // A virtual i32.add address (Sum/SumImm): the handler adds (32-bit wrap kept).
+      const Operand ad = val(load ? 0 : 1);
+      if (ad.kind == Operand::Kind::Sum || ad.kind == Operand::Kind::SumImm) {
+        IOp sum_op = guarded_iop(in.op, true, ad.kind == Operand::Kind::SumImm);
+        if (load) {
+          uint32_t dst = top();
+          pop();
+          push(r);
+          uint32_t i = e_.op(sum_op, at);
+          e_.u32(dst);
+          e_.u32(ad.local);
+          e_.u32(uint32_t(ad.bits));
+          e_.u32(in.mem.offset);
+          mark_ = Mark{true, i, e_.pos(), types_.size(), i + 1};
+        } else {
+          uint32_t value = use(0);  // writes at most its own slot; ad reads locals only
+          e_.op(sum_op, at);
+          e_.u32(value);
+          e_.u32(ad.local);
+          e_.u32(uint32_t(ad.bits));
+          e_.u32(in.mem.offset);
+          pop_n(2);
+        }
+        return;
+      }
+      // Fold the i32.add that just computed the address (32-bit wrap kept).
+      const Operand& v = val(0);
+      if (prev.cmp == Opcode::I32Add &&
+          (load ? mark_at(prev, 0) : v.kind == Operand::Kind::Local && mark_at(prev, 1))) {
+        e_.truncate(prev.start);
+        if (load) {
+          uint32_t dst = top();
+          pop();
+          push(r);
+          uint32_t i = e_.op(guarded_iop(in.op, true, prev.b_imm), at);
+          e_.u32(dst);
+          e_.u32(prev.a);
+          e_.u32(prev.b);
+          e_.u32(in.mem.offset);
+          mark_ = Mark{true, i, e_.pos(), types_.size(), i + 1};
+        } else {
+          e_.op(guarded_iop(in.op, true, prev.b_imm), at);
+          e_.u32(v.local);
+          e_.u32(prev.a);
+          e_.u32(prev.b);
+          e_.u32(in.mem.offset);
+          pop_n(2);
+        }
+        return;
+      }
+    }
     if (info.r != OpType::V) {  // load: addr -> value
-      uint32_t addr = top();
-      e_.op(iop, at);
-      e_.u32(addr);
-      e_.u32(addr);
-      e_.u32(in.mem.offset);
+      uint32_t addr = use(0), dst = top();
       pop();
       push(r);
+      uint32_t i = e_.op(iop, at);
+      e_.u32(dst);
+      e_.u32(addr);
+      e_.u32(in.mem.offset);
+      mark_ = Mark{true, i, e_.pos(), types_.size(), i + 1};
     } else {  // store: addr, value
+      uint32_t v = use(0), addr = use(1);
       e_.op(iop, at);
-      e_.u32(top(1));
-      e_.u32(top());
+      e_.u32(addr);
+      e_.u32(v);
       e_.u32(in.mem.offset);
       pop_n(2);
     }
     return;
   }
   if (info.p2 == OpType::V) {
-    uint32_t a = top();
-    e_.op(iop, at);
-    e_.u32(a);
-    e_.u32(a);
+    uint32_t a = use(0), dst = top();
     pop();
     push(r);
+    uint32_t i = e_.op(iop, at);
+    e_.u32(dst);
+    e_.u32(a);
+    mark_ = Mark{true, i, e_.pos(), types_.size(), i + 1};
+    if (in.op == Opcode::I32Eqz || in.op == Opcode::I64Eqz) {  // == 0, for branch fusion
+      mark_.is_cmp = true;
+      mark_.cmp = in.op == Opcode::I32Eqz ? Opcode::I32Eq : Opcode::I64Eq;
+      mark_.a = a;
+      mark_.b = 0;
+      mark_.b_imm = true;
+    }
   } else {
-    uint32_t a = top(1), b = top();
-    e_.op(iop, at);
-    e_.u32(a);
-    e_.u32(a);
-    e_.u32(b);
-    pop_n(2);
-    push(r);
+    emit_binary(in, iop, r);
   }
 }
 

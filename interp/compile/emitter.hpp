@@ -38,6 +38,18 @@ class Emitter {
     out_.code[word] = uint32_t(int32_t(target) - int32_t(instr));
   }
 
+  // Drops the instructions from code index `at` on (peephole rewind).
+  void truncate(uint32_t at) {
+    out_.code.resize(at);
+    while (!out_.map_code.empty() && out_.map_code.back() >= at) {
+      out_.map_code.pop_back();
+      out_.map_bytecode.pop_back();
+    }
+  }
+  uint32_t& word(uint32_t i) { return out_.code[i]; }
+  // Start of the last instruction (UINT32_MAX if none).
+  uint32_t last_start() const { return out_.map_code.empty() ? UINT32_MAX : out_.map_code.back(); }
+
   // Replaces IOp numbers by handler offsets once the code is complete.
   void thread(const int32_t* handlers) {
     for (uint32_t at : out_.map_code) out_.code[at] = uint32_t(handlers[out_.code[at]]);

@@ -8,5 +8,7 @@ namespace tc::wasm {
 // Evaluates against the instance's (already resolved) globals and funcs.
 // Trusts validation; returns the value's slot bits.
 Slot eval_const_expr(const InstanceImpl& inst, const ConstExpr& expr);
+// The same for a v128 expression (v128.const or global.get): both slots.
+void eval_const_expr_v128(const InstanceImpl& inst, const ConstExpr& expr, Slot out[2]);
 
 }  // namespace tc::wasm

@@ -3,14 +3,17 @@
 // calls never recurse natively: frames go on Machine::frames and the callee
 // frame starts at the caller's first argument slot.
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstring>
 
 #include "interp/compile/iops.hpp"
 #include "interp/exec/exec_helpers.hpp"
+#include "interp/exec/guard_pages.hpp"
 #include "interp/exec/float_ops.hpp"
 #include "interp/exec/runtime.hpp"
+#include "interp/exec/simd_ops.hpp"
 #include "interp/exec/value_bits.hpp"
 
 namespace tc::wasm {
@@ -20,8 +23,11 @@ namespace {
 int32_t g_handler_offsets[size_t(IOp::Count_)];
 
 // Runs until the entry frame returns. With func == nullptr it only fills
-// g_handler_offsets (label addresses are local to this function).
-Expected<void> run(StoreImpl* store_ptr, FuncInst* func, Slot* base) {
+// g_handler_offsets (label addresses are local to this function). Guarded
+// loads/stores keep scope->pc and calls/returns scope->depth current for
+// the fault path in execute().
+__attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* func, Slot* base,
+                                             TrapScope* scope) {
   const char* const lb = static_cast<const char*>(&&L__base);
   if (!func) {
 #define IOP(Name) g_handler_offsets[size_t(IOp::Name)] = int32_t(static_cast<const char*>(&&L_##Name) - lb);
@@ -127,6 +133,28 @@ Expected<void> run(StoreImpl* store_ptr, FuncInst* func, Slot* base) {
     std::memcpy(mem_base + ea, &v, sizeof(M));           \
     NEXT(4);                                             \
   }
+#define FAULT_POINT()                                        \
+  do {                                                       \
+    scope->pc = pc;                                          \
+    std::atomic_signal_fence(std::memory_order_seq_cst);     \
+  } while (0)
+#define LOAD_G(Name, M, R)                               \
+  HANDLER(Name) {                                        \
+    FAULT_POINT();                                       \
+    uint64_t ea = uint64_t(uint32_t(S(2))) + W(3);       \
+    M v;                                                 \
+    std::memcpy(&v, mem_base + ea, sizeof(M));           \
+    S(1) = to_slot(R(v));                                \
+    NEXT(4);                                             \
+  }
+#define STORE_G(Name, M)                                 \
+  HANDLER(Name) {                                        \
+    FAULT_POINT();                                       \
+    uint64_t ea = uint64_t(uint32_t(S(1))) + W(3);       \
+    M v = M(S(2));                                       \
+    std::memcpy(mem_base + ea, &v, sizeof(M));           \
+    NEXT(4);                                             \
+  }
 
   // Entry frame.
   ensure_compiled(func);
@@ -134,6 +162,7 @@ Expected<void> run(StoreImpl* store_ptr, FuncInst* func, Slot* base) {
     return make_error(ErrorKind::Exhaustion, "call stack exhausted");
   ++depth;
   frames[depth] = Frame{func, base, nullptr};
+  scope->depth = depth;
   RELOAD_MEM();
   pc = func->code->code.data();
   NEXT(0);
@@ -144,6 +173,8 @@ L__base:
 #include "interp/exec/ops_float.inc"
 #include "interp/exec/ops_memory.inc"
 #include "interp/exec/ops_table.inc"
+#include "interp/exec/ops_fused.inc"
+#include "interp/exec/ops_simd.inc"
 
 do_trap:
   error = make_error(trap == TrapCode::CallStackExhausted ? ErrorKind::Exhaustion : ErrorKind::Trap,
@@ -173,21 +204,44 @@ done:
 #undef TRUNCOP
 #undef LOAD
 #undef STORE
+#undef FAULT_POINT
+#undef LOAD_G
+#undef STORE_G
 }
 
 }  // namespace
 
 const int32_t* handler_offsets() {
   static const bool ready = [] {
-    (void)run(nullptr, nullptr, nullptr);
+    (void)run(nullptr, nullptr, nullptr, nullptr);
     return true;
   }();
   (void)ready;
   return g_handler_offsets;
 }
 
+// Arms the guard-page fault path around run(): a fault in a guarded memory
+// comes back here (run()'s frame is abandoned; it holds nothing that needs
+// cleanup while wasm code runs) and becomes the out-of-bounds trap.
 Expected<void> execute(StoreImpl& store, FuncInst* func, Slot* base) {
-  return run(&store, func, base);
+  guard_thread_init();
+  if (!func->instance->memories.empty() && func->instance->memories[0]->mem.guarded())
+    guard_ensure_handler();
+  TrapScope scope;
+  scope.prev = current_trap_scope();
+  const uint32_t entry_depth = store.machine.depth + 1;
+  struct Restore {
+    TrapScope* prev;
+    ~Restore() { current_trap_scope() = prev; }
+  } restore{scope.prev};
+  if (sigsetjmp(scope.buf, 0)) {
+    Error error = make_error(ErrorKind::Trap, trap_message(TrapCode::MemoryOob));
+    append_backtrace(error, store.machine.frames.data(), entry_depth, scope.depth, scope.pc);
+    store.machine.depth = entry_depth - 1;
+    return error;
+  }
+  current_trap_scope() = &scope;
+  return run(&store, func, base, &scope);
 }
 
 }  // namespace tc::wasm

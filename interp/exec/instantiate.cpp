@@ -96,7 +96,8 @@ Expected<Instance*> Store::instantiate(std::shared_ptr<const Module> module,
   for (const auto& g : m.globals) {
     auto gi = std::make_unique<GlobalInst>();
     gi->type = g.type;
-    gi->bits[0] = eval_const_expr(inst, g.init);
+    if (g.type.type == ValType::V128) eval_const_expr_v128(inst, g.init, gi->bits);
+    else gi->bits[0] = eval_const_expr(inst, g.init);
     inst.globals.push_back(gi.get());
     s.globals.push_back(std::move(gi));
   }

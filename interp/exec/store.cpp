@@ -26,7 +26,7 @@ MemoryInst* StoreImpl::new_memory(MemoryType type) {
   auto m = std::make_unique<MemoryInst>();
   uint64_t max = std::min<uint64_t>(type.limits.max.value_or(kMaxPages), config.max_memory_pages);
   max = std::min<uint64_t>(max, kMaxPages);
-  if (!m->mem.init(type.limits.min, std::max<uint64_t>(max, type.limits.min))) return nullptr;
+  if (!m->mem.init(type.limits.min, std::max<uint64_t>(max, type.limits.min), config.guard_pages)) return nullptr;
   m->max_pages = max;
   m->type = type;
   memories.push_back(std::move(m));

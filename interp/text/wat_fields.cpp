@@ -37,9 +37,12 @@ Expected<std::vector<uint8_t>> ModuleParser::parse() {
   }
   size_t first = pos_;
   TC_TRY(scan_fields(first));
-  if (wrapped) TC_TRY(expect(TokKind::RParen));
-  TC_TRY(expect(TokKind::Eof));
+  Expected<void> tail = wrapped ? expect(TokKind::RParen) : Expected<void>{};
+  if (tail) tail = expect(TokKind::Eof);
+  // A stray token after the fields is reported only if the fields
+  // themselves parse: the reference parser meets their errors first.
   TC_TRY(emit_fields(first));
+  if (!tail) return std::move(tail.error());
   if (second_start_) return error_at(*second_start_, "multiple start sections");
   if (import_order_error_) return *import_order_error_;
   return assemble();

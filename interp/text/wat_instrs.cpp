@@ -254,8 +254,11 @@ Expected<void> ModuleParser::parse_plain(const OpInfo& op, ByteWriter& out, Func
       out.u32(0);
       return {};
     }
-    // SIMD: v128.const (shape + lanes), lane indices and memarg+lane
-    // immediates get their ImmKind cases here when the 0xFD rows land.
+    case ImmKind::V128Const:
+    case ImmKind::Lane:
+    case ImmKind::MemArgLane:
+    case ImmKind::Shuffle:
+      return parse_simd_imm(op, out);
     default:
       return unexpected(peek());
   }

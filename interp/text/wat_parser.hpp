@@ -125,6 +125,8 @@ class ModuleParser {
   Expected<void> parse_block_type(ByteWriter& out);
   const std::string* parse_label_binding();
   Expected<void> parse_memarg(const OpInfo& op, ByteWriter& out);
+  // v128.const, lane and shuffle immediates (wat_simd.cpp); opcode included.
+  Expected<void> parse_simd_imm(const OpInfo& op, ByteWriter& out);
 
   std::string_view src_;
   const std::vector<Token>& t_;

@@ -41,6 +41,8 @@ struct MemArg {
 //   I32 / I64      i (sign-extended);  F32 / F64     bits (raw IEEE bits)
 //   BlockType      block;  MemArg    mem
 //   RefType        type;   SelectT   a = number of types, type = first one
+//   V128Const      v128 (the 16 bytes);  Shuffle   v128 (16 lane indices)
+//   Lane           a = lane index;  MemArgLane   mem, a = lane index
 struct Instr {
   Opcode op = Opcode::Nop;
   const OpInfo* info = nullptr;
@@ -52,6 +54,7 @@ struct Instr {
   MemArg mem;
   ValType type = ValType::I32;
   std::span<const uint32_t> targets;
+  uint8_t v128[16] = {};
 };
 
 // Reads a value type as the reference decoder does (s7, then the three
@@ -229,6 +232,21 @@ inline bool BodyReader::next(Instr& in) {
     case ImmKind::F64: in.bits = r_.fixed64(); break;
     case ImmKind::RefType:
       read_ref_type(r_, in.type);
+      break;
+    case ImmKind::V128Const: case ImmKind::Shuffle:
+      for (auto& byte : in.v128) byte = r_.u8();
+      break;
+    case ImmKind::Lane:
+      in.a = r_.u8();
+      break;
+    case ImmKind::MemArgLane:
+      in.mem.align = r_.u32();
+      if (r_.ok() && in.mem.align >= 32) {
+        r_.fail(r_.pos() - 1, "malformed memop flags");
+        return false;
+      }
+      in.mem.offset = r_.u32();
+      in.a = r_.u8();
       break;
     case ImmKind::SelectT: {
       uint32_t n = r_.len32();

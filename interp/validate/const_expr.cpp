@@ -20,7 +20,7 @@ std::optional<Error> check_const_expr(const ValidationContext& ctx, const ConstE
     switch (in.op) {
       case Opcode::I32Const: case Opcode::I64Const: case Opcode::F32Const:
       case Opcode::F64Const: case Opcode::RefNull: case Opcode::RefFunc:
-      case Opcode::End:
+      case Opcode::V128Const: case Opcode::End:
         break;
       case Opcode::GlobalGet:
         if (in.a >= num_globals) return invalid("unknown global " + std::to_string(in.a), at);
@@ -43,6 +43,7 @@ std::optional<Error> check_const_expr(const ValidationContext& ctx, const ConstE
       case Opcode::I64Const: got = ValType::I64; break;
       case Opcode::F32Const: got = ValType::F32; break;
       case Opcode::F64Const: got = ValType::F64; break;
+      case Opcode::V128Const: got = ValType::V128; break;
       case Opcode::RefNull: got = in.type; break;
       case Opcode::RefFunc:
         if (in.a >= ctx.func_types.size())

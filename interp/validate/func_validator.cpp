@@ -199,12 +199,18 @@ std::optional<Error> FuncValidator::validate(uint32_t index) {
 // checks of loads and stores).
 bool FuncValidator::simple(const Instr& in) {
   const OpInfo& info = *in.info;
-  if (info.imm == ImmKind::MemArg) {
+  if (info.imm == ImmKind::MemArg || info.imm == ImmKind::MemArgLane) {
     if (!memory(in)) return false;
     if (in.mem.align > info.align) return fail(in, "alignment must not be larger than natural");
   } else if (info.imm == ImmKind::MemIdx) {
     if (!memory(in)) return false;
   }
+  // Lane immediates (Align holds log2 of the lane size for these rows).
+  if ((info.imm == ImmKind::Lane || info.imm == ImmKind::MemArgLane) && in.a >= (16u >> info.align))
+    return fail(in, "invalid lane index");
+  if (info.imm == ImmKind::Shuffle)
+    for (uint8_t l : in.v128)
+      if (l >= 32) return fail(in, "invalid lane index");
   if (info.p2 != OpType::V && !pop_expect(in, op_type_code(info.p2))) return false;
   if (info.p1 != OpType::V && !pop_expect(in, op_type_code(info.p1))) return false;
   if (info.r != OpType::V) push(op_type_code(info.r));
@@ -430,6 +436,12 @@ bool FuncValidator::step(const Instr& in) {
         return fail(in, std::string("type mismatch: ref.is_null needs a reference but stack has ") +
                             type_text(t));
       push(kI32);
+      return true;
+    }
+    case Opcode::V128Bitselect: {
+      constexpr T kV128 = T(ValType::V128);
+      if (!pop_expect(in, kV128) || !pop_expect(in, kV128) || !pop_expect(in, kV128)) return false;
+      push(kV128);
       return true;
     }
     case Opcode::RefFunc:

@@ -1,0 +1,238 @@
+// Operand folding: local.get and constants stay virtual on the operand
+// stack and are read in place (or as immediates); results go straight to
+// a local on local.set/tee; integer compares fuse with br_if/if.
+#include <algorithm>
+
+#include "interp/compile/compiler_state.hpp"
+
+namespace tc::wasm::compile_detail {
+
+namespace {
+
+IOp imm_iop(Opcode op) {
+  switch (op) {
+#define IMM_OP(Id, T, R, expr) case Opcode::Id: return IOp::Id##Imm;
+#include "interp/compile/iops_imm.def"
+#undef IMM_OP
+    default: return IOp::Count_;
+  }
+}
+
+bool is_cmp(Opcode op) {
+  switch (op) {
+#define CMP(Id, T, expr, Neg) case Opcode::Id:
+#include "interp/compile/iops_cmp.def"
+#undef CMP
+    return true;
+    default: return false;
+  }
+}
+
+Opcode negate(Opcode op) {
+  switch (op) {
+#define CMP(Id, T, expr, Neg) case Opcode::Id: return Opcode::Neg;
+#include "interp/compile/iops_cmp.def"
+#undef CMP
+    default: return op;
+  }
+}
+
+IOp brif_iop(Opcode op, bool imm) {
+  switch (op) {
+#define CMP(Id, T, expr, Neg) case Opcode::Id: return imm ? IOp::BrIf##Id##Imm : IOp::BrIf##Id;
+#include "interp/compile/iops_cmp.def"
+#undef CMP
+    default: return IOp::Count_;
+  }
+}
+
+bool commutative(Opcode op) {
+  switch (op) {
+    case Opcode::I32Add: case Opcode::I32Mul: case Opcode::I32And: case Opcode::I32Or:
+    case Opcode::I32Xor: case Opcode::I32Eq: case Opcode::I32Ne:
+    case Opcode::I64Add: case Opcode::I64Mul: case Opcode::I64And: case Opcode::I64Or:
+    case Opcode::I64Xor: case Opcode::I64Eq: case Opcode::I64Ne:
+      return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+void Compiler::materialize(size_t i) {
+  Operand& o = vals_[i];
+  if (o.kind == Operand::Kind::Local) {
+    for (uint32_t k = 0; k < slots_for(types_[i]); ++k) emit_copy(o.slot + k, o.local + k, at_);
+  } else if (o.kind == Operand::Kind::Sum || o.kind == Operand::Kind::SumImm) {
+    bool sum = o.kind == Operand::Kind::Sum;
+    e_.op(sum ? IOp::I32Add : IOp::I32AddImm, at_);
+    e_.u32(o.slot);
+    e_.u32(o.local);
+    e_.u32(uint32_t(o.bits));
+  } else if (o.kind == Operand::Kind::Const) {
+    bool narrow = types_[i] == ValType::I32 || types_[i] == ValType::F32;
+    e_.op(narrow ? IOp::Const32 : IOp::Const64, at_);
+    e_.u32(o.slot);
+    if (narrow) e_.u32(uint32_t(o.bits));
+    else e_.u64(o.bits);
+  }
+  o.kind = Operand::Kind::Slot;
+}
+
+void Compiler::materialize_all() {
+  for (size_t i = virt_lo_; i < vals_.size(); ++i) materialize(i);
+  virt_lo_ = vals_.size();
+}
+
+void Compiler::materialize_local(uint32_t local, size_t below) {
+  for (size_t i = virt_lo_; i < below; ++i)
+    if (vals_[i].reads(local)) materialize(i);
+}
+
+uint32_t Compiler::use(uint32_t k) {
+  size_t i = vals_.size() - 1 - k;
+  if (vals_[i].kind != Operand::Kind::Slot && vals_[i].kind != Operand::Kind::Local) materialize(i);
+  return vals_[i].kind == Operand::Kind::Local ? vals_[i].local : vals_[i].slot;
+}
+
+bool Compiler::imm_of(uint32_t k, ValType t, uint32_t& imm) const {
+  const Operand& o = val(k);
+  if (o.kind != Operand::Kind::Const) return false;
+  if (t == ValType::I32) { imm = uint32_t(o.bits); return true; }
+  if (t == ValType::I64 && int64_t(o.bits) == int64_t(int32_t(uint32_t(o.bits)))) {
+    imm = uint32_t(o.bits);
+    return true;
+  }
+  return false;
+}
+
+// The k-th value from the top is what the marked instruction computed:
+// nothing was emitted since, and values pushed since are all folded ones
+// (a real value needs an emitted instruction; a folded one at index
+// depth-1 means the marked value was dropped).
+bool Compiler::mark_at(const Mark& m, uint32_t k) const {
+  return m.valid && m.end == e_.pos() && m.depth + k == types_.size() &&
+         vals_[m.depth - 1].kind == Operand::Kind::Slot;
+}
+
+bool Compiler::mark_ok(const Mark& m) const { return mark_at(m, 0); }
+
+Cond Compiler::take_cond(const Mark& prev) {
+  Cond c;
+  if (prev.is_cmp && mark_ok(prev)) {
+    e_.truncate(prev.start);  // the compare's result is only needed by the branch
+    c.fused = true;
+    c.cmp = prev.cmp;
+    c.a = prev.a;
+    c.b = prev.b;
+    c.b_imm = prev.b_imm;
+  } else {
+    c.slot = use(0);
+  }
+  pop();
+  return c;
+}
+
+std::pair<uint32_t, uint32_t> Compiler::emit_cond_branch(const Cond& c, bool when, uint32_t at) {
+  if (!c.fused) {
+    uint32_t i = e_.op(when ? IOp::BrIf : IOp::BrUnless, at);
+    e_.u32(c.slot);
+    e_.u32(0);
+    return {i, i + 2};
+  }
+  Opcode cmp = when ? c.cmp : negate(c.cmp);
+  uint32_t i = e_.op(brif_iop(cmp, c.b_imm), at);
+  e_.u32(c.a);
+  e_.u32(c.b);
+  e_.u32(0);
+  return {i, i + 3};
+}
+
+// Numeric binary op: immediate forms for a constant operand, compare marks.
+void Compiler::emit_binary(const Instr& in, IOp iop, ValType r) {
+  ValType t = types_.back();
+  Opcode op = in.op;
+  // i32.add of locals / a local and a constant stays virtual.
+  if (op == Opcode::I32Add || op == Opcode::I32Sub) {
+    const Operand &x = val(1), &y = val(0);
+    Operand o;
+    if (x.kind == Operand::Kind::Local && y.kind == Operand::Kind::Const) {
+      o = Operand{Operand::Kind::SumImm, 0, x.local, uint32_t(op == Opcode::I32Add ? y.bits : 0 - y.bits)};
+    } else if (op == Opcode::I32Add && x.kind == Operand::Kind::Const && y.kind == Operand::Kind::Local) {
+      o = Operand{Operand::Kind::SumImm, 0, y.local, uint32_t(x.bits)};
+    } else if (op == Opcode::I32Add && x.kind == Operand::Kind::Local && y.kind == Operand::Kind::Local) {
+      o = Operand{Operand::Kind::Sum, 0, x.local, y.local};
+    }
+    if (o.kind != Operand::Kind::Slot) {
+      pop_n(2);
+      push(ValType::I32, o);
+      return;
+    }
+  }
+  uint32_t imm = 0, a = 0, b = 0;
+  enum { kNone, kImmB, kImmA } mode = kNone;  // which operand is an immediate
+  IOp imm_op = imm_iop(op);
+  if (op == Opcode::I32Sub || op == Opcode::I64Sub) {
+    if (imm_of(0, t, imm) && (op == Opcode::I32Sub || imm != 0x80000000u)) {
+      op = op == Opcode::I32Sub ? Opcode::I32Add : Opcode::I64Add;
+      imm = uint32_t(0) - imm;
+      imm_op = imm_iop(op);
+      mode = kImmB;
+    }
+  } else if (imm_op != IOp::Count_) {
+    if (imm_of(0, t, imm)) mode = kImmB;
+    else if (commutative(op) && imm_of(1, t, imm)) mode = kImmA;
+  }
+  if (mode == kNone) {
+    a = use(1);
+    b = use(0);
+  } else {
+    a = use(mode == kImmB ? 1 : 0);
+    b = imm;
+  }
+  bool b_imm = mode != kNone;
+  uint32_t dst = top(1);
+  uint32_t i = e_.op(b_imm ? imm_op : iop, at_);
+  e_.u32(dst);
+  e_.u32(a);
+  e_.u32(b);
+  pop_n(2);
+  push(r);
+  mark_ = Mark{true, i, e_.pos(), types_.size(), i + 1, is_cmp(op), op, a, b, b_imm};
+}
+
+void Compiler::emit_local_set(const Instr& in, const Mark& prev) {
+  uint32_t ls = local_slot_[in.a];
+  ValType t = local_type_[in.a];
+  Operand o = val();
+  bool tee = in.op == Opcode::LocalTee;
+  if (o.kind == Operand::Kind::Local && o.local == ls) {  // local.get x; local.set x
+    if (!tee) pop();
+    return;
+  }
+  materialize_local(ls, vals_.size() - 1);
+  if (o.kind == Operand::Kind::Const) {
+    bool narrow = t == ValType::I32 || t == ValType::F32;
+    e_.op(narrow ? IOp::Const32 : IOp::Const64, at_);
+    e_.u32(ls);
+    if (narrow) e_.u32(uint32_t(o.bits));
+    else e_.u64(o.bits);
+  } else if (o.kind == Operand::Kind::Sum || o.kind == Operand::Kind::SumImm) {
+    e_.op(o.kind == Operand::Kind::Sum ? IOp::I32Add : IOp::I32AddImm, at_);  // reads before it writes
+    e_.u32(ls);
+    e_.u32(o.local);
+    e_.u32(uint32_t(o.bits));
+  } else if (o.kind == Operand::Kind::Slot && mark_ok(prev)) {
+    e_.word(prev.dst_word) = ls;  // retarget the producing instruction
+  } else {
+    uint32_t src = o.kind == Operand::Kind::Local ? o.local : o.slot;
+    for (uint32_t k = 0; k < slots_for(t); ++k) emit_copy(ls + k, src + k, at_);
+  }
+  pop();
+  if (tee) {
+    if (o.kind == Operand::Kind::Const) push_const(t, o.bits);
+    else push_local(t, ls);
+  }
+}
+
+}  // namespace tc::wasm::compile_detail
