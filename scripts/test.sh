@@ -23,6 +23,12 @@ if ! { b2 -j2 -d0 && b2 -j2 -d0 test; }; then
   exit 1
 fi
 
+# Every *_tests target of test/Jamfile must have been installed: a test
+# dropped from the install list would otherwise stop running silently.
+for name in $(sed -n 's/^exe \([a-z0-9_]*_tests\) .*/\1/p' test/Jamfile); do
+  [ -x "bin/tests/$name" ] || { echo "test binary $name was not installed"; failed=$((failed + 1)); }
+done
+
 # Unit tests: count assertions from each Boost.Test XML report.
 for t in bin/tests/*_tests; do
   [ -x "$t" ] || continue

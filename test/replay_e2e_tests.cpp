@@ -3,7 +3,8 @@
 //    for programs using args, env, stdin, clocks, random, poll, files,
 //    directories, exit codes and traps;
 //  - replay needs none of the run's files (the preopened directory is gone)
-//    and no network (it runs in a fresh network namespace when possible);
+//    and no network (it runs in a fresh network namespace), and it succeeds
+//    in a Landlock sandbox that forbids every file write and TCP connection;
 //  - a tampered log (a changed write payload, a dropped record) stops the
 //    replay with the divergence error naming the record;
 //  - a log cut at many byte offsets, or with flipped bytes, is reported by
@@ -131,6 +132,28 @@ BOOST_AUTO_TEST_CASE(run_then_replay_is_identical_and_side_effect_free) {
     BOOST_TEST(rep.err == run.err);
   } else {
     BOOST_TEST_MESSAGE("unshare -n unavailable: replaying without a network namespace");
+  }
+  // No file access either: a Landlock sandbox where nothing can be written
+  // anywhere and only the registry and system directories can be read.
+  fs::path sandbox = programs / "sandbox_exec";
+  std::vector<std::string> sandboxed = {sandbox.string(), "--ro", registry.string(), "--ro",
+                                        fs::path(bin).parent_path().string(), "--",
+                                        bin, "replay", "--registry", registry.string(), id};
+  auto jailed = run_process(sandboxed, 60);
+  if (jailed.exit_code == 125) {
+    BOOST_TEST_MESSAGE("Landlock unavailable: " << jailed.err);
+  } else {
+    BOOST_TEST(jailed.exit_code == 42);
+    BOOST_TEST(jailed.out == run.out);
+    BOOST_TEST(jailed.err == run.err);
+    // The control: the same sandbox stops a recording run (it must write).
+    auto control = run_process({sandbox.string(), "--ro", registry.string(), "--ro",
+                                fs::path(bin).parent_path().string(), "--ro",
+                                programs.string(), "--", bin, "run", "--registry",
+                                registry.string(), wasm},
+                               60);
+    BOOST_TEST(control.exit_code == 1);
+    BOOST_TEST(control.err.find("Permission denied") != std::string::npos, control.err);
   }
   auto rep = tc({"replay", id});
   BOOST_TEST(rep.exit_code == 42);
