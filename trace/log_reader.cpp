@@ -162,14 +162,14 @@ bool LogReader::load_batch() {
   }
   raw_.clear();
   if (b.header.codec == uint8_t(Codec::Zlib)) {
-    try {
+    try {  // decompress straight into raw_ (no intermediate copy)
       io::filtering_istream in;
       in.push(io::zlib_decompressor());
       in.push(io::array_source(reinterpret_cast<const char*>(stored.data()), stored.size()));
-      std::string out;
-      out.reserve(b.header.raw_size);
-      io::copy(in, io::back_inserter(out));
-      raw_.assign(out.begin(), out.end());
+      raw_.resize(b.header.raw_size);
+      in.read(reinterpret_cast<char*>(raw_.data()), std::streamsize(raw_.size()));
+      if (size_t(in.gcount()) != raw_.size() || in.get() != std::char_traits<char>::eof())
+        raw_.clear();  // shorter or longer than the header says
     } catch (const std::exception&) {
       raw_.clear();
     }

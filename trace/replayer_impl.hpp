@@ -15,9 +15,10 @@ wasi::Errno Replayer::replay(wasi::CallId id, const char* name, const In& in, Ou
     diverge(why);
     return wasi::Errno::NotCapable;
   }
-  std::string at = "record " + std::to_string(r.index) + ": ";
+  // Built only on a divergence: replay is on the hot path of every call.
+  auto at = [&] { return "record " + std::to_string(r.index) + ": "; };
   if (r.call_id != uint32_t(id)) {
-    diverge(at + "recorded " + call_name(r.call_id) + ", observed " + name);
+    diverge(at() + "recorded " + call_name(r.call_id) + ", observed " + name);
     return wasi::Errno::NotCapable;
   }
   PayloadReader pr(r.payload);
@@ -28,7 +29,7 @@ wasi::Errno Replayer::replay(wasi::CallId id, const char* name, const In& in, Ou
     if (!d.empty()) diff = std::string(field) + ": " + d;
   });
   if (!diff.empty()) {
-    diverge(at + name + " input " + diff);
+    diverge(at() + name + " input " + diff);
     return wasi::Errno::NotCapable;
   }
   wasi::Errno e;
@@ -57,7 +58,7 @@ wasi::Errno Replayer::replay(wasi::CallId id, const char* name, const In& in, Ou
     }
   });
   if (!ok || !pr.at_end()) {
-    diverge(at + name + ": corrupt record payload");
+    diverge(at() + name + ": corrupt record payload");
     return wasi::Errno::NotCapable;
   }
   ++replayed_;
