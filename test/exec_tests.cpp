@@ -3,6 +3,8 @@
 #include <chrono>
 #include <boost/test/unit_test.hpp>
 
+#include "test/wasm_bytes.hpp"
+
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -618,19 +620,12 @@ BOOST_AUTO_TEST_CASE(guard_pages_keep_real_crashes) {
 // "call stack exhausted" (before the fix it first built per-local tables:
 // 38 s and 10 GB of memory).
 BOOST_AUTO_TEST_CASE(huge_local_count_exhausts_quickly) {
-  auto leb = [](std::vector<uint8_t>& o, uint32_t n) {
-    do { uint8_t b = n & 0x7f; n >>= 7; o.push_back(n ? b | 0x80 : b); } while (n);
-  };
-  std::vector<uint8_t> body = {0x01};
-  leb(body, 0x7fffffff);
-  body.insert(body.end(), {0x7f, 0x20, 0x00, 0x0b});  // i32 locals; local.get 0; end
-  std::vector<uint8_t> bin = {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7f,
-                              3, 2, 1, 0, 7, 5, 1, 1, 'f', 0, 0, 10};
-  std::vector<uint8_t> code = {0x01};
-  leb(code, uint32_t(body.size()));
-  code.insert(code.end(), body.begin(), body.end());
-  leb(bin, uint32_t(code.size()));
-  bin.insert(bin.end(), code.begin(), code.end());
+  using namespace tc::test;
+  // One function: 2^31-1 i32 locals; local.get 0; end.
+  Bytes body = cat({{0x01}, leb(0x7fffffff), {0x7f, 0x20, 0x00, 0x0b}});
+  Bytes bin = module({section(1, {1, 0x60, 0, 1, 0x7f}), section(3, {1, 0}),
+                      section(7, {1, 1, 'f', 0, 0}),
+                      section(10, cat({{1}, leb(body.size()), body}))});
   auto mod = tc::wasm::load_module(bin);
   BOOST_REQUIRE(mod.has_value());
   tc::wasm::Store store;

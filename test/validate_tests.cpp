@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "interp/binary/decoder.hpp"
+#include "test/wasm_bytes.hpp"
 #include "interp/text/wat.hpp"
 #include "interp/validate/body_reader.hpp"
 #include "interp/validate/validator.hpp"
@@ -17,32 +18,11 @@ using namespace tc::wasm;
 
 namespace {
 
-using Bytes = std::vector<uint8_t>;
-
-Bytes leb(uint64_t v) {
-  Bytes out;
-  do {
-    uint8_t b = v & 0x7f;
-    v >>= 7;
-    if (v) b |= 0x80;
-    out.push_back(b);
-  } while (v);
-  return out;
-}
-
-Bytes cat(std::initializer_list<Bytes> parts) {
-  Bytes out;
-  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
-  return out;
-}
-
-Bytes section(uint8_t id, const Bytes& body) { return cat({{id}, leb(body.size()), body}); }
-
-Bytes module(std::initializer_list<Bytes> sections) {
-  Bytes out = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
-  for (const auto& s : sections) out.insert(out.end(), s.begin(), s.end());
-  return out;
-}
+using tc::test::Bytes;
+using tc::test::cat;
+using tc::test::leb;
+using tc::test::module;
+using tc::test::section;
 
 Bytes code_entry(const Bytes& body) {
   Bytes c = cat({{0x00}, body, {0x0b}});

@@ -1,7 +1,9 @@
 // Shared pieces of the timecraft command line: the command table, exit
 // codes, error printing and module loading from a path.
 #pragma once
+#include <boost/program_options.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,13 @@ int usage_error(const std::string& cmd, const std::string& what);
 // Reads a .wasm or text (.wat/.wast) file and decodes+validates it.
 // The error names the file and carries an offset or line:column.
 Expected<std::shared_ptr<const wasm::Module>> load_module_file(const std::string& path);
+
+// Parses a command's options (-h/--help is added here). Returns the exit
+// status when the command should stop now: a usage error, or help shown.
+std::optional<int> parse_options(const std::string& cmd, const Args& args,
+                                 boost::program_options::options_description& desc,
+                                 const boost::program_options::positional_options_description* pos,
+                                 boost::program_options::variables_map& vm);
 
 // Splits `args` into options (before the first positional) and the rest:
 // the first positional and everything after it belong to the guest.

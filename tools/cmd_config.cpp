@@ -18,15 +18,9 @@ namespace po = boost::program_options;
 
 int cmd_config(const Args& args) {
   po::options_description desc;
-  desc.add_options()("help,h", "")("edit", "");
+  desc.add_options()("edit", "");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error("config", e.what());
-  }
-  if (vm.count("help")) return cmd_help({"config"});
+  if (auto stop = parse_options("config", args, desc, nullptr, vm)) return *stop;
   std::string path = registry::config_path();
   if (!vm.count("edit")) {
     auto cfg = registry::load_config();

@@ -7,6 +7,7 @@
 #include "registry/process_meta.hpp"
 #include "tools/cli.hpp"
 #include "tools/format.hpp"
+#include "tools/recorded.hpp"
 #include "tools/resources.hpp"
 #include "trace/log_reader.hpp"
 
@@ -94,12 +95,10 @@ int describe_module(registry::Registry& reg, const std::string& prefix, OutputFo
 
 int describe_process(registry::Registry& reg, const std::string& prefix, OutputFormat fmt,
                      bool verbose) {
-  auto id = reg.resolve(registry::ObjectKind::Process, prefix);
-  if (!id) return fail(kExitError, id.error().message);
-  auto text = reg.read_process_meta(*id);
-  if (!text) return fail(kExitError, "process " + *id + ": " + text.error().message);
-  auto meta = registry::process_meta_from_json(*text);
-  if (!meta) return fail(kExitError, "process " + *id + ": " + meta.error().message);
+  auto proc = load_process(reg, prefix);
+  if (!proc) return fail(kExitError, proc.error().message);
+  const std::string* id = &proc->id;
+  const registry::ProcessMeta* meta = &proc->meta;
   auto log = trace::LogReader::open(reg.log_dir(*id));
   trace::LogStats st;
   if (log) st = log->stats();
@@ -109,7 +108,7 @@ int describe_process(registry::Registry& reg, const std::string& prefix, OutputF
                     std::chrono::system_clock::now().time_since_epoch()).count();
 
   if (fmt != OutputFormat::Text) {
-    json j = json::parse(*text);
+    json j = json::parse(registry::to_json(*meta));
     if (!verbose) j["env"] = std::to_string(meta->env.size()) + " hidden (-v shows them)";
     json segs = json::array();
     if (log)
@@ -201,7 +200,6 @@ int describe_process(registry::Registry& reg, const std::string& prefix, OutputF
 int cmd_describe(const Args& args) {
   po::options_description desc;
   desc.add_options()
-      ("help,h", "")
       ("verbose,v", "")
       ("output,o", po::value<std::string>()->default_value("text"), "")
       ("registry", po::value<std::string>()->default_value(""), "")
@@ -209,13 +207,7 @@ int cmd_describe(const Args& args) {
   po::positional_options_description pos;
   pos.add("args", -1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error("describe", e.what());
-  }
-  if (vm.count("help")) return cmd_help({"describe"});
+  if (auto stop = parse_options("describe", args, desc, &pos, vm)) return *stop;
   auto pos_args = vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (pos_args.size() != 2) return usage_error("describe", "expected TYPE and ID");
   OutputFormat fmt;

@@ -17,19 +17,12 @@ namespace po = boost::program_options;
 int cmd_export(const Args& args) {
   po::options_description desc;
   desc.add_options()
-      ("help,h", "")
       ("registry", po::value<std::string>()->default_value(""), "")
       ("args", po::value<std::vector<std::string>>(), "");
   po::positional_options_description pos;
   pos.add("args", -1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error("export", e.what());
-  }
-  if (vm.count("help")) return cmd_help({"export"});
+  if (auto stop = parse_options("export", args, desc, &pos, vm)) return *stop;
   auto a = vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (a.size() != 3) return usage_error("export", "expected TYPE, ID and FILE (or - for stdout)");
   auto type = parse_resource(a[0], "export", {Resource::Process, Resource::Module, Resource::Log});

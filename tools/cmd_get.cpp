@@ -30,7 +30,6 @@ void emit(const json& j, OutputFormat f) {
 int cmd_get(const Args& args) {
   po::options_description desc;
   desc.add_options()
-      ("help,h", "")
       ("output,o", po::value<std::string>()->default_value("text"), "")
       ("quiet,q", "")
       ("registry", po::value<std::string>()->default_value(""), "")
@@ -38,13 +37,7 @@ int cmd_get(const Args& args) {
   po::positional_options_description pos;
   pos.add("type", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error("get", e.what());
-  }
-  if (vm.count("help")) return cmd_help({"get"});
+  if (auto stop = parse_options("get", args, desc, &pos, vm)) return *stop;
   OutputFormat fmt;
   if (!parse_output_format(vm["output"].as<std::string>(), fmt))
     return usage_error("get", "-o must be text, json or yaml");

@@ -13,20 +13,13 @@ namespace po = boost::program_options;
 int cmd_logs(const Args& args) {
   po::options_description desc;
   desc.add_options()
-      ("help,h", "")
       ("lines,n", po::value<long>(), "")
       ("registry", po::value<std::string>()->default_value(""), "")
       ("id", po::value<std::string>(), "");
   po::positional_options_description pos;
   pos.add("id", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error("logs", e.what());
-  }
-  if (vm.count("help")) return cmd_help({"logs"});
+  if (auto stop = parse_options("logs", args, desc, &pos, vm)) return *stop;
   if (!vm.count("id")) return usage_error("logs", "no process id given");
   auto reg = open_registry(vm["registry"].as<std::string>());
   if (!reg) return fail(kExitError, reg.error().to_string());

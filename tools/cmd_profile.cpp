@@ -10,7 +10,7 @@
 #include "registry/process_meta.hpp"
 #include "tools/cli.hpp"
 #include "tools/format.hpp"
-#include "tools/value_parse.hpp"
+#include "tools/recorded.hpp"
 #include "trace/decode.hpp"
 #include "trace/log_reader.hpp"
 #include "trace/replayer.hpp"
@@ -31,32 +31,23 @@ struct LogCallStats {
 int cmd_profile(const Args& args) {
   po::options_description desc;
   desc.add_options()
-      ("help,h", "")
       ("output,o", po::value<std::string>()->default_value("text"), "")
       ("registry", po::value<std::string>()->default_value(""), "")
       ("id", po::value<std::string>(), "");
   po::positional_options_description pos;
   pos.add("id", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error("profile", e.what());
-  }
-  if (vm.count("help")) return cmd_help({"profile"});
+  if (auto stop = parse_options("profile", args, desc, &pos, vm)) return *stop;
   if (!vm.count("id")) return usage_error("profile", "no process id given");
   OutputFormat fmt;
   if (!parse_output_format(vm["output"].as<std::string>(), fmt))
     return usage_error("profile", "-o must be text, json or yaml");
   auto reg = open_registry(vm["registry"].as<std::string>());
   if (!reg) return fail(kExitError, reg.error().to_string());
-  auto id = reg->resolve(registry::ObjectKind::Process, vm["id"].as<std::string>());
-  if (!id) return fail(kExitError, id.error().message);
-  auto text = reg->read_process_meta(*id);
-  if (!text) return fail(kExitError, text.error().message);
-  auto meta = registry::process_meta_from_json(*text);
-  if (!meta) return fail(kExitError, meta.error().message);
+  auto proc = load_process(*reg, vm["id"].as<std::string>());
+  if (!proc) return fail(kExitError, proc.error().message);
+  const std::string* id = &proc->id;
+  const registry::ProcessMeta* meta = &proc->meta;
 
   // 1. The log: calls, errors, bytes in (written by the guest) and out.
   auto log = trace::LogReader::open(reg->log_dir(*id));
@@ -80,30 +71,16 @@ int cmd_profile(const Args& args) {
   std::optional<std::string> torn = log->torn_tail();
 
   // 2. A replay, timed: WebAssembly vs host calls (answered from the log).
-  auto bytes = reg->read_module(meta->module_digest);
-  if (!bytes) return fail(kExitError, bytes.error().message);
-  auto mod = wasm::load_module(std::move(*bytes));
-  if (!mod) return fail(kExitError, mod.error().to_string());
+  auto rerun = prepare_rerun(*reg, *proc);
+  if (!rerun) return fail(kExitError, rerun.error().message);
   auto log2 = trace::LogReader::open(reg->log_dir(*id));
   if (!log2) return fail(kExitError, log2.error().message);
   trace::ReplayOptions ropts;
   ropts.echo = false;
   trace::Replayer replayer(*log2, ropts);
   trace::TimingSystem timing(replayer);
-  wasi::ProgramConfig pcfg;
-  pcfg.engine.max_call_depth = meta->max_call_depth;
-  pcfg.engine.max_memory_pages = meta->max_memory_pages;
-  if (meta->invoke) {
-    pcfg.invoke = meta->invoke;
-    for (const auto& e : (*mod)->exports)
-      if (e.kind == wasm::ExternKind::Func && e.name == *meta->invoke) {
-        const auto& ft = (*mod)->func_type(e.index);
-        for (size_t i = 0; i < ft.params.size() && i < meta->invoke_args.size(); ++i)
-          if (auto v = parse_value(meta->invoke_args[i], ft.params[i])) pcfg.invoke_args.push_back(*v);
-      }
-  }
   auto t0 = std::chrono::steady_clock::now();
-  auto outcome = wasi::run_program(*mod, timing, pcfg);
+  auto outcome = wasi::run_program(rerun->module, timing, rerun->config);
   uint64_t total_ns = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                    std::chrono::steady_clock::now() - t0).count());
   uint64_t host_ns = 0;

@@ -4,8 +4,8 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
-#include "registry/process_meta.hpp"
 #include "tools/cli.hpp"
+#include "tools/recorded.hpp"
 #include "tools/value_parse.hpp"
 #include "trace/log_reader.hpp"
 #include "trace/replayer.hpp"
@@ -19,55 +19,29 @@ using namespace tc::wasm;
 int cmd_replay(const Args& args) {
   po::options_description desc;
   desc.add_options()
-      ("help,h", "")
       ("quiet,q", "")
       ("registry", po::value<std::string>()->default_value(""), "")
       ("id", po::value<std::string>(), "");
   po::positional_options_description pos;
   pos.add("id", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error("replay", e.what());
-  }
-  if (vm.count("help")) return cmd_help({"replay"});
+  if (auto stop = parse_options("replay", args, desc, &pos, vm)) return *stop;
   if (!vm.count("id")) return usage_error("replay", "no process id given");
 
   auto reg = open_registry(vm["registry"].as<std::string>());
   if (!reg) return fail(kExitError, reg.error().to_string());
-  auto id = reg->resolve(registry::ObjectKind::Process, vm["id"].as<std::string>());
-  if (!id) return fail(kExitError, id.error().message);
-  auto text = reg->read_process_meta(*id);
-  if (!text) return fail(kExitError, "process " + *id + ": " + text.error().message);
-  auto meta = registry::process_meta_from_json(*text);
-  if (!meta) return fail(kExitError, "process " + *id + ": " + meta.error().message);
-  auto bytes = reg->read_module(meta->module_digest);
-  if (!bytes) return fail(kExitError, "process " + *id + ": " + bytes.error().message);
-  auto mod = load_module(std::move(*bytes));
-  if (!mod) return fail(kExitError, "process " + *id + ": stored module: " + mod.error().to_string());
-  auto log = trace::LogReader::open(reg->log_dir(*id));
-  if (!log) return fail(kExitError, "process " + *id + ": " + log.error().message);
-
-  wasi::ProgramConfig pcfg;
-  pcfg.engine.max_call_depth = meta->max_call_depth;
-  pcfg.engine.max_memory_pages = meta->max_memory_pages;
-  if (meta->invoke) {
-    pcfg.invoke = meta->invoke;
-    const Module& m = **mod;
-    for (const auto& e : m.exports) {
-      if (e.kind != ExternKind::Func || e.name != *meta->invoke) continue;
-      const FuncType& ft = m.func_type(e.index);
-      for (size_t i = 0; i < ft.params.size() && i < meta->invoke_args.size(); ++i)
-        if (auto v = parse_value(meta->invoke_args[i], ft.params[i])) pcfg.invoke_args.push_back(*v);
-    }
-  }
+  auto proc = load_process(*reg, vm["id"].as<std::string>());
+  if (!proc) return fail(kExitError, proc.error().message);
+  auto rerun = prepare_rerun(*reg, *proc);
+  if (!rerun) return fail(kExitError, rerun.error().message);
+  const std::string& id = proc->id;
+  auto log = trace::LogReader::open(reg->log_dir(id));
+  if (!log) return fail(kExitError, "process " + id + ": " + log.error().message);
 
   trace::ReplayOptions ropts;
   ropts.echo = !vm.count("quiet");
   trace::Replayer replayer(*log, ropts);
-  auto outcome = wasi::run_program(*mod, replayer, pcfg);
+  auto outcome = wasi::run_program(rerun->module, replayer, rerun->config);
   std::cout.flush();
 
   auto diverged = [&](const Error& e) {
@@ -84,7 +58,7 @@ int cmd_replay(const Args& args) {
     if (outcome && outcome->error) e.backtrace = outcome->error->backtrace;
     return diverged(e);
   }
-  if (!outcome) return fail(kExitError, "process " + *id + ": " + outcome.error().message);
+  if (!outcome) return fail(kExitError, "process " + id + ": " + outcome.error().message);
   // The program ended: it must have consumed the whole log.
   if (!replayer.finished()) return diverged(*replayer.divergence());
   if (outcome->error) {

@@ -55,10 +55,7 @@ int64_t now_unix_ns() {
 
 // The end of a run as an exit status (printing traps and failures).
 int exit_status(const Expected<wasi::ProgramOutcome>& r, const std::string& path) {
-  if (!r) {
-    if (r.error().kind == ErrorKind::Usage) return fail(kExitError, path + ": " + r.error().message);
-    return fail(kExitError, path + ": " + r.error().message);
-  }
+  if (!r) return fail(kExitError, path + ": " + r.error().message);
   if (r->error) {
     const Error& e = *r->error;
     if (e.kind == ErrorKind::Trap || e.kind == ErrorKind::Exhaustion) return report_trap(e);
@@ -76,7 +73,6 @@ int cmd_run(const Args& args) {
 
   po::options_description desc;
   desc.add_options()
-      ("help,h", "")
       ("invoke", po::value<std::string>(), "")
       ("dir", po::value<std::vector<std::string>>()->composing(), "")
       ("env", po::value<std::vector<std::string>>()->composing(), "")
@@ -89,13 +85,7 @@ int cmd_run(const Args& args) {
       ("record-batch-size", po::value<uint32_t>(), "")
       ("registry", po::value<std::string>()->default_value(""), "");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(opt_args).options(desc).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error("run", e.what());
-  }
-  if (vm.count("help")) return cmd_help({"run"});
+  if (auto stop = parse_options("run", opt_args, desc, nullptr, vm)) return *stop;
   if (rest.empty()) return usage_error("run", "no module given");
 
   const std::string path = rest[0];

@@ -17,20 +17,13 @@ using json = nlohmann::json;
 int cmd_trace(const Args& args) {
   po::options_description desc;
   desc.add_options()
-      ("help,h", "")
       ("output,o", po::value<std::string>()->default_value("text"), "")
       ("registry", po::value<std::string>()->default_value(""), "")
       ("id", po::value<std::string>(), "");
   po::positional_options_description pos;
   pos.add("id", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error("trace", e.what());
-  }
-  if (vm.count("help")) return cmd_help({"trace"});
+  if (auto stop = parse_options("trace", args, desc, &pos, vm)) return *stop;
   if (!vm.count("id")) return usage_error("trace", "no process id given");
   OutputFormat fmt;
   if (!parse_output_format(vm["output"].as<std::string>(), fmt))

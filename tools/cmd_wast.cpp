@@ -15,7 +15,6 @@ namespace fs = boost::filesystem;
 int cmd_wast(const Args& args) {
   po::options_description desc;
   desc.add_options()
-      ("help,h", "")
       ("expectations", po::value<std::string>(), "")
       ("verbose,v", "")
       ("max-call-depth", po::value<uint32_t>()->default_value(10000), "")
@@ -23,13 +22,7 @@ int cmd_wast(const Args& args) {
   po::positional_options_description pos;
   pos.add("path", -1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error("wast", e.what());
-  }
-  if (vm.count("help")) return cmd_help({"wast"});
+  if (auto stop = parse_options("wast", args, desc, &pos, vm)) return *stop;
   if (!vm.count("path")) return usage_error("wast", "no .wast file or directory given");
 
   std::optional<spec::Expectations> ex;

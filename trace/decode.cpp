@@ -107,16 +107,9 @@ bool dec_text(PayloadReader& r, const T&, DecodedField& f) {
     if (v.size() > 8) f.text += " ...";
     return true;
   } else if constexpr (std::is_same_v<T, std::vector<Subscription>>) {
-    uint64_t n;
-    if (!r.u64(n) || n > (1u << 20)) return false;
-    for (uint64_t i = 0; i < n; ++i) {
-      Subscription s;
-      if (!(fields::dec(r, s.userdata) && fields::dec(r, s.type) && fields::dec(r, s.clock_id) &&
-            fields::dec(r, s.timeout) && fields::dec(r, s.precision) &&
-            fields::dec(r, s.clock_flags) && fields::dec(r, s.fd)))
-        return false;
-    }
-    f.text = std::to_string(n) + " subscriptions";
+    std::vector<Subscription> v;
+    if (!fields::dec(r, v)) return false;
+    f.text = std::to_string(v.size()) + " subscriptions";
     return true;
   } else if constexpr (std::is_same_v<T, std::vector<Event>>) {
     std::vector<Event> v;

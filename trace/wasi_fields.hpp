@@ -101,6 +101,16 @@ inline bool dec(PayloadReader& r, std::vector<Dirent>& v) {
     if (!(dec(r, d.next) && dec(r, d.ino) && dec(r, d.type) && r.str(d.name))) return false;
   return true;
 }
+inline bool dec(PayloadReader& r, std::vector<Subscription>& v) {
+  uint64_t n;
+  if (!r.u64(n) || n > (1u << 20)) return false;
+  v.resize(size_t(n));
+  for (auto& s : v)
+    if (!(dec(r, s.userdata) && dec(r, s.type) && dec(r, s.clock_id) && dec(r, s.timeout) &&
+          dec(r, s.precision) && dec(r, s.clock_flags) && dec(r, s.fd)))
+      return false;
+  return true;
+}
 inline bool dec(PayloadReader& r, std::vector<Event>& v) {
   uint64_t n;
   if (!r.u64(n) || n > (1u << 24)) return false;

@@ -1,0 +1,44 @@
+#include "tools/recorded.hpp"
+
+#include "tools/value_parse.hpp"
+
+namespace tc::cli {
+
+namespace {
+Error about(const std::string& id, const Error& e, const std::string& what = "") {
+  return make_error(e.kind, "process " + id + ": " + what + e.to_string());
+}
+}  // namespace
+
+Expected<RecordedProcess> load_process(const registry::Registry& reg, const std::string& prefix) {
+  auto id = reg.resolve(registry::ObjectKind::Process, prefix);
+  if (!id) return make_error(id.error().kind, id.error().message);
+  auto text = reg.read_process_meta(*id);
+  if (!text) return about(*id, text.error());
+  auto meta = registry::process_meta_from_json(*text);
+  if (!meta) return about(*id, meta.error());
+  return RecordedProcess{*id, std::move(*meta)};
+}
+
+Expected<Rerun> prepare_rerun(const registry::Registry& reg, const RecordedProcess& p) {
+  auto bytes = reg.read_module(p.meta.module_digest);
+  if (!bytes) return about(p.id, bytes.error());
+  auto mod = wasm::load_module(std::move(*bytes));
+  if (!mod) return about(p.id, mod.error(), "stored module: ");
+  Rerun r;
+  r.module = *mod;
+  r.config.engine.max_call_depth = p.meta.max_call_depth;
+  r.config.engine.max_memory_pages = p.meta.max_memory_pages;
+  if (p.meta.invoke) {
+    r.config.invoke = p.meta.invoke;
+    for (const auto& e : r.module->exports) {
+      if (e.kind != wasm::ExternKind::Func || e.name != *p.meta.invoke) continue;
+      const wasm::FuncType& ft = r.module->func_type(e.index);
+      for (size_t i = 0; i < ft.params.size() && i < p.meta.invoke_args.size(); ++i)
+        if (auto v = parse_value(p.meta.invoke_args[i], ft.params[i])) r.config.invoke_args.push_back(*v);
+    }
+  }
+  return r;
+}
+
+}  // namespace tc::cli
