@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "interp/engine.hpp"
+#include "interp/compile/iops.hpp"
 #include "interp/exec/guard_pages.hpp"
 #include "interp/exec/runtime.hpp"
 #include "interp/text/wat.hpp"
@@ -634,4 +635,70 @@ BOOST_AUTO_TEST_CASE(huge_local_count_exhausts_quickly) {
   auto r = store.invoke((*inst)->find_export("f")->func, {});
   BOOST_REQUIRE(!r.has_value());
   BOOST_TEST(r.error().message == "call stack exhausted");
+}
+
+// Fused pairs (compile/fuse_pairs.hpp): a pair keeps B's own handler word,
+// so a branch to B runs B alone, and a fault in B reports B's offset.
+namespace {
+
+size_t count_op(FuncInst* f, IOp op) {
+  BOOST_REQUIRE(f->code);
+  const uint32_t h = uint32_t(handler_offsets()[size_t(op)]);
+  size_t n = 0;
+  for (uint32_t at : f->code->map_code) n += f->code->code[at] == h;
+  return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(fused_pairs) {
+  const char* wat = R"((module
+    (memory (export "mem") 1)
+    ;; Byte copy, unrolled by two: load8/store8 pairs with immediate offsets.
+    (func (export "copy") (param $d i32) (param $s i32) (param $n i32)
+      (loop $l
+        (i32.store8 offset=0 (i32.add (local.get $d) (i32.const 1))
+          (i32.load8_u (i32.add (local.get $s) (i32.const 1))))
+        (i32.store8 offset=0 (i32.add (local.get $d) (i32.const 0))
+          (i32.load8_u (i32.add (local.get $s) (i32.const 0))))
+        (local.set $d (i32.add (local.get $d) (i32.const 2)))
+        (local.set $s (i32.add (local.get $s) (i32.const 2)))
+        (br_if $l (local.tee $n (i32.add (local.get $n) (i32.const -2))))))
+    ;; The loop starts at the second add of an add/add pair: the back edge
+    ;; must run only that add.
+    (func (export "sum") (param $n i32) (result i32) (local $a i32) (local $b i32)
+      (local.set $a (i32.add (local.get $n) (local.get $n)))
+      (loop $l
+        (local.set $b (i32.add (local.get $b) (local.get $n)))
+        (local.set $n (i32.add (local.get $n) (i32.const -1)))
+        (br_if $l (local.get $n)))
+      (i32.add (local.get $a) (local.get $b)))
+  ))";
+  auto run = [&](bool guard) {
+    EngineConfig cfg;
+    cfg.guard_pages = guard;
+    Store s(cfg);
+    Instance* i = instantiate(s, wat);
+    auto mem = i->exported_memory("mem");
+    for (uint32_t k = 0; k < 16; ++k) mem->mem.data()[k] = uint8_t(k + 1);
+    BOOST_TEST(trap_of(s, i, "copy", {I32(100), I32(0), I32(16)}) == "no trap");
+    for (uint32_t k = 0; k < 16; ++k) BOOST_TEST(mem->mem.data()[100 + k] == k + 1);
+    BOOST_TEST(one(s, i, "sum", {I32(10)}) == 20u + 55u);
+    // The store half of the last pair faults: bytes before it were copied.
+    auto r = call(s, i, "copy", {I32(65536 - 5), I32(0), I32(8)});
+    BOOST_REQUIRE(!r);
+    BOOST_TEST(r.error().message == "out of bounds memory access");
+    BOOST_TEST(mem->mem.data()[65534] == 4u);
+    BOOST_TEST(mem->mem.data()[65535] == 0u);
+    BOOST_REQUIRE(!r.error().backtrace.empty());
+    std::string where = r.error().backtrace[0];
+    if (guard && mem->mem.guarded()) {
+      FuncInst* copy = func(i, "copy");
+      BOOST_TEST(count_op(copy, IOp::I32Load8UGI_I32Store8GI) == 2u);
+      BOOST_TEST(count_op(func(i, "sum"), IOp::I32Add_I32Add) == 1u);
+    }
+    return where;
+  };
+  // Same backtrace position with fused guarded ops and with explicit checks.
+  BOOST_TEST(run(true) == run(false));
 }

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "interp/compile/compiler_state.hpp"
+#include "interp/compile/fuse_pairs.hpp"
 
 namespace tc::wasm {
 
@@ -127,11 +128,8 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
       local_slot_.push_back(slot); local_type_.push_back(d.type); slot += slots_for(d.type);
     }
   h_ = max_h_ = slot;
-  if (slot > param_slots) {
-    e_.op(IOp::ZeroLocals, fn.body_offset);
-    e_.u32(param_slots);
-    e_.u32(slot - param_slots);
-  }
+  out_->zero_from = param_slots;
+  out_->zero_count = slot - param_slots;
   Ctrl fc;
   fc.kind = Opcode::End;
   fc.results = ft.results;
@@ -150,6 +148,7 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
     }
   }
   out_->frame_slots = max_h_;
+  fuse_pairs(*out_);
   e_.thread(handler_offsets());
   return std::move(out_);
 }

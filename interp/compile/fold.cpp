@@ -18,6 +18,15 @@ IOp imm_iop(Opcode op) {
   }
 }
 
+IOp imm64_iop(Opcode op) {
+  switch (op) {
+#define IMM64_OP(Id, expr) case Opcode::Id: return IOp::Id##Imm64;
+#include "interp/compile/iops_imm64.def"
+#undef IMM64_OP
+    default: return IOp::Count_;
+  }
+}
+
 bool is_cmp(Opcode op) {
   switch (op) {
 #define CMP(Id, T, expr, Neg) case Opcode::Id:
@@ -184,6 +193,25 @@ void Compiler::emit_binary(const Instr& in, IOp iop, ValType r) {
     else if (commutative(op) && imm_of(1, t, imm)) mode = kImmA;
   }
   if (mode == kNone) {
+    // A 64-bit constant too wide for the immediate forms.
+    bool sub = op == Opcode::I64Sub;
+    IOp wide = imm64_iop(sub ? Opcode::I64Add : op);
+    int k = val(0).kind == Operand::Kind::Const ? 0
+            : commutative(op) && val(1).kind == Operand::Kind::Const ? 1 : -1;
+    if (wide != IOp::Count_ && k >= 0) {
+      uint64_t bits = val(uint32_t(k)).bits;
+      if (sub) bits = uint64_t(0) - bits;
+      a = use(uint32_t(1 - k));
+      uint32_t dst = top(1);
+      uint32_t i = e_.op(wide, at_);
+      e_.u32(dst);
+      e_.u32(a);
+      e_.u64(bits);
+      pop_n(2);
+      push(r);
+      mark_ = Mark{true, i, e_.pos(), types_.size(), i + 1};
+      return;
+    }
     a = use(1);
     b = use(0);
   } else {

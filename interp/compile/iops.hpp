@@ -32,6 +32,9 @@ struct CompiledFunc {
   // from the dispatch base label) followed by u32 operand words.
   std::vector<uint32_t> code;
   uint32_t frame_slots = 0;  // locals + maximum operand-stack height
+  // Declared locals (slots [zero_from, zero_from + zero_count)) start at zero;
+  // the call sequence clears them, saving an instruction per call.
+  uint32_t zero_from = 0, zero_count = 0;
   // Instruction start (word index) -> bytecode offset, sorted by code index.
   std::vector<uint32_t> map_code;
   std::vector<uint32_t> map_bytecode;

@@ -12,6 +12,8 @@
 #include "interp/exec/exec_helpers.hpp"
 #include "interp/exec/guard_pages.hpp"
 #include "interp/exec/float_ops.hpp"
+#include "interp/exec/op_bodies.hpp"
+#include "interp/exec/opstats.hpp"
 #include "interp/exec/runtime.hpp"
 #include "interp/exec/simd_ops.hpp"
 #include "interp/exec/value_bits.hpp"
@@ -21,6 +23,11 @@ namespace tc::wasm {
 namespace {
 
 int32_t g_handler_offsets[size_t(IOp::Count_)];
+
+inline void zero_locals(Slot* fp, const CompiledFunc& code) {
+  Slot* p = fp + code.zero_from;
+  for (uint32_t k = 0, n = code.zero_count; k < n; ++k) p[k] = 0;
+}
 
 // Runs until the entry frame returns. With func == nullptr it only fills
 // g_handler_offsets (label addresses are local to this function). Guarded
@@ -66,9 +73,15 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
   } while (0)
 #define W(i) pc[i]
 #define S(i) fp[pc[i]]
+#ifdef TC_OPSTATS
+#define OPSTAT() opstats::record(*pc)
+#else
+#define OPSTAT() (void)0
+#endif
 #define NEXT(n)                                              \
   do {                                                       \
     pc += (n);                                               \
+    OPSTAT();                                                \
     goto *static_cast<const void*>(lb + int32_t(*pc));       \
   } while (0)
 #define TRAP(c)                 \
@@ -77,19 +90,25 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
     goto do_trap;               \
   } while (0)
 #define HANDLER(Name) L_##Name:
-#define UNOP(Name, T, R, expr)      \
-  HANDLER(Name) {                   \
-    T a = rd<T>(S(2));              \
-    S(1) = to_slot(R(expr));        \
-    NEXT(3);                        \
+// One simple op (op_bodies.hpp) at pc, leaving pc at the next instruction
+// or, for a taken branch, dispatching to its target.
+#define STEP(X)                                                        \
+  do {                                                                 \
+    using B_ = bodies::Body<IOp::X>;                                   \
+    if (B_::branch && B_::taken(fp, pc)) {                             \
+      pc += int32_t(pc[B_::off]);                                      \
+      NEXT(0);                                                         \
+    }                                                                  \
+    B_::run(fp, pc, mem_base, scope);                                  \
+    pc += B_::len;                                                     \
+  } while (0)
+#define BODY_HANDLER(Name) \
+  HANDLER(Name) {          \
+    STEP(Name);            \
+    NEXT(0);               \
   }
-#define BINOP(Name, T, R, expr)     \
-  HANDLER(Name) {                   \
-    T a = rd<T>(S(2));              \
-    T b = rd<T>(S(3));              \
-    S(1) = to_slot(R(expr));        \
-    NEXT(4);                        \
-  }
+#define UNOP(Name, T, R, expr) BODY_HANDLER(Name)
+#define BINOP(Name, T, R, expr) BODY_HANDLER(Name)
 #define DIVOP(Name, T, is_signed, expr)                                      \
   HANDLER(Name) {                                                            \
     T a = rd<T>(S(2));                                                       \
@@ -133,29 +152,6 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
     std::memcpy(mem_base + ea, &v, sizeof(M));           \
     NEXT(4);                                             \
   }
-#define FAULT_POINT()                                        \
-  do {                                                       \
-    scope->pc = pc;                                          \
-    std::atomic_signal_fence(std::memory_order_seq_cst);     \
-  } while (0)
-#define LOAD_G(Name, M, R)                               \
-  HANDLER(Name) {                                        \
-    FAULT_POINT();                                       \
-    uint64_t ea = uint64_t(uint32_t(S(2))) + W(3);       \
-    M v;                                                 \
-    std::memcpy(&v, mem_base + ea, sizeof(M));           \
-    S(1) = to_slot(R(v));                                \
-    NEXT(4);                                             \
-  }
-#define STORE_G(Name, M)                                 \
-  HANDLER(Name) {                                        \
-    FAULT_POINT();                                       \
-    uint64_t ea = uint64_t(uint32_t(S(1))) + W(3);       \
-    M v = M(S(2));                                       \
-    std::memcpy(mem_base + ea, &v, sizeof(M));           \
-    NEXT(4);                                             \
-  }
-
   // Entry frame.
   ensure_compiled(func);
   if (depth >= m.max_depth || base + func->code->frame_slots > m.stack_end)
@@ -163,6 +159,7 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
   ++depth;
   frames[depth] = Frame{func, base, nullptr};
   scope->depth = depth;
+  zero_locals(base, *func->code);
   RELOAD_MEM();
   pc = func->code->code.data();
   NEXT(0);
@@ -195,8 +192,11 @@ done:
 #undef W
 #undef S
 #undef NEXT
+#undef OPSTAT
 #undef TRAP
 #undef HANDLER
+#undef STEP
+#undef BODY_HANDLER
 #undef UNOP
 #undef BINOP
 #undef DIVOP
@@ -204,9 +204,6 @@ done:
 #undef TRUNCOP
 #undef LOAD
 #undef STORE
-#undef FAULT_POINT
-#undef LOAD_G
-#undef STORE_G
 }
 
 }  // namespace

@@ -1,0 +1,134 @@
+// The semantics of the simple internal instructions as inline "bodies",
+// written once and used twice by the dispatch loop: by each op's own
+// handler, and by the fused pair handlers (iops_pair.def), which run two
+// bodies back to back with one dispatch.
+//
+// Body<IOp::X> has `len` (words including the handler word), `branch`, and
+//   run(fp, pc, mem, scope)   the effect of a straight-line op (no-op for a
+//                             branch), and
+//   taken(fp, pc)             whether a conditional branch is taken (false
+//                             for a straight-line op); the branch offset,
+//                             relative to the instruction, is pc[off].
+// Only ops that cannot trap explicitly and never leave the frame have a
+// body. Guarded loads/stores may fault; they record pc for the fault path
+// (guard_pages.hpp) before touching memory.
+#pragma once
+#include <atomic>
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+#include "interp/compile/iops.hpp"
+#include "interp/exec/float_ops.hpp"
+#include "interp/exec/guard_pages.hpp"
+#include "interp/exec/value_bits.hpp"
+
+namespace tc::wasm::bodies {
+
+#define TC_BODY_INLINE __attribute__((always_inline)) static inline
+
+template <IOp op>
+struct Body {
+  static constexpr bool defined = false;
+};
+
+#define TC_S(i) fp[pc[i]]
+#define TC_PLAIN(Name, Len, ...)                                                          \
+  template <>                                                                             \
+  struct Body<IOp::Name> {                                                                \
+    static constexpr bool defined = true, branch = false;                                 \
+    static constexpr uint32_t len = Len, off = 0;                                         \
+    TC_BODY_INLINE bool taken(Slot*, const uint32_t*) { return false; }                   \
+    TC_BODY_INLINE void run(Slot* fp, const uint32_t* pc, uint8_t* mem, TrapScope* scope) { \
+      (void)mem;                                                                          \
+      (void)scope;                                                                        \
+      __VA_ARGS__                                                                         \
+    }                                                                                     \
+  };
+#define TC_BRANCH(Name, Len, Off, cond)                                   \
+  template <>                                                             \
+  struct Body<IOp::Name> {                                                \
+    static constexpr bool defined = true, branch = true;                  \
+    static constexpr uint32_t len = Len, off = Off;                       \
+    TC_BODY_INLINE bool taken(Slot* fp, const uint32_t* pc) { return cond; } \
+    TC_BODY_INLINE void run(Slot*, const uint32_t*, uint8_t*, TrapScope*) {} \
+  };
+// Records pc for the fault path; the fence keeps the store before the access.
+#define TC_FAULT_POINT()                                 \
+  scope->pc = pc;                                        \
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+
+// Numeric ops: s dst, s a [, s b].
+#define UNOP(Name, T, R, expr) TC_PLAIN(Name, 3, T a = rd<T>(TC_S(2)); TC_S(1) = to_slot(R(expr));)
+#define BINOP(Name, T, R, expr) \
+  TC_PLAIN(Name, 4, T a = rd<T>(TC_S(2)); T b = rd<T>(TC_S(3)); TC_S(1) = to_slot(R(expr));)
+#define DIVOP(...)
+#define REMOP(...)
+#define TRUNCOP(...)
+#include "interp/exec/ops_int.inc"
+#include "interp/exec/ops_float.inc"
+#undef UNOP
+#undef BINOP
+#undef DIVOP
+#undef REMOP
+#undef TRUNCOP
+
+// Op with an immediate: s dst, s a, u32 imm (sign-extended to T).
+#define IMM_OP(Id, T, R, expr) \
+  TC_PLAIN(Id##Imm, 4, T a = rd<T>(TC_S(2)); T b = T(int32_t(pc[3])); TC_S(1) = to_slot(R(expr));)
+#include "interp/compile/iops_imm.def"
+#undef IMM_OP
+// Op with a 64-bit immediate: s dst, s a, u32 lo, u32 hi.
+#define IMM64_OP(Id, expr)                                                  \
+  TC_PLAIN(Id##Imm64, 5, uint64_t a = TC_S(2);                             \
+           uint64_t b = uint64_t(pc[3]) | (uint64_t(pc[4]) << 32); TC_S(1) = (expr);)
+#include "interp/compile/iops_imm64.def"
+#undef IMM64_OP
+
+// Compare-and-branch: s a, s b / u32 imm, off.
+#define CMP(Id, T, expr, Neg)                                                            \
+  TC_BRANCH(BrIf##Id, 4, 3, ([&] { T a = rd<T>(TC_S(1)); T b = rd<T>(TC_S(2)); return bool(expr); }())) \
+  TC_BRANCH(BrIf##Id##Imm, 4, 3,                                                         \
+            ([&] { T a = rd<T>(TC_S(1)); T b = T(int32_t(pc[2])); return bool(expr); }()))
+#include "interp/compile/iops_cmp.def"
+#undef CMP
+TC_BRANCH(BrIf, 3, 2, uint32_t(TC_S(1)) != 0)
+TC_BRANCH(BrUnless, 3, 2, uint32_t(TC_S(1)) == 0)
+
+// Guarded loads and stores (no bounds check; see guard_pages.hpp).
+// G: s dst/value, s addr, u32 offset (store: s addr, s value, u32 offset).
+// G2 / GI: s dst/value, s a, s b / u32 imm, u32 offset; address (a + b) mod 2^32.
+#define MEM_LOAD(Id, M, R)                                                              \
+  TC_PLAIN(Id##G, 4, TC_FAULT_POINT(); uint64_t ea = uint64_t(uint32_t(TC_S(2))) + pc[3]; \
+           M v; std::memcpy(&v, mem + ea, sizeof(M)); TC_S(1) = to_slot(R(v));)        \
+  TC_PLAIN(Id##G2, 5, TC_FAULT_POINT();                                                  \
+           uint64_t ea = uint64_t(uint32_t(TC_S(2)) + uint32_t(TC_S(3))) + pc[4]; M v;    \
+           std::memcpy(&v, mem + ea, sizeof(M)); TC_S(1) = to_slot(R(v));)              \
+  TC_PLAIN(Id##GI, 5, TC_FAULT_POINT(); uint64_t ea = uint64_t(uint32_t(TC_S(2)) + pc[3]) + pc[4]; \
+           M v; std::memcpy(&v, mem + ea, sizeof(M)); TC_S(1) = to_slot(R(v));)
+#define MEM_STORE(Id, M)                                                                \
+  TC_PLAIN(Id##G, 4, TC_FAULT_POINT(); uint64_t ea = uint64_t(uint32_t(TC_S(1))) + pc[3]; \
+           M v = M(TC_S(2)); std::memcpy(mem + ea, &v, sizeof(M));)                     \
+  TC_PLAIN(Id##G2, 5, TC_FAULT_POINT();                                                  \
+           uint64_t ea = uint64_t(uint32_t(TC_S(2)) + uint32_t(TC_S(3))) + pc[4];         \
+           M v = M(TC_S(1)); std::memcpy(mem + ea, &v, sizeof(M));)                     \
+  TC_PLAIN(Id##GI, 5, TC_FAULT_POINT(); uint64_t ea = uint64_t(uint32_t(TC_S(2)) + pc[3]) + pc[4]; \
+           M v = M(TC_S(1)); std::memcpy(mem + ea, &v, sizeof(M));)
+#include "interp/compile/iops_mem.def"
+#undef MEM_LOAD
+#undef MEM_STORE
+
+// Moves and constants.
+TC_PLAIN(Copy, 3, TC_S(1) = TC_S(2);)
+TC_PLAIN(Copy2, 5, TC_S(1) = TC_S(2); TC_S(3) = TC_S(4);)
+TC_PLAIN(Const32, 3, TC_S(1) = pc[2];)
+TC_PLAIN(Const64, 4, TC_S(1) = uint64_t(pc[2]) | (uint64_t(pc[3]) << 32);)
+TC_PLAIN(Select, 5, TC_S(1) = uint32_t(TC_S(4)) ? TC_S(2) : TC_S(3);)
+
+#undef TC_S
+#undef TC_PLAIN
+#undef TC_BRANCH
+#undef TC_FAULT_POINT
+#undef TC_BODY_INLINE
+
+}  // namespace tc::wasm::bodies
