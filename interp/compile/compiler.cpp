@@ -148,12 +148,14 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
     }
   }
   out_->frame_slots = max_h_;
-  fuse_pairs(*out_);
+  e_.note_height(h_);
+  fuse_pairs(*out_, e_.heights());
   e_.thread(handler_offsets());
   return std::move(out_);
 }
 
 void Compiler::instr(const Instr& in) {
+  e_.note_height(h_);
   const uint32_t at = in.offset;
   at_ = at;
   const Mark prev = std::exchange(mark_, Mark{});

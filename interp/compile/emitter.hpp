@@ -19,6 +19,7 @@ class Emitter {
     uint32_t at = pos();
     out_.map_code.push_back(at);
     out_.map_bytecode.push_back(bytecode_offset);
+    heights_.push_back(kUnknown);
     out_.code.push_back(uint32_t(op));
     return at;
   }
@@ -44,11 +45,22 @@ class Emitter {
     while (!out_.map_code.empty() && out_.map_code.back() >= at) {
       out_.map_code.pop_back();
       out_.map_bytecode.pop_back();
+      heights_.pop_back();
     }
   }
   uint32_t& word(uint32_t i) { return out_.code[i]; }
   // Start of the last instruction (UINT32_MAX if none).
   uint32_t last_start() const { return out_.map_code.empty() ? UINT32_MAX : out_.map_code.back(); }
+
+  // Operand-stack height (in slots) after each instruction, as of the end
+  // of the wasm instruction that emitted it: a stack slot at or above it is
+  // dead there (fuse_pairs chains through such slots). Called between wasm
+  // instructions; kUnknown until then.
+  static constexpr uint32_t kUnknown = UINT32_MAX;
+  void note_height(uint32_t h) {
+    for (size_t i = heights_.size(); i-- > 0 && heights_[i] == kUnknown;) heights_[i] = h;
+  }
+  const std::vector<uint32_t>& heights() const { return heights_; }
 
   // Replaces IOp numbers by handler offsets once the code is complete.
   void thread(const int32_t* handlers) {
@@ -57,6 +69,7 @@ class Emitter {
 
  private:
   CompiledFunc& out_;
+  std::vector<uint32_t> heights_;  // parallel to out_.map_code
 };
 
 }  // namespace tc::wasm

@@ -3,12 +3,20 @@
 // words, then B's handler word and operands), so no branch offset changes
 // and a branch to B still runs B alone; the fused handler runs A's body,
 // steps pc over A and runs B's body, saving one dispatch.
+//
+// When B reads A's result from a stack slot that is dead after B (the
+// stack height after B is at or below it, or B overwrites it), the chained
+// form A_B_cK passes the value in a register and skips the slot store and
+// reload on the dependency path.
 #pragma once
+#include <vector>
+
 #include "interp/compile/iops.hpp"
 
 namespace tc::wasm {
 
 // Fuses greedily from the start of the function; call before threading.
-void fuse_pairs(CompiledFunc& f);
+// `height_after[i]`: operand-stack height after instruction i (map_code order).
+void fuse_pairs(CompiledFunc& f, const std::vector<uint32_t>& height_after);
 
 }  // namespace tc::wasm

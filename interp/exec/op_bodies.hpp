@@ -1,14 +1,18 @@
 // The semantics of the simple internal instructions as inline "bodies",
-// written once and used twice by the dispatch loop: by each op's own
-// handler, and by the fused pair handlers (iops_pair.def), which run two
-// bodies back to back with one dispatch.
+// written once and used by each op's own handler and by the fused pair
+// handlers (iops_pair.def), which run two bodies with one dispatch.
 //
-// Body<IOp::X> has `len` (words including the handler word), `branch`, and
-//   run(fp, pc, mem, scope)   the effect of a straight-line op (no-op for a
-//                             branch), and
-//   taken(fp, pc)             whether a conditional branch is taken (false
-//                             for a straight-line op); the branch offset,
-//                             relative to the instruction, is pc[off].
+// Body<IOp::X> has `len` (words including the handler word), `reads` (bit i:
+// word i names a slot the op reads), `result` (it writes word 1's slot),
+// `branch`, and
+//   run<C, St>(fp, pc, mem, scope, in)  the op's effect, returning its result;
+//                                       a no-op for a branch;
+//   taken<C>(fp, pc, in)                whether a conditional branch is taken
+//                                       (false otherwise); the offset,
+//                                       relative to the instruction, is pc[off].
+// Chaining: with C = i the slot operand in word i is replaced by `in` (the
+// previous op's result, still in a register), and with St = false the
+// result is returned but not stored (its slot is dead; fuse_pairs.hpp).
 // Only ops that cannot trap explicitly and never leave the frame have a
 // body. Guarded loads/stores may fault; they record pc for the fault path
 // (guard_pages.hpp) before touching memory.
@@ -33,35 +37,57 @@ struct Body {
 };
 
 #define TC_S(i) fp[pc[i]]
-#define TC_PLAIN(Name, Len, ...)                                                          \
-  template <>                                                                             \
-  struct Body<IOp::Name> {                                                                \
-    static constexpr bool defined = true, branch = false;                                 \
-    static constexpr uint32_t len = Len, off = 0;                                         \
-    TC_BODY_INLINE bool taken(Slot*, const uint32_t*) { return false; }                   \
-    TC_BODY_INLINE void run(Slot* fp, const uint32_t* pc, uint8_t* mem, TrapScope* scope) { \
-      (void)mem;                                                                          \
-      (void)scope;                                                                        \
-      __VA_ARGS__                                                                         \
-    }                                                                                     \
+#define TC_IN(i) (C == (i) ? in : fp[pc[i]])
+#define TC_OUT(v)                    \
+  do {                               \
+    Slot r_ = (v);                   \
+    if constexpr (St) fp[pc[1]] = r_; \
+    return r_;                       \
+  } while (0)
+#define TC_PLAIN(Name, Len, Reads, Result, ...)                                             \
+  template <>                                                                               \
+  struct Body<IOp::Name> {                                                                  \
+    static constexpr bool defined = true, branch = false, result = Result;                  \
+    static constexpr uint32_t len = Len, off = 0, reads = Reads;                            \
+    template <int C = 0>                                                                    \
+    TC_BODY_INLINE bool taken(Slot*, const uint32_t*, Slot = 0) { return false; }           \
+    template <int C = 0, bool St = true>                                                    \
+    TC_BODY_INLINE Slot run(Slot* fp, const uint32_t* pc, uint8_t* mem, TrapScope* scope,   \
+                            Slot in = 0) {                                                  \
+      (void)mem;                                                                            \
+      (void)scope;                                                                          \
+      (void)in;                                                                             \
+      __VA_ARGS__                                                                           \
+      return 0;                                                                             \
+    }                                                                                       \
   };
-#define TC_BRANCH(Name, Len, Off, cond)                                   \
-  template <>                                                             \
-  struct Body<IOp::Name> {                                                \
-    static constexpr bool defined = true, branch = true;                  \
-    static constexpr uint32_t len = Len, off = Off;                       \
-    TC_BODY_INLINE bool taken(Slot* fp, const uint32_t* pc) { return cond; } \
-    TC_BODY_INLINE void run(Slot*, const uint32_t*, uint8_t*, TrapScope*) {} \
+#define TC_BRANCH(Name, Len, Off, Reads, cond)                                      \
+  template <>                                                                       \
+  struct Body<IOp::Name> {                                                          \
+    static constexpr bool defined = true, branch = true, result = false;            \
+    static constexpr uint32_t len = Len, off = Off, reads = Reads;                  \
+    template <int C = 0>                                                            \
+    TC_BODY_INLINE bool taken(Slot* fp, const uint32_t* pc, Slot in = 0) {          \
+      (void)in;                                                                     \
+      return cond;                                                                  \
+    }                                                                               \
+    template <int C = 0, bool St = true>                                            \
+    TC_BODY_INLINE Slot run(Slot*, const uint32_t*, uint8_t*, TrapScope*, Slot = 0) { \
+      return 0;                                                                     \
+    }                                                                               \
   };
+#define TC_W(i) (1u << (i))
 // Records pc for the fault path; the fence keeps the store before the access.
 #define TC_FAULT_POINT()                                 \
   scope->pc = pc;                                        \
   std::atomic_signal_fence(std::memory_order_seq_cst);
 
 // Numeric ops: s dst, s a [, s b].
-#define UNOP(Name, T, R, expr) TC_PLAIN(Name, 3, T a = rd<T>(TC_S(2)); TC_S(1) = to_slot(R(expr));)
-#define BINOP(Name, T, R, expr) \
-  TC_PLAIN(Name, 4, T a = rd<T>(TC_S(2)); T b = rd<T>(TC_S(3)); TC_S(1) = to_slot(R(expr));)
+#define UNOP(Name, T, R, expr) \
+  TC_PLAIN(Name, 3, TC_W(2), true, T a = rd<T>(TC_IN(2)); TC_OUT(to_slot(R(expr)));)
+#define BINOP(Name, T, R, expr)                                                 \
+  TC_PLAIN(Name, 4, TC_W(2) | TC_W(3), true, T a = rd<T>(TC_IN(2)); T b = rd<T>(TC_IN(3)); \
+           TC_OUT(to_slot(R(expr)));)
 #define DIVOP(...)
 #define REMOP(...)
 #define TRUNCOP(...)
@@ -74,58 +100,68 @@ struct Body {
 #undef TRUNCOP
 
 // Op with an immediate: s dst, s a, u32 imm (sign-extended to T).
-#define IMM_OP(Id, T, R, expr) \
-  TC_PLAIN(Id##Imm, 4, T a = rd<T>(TC_S(2)); T b = T(int32_t(pc[3])); TC_S(1) = to_slot(R(expr));)
+#define IMM_OP(Id, T, R, expr)                                                    \
+  TC_PLAIN(Id##Imm, 4, TC_W(2), true, T a = rd<T>(TC_IN(2)); T b = T(int32_t(pc[3])); \
+           TC_OUT(to_slot(R(expr)));)
 #include "interp/compile/iops_imm.def"
 #undef IMM_OP
 // Op with a 64-bit immediate: s dst, s a, u32 lo, u32 hi.
-#define IMM64_OP(Id, expr)                                                  \
-  TC_PLAIN(Id##Imm64, 5, uint64_t a = TC_S(2);                             \
-           uint64_t b = uint64_t(pc[3]) | (uint64_t(pc[4]) << 32); TC_S(1) = (expr);)
+#define IMM64_OP(Id, expr)                                                          \
+  TC_PLAIN(Id##Imm64, 5, TC_W(2), true, uint64_t a = TC_IN(2);                      \
+           uint64_t b = uint64_t(pc[3]) | (uint64_t(pc[4]) << 32); TC_OUT(expr);)
 #include "interp/compile/iops_imm64.def"
 #undef IMM64_OP
 
 // Compare-and-branch: s a, s b / u32 imm, off.
-#define CMP(Id, T, expr, Neg)                                                            \
-  TC_BRANCH(BrIf##Id, 4, 3, ([&] { T a = rd<T>(TC_S(1)); T b = rd<T>(TC_S(2)); return bool(expr); }())) \
-  TC_BRANCH(BrIf##Id##Imm, 4, 3,                                                         \
-            ([&] { T a = rd<T>(TC_S(1)); T b = T(int32_t(pc[2])); return bool(expr); }()))
+#define CMP(Id, T, expr, Neg)                                                          \
+  TC_BRANCH(BrIf##Id, 4, 3, TC_W(1) | TC_W(2),                                         \
+            ([&] { T a = rd<T>(TC_IN(1)); T b = rd<T>(TC_IN(2)); return bool(expr); }())) \
+  TC_BRANCH(BrIf##Id##Imm, 4, 3, TC_W(1),                                              \
+            ([&] { T a = rd<T>(TC_IN(1)); T b = T(int32_t(pc[2])); return bool(expr); }()))
 #include "interp/compile/iops_cmp.def"
 #undef CMP
-TC_BRANCH(BrIf, 3, 2, uint32_t(TC_S(1)) != 0)
-TC_BRANCH(BrUnless, 3, 2, uint32_t(TC_S(1)) == 0)
+TC_BRANCH(BrIf, 3, 2, TC_W(1), uint32_t(TC_IN(1)) != 0)
+TC_BRANCH(BrUnless, 3, 2, TC_W(1), uint32_t(TC_IN(1)) == 0)
 
 // Guarded loads and stores (no bounds check; see guard_pages.hpp).
 // G: s dst/value, s addr, u32 offset (store: s addr, s value, u32 offset).
 // G2 / GI: s dst/value, s a, s b / u32 imm, u32 offset; address (a + b) mod 2^32.
-#define MEM_LOAD(Id, M, R)                                                              \
-  TC_PLAIN(Id##G, 4, TC_FAULT_POINT(); uint64_t ea = uint64_t(uint32_t(TC_S(2))) + pc[3]; \
-           M v; std::memcpy(&v, mem + ea, sizeof(M)); TC_S(1) = to_slot(R(v));)        \
-  TC_PLAIN(Id##G2, 5, TC_FAULT_POINT();                                                  \
-           uint64_t ea = uint64_t(uint32_t(TC_S(2)) + uint32_t(TC_S(3))) + pc[4]; M v;    \
-           std::memcpy(&v, mem + ea, sizeof(M)); TC_S(1) = to_slot(R(v));)              \
-  TC_PLAIN(Id##GI, 5, TC_FAULT_POINT(); uint64_t ea = uint64_t(uint32_t(TC_S(2)) + pc[3]) + pc[4]; \
-           M v; std::memcpy(&v, mem + ea, sizeof(M)); TC_S(1) = to_slot(R(v));)
-#define MEM_STORE(Id, M)                                                                \
-  TC_PLAIN(Id##G, 4, TC_FAULT_POINT(); uint64_t ea = uint64_t(uint32_t(TC_S(1))) + pc[3]; \
-           M v = M(TC_S(2)); std::memcpy(mem + ea, &v, sizeof(M));)                     \
-  TC_PLAIN(Id##G2, 5, TC_FAULT_POINT();                                                  \
-           uint64_t ea = uint64_t(uint32_t(TC_S(2)) + uint32_t(TC_S(3))) + pc[4];         \
-           M v = M(TC_S(1)); std::memcpy(mem + ea, &v, sizeof(M));)                     \
-  TC_PLAIN(Id##GI, 5, TC_FAULT_POINT(); uint64_t ea = uint64_t(uint32_t(TC_S(2)) + pc[3]) + pc[4]; \
-           M v = M(TC_S(1)); std::memcpy(mem + ea, &v, sizeof(M));)
+#define MEM_LOAD(Id, M, R)                                                                    \
+  TC_PLAIN(Id##G, 4, TC_W(2), true, TC_FAULT_POINT();                                         \
+           uint64_t ea = uint64_t(uint32_t(TC_IN(2))) + pc[3]; M v;                           \
+           std::memcpy(&v, mem + ea, sizeof(M)); TC_OUT(to_slot(R(v)));)                      \
+  TC_PLAIN(Id##G2, 5, TC_W(2) | TC_W(3), true, TC_FAULT_POINT();                              \
+           uint64_t ea = uint64_t(uint32_t(TC_IN(2)) + uint32_t(TC_IN(3))) + pc[4]; M v;      \
+           std::memcpy(&v, mem + ea, sizeof(M)); TC_OUT(to_slot(R(v)));)                      \
+  TC_PLAIN(Id##GI, 5, TC_W(2), true, TC_FAULT_POINT();                                        \
+           uint64_t ea = uint64_t(uint32_t(TC_IN(2)) + pc[3]) + pc[4]; M v;                   \
+           std::memcpy(&v, mem + ea, sizeof(M)); TC_OUT(to_slot(R(v)));)
+#define MEM_STORE(Id, M)                                                                      \
+  TC_PLAIN(Id##G, 4, TC_W(1) | TC_W(2), false, TC_FAULT_POINT();                             \
+           uint64_t ea = uint64_t(uint32_t(TC_IN(1))) + pc[3];                                \
+           M v = M(TC_IN(2)); std::memcpy(mem + ea, &v, sizeof(M));)                          \
+  TC_PLAIN(Id##G2, 5, TC_W(1) | TC_W(2) | TC_W(3), false, TC_FAULT_POINT();                   \
+           uint64_t ea = uint64_t(uint32_t(TC_IN(2)) + uint32_t(TC_IN(3))) + pc[4];           \
+           M v = M(TC_IN(1)); std::memcpy(mem + ea, &v, sizeof(M));)                          \
+  TC_PLAIN(Id##GI, 5, TC_W(1) | TC_W(2), false, TC_FAULT_POINT();                             \
+           uint64_t ea = uint64_t(uint32_t(TC_IN(2)) + pc[3]) + pc[4];                        \
+           M v = M(TC_IN(1)); std::memcpy(mem + ea, &v, sizeof(M));)
 #include "interp/compile/iops_mem.def"
 #undef MEM_LOAD
 #undef MEM_STORE
 
-// Moves and constants.
-TC_PLAIN(Copy, 3, TC_S(1) = TC_S(2);)
-TC_PLAIN(Copy2, 5, TC_S(1) = TC_S(2); TC_S(3) = TC_S(4);)
-TC_PLAIN(Const32, 3, TC_S(1) = pc[2];)
-TC_PLAIN(Const64, 4, TC_S(1) = uint64_t(pc[2]) | (uint64_t(pc[3]) << 32);)
-TC_PLAIN(Select, 5, TC_S(1) = uint32_t(TC_S(4)) ? TC_S(2) : TC_S(3);)
+// Moves and constants (Copy2 has two results, so it never passes one on).
+TC_PLAIN(Copy, 3, TC_W(2), true, TC_OUT(TC_IN(2));)
+TC_PLAIN(Copy2, 5, TC_W(2) | TC_W(4), false, Slot a = TC_IN(2); TC_S(1) = a; TC_S(3) = TC_IN(4);)
+TC_PLAIN(Const32, 3, 0, true, TC_OUT(pc[2]);)
+TC_PLAIN(Const64, 4, 0, true, TC_OUT(uint64_t(pc[2]) | (uint64_t(pc[3]) << 32));)
+TC_PLAIN(Select, 5, TC_W(2) | TC_W(3) | TC_W(4), true,
+         TC_OUT(uint32_t(TC_IN(4)) ? TC_IN(2) : TC_IN(3));)
 
 #undef TC_S
+#undef TC_IN
+#undef TC_OUT
+#undef TC_W
 #undef TC_PLAIN
 #undef TC_BRANCH
 #undef TC_FAULT_POINT
