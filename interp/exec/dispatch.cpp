@@ -91,10 +91,12 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
   } while (0)
 #define HANDLER(Name) L_##Name:
 // One simple op (op_bodies.hpp) at pc, leaving pc at the next instruction
-// or, for a taken branch, dispatching to its target.
+// or, for a taken branch, dispatching to its target. A tail op (call,
+// return, br, br_table) continues in its own handler without a dispatch.
 #define STEP(X)                                                        \
   do {                                                                 \
     using B_ = bodies::Body<IOp::X>;                                   \
+    if (B_::tail) goto L_##X;                                          \
     if (B_::branch && B_::taken(fp, pc)) {                             \
       pc += int32_t(pc[B_::off]);                                      \
       NEXT(0);                                                         \

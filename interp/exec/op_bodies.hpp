@@ -4,7 +4,7 @@
 //
 // Body<IOp::X> has `len` (words including the handler word), `reads` (bit i:
 // word i names a slot the op reads), `result` (it writes word 1's slot),
-// `branch`, and
+// `branch`, `tail` (a control op that keeps its own handler), and
 //   run<C, St>(fp, pc, mem, scope, in)  the op's effect, returning its result;
 //                                       a no-op for a branch;
 //   taken<C>(fp, pc, in)                whether a conditional branch is taken
@@ -47,7 +47,7 @@ struct Body {
 #define TC_PLAIN(Name, Len, Reads, Result, ...)                                             \
   template <>                                                                               \
   struct Body<IOp::Name> {                                                                  \
-    static constexpr bool defined = true, branch = false, result = Result;                  \
+    static constexpr bool defined = true, branch = false, result = Result, tail = false;    \
     static constexpr uint32_t len = Len, off = 0, reads = Reads;                            \
     template <int C = 0>                                                                    \
     TC_BODY_INLINE bool taken(Slot*, const uint32_t*, Slot = 0) { return false; }           \
@@ -64,7 +64,7 @@ struct Body {
 #define TC_BRANCH(Name, Len, Off, Reads, cond)                                      \
   template <>                                                                       \
   struct Body<IOp::Name> {                                                          \
-    static constexpr bool defined = true, branch = true, result = false;            \
+    static constexpr bool defined = true, branch = true, result = false, tail = false; \
     static constexpr uint32_t len = Len, off = Off, reads = Reads;                  \
     template <int C = 0>                                                            \
     TC_BODY_INLINE bool taken(Slot* fp, const uint32_t* pc, Slot in = 0) {          \
@@ -75,6 +75,20 @@ struct Body {
     TC_BODY_INLINE Slot run(Slot*, const uint32_t*, uint8_t*, TrapScope*, Slot = 0) { \
       return 0;                                                                     \
     }                                                                               \
+  };
+// Ops that keep their own handler (they leave the frame or jump): as the
+// second op of a pair, the fused handler jumps straight to that handler.
+#define TC_TAIL(Name)                                                                \
+  template <>                                                                        \
+  struct Body<IOp::Name> {                                                           \
+    static constexpr bool defined = true, branch = false, result = false, tail = true; \
+    static constexpr uint32_t len = 0, off = 0, reads = 0;                           \
+    template <int C = 0>                                                             \
+    TC_BODY_INLINE bool taken(Slot*, const uint32_t*, Slot = 0) { return false; }    \
+    template <int C = 0, bool St = true>                                             \
+    TC_BODY_INLINE Slot run(Slot*, const uint32_t*, uint8_t*, TrapScope*, Slot = 0) { \
+      return 0;                                                                      \
+    }                                                                                \
   };
 #define TC_W(i) (1u << (i))
 // Records pc for the fault path; the fence keeps the store before the access.
@@ -155,6 +169,11 @@ TC_PLAIN(Copy, 3, TC_W(2), true, TC_OUT(TC_IN(2));)
 TC_PLAIN(Copy2, 5, TC_W(2) | TC_W(4), false, Slot a = TC_IN(2); TC_S(1) = a; TC_S(3) = TC_IN(4);)
 TC_PLAIN(Const32, 3, 0, true, TC_OUT(pc[2]);)
 TC_PLAIN(Const64, 4, 0, true, TC_OUT(uint64_t(pc[2]) | (uint64_t(pc[3]) << 32));)
+TC_TAIL(Br)
+TC_TAIL(BrTable)
+TC_TAIL(Return)
+TC_TAIL(Call)
+TC_TAIL(CallIndirect)
 TC_PLAIN(Select, 5, TC_W(2) | TC_W(3) | TC_W(4), true,
          TC_OUT(uint32_t(TC_IN(4)) ? TC_IN(2) : TC_IN(3));)
 
@@ -164,6 +183,7 @@ TC_PLAIN(Select, 5, TC_W(2) | TC_W(3) | TC_W(4), true,
 #undef TC_W
 #undef TC_PLAIN
 #undef TC_BRANCH
+#undef TC_TAIL
 #undef TC_FAULT_POINT
 #undef TC_BODY_INLINE
 
