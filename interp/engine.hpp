@@ -101,6 +101,10 @@ using ImportResolver =
 
 // Decode + validate in one call (binary). Errors: Malformed or Invalid.
 Expected<std::shared_ptr<const Module>> load_module(std::vector<uint8_t> bytes);
+// Decode only, for bytes this very engine build has validated before (the
+// CLI's registry remembers which). The compiler relies on validation, so
+// never pass bytes that have not been through load_module.
+Expected<std::shared_ptr<const Module>> load_prevalidated_module(std::vector<uint8_t> bytes);
 
 class Store {
  public:

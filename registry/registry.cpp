@@ -67,20 +67,41 @@ std::string Registry::module_path(const std::string& digest) const {
 }
 
 Expected<std::string> Registry::put_module(std::span<const uint8_t> bytes,
-                                           const std::string& name) {
-  std::string digest = sha256_hex(bytes);
+                                           const std::string& name,
+                                           const std::string& validated_by,
+                                           const std::string& known_digest) {
+  std::string digest = known_digest.empty() ? sha256_hex(bytes) : known_digest;
   std::string path = module_path(digest);
   std::error_code ec;
   if (!fs::exists(path, ec) || fs::file_size(path, ec) != bytes.size())
     TC_TRY(write_file_atomic(path, bytes));
   json meta = {{"name", name}, {"size", bytes.size()}, {"created", now_unix_ns()}};
+  if (!validated_by.empty()) meta["validated_by"] = validated_by;
   if (auto old = read_file(path + ".json")) {
     auto j = json::parse(old->begin(), old->end(), nullptr, false);
-    if (!j.is_discarded() && j.value("name", "") == name) return digest;  // already known
-    if (!j.is_discarded() && j.contains("created")) meta["created"] = j["created"];
+    if (!j.is_discarded() && j.is_object()) {
+      auto n = j.find("name"), v = j.find("validated_by");
+      bool same_name = n != j.end() && n->is_string() && n->get<std::string>() == name;
+      bool same_build = validated_by.empty() ||
+                        (v != j.end() && v->is_string() && v->get<std::string>() == validated_by);
+      if (same_name && same_build) return digest;  // already known
+      if (j.contains("created")) meta["created"] = j["created"];
+    }
   }
   TC_TRY(write_file_atomic(path + ".json", meta.dump(2) + "\n"));
   return digest;
+}
+
+bool Registry::validated_by(const std::string& digest, const std::string& build) const {
+  if (build.empty() || !is_hex_digest(digest)) return false;
+  std::error_code ec;
+  if (!fs::exists(module_path(digest), ec)) return false;
+  auto text = read_file(module_path(digest) + ".json");
+  if (!text) return false;
+  auto j = json::parse(text->begin(), text->end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return false;
+  auto it = j.find("validated_by");
+  return it != j.end() && it->is_string() && it->get<std::string>() == build;
 }
 
 Expected<std::vector<uint8_t>> Registry::read_module(const std::string& digest) const {

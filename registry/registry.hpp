@@ -1,7 +1,7 @@
 // The local registry (~/.timecraft by default):
 //
 //   modules/sha256/<hex>          module bytes, stored once per digest
-//   modules/sha256/<hex>.json     {"name", "size", "created"}
+//   modules/sha256/<hex>.json     {"name", "size", "created", "validated_by"}
 //   processes/<uuid>/process.json process metadata (what the run depended on)
 //   processes/<uuid>/log/         the run's log segments
 //
@@ -43,7 +43,15 @@ class Registry {
 
   const std::string& root() const { return root_; }
 
-  Expected<std::string> put_module(std::span<const uint8_t> bytes, const std::string& name);
+  // Stores a module (only ever one that validated) and returns its digest.
+  // `validated_by`: the engine build that validated it, remembered so that
+  // build can skip validating it again (validated_by()); `digest`: the
+  // bytes' sha256 when the caller has it already.
+  Expected<std::string> put_module(std::span<const uint8_t> bytes, const std::string& name,
+                                   const std::string& validated_by = "",
+                                   const std::string& digest = "");
+  // Whether the stored module `digest` was validated by engine build `build`.
+  bool validated_by(const std::string& digest, const std::string& build) const;
   Expected<std::vector<uint8_t>> read_module(const std::string& digest) const;
   Expected<std::vector<ModuleEntry>> list_modules() const;  // newest first
 

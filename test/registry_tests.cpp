@@ -54,6 +54,35 @@ BOOST_AUTO_TEST_CASE(corrupt_module_is_detected) {
   BOOST_TEST(back.error().message.find("corrupt") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(validated_by_names_one_engine_build) {
+  TempRoot t;
+  auto r = Registry::open(t.path);
+  BOOST_REQUIRE(r.has_value());
+  auto d = r->put_module(bytes_of("module"), "m.wasm");  // no build named
+  BOOST_REQUIRE(d.has_value());
+  BOOST_TEST(!r->validated_by(*d, "b1"));
+  BOOST_TEST(!r->validated_by(*d, ""));
+  BOOST_REQUIRE(r->put_module(bytes_of("module"), "m.wasm", "b1", *d).has_value());
+  BOOST_TEST(r->validated_by(*d, "b1"));
+  BOOST_TEST(!r->validated_by(*d, "b2"));
+  BOOST_TEST(!r->validated_by(*d, ""));  // "" is never a build
+  BOOST_REQUIRE(r->put_module(bytes_of("module"), "m.wasm", "b2").has_value());
+  BOOST_TEST(r->validated_by(*d, "b2"));
+  BOOST_TEST(!r->validated_by(*d, "b1"));
+  BOOST_TEST(!r->validated_by(std::string(64, '0'), "b2"));  // no such module
+  BOOST_TEST(!r->validated_by("../x", "b2"));
+  // A sidecar that is not what we wrote is not trusted, and is replaced.
+  for (const char* bad : {"{\"validated_by\": 7}", "[1, 2]", "not json", ""}) {
+    std::ofstream(t.path + "/modules/sha256/" + *d + ".json", std::ios::trunc) << bad;
+    BOOST_TEST(!r->validated_by(*d, "b2"), bad);
+    BOOST_REQUIRE(r->put_module(bytes_of("module"), "m.wasm", "b2").has_value());
+    BOOST_TEST(r->validated_by(*d, "b2"), bad);
+  }
+  // The module file itself gone: nothing is trusted.
+  fs::remove(t.path + "/modules/sha256/" + *d);
+  BOOST_TEST(!r->validated_by(*d, "b2"));
+}
+
 BOOST_AUTO_TEST_CASE(prefix_resolution) {
   TempRoot t;
   auto r = Registry::open(t.path);

@@ -267,6 +267,51 @@ BOOST_AUTO_TEST_CASE(cut_and_corrupt_logs_are_reported_not_crashed) {
   BOOST_TEST(cuts > 30);
 }
 
+// The registry remembers which engine build validated a module; that build
+// then only decodes it (run and replay), any other build validates again,
+// and a module that fails validation is never stored or marked.
+BOOST_AUTO_TEST_CASE(validation_is_remembered_per_build) {
+  const fs::path wasm = programs / "exit_code.wasm";
+  auto first = tc({"run", wasm.string()});
+  std::string id = take_id(first.err);
+  auto digest_json = [&] {
+    for (const auto& e : fs::directory_iterator(registry / "modules" / "sha256"))
+      if (e.path().extension() == ".json") return e.path();
+    return fs::path();
+  };
+  fs::path sidecar = digest_json();
+  BOOST_REQUIRE(!sidecar.empty());
+  auto text = slurp(sidecar);
+  std::string json(text.begin(), text.end());
+  auto at = json.find("\"validated_by\": \"");
+  BOOST_REQUIRE(at != std::string::npos);
+  std::string build = json.substr(at + 17, json.find('"', at + 17) - (at + 17));
+  BOOST_TEST(build.size() == 40u, build);  // the GNU build id (sha1)
+  auto again = tc({"run", wasm.string()});
+  take_id(again.err);
+  BOOST_TEST(again.exit_code == first.exit_code);
+  BOOST_TEST(again.out == first.out);
+  // Another build's mark: replay validates (and still reproduces the run).
+  std::string other = json;
+  other.replace(at + 17, build.size(), std::string(40, 'e'));
+  spit(sidecar, {other.begin(), other.end()});
+  auto rep = tc({"replay", id});
+  BOOST_TEST(rep.exit_code == first.exit_code);
+  BOOST_TEST(rep.out == first.out);
+  // An invalid module: rejected, not stored.
+  fs::path bad = root / "invalid.wat";
+  std::string wat = "(module (func (result i32) (i64.const 1)))";
+  spit(bad, {wat.begin(), wat.end()});
+  size_t modules = 0;
+  for (const auto& e : fs::directory_iterator(registry / "modules" / "sha256")) modules += !e.path().has_extension();
+  auto r = tc({"run", bad.string()});
+  BOOST_TEST(r.exit_code == 1);
+  BOOST_TEST(r.err.find("type mismatch") != std::string::npos, r.err);
+  size_t after = 0;
+  for (const auto& e : fs::directory_iterator(registry / "modules" / "sha256")) after += !e.path().has_extension();
+  BOOST_TEST(after == modules);
+}
+
 BOOST_AUTO_TEST_CASE(bad_ids_get_clear_errors) {
   auto r = tc({"replay", "does-not-exist"});
   BOOST_TEST(r.exit_code == 1);

@@ -39,7 +39,7 @@ std::string closest(const std::string& word, const std::vector<std::string>& cho
   return best;
 }
 
-Expected<std::shared_ptr<const wasm::Module>> load_module_file(const std::string& path) {
+Expected<std::vector<uint8_t>> read_module_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(ErrorKind::Io, path + ": cannot open file");
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -57,13 +57,26 @@ Expected<std::shared_ptr<const wasm::Module>> load_module_file(const std::string
     }
     bytes = std::move(*enc);
   }
-  auto mod = wasm::load_module(std::move(bytes));
+  return bytes;
+}
+
+Expected<std::shared_ptr<const wasm::Module>> load_module_bytes(const std::string& path,
+                                                                std::vector<uint8_t> bytes,
+                                                                bool prevalidated) {
+  auto mod = prevalidated ? wasm::load_prevalidated_module(std::move(bytes))
+                          : wasm::load_module(std::move(bytes));
   if (!mod) {
     auto e = mod.error();
     e.location = path + (e.location.empty() ? "" : ": " + e.location);
     return e;
   }
   return mod;
+}
+
+Expected<std::shared_ptr<const wasm::Module>> load_module_file(const std::string& path) {
+  auto bytes = read_module_bytes(path);
+  if (!bytes) return bytes.error();
+  return load_module_bytes(path, std::move(*bytes), false);
 }
 
 std::optional<int> parse_options(const std::string& cmd, const Args& args,

@@ -39,6 +39,13 @@ int usage_error(const std::string& cmd, const std::string& what);
 // Reads a .wasm or text (.wat/.wast) file and decodes+validates it.
 // The error names the file and carries an offset or line:column.
 Expected<std::shared_ptr<const wasm::Module>> load_module_file(const std::string& path);
+// The two halves: the binary bytes of a .wasm or text file, then decoding
+// (and validating, unless this build validated these bytes before) with
+// errors naming `path`.
+Expected<std::vector<uint8_t>> read_module_bytes(const std::string& path);
+Expected<std::shared_ptr<const wasm::Module>> load_module_bytes(const std::string& path,
+                                                                std::vector<uint8_t> bytes,
+                                                                bool prevalidated);
 
 // Parses a command's options (-h/--help is added here). Returns the exit
 // status when the command should stop now: a usage error, or help shown.

@@ -8,6 +8,8 @@
 
 #include "registry/config.hpp"
 #include "registry/process_meta.hpp"
+#include "registry/sha256.hpp"
+#include "tools/build_id.hpp"
 #include "tools/cli.hpp"
 #include "tools/value_parse.hpp"
 #include "trace/log_writer.hpp"
@@ -114,7 +116,21 @@ int cmd_run(const Args& args) {
     for (const auto& d : vm["dir"].as<std::vector<std::string>>()) wcfg.dirs.push_back(parse_dir(d));
   if (vm.count("listen")) wcfg.listen = vm["listen"].as<std::vector<std::string>>();
 
-  auto mod = load_module_file(path);
+  // Recording opens the registry first: a module this engine build has
+  // validated before (same sha256) is then only decoded.
+  auto bytes = read_module_bytes(path);
+  if (!bytes) return fail(kExitError, bytes.error().to_string());
+  std::optional<registry::Registry> reg;
+  std::string digest;
+  bool prevalidated = false;
+  if (record) {
+    auto r = open_registry(vm["registry"].as<std::string>());
+    if (!r) return fail(kExitError, r.error().to_string());
+    reg.emplace(std::move(*r));
+    digest = registry::sha256_hex(*bytes);
+    prevalidated = reg->validated_by(digest, engine_build_id());
+  }
+  auto mod = load_module_bytes(path, std::move(*bytes), prevalidated);
   if (!mod) return fail(kExitError, mod.error().to_string());
 
   wasi::ProgramConfig pcfg;
@@ -150,8 +166,6 @@ int cmd_run(const Args& args) {
   if (!record) return exit_status(wasi::run_program(*mod, **system, pcfg), path);
 
   // Recording: module and metadata into the registry, then the log.
-  auto reg = open_registry(vm["registry"].as<std::string>());
-  if (!reg) return fail(kExitError, reg.error().to_string());
   auto cfg = registry::load_config();
   if (!cfg) return fail(kExitError, cfg.error().to_string());
   trace::LogOptions lopts;
@@ -163,14 +177,14 @@ int cmd_run(const Args& args) {
 
   const Module& m = **mod;
   std::string name = m.module_name.empty() ? base_name(path) : m.module_name;
-  auto digest = reg->put_module(m.bytes, name);
-  if (!digest) return fail(kExitError, digest.error().to_string());
+  if (auto put = reg->put_module(m.bytes, name, engine_build_id(), digest); !put)
+    return fail(kExitError, put.error().to_string());
 
   registry::ProcessMeta meta;
   meta.id = registry::Registry::new_process_id();
   meta.start_unix_ns = now_unix_ns();
   meta.runtime_version = TIMECRAFT_VERSION;
-  meta.module_digest = *digest;
+  meta.module_digest = digest;
   meta.module_name = name;
   meta.module_size = m.bytes.size();
   meta.args = wcfg.args;

@@ -1,5 +1,6 @@
 #include "tools/recorded.hpp"
 
+#include "tools/build_id.hpp"
 #include "tools/value_parse.hpp"
 
 namespace tc::cli {
@@ -23,7 +24,11 @@ Expected<RecordedProcess> load_process(const registry::Registry& reg, const std:
 Expected<Rerun> prepare_rerun(const registry::Registry& reg, const RecordedProcess& p) {
   auto bytes = reg.read_module(p.meta.module_digest);
   if (!bytes) return about(p.id, bytes.error());
-  auto mod = wasm::load_module(std::move(*bytes));
+  // Stored modules validated when they were recorded; the build that did it
+  // need not validate them again.
+  bool prevalidated = reg.validated_by(p.meta.module_digest, engine_build_id());
+  auto mod = prevalidated ? wasm::load_prevalidated_module(std::move(*bytes))
+                          : wasm::load_module(std::move(*bytes));
   if (!mod) return about(p.id, mod.error(), "stored module: ");
   Rerun r;
   r.module = *mod;

@@ -16,6 +16,12 @@ Expected<std::shared_ptr<const Module>> load_module(std::vector<uint8_t> bytes) 
   return std::shared_ptr<const Module>(std::move(*m));
 }
 
+Expected<std::shared_ptr<const Module>> load_prevalidated_module(std::vector<uint8_t> bytes) {
+  auto m = decode_module(std::move(bytes));
+  if (!m) return std::move(m.error());
+  return std::shared_ptr<const Module>(std::move(*m));
+}
+
 std::string value_to_string(const Value& v) {
   char buf[96];
   switch (v.type) {
