@@ -24,9 +24,9 @@ namespace {
 
 int32_t g_handler_offsets[size_t(IOp::Count_)];
 
-inline void zero_locals(Slot* fp, const CompiledFunc& code) {
-  Slot* p = fp + code.zero_from;
-  for (uint32_t k = 0, n = code.zero_count; k < n; ++k) p[k] = 0;
+inline void zero_locals(Slot* fp, const FuncInst& f) {
+  Slot* p = fp + f.zero_from;
+  for (uint32_t k = 0, n = f.zero_count; k < n; ++k) p[k] = 0;
 }
 
 // Runs until the entry frame returns. With func == nullptr it only fills
@@ -47,6 +47,8 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
   Machine& m = store.machine;
   Frame* const frames = m.frames.data();
   uint32_t depth = m.depth;
+  const uint32_t max_depth = m.max_depth;
+  Slot* const stack_end = m.stack_end;
   const uint32_t entry_depth = depth + 1;
   TrapCode trap = TrapCode::Unreachable;
   uint32_t trap_index = 0;  // element index for call_indirect traps
@@ -159,9 +161,9 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
   if (depth >= m.max_depth || base + func->code->frame_slots > m.stack_end)
     return make_error(ErrorKind::Exhaustion, "call stack exhausted");
   ++depth;
-  frames[depth] = Frame{func, base, nullptr};
+  frames[depth] = Frame{func, base, nullptr, func->instance};
   scope->depth = depth;
-  zero_locals(base, *func->code);
+  zero_locals(base, *func);
   RELOAD_MEM();
   pc = func->code->code.data();
   NEXT(0);

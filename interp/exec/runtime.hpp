@@ -29,6 +29,10 @@ struct FuncInst {
   uint32_t index = 0;                // index in the module's function space
   uint32_t param_slots = 0, result_slots = 0;
   std::unique_ptr<CompiledFunc> code;  // compiled on first call
+  // Copied from `code` when it is compiled, so a call reads one object:
+  // entry is null until then (and always for host functions).
+  const uint32_t* entry = nullptr;
+  uint32_t frame_slots = 0, zero_from = 0, zero_count = 0;
   // Host functions only.
   HostFunc host;
   std::string debug_name;
@@ -79,6 +83,7 @@ struct Frame {
   FuncInst* func = nullptr;
   Slot* fp = nullptr;
   const uint32_t* ret_pc = nullptr;  // where the caller resumes; null: return to native
+  InstanceImpl* instance = nullptr;  // func->instance, read when returning into this frame
 };
 
 // The per-store execution stacks, shared by nested invocations (a host

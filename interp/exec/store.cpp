@@ -130,6 +130,10 @@ void ensure_compiled(FuncInst* func) {
   if (func->code) return;
   func->code = compile_function(*func);
   func->instance->compiled_count++;
+  func->entry = func->code->code.data();
+  func->frame_slots = func->code->frame_slots;
+  func->zero_from = func->code->zero_from;
+  func->zero_count = func->code->zero_count;
 }
 
 Value slot_to_value(ValType t, const Slot* s) {
