@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <bit>
 #include <cstring>
 
 #include "interp/engine.hpp"
@@ -673,6 +674,10 @@ BOOST_AUTO_TEST_CASE(fused_pairs) {
         (local.set $n (i32.add (local.get $n) (i32.const -1)))
         (br_if $l (local.get $n)))
       (i32.add (local.get $a) (local.get $b)))
+    ;; Read-modify-write: load, add, store fuse into one chained triple.
+    (func (export "rmw") (param $p i32) (param $x f64) (result f64)
+      (f64.store (local.get $p) (f64.add (f64.load (local.get $p)) (local.get $x)))
+      (f64.load (local.get $p)))
   ))";
   auto run = [&](bool guard) {
     EngineConfig cfg;
@@ -684,6 +689,9 @@ BOOST_AUTO_TEST_CASE(fused_pairs) {
     BOOST_TEST(trap_of(s, i, "copy", {I32(100), I32(0), I32(16)}) == "no trap");
     for (uint32_t k = 0; k < 16; ++k) BOOST_TEST(mem->mem.data()[100 + k] == k + 1);
     BOOST_TEST(one(s, i, "sum", {I32(10)}) == 20u + 55u);
+    BOOST_TEST(one(s, i, "rmw", {I32(200), F64(1.5)}) == std::bit_cast<uint64_t>(1.5));
+    BOOST_TEST(one(s, i, "rmw", {I32(200), F64(2.25)}) == std::bit_cast<uint64_t>(3.75));
+    BOOST_TEST(trap_of(s, i, "rmw", {I32(65536 - 7), F64(1.0)}) == "out of bounds memory access");
     // The store half of the last pair faults: bytes before it were copied.
     auto r = call(s, i, "copy", {I32(65536 - 5), I32(0), I32(8)});
     BOOST_REQUIRE(!r);
@@ -697,6 +705,9 @@ BOOST_AUTO_TEST_CASE(fused_pairs) {
       // The loaded byte goes to the store in a register (its slot dies there).
       BOOST_TEST(count_op(copy, IOp::I32Load8UGI_I32Store8GI_c1) == 2u);
       BOOST_TEST(count_op(func(i, "sum"), IOp::I32Add_I32Add) == 1u);
+      // Both values pass in registers: the load's into word 2 of the add,
+      // the add's into word 2 (the value) of the store.
+      BOOST_TEST(count_op(func(i, "rmw"), IOp::F64LoadG_F64Add_F64StoreG_22) == 1u);
     }
     return where;
   };

@@ -34,22 +34,54 @@ const std::unordered_map<uint64_t, PairInfo>& pair_table() {
   return table;
 }
 
-// The chained variant of pair (A at `a`, B at `b`), or the plain one.
-IOp choose(const PairInfo& p, const CompiledFunc& f, uint32_t a, uint32_t b, uint32_t b_height) {
-  if (!p.a_result) return p.fused;
+// The word (1..3) of the instruction at `b` that can take the result of
+// the instruction at `a` in a register, or 0: `b` reads A's result slot
+// exactly once, and the slot dies there (`b` overwrites it - its result is
+// word 1, written after its reads - or it lies at or above the stack
+// height after `b`).
+int chain_word(bool a_result, bool b_result, uint32_t b_reads, const CompiledFunc& f, uint32_t a,
+               uint32_t b, uint32_t b_height) {
+  if (!a_result) return 0;
   const uint32_t d = f.code[a + 1];  // A's result slot
   int k = 0;
   for (int w = 1; w < 32; ++w) {
-    if (!(p.b_reads >> w & 1) || f.code[b + uint32_t(w)] != d) continue;
-    if (k) return p.fused;  // read twice
+    if (!(b_reads >> w & 1) || f.code[b + uint32_t(w)] != d) continue;
+    if (k) return 0;  // read twice
     k = w;
   }
-  if (k == 0 || k > 3) return p.fused;
-  // Dead after B: overwritten by B (whose result is word 1, written after
-  // its reads), or a stack slot at or above the height after B.
-  if (p.b_result && f.code[b + 1] == d) return p.chained[k];
-  if (b_height != UINT32_MAX && d >= b_height) return p.chained[k];
-  return p.fused;
+  if (k == 0 || k > 3) return 0;
+  if (b_result && f.code[b + 1] == d) return k;
+  if (b_height != UINT32_MAX && d >= b_height) return k;
+  return 0;
+}
+
+struct TripleInfo {
+  IOp variants[16];  // [X * 4 + Y]
+  bool a_result, b_result, c_result;
+  uint32_t b_reads, c_reads;
+};
+
+uint64_t key3(uint32_t a, uint32_t b, uint32_t c) {
+  return (uint64_t(a) << 42) | (uint64_t(b) << 21) | c;
+}
+
+const std::unordered_map<uint64_t, TripleInfo>& triple_table() {
+  static const std::unordered_map<uint64_t, TripleInfo> table = [] {
+    std::unordered_map<uint64_t, TripleInfo> t;
+#define TV(A, B, C, X) \
+  IOp::A##_##B##_##C##_##X##0, IOp::A##_##B##_##C##_##X##1, IOp::A##_##B##_##C##_##X##2, IOp::A##_##B##_##C##_##X##3
+#define TRIPLE(A, B, C)                                                                        \
+  t.emplace(key3(uint32_t(IOp::A), uint32_t(IOp::B), uint32_t(IOp::C)),                       \
+            TripleInfo{{TV(A, B, C, 0), TV(A, B, C, 1), TV(A, B, C, 2), TV(A, B, C, 3)},       \
+                       bodies::Body<IOp::A>::result, bodies::Body<IOp::B>::result,            \
+                       bodies::Body<IOp::C>::result,                                          \
+                       bodies::Body<IOp::B>::reads, bodies::Body<IOp::C>::reads});
+#include "interp/compile/iops_triple.def"
+#undef TRIPLE
+#undef TV
+    return t;
+  }();
+  return table;
 }
 
 }  // namespace
@@ -59,17 +91,52 @@ void fuse_pairs(CompiledFunc& f, const std::vector<uint32_t>& height_after) {
   // Tuning builds can count the unfused instruction mix.
   if (const char* e = std::getenv("TIMECRAFT_FUSE"); e && e[0] == '0') return;
 #endif
-  const auto& table = pair_table();
+  const auto& pairs = pair_table();
+  const auto& triples = triple_table();
   const std::vector<uint32_t>& starts = f.map_code;
-  for (size_t i = 0; i + 1 < starts.size();) {
-    auto it = table.find(key(f.code[starts[i]], f.code[starts[i + 1]]));
-    if (it == table.end()) {
-      ++i;
-      continue;
+  const size_t n = starts.size();
+  auto height = [&](size_t i) { return i < height_after.size() ? height_after[i] : UINT32_MAX; };
+  // The fused op a pair / triple starting at each instruction would become,
+  // and what it is worth: 4 per dispatch saved, 1 per chained value.
+  std::vector<IOp> as_pair(n, IOp::Count_), as_triple(n, IOp::Count_);
+  std::vector<int> pair_value(n, 0), triple_value(n, 0);
+  for (size_t i = 0; i + 1 < n; ++i) {
+    const uint32_t a = starts[i], b = starts[i + 1];
+    if (auto it = pairs.find(key(f.code[a], f.code[b])); it != pairs.end()) {
+      const PairInfo& p = it->second;
+      int k = chain_word(p.a_result, p.b_result, p.b_reads, f, a, b, height(i + 1));
+      as_pair[i] = k ? p.chained[k] : p.fused;
+      pair_value[i] = 4 + (k != 0);
     }
-    uint32_t h = i + 1 < height_after.size() ? height_after[i + 1] : UINT32_MAX;
-    f.code[starts[i]] = uint32_t(choose(it->second, f, starts[i], starts[i + 1], h));
-    i += 2;
+    if (i + 2 >= n) continue;
+    const uint32_t c = starts[i + 2];
+    if (auto it = triples.find(key3(f.code[a], f.code[b], f.code[c])); it != triples.end()) {
+      const TripleInfo& p = it->second;
+      int x = chain_word(p.a_result, p.b_result, p.b_reads, f, a, b, height(i + 1));
+      int y = chain_word(p.b_result, p.c_result, p.c_reads, f, b, c, height(i + 2));
+      as_triple[i] = p.variants[x * 4 + y];
+      triple_value[i] = 8 + (x != 0) + (y != 0);
+    }
+  }
+  // Best cover of the instruction sequence by singles, pairs and triples
+  // (greedy left to right can pair an op away from a better triple).
+  std::vector<int> best(n + 3, 0);
+  std::vector<uint8_t> take(n + 1, 1);
+  for (size_t i = n; i-- > 0;) {
+    best[i] = best[i + 1];
+    take[i] = 1;
+    if (as_pair[i] != IOp::Count_ && pair_value[i] + best[i + 2] > best[i]) {
+      best[i] = pair_value[i] + best[i + 2];
+      take[i] = 2;
+    }
+    if (as_triple[i] != IOp::Count_ && triple_value[i] + best[i + 3] > best[i]) {
+      best[i] = triple_value[i] + best[i + 3];
+      take[i] = 3;
+    }
+  }
+  for (size_t i = 0; i < n; i += take[i]) {
+    if (take[i] == 2) f.code[starts[i]] = uint32_t(as_pair[i]);
+    if (take[i] == 3) f.code[starts[i]] = uint32_t(as_triple[i]);
   }
 }
 

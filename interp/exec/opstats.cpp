@@ -23,7 +23,8 @@ struct Stats {
   std::unordered_map<uint32_t, uint32_t> op_of;  // handler offset -> IOp
   std::vector<uint64_t> single = std::vector<uint64_t>(kOps + 1);
   std::vector<uint64_t> pairs = std::vector<uint64_t>((kOps + 1) * (kOps + 1));
-  uint32_t prev = uint32_t(kOps);
+  std::unordered_map<uint64_t, uint64_t> triples;
+  uint32_t prev = uint32_t(kOps), prev2 = uint32_t(kOps);
 
   Stats() {
     const int32_t* h = handler_offsets();
@@ -49,6 +50,14 @@ struct Stats {
       std::fprintf(stderr, "  %6.2f%%  %s -> %s\n", 100.0 * double(c) / double(total),
                    kNames[i / (kOps + 1)], kNames[i % (kOps + 1)]);
     });
+    std::vector<std::pair<uint64_t, uint64_t>> t(triples.begin(), triples.end());
+    std::sort(t.begin(), t.end(), [](auto& a, auto& b) { return a.second > b.second; });
+    std::fprintf(stderr, "opstats: triples\n");
+    for (size_t i = 0; i < std::min<size_t>(60, t.size()); ++i) {
+      uint64_t k = t[i].first;
+      std::fprintf(stderr, "  %6.2f%%  %s -> %s -> %s\n", 100.0 * double(t[i].second) / double(total),
+                   kNames[k >> 40], kNames[(k >> 20) & 0xfffff], kNames[k & 0xfffff]);
+    }
   }
 };
 
@@ -65,6 +74,8 @@ void record(uint32_t handler) {
   uint32_t op = it == s.op_of.end() ? uint32_t(kOps) : it->second;
   ++s.single[op];
   ++s.pairs[size_t(s.prev) * (kOps + 1) + op];
+  ++s.triples[(uint64_t(s.prev2) << 40) | (uint64_t(s.prev) << 20) | op];
+  s.prev2 = s.prev;
   s.prev = op;
 }
 
