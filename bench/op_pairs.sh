@@ -16,7 +16,7 @@ OPSTATS=bin/opstats/timecraft
 [[ -x $OPSTATS ]] || { echo "op_pairs: build it first: b2 -j2 variant=opstats" >&2; exit 2; }
 fuse=1 top=60
 for a in "$@"; do
-  case $a in unfused) fuse=0 ;; [0-9]*) top=$a ;; *) sed -n '2,11s/^# \{0,1\}//p' "$0" >&2; exit 2 ;; esac
+  case $a in unfused) fuse=0 ;; [0-9]*) top=$a ;; *) sed -n '2,14s/^# \{0,1\}//p' "$0" >&2; exit 2 ;; esac
 done
 progs=(fib sieve matmul sha256 nbody interp sort memops hash64)
 tmp=$(mktemp -d)
