@@ -84,6 +84,36 @@ const std::unordered_map<uint64_t, TripleInfo>& triple_table() {
   return table;
 }
 
+struct QuadInfo {
+  IOp variants[16];  // [X * 4 + Y]
+  bool a_result, b_result, c_result, d_result;
+  uint32_t b_reads, d_reads;
+};
+
+uint64_t key4(uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+  return (uint64_t(a) << 48) | (uint64_t(b) << 32) | (uint64_t(c) << 16) | d;
+}
+
+const std::unordered_map<uint64_t, QuadInfo>& quad_table() {
+  static const std::unordered_map<uint64_t, QuadInfo> table = [] {
+    std::unordered_map<uint64_t, QuadInfo> t;
+#define QV(A, B, C, D, X)                                                          \
+  IOp::A##_##B##_##C##_##D##_##X##0, IOp::A##_##B##_##C##_##D##_##X##1,             \
+      IOp::A##_##B##_##C##_##D##_##X##2, IOp::A##_##B##_##C##_##D##_##X##3
+#define QUAD(A, B, C, D)                                                                     \
+  t.emplace(key4(uint32_t(IOp::A), uint32_t(IOp::B), uint32_t(IOp::C), uint32_t(IOp::D)),   \
+            QuadInfo{{QV(A, B, C, D, 0), QV(A, B, C, D, 1), QV(A, B, C, D, 2), QV(A, B, C, D, 3)}, \
+                     bodies::Body<IOp::A>::result, bodies::Body<IOp::B>::result,            \
+                     bodies::Body<IOp::C>::result, bodies::Body<IOp::D>::result,            \
+                     bodies::Body<IOp::B>::reads, bodies::Body<IOp::D>::reads});
+#include "interp/compile/iops_quad.def"
+#undef QUAD
+#undef QV
+    return t;
+  }();
+  return table;
+}
+
 }  // namespace
 
 void fuse_pairs(CompiledFunc& f, const std::vector<uint32_t>& height_after) {
@@ -93,13 +123,14 @@ void fuse_pairs(CompiledFunc& f, const std::vector<uint32_t>& height_after) {
 #endif
   const auto& pairs = pair_table();
   const auto& triples = triple_table();
+  const auto& quads = quad_table();
   const std::vector<uint32_t>& starts = f.map_code;
   const size_t n = starts.size();
   auto height = [&](size_t i) { return i < height_after.size() ? height_after[i] : UINT32_MAX; };
   // The fused op a pair / triple starting at each instruction would become,
   // and what it is worth: 4 per dispatch saved, 1 per chained value.
-  std::vector<IOp> as_pair(n, IOp::Count_), as_triple(n, IOp::Count_);
-  std::vector<int> pair_value(n, 0), triple_value(n, 0);
+  std::vector<IOp> as_pair(n, IOp::Count_), as_triple(n, IOp::Count_), as_quad(n, IOp::Count_);
+  std::vector<int> pair_value(n, 0), triple_value(n, 0), quad_value(n, 0);
   for (size_t i = 0; i + 1 < n; ++i) {
     const uint32_t a = starts[i], b = starts[i + 1];
     if (auto it = pairs.find(key(f.code[a], f.code[b])); it != pairs.end()) {
@@ -117,10 +148,19 @@ void fuse_pairs(CompiledFunc& f, const std::vector<uint32_t>& height_after) {
       as_triple[i] = p.variants[x * 4 + y];
       triple_value[i] = 8 + (x != 0) + (y != 0);
     }
+    if (i + 3 >= n) continue;
+    const uint32_t d = starts[i + 3];
+    if (auto it = quads.find(key4(f.code[a], f.code[b], f.code[c], f.code[d])); it != quads.end()) {
+      const QuadInfo& p = it->second;
+      int x = chain_word(p.a_result, p.b_result, p.b_reads, f, a, b, height(i + 1));
+      int y = chain_word(p.c_result, p.d_result, p.d_reads, f, c, d, height(i + 3));
+      as_quad[i] = p.variants[x * 4 + y];
+      quad_value[i] = 12 + (x != 0) + (y != 0);
+    }
   }
   // Best cover of the instruction sequence by singles, pairs and triples
   // (greedy left to right can pair an op away from a better triple).
-  std::vector<int> best(n + 3, 0);
+  std::vector<int> best(n + 4, 0);
   std::vector<uint8_t> take(n + 1, 1);
   for (size_t i = n; i-- > 0;) {
     best[i] = best[i + 1];
@@ -133,10 +173,15 @@ void fuse_pairs(CompiledFunc& f, const std::vector<uint32_t>& height_after) {
       best[i] = triple_value[i] + best[i + 3];
       take[i] = 3;
     }
+    if (as_quad[i] != IOp::Count_ && quad_value[i] + best[i + 4] > best[i]) {
+      best[i] = quad_value[i] + best[i + 4];
+      take[i] = 4;
+    }
   }
   for (size_t i = 0; i < n; i += take[i]) {
     if (take[i] == 2) f.code[starts[i]] = uint32_t(as_pair[i]);
     if (take[i] == 3) f.code[starts[i]] = uint32_t(as_triple[i]);
+    if (take[i] == 4) f.code[starts[i]] = uint32_t(as_quad[i]);
   }
 }
 

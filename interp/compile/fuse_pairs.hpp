@@ -1,5 +1,6 @@
 // Superinstructions: adjacent instruction pairs listed in iops_pair.def (and
-// triples, iops_triple.def) are rewritten in place into one fused op A_B. The pair keeps its layout (A's
+// triples and quads, iops_triple.def / iops_quad.def) are rewritten in place
+// into one fused op A_B. The pair keeps its layout (A's
 // words, then B's handler word and operands), so no branch offset changes
 // and a branch to B still runs B alone; the fused handler runs A's body,
 // steps pc over A and runs B's body, saving one dispatch.
@@ -15,9 +16,8 @@
 
 namespace tc::wasm {
 
-// Covers the function's instruction sequence with the listed pairs and
-// triples (iops_triple.def), maximising dispatches saved; call before
-// threading.
+// Covers the function's instruction sequence with the listed pairs,
+// triples and quads, maximising dispatches saved; call before threading.
 // `height_after[i]`: operand-stack height after instruction i (map_code order).
 void fuse_pairs(CompiledFunc& f, const std::vector<uint32_t>& height_after);
 
