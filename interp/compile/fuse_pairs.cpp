@@ -114,6 +114,25 @@ const std::unordered_map<uint64_t, QuadInfo>& quad_table() {
   return table;
 }
 
+// Per op: bit 0 if it starts a listed pair, bit 1 a triple, bit 2 a quad
+// (most instructions start none, and skip the table lookups).
+const std::vector<uint8_t>& leads() {
+  static const std::vector<uint8_t> table = [] {
+    std::vector<uint8_t> t(size_t(IOp::Count_), 0);
+#define PAIR(A, B) t[size_t(IOp::A)] |= 1;
+#include "interp/compile/iops_pair.def"
+#undef PAIR
+#define TRIPLE(A, B, C) t[size_t(IOp::A)] |= 2;
+#include "interp/compile/iops_triple.def"
+#undef TRIPLE
+#define QUAD(A, B, C, D) t[size_t(IOp::A)] |= 4;
+#include "interp/compile/iops_quad.def"
+#undef QUAD
+    return t;
+  }();
+  return table;
+}
+
 }  // namespace
 
 void fuse_pairs(CompiledFunc& f, const std::vector<uint32_t>& height_after) {
@@ -124,6 +143,7 @@ void fuse_pairs(CompiledFunc& f, const std::vector<uint32_t>& height_after) {
   const auto& pairs = pair_table();
   const auto& triples = triple_table();
   const auto& quads = quad_table();
+  const auto& lead = leads();
   const std::vector<uint32_t>& starts = f.map_code;
   const size_t n = starts.size();
   auto height = [&](size_t i) { return i < height_after.size() ? height_after[i] : UINT32_MAX; };
@@ -133,22 +153,25 @@ void fuse_pairs(CompiledFunc& f, const std::vector<uint32_t>& height_after) {
   std::vector<int> pair_value(n, 0), triple_value(n, 0), quad_value(n, 0);
   for (size_t i = 0; i + 1 < n; ++i) {
     const uint32_t a = starts[i], b = starts[i + 1];
-    if (auto it = pairs.find(key(f.code[a], f.code[b])); it != pairs.end()) {
+    const uint8_t l = lead[f.code[a]];
+    if (l == 0) continue;
+    if (auto it = (l & 1) ? pairs.find(key(f.code[a], f.code[b])) : pairs.end(); it != pairs.end()) {
       const PairInfo& p = it->second;
       int k = chain_word(p.a_result, p.b_result, p.b_reads, f, a, b, height(i + 1));
       as_pair[i] = k ? p.chained[k] : p.fused;
       pair_value[i] = 4 + (k != 0);
     }
-    if (i + 2 >= n) continue;
+    if (i + 2 >= n || !(l & 6)) continue;
     const uint32_t c = starts[i + 2];
-    if (auto it = triples.find(key3(f.code[a], f.code[b], f.code[c])); it != triples.end()) {
+    if (auto it = (l & 2) ? triples.find(key3(f.code[a], f.code[b], f.code[c])) : triples.end();
+        it != triples.end()) {
       const TripleInfo& p = it->second;
       int x = chain_word(p.a_result, p.b_result, p.b_reads, f, a, b, height(i + 1));
       int y = chain_word(p.b_result, p.c_result, p.c_reads, f, b, c, height(i + 2));
       as_triple[i] = p.variants[x * 4 + y];
       triple_value[i] = 8 + (x != 0) + (y != 0);
     }
-    if (i + 3 >= n) continue;
+    if (i + 3 >= n || !(l & 4)) continue;
     const uint32_t d = starts[i + 3];
     if (auto it = quads.find(key4(f.code[a], f.code[b], f.code[c], f.code[d])); it != quads.end()) {
       const QuadInfo& p = it->second;
