@@ -10,8 +10,7 @@ namespace tc::wasm {
 namespace {
 
 struct PairInfo {
-  IOp fused;
-  IOp chained[4];  // [K]: B's word K takes A's result (K = 1..3)
+  IOp variants[4];  // [K]: B's word K takes A's result (K = 1..3); [0] unchained
   bool a_result, b_result;
   uint32_t b_reads;
 };
@@ -23,8 +22,7 @@ const std::unordered_map<uint64_t, PairInfo>& pair_table() {
     std::unordered_map<uint64_t, PairInfo> t;
 #define PAIR(A, B)                                                                   \
   t.emplace(key(uint32_t(IOp::A), uint32_t(IOp::B)),                                 \
-            PairInfo{IOp::A##_##B,                                                   \
-                     {IOp::A##_##B, IOp::A##_##B##_c1, IOp::A##_##B##_c2, IOp::A##_##B##_c3}, \
+            PairInfo{{IOp::A##_##B, IOp::A##_##B##_c1, IOp::A##_##B##_c2, IOp::A##_##B##_c3}, \
                      bodies::Body<IOp::A>::result, bodies::Body<IOp::B>::result,           \
                      bodies::Body<IOp::B>::reads});
 #include "interp/compile/iops_pair.def"
@@ -158,7 +156,7 @@ void fuse_pairs(CompiledFunc& f, const std::vector<uint32_t>& height_after) {
     if (auto it = (l & 1) ? pairs.find(key(f.code[a], f.code[b])) : pairs.end(); it != pairs.end()) {
       const PairInfo& p = it->second;
       int k = chain_word(p.a_result, p.b_result, p.b_reads, f, a, b, height(i + 1));
-      as_pair[i] = k ? p.chained[k] : p.fused;
+      as_pair[i] = p.variants[k];
       pair_value[i] = 4 + (k != 0);
     }
     if (i + 2 >= n || !(l & 6)) continue;

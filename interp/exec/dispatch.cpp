@@ -158,7 +158,7 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
   }
   // Entry frame.
   ensure_compiled(func);
-  if (depth >= m.max_depth || base + func->code->frame_slots > m.stack_end)
+  if (depth >= max_depth || base + func->frame_slots > stack_end)
     return make_error(ErrorKind::Exhaustion, "call stack exhausted");
   ++depth;
   frames[depth] = Frame{func, base, nullptr, func->instance};

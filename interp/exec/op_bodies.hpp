@@ -32,9 +32,7 @@ namespace tc::wasm::bodies {
 #define TC_BODY_INLINE __attribute__((always_inline)) static inline
 
 template <IOp op>
-struct Body {
-  static constexpr bool defined = false;
-};
+struct Body;  // specialised below for every op with a body
 
 #define TC_S(i) fp[pc[i]]
 #define TC_IN(i) (C == (i) ? in : fp[pc[i]])
@@ -47,7 +45,7 @@ struct Body {
 #define TC_PLAIN(Name, Len, Reads, Result, ...)                                             \
   template <>                                                                               \
   struct Body<IOp::Name> {                                                                  \
-    static constexpr bool defined = true, branch = false, result = Result, tail = false;    \
+    static constexpr bool branch = false, result = Result, tail = false;    \
     static constexpr uint32_t len = Len, off = 0, reads = Reads;                            \
     template <int C = 0>                                                                    \
     TC_BODY_INLINE bool taken(Slot*, const uint32_t*, Slot = 0) { return false; }           \
@@ -64,7 +62,7 @@ struct Body {
 #define TC_BRANCH(Name, Len, Off, Reads, cond)                                      \
   template <>                                                                       \
   struct Body<IOp::Name> {                                                          \
-    static constexpr bool defined = true, branch = true, result = false, tail = false; \
+    static constexpr bool branch = true, result = false, tail = false; \
     static constexpr uint32_t len = Len, off = Off, reads = Reads;                  \
     template <int C = 0>                                                            \
     TC_BODY_INLINE bool taken(Slot* fp, const uint32_t* pc, Slot in = 0) {          \
@@ -81,7 +79,7 @@ struct Body {
 #define TC_TAIL(Name)                                                                \
   template <>                                                                        \
   struct Body<IOp::Name> {                                                           \
-    static constexpr bool defined = true, branch = false, result = false, tail = true; \
+    static constexpr bool branch = false, result = false, tail = true; \
     static constexpr uint32_t len = 0, off = 0, reads = 0;                           \
     template <int C = 0>                                                             \
     TC_BODY_INLINE bool taken(Slot*, const uint32_t*, Slot = 0) { return false; }    \
