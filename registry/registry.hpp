@@ -15,19 +15,24 @@
 #include <vector>
 
 #include "interp/error.hpp"
+#include "registry/process_meta.hpp"
 
 namespace tc::registry {
 
+// A metadata file that cannot be used is reported in its entry ("broken"),
+// so that one bad file never hides the other entries.
 struct ModuleEntry {
   std::string digest;  // full sha256 hex
   std::string name;
   uint64_t size = 0;
   int64_t created_unix_ns = 0;
+  std::string broken;  // why the sidecar (<digest>.json) is unusable, else ""
 };
 
 struct ProcessEntry {
-  std::string id;          // UUID
-  std::string meta_json;   // process.json content ("" if not yet written)
+  std::string id;                   // UUID
+  std::optional<ProcessMeta> meta;  // process.json, when it is usable
+  std::string broken;               // else why not, e.g. "not a JSON object"
   int64_t start_unix_ns = 0;
   uint64_t log_bytes = 0;  // total size of the log segment files
 };
@@ -54,6 +59,8 @@ class Registry {
   bool validated_by(const std::string& digest, const std::string& build) const;
   Expected<std::vector<uint8_t>> read_module(const std::string& digest) const;
   Expected<std::vector<ModuleEntry>> list_modules() const;  // newest first
+  // One module's entry; a broken sidecar is an error naming the file.
+  Expected<ModuleEntry> module_entry(const std::string& digest) const;
 
   static std::string new_process_id();  // random UUID (v4)
   std::string process_dir(const std::string& id) const;
@@ -64,7 +71,9 @@ class Registry {
   // final one, written when the run ends, is).
   Expected<void> write_process_meta(const std::string& id, const std::string& json,
                                     bool durable = true);
-  Expected<std::string> read_process_meta(const std::string& id) const;
+  Expected<std::string> read_process_meta(const std::string& id) const;  // the raw text
+  // The parsed metadata; errors name the file ("<root>/processes/<id>/process.json: ...").
+  Expected<ProcessMeta> load_process_meta(const std::string& id) const;
   Expected<std::vector<ProcessEntry>> list_processes() const;  // newest first
 
   // Full id for a unique prefix; errors list what matched (or nothing did).
@@ -73,6 +82,7 @@ class Registry {
  private:
   explicit Registry(std::string root) : root_(std::move(root)) {}
   std::string module_path(const std::string& digest) const;
+  ModuleEntry read_module_entry(const std::string& digest) const;
   std::string root_;
 };
 

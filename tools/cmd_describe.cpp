@@ -49,12 +49,11 @@ std::string quoted(const std::string& s) { return json(s).dump(); }
 int describe_module(registry::Registry& reg, const std::string& prefix, OutputFormat fmt) {
   auto digest = reg.resolve(registry::ObjectKind::Module, prefix);
   if (!digest) return fail(kExitError, digest.error().message);
+  auto entry = reg.module_entry(*digest);  // a broken sidecar: an error naming it
+  if (!entry) return fail(kExitError, entry.error().message);
   auto bytes = reg.read_module(*digest);
   if (!bytes) return fail(kExitError, bytes.error().message);
-  std::string name;
-  if (auto mods = reg.list_modules())
-    for (const auto& m : *mods)
-      if (m.digest == *digest) name = m.name;
+  const std::string& name = entry->name;
   size_t size = bytes->size();
   auto mod = load_module(std::move(*bytes));
   if (!mod) return fail(kExitError, "stored module: " + mod.error().to_string());

@@ -14,10 +14,8 @@ Error about(const std::string& id, const Error& e, const std::string& what = "")
 Expected<RecordedProcess> load_process(const registry::Registry& reg, const std::string& prefix) {
   auto id = reg.resolve(registry::ObjectKind::Process, prefix);
   if (!id) return make_error(id.error().kind, id.error().message);
-  auto text = reg.read_process_meta(*id);
-  if (!text) return about(*id, text.error());
-  auto meta = registry::process_meta_from_json(*text);
-  if (!meta) return about(*id, meta.error());
+  auto meta = reg.load_process_meta(*id);  // errors name the file
+  if (!meta) return meta.error();
   return RecordedProcess{*id, std::move(*meta)};
 }
 
