@@ -1,7 +1,8 @@
 // Process metadata and module sidecars through the real CLI: one unusable
 // file (valid JSON of the wrong shape, wrong-typed or out-of-range fields)
 // is listed as broken and gives a one-line error naming it, while every
-// other process and module keeps working.
+// other process and module keeps working; the engine build and machine a
+// run recorded are shown, and a replay elsewhere warns but still runs.
 #define BOOST_TEST_MODULE metadata_e2e_tests
 #include <boost/test/unit_test.hpp>
 
@@ -111,6 +112,63 @@ BOOST_AUTO_TEST_CASE(arguments_that_are_not_utf8_are_recorded) {
   BOOST_TEST(rep.out == run.out);
   BOOST_TEST(tc({"describe", "process", id}).exit_code == 0);
   BOOST_TEST(tc({"get", "ps", "-o", "json"}).exit_code == 0);
+}
+
+// `text` with the value of the first `"key": ` replaced by `value`.
+std::string with_field(std::string text, const std::string& key, const std::string& value) {
+  auto at = text.find("\"" + key + "\": ");
+  BOOST_REQUIRE_MESSAGE(at != std::string::npos, key);
+  at += key.size() + 4;
+  size_t end = at;
+  if (text[at] == '"') end = text.find('"', at + 1) + 1;
+  else if (text[at] == '[') end = text.find(']', at) + 1;
+  else end = text.find_first_of(",\n}", at);
+  return text.replace(at, end - at, value);
+}
+
+BOOST_AUTO_TEST_CASE(replay_warns_when_the_build_or_machine_differ) {
+  auto run = tc({"run", (programs / "exit_code.wasm").string()});
+  std::string id = take_id(run.err);
+  const std::string original = slurp(process_json(id));
+  BOOST_TEST(original.find("\"build\": \"\"") == std::string::npos, original);  // recorded
+  BOOST_TEST(original.find("\"arch\": \"\"") == std::string::npos, original);
+  auto d = tc({"describe", "process", id});
+  BOOST_TEST(d.out.find(", build ") != std::string::npos, d.out);
+  BOOST_TEST(d.out.find("Platform:   ") != std::string::npos, d.out);
+  BOOST_TEST(d.out.find("Platform:   unknown") == std::string::npos, d.out);
+
+  auto same = tc({"replay", id});
+  BOOST_TEST(same.exit_code == 42);
+  BOOST_TEST(same.err == run.err);  // no warning
+  const char* const warning = "timecraft: warning: ";
+  const char* const consequence = ": results may differ (NaN bit patterns, relaxed SIMD)\n";
+  struct Edit { const char* key; const char* value; const char* why; };
+  const Edit edits[] = {
+      {"build", "\"0123abcd\"", "recorded by engine build 0123abcd, this is "},
+      {"arch", "\"riscv64\"", "recorded on riscv64"},
+      {"cpu_features", "[\"avx512f\"]", "(avx512f), this is "},
+  };
+  for (const auto& e : edits) {
+    spit(process_json(id), with_field(original, e.key, e.value));
+    auto rep = tc({"replay", id});
+    BOOST_TEST(rep.exit_code == 42, e.key);
+    BOOST_TEST(rep.out == run.out, e.key);
+    BOOST_TEST(rep.err.rfind(warning, 0) == 0u, rep.err);
+    auto nl = rep.err.find('\n');
+    BOOST_REQUIRE(nl != std::string::npos);
+    std::string line = rep.err.substr(0, nl + 1);
+    BOOST_TEST(line.find(e.why) != std::string::npos, line);
+    BOOST_TEST(line.find(consequence) == line.size() - std::string(consequence).size(), line);
+    BOOST_TEST(rep.err.substr(nl + 1) == run.err, e.key);
+  }
+  // Metadata from before these fields existed: nothing to compare, no warning.
+  std::string old = with_field(with_field(original, "build", "\"\""), "arch", "\"\"");
+  spit(process_json(id), old);
+  auto rep = tc({"replay", id});
+  BOOST_TEST(rep.exit_code == 42);
+  BOOST_TEST(rep.err == run.err);
+  auto d2 = tc({"describe", "process", id});
+  BOOST_TEST(d2.out.find("Platform:   unknown") != std::string::npos, d2.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -138,7 +138,12 @@ int describe_process(registry::Registry& reg, const std::string& prefix, OutputF
   std::cout << "ID:         " << meta->id << "\n"
             << "Start:      " << rfc3339(meta->start_unix_ns) << ", "
             << human_ago(meta->start_unix_ns, now) << "\n"
-            << "Runtime:    " << meta->runtime << " " << meta->runtime_version << "\n";
+            << "Runtime:    " << meta->runtime << " " << meta->runtime_version << ", build "
+            << (meta->runtime_build.empty() ? "unknown" : meta->runtime_build) << "\n"
+            << "Platform:   " << (meta->arch.empty() ? "unknown" : meta->arch);
+  for (size_t i = 0; i < meta->cpu_features.size(); ++i)
+    std::cout << (i ? ", " : " (") << meta->cpu_features[i] << (i + 1 == meta->cpu_features.size() ? ")" : "");
+  std::cout << "\n";
   std::cout << "Status:     " << meta->status;
   if (meta->status == "exited") std::cout << " (code " << meta->exit_code << ")";
   if (!meta->message.empty()) std::cout << ": " << meta->message;

@@ -34,6 +34,9 @@ int cmd_replay(const Args& args) {
   if (!proc) return fail(kExitError, proc.error().message);
   auto rerun = prepare_rerun(*reg, *proc);
   if (!rerun) return fail(kExitError, rerun.error().message);
+  if (auto why = rerun_differences(proc->meta); !why.empty())
+    std::cerr << "timecraft: warning: " << why
+              << ": results may differ (NaN bit patterns, relaxed SIMD)\n";
   const std::string& id = proc->id;
   auto log = trace::LogReader::open(reg->log_dir(id));
   if (!log) return fail(kExitError, "process " + id + ": " + log.error().message);

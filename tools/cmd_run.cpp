@@ -11,6 +11,7 @@
 #include "registry/sha256.hpp"
 #include "tools/build_id.hpp"
 #include "tools/cli.hpp"
+#include "tools/platform.hpp"
 #include "tools/value_parse.hpp"
 #include "trace/log_writer.hpp"
 #include "trace/recorder.hpp"
@@ -184,6 +185,9 @@ int cmd_run(const Args& args) {
   meta.id = registry::Registry::new_process_id();
   meta.start_unix_ns = now_unix_ns();
   meta.runtime_version = TIMECRAFT_VERSION;
+  meta.runtime_build = engine_build_id();
+  meta.arch = this_platform().arch;
+  meta.cpu_features = this_platform().cpu_features;
   meta.module_digest = digest;
   meta.module_name = name;
   meta.module_size = m.bytes.size();

@@ -1,6 +1,7 @@
 #include "tools/recorded.hpp"
 
 #include "tools/build_id.hpp"
+#include "tools/platform.hpp"
 #include "tools/value_parse.hpp"
 
 namespace tc::cli {
@@ -8,6 +9,12 @@ namespace tc::cli {
 namespace {
 Error about(const std::string& id, const Error& e, const std::string& what = "") {
   return make_error(e.kind, "process " + id + ": " + what + e.to_string());
+}
+
+std::string machine(const std::string& arch, const std::vector<std::string>& features) {
+  std::string s = arch.empty() ? "unknown" : arch;
+  for (size_t i = 0; i < features.size(); ++i) s += (i ? ", " : " (") + features[i];
+  return features.empty() ? s : s + ")";
 }
 }  // namespace
 
@@ -42,6 +49,19 @@ Expected<Rerun> prepare_rerun(const registry::Registry& reg, const RecordedProce
     }
   }
   return r;
+}
+
+std::string rerun_differences(const registry::ProcessMeta& m) {
+  std::string why;
+  const std::string& build = engine_build_id();
+  if (!m.runtime_build.empty() && m.runtime_build != build)
+    why = "recorded by engine build " + m.runtime_build + ", this is " +
+          (build.empty() ? "an unknown build" : build);
+  const Platform& here = this_platform();
+  if (!m.arch.empty() && (m.arch != here.arch || m.cpu_features != here.cpu_features))
+    why += (why.empty() ? "" : "; ") + std::string("recorded on ") + machine(m.arch, m.cpu_features) +
+           ", this is " + machine(here.arch, here.cpu_features);
+  return why;
 }
 
 }  // namespace tc::cli
