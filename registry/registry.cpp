@@ -77,7 +77,9 @@ Expected<std::string> Registry::put_module(std::span<const uint8_t> bytes,
   if (!fs::exists(path, ec) || fs::file_size(path, ec) != bytes.size())
     TC_TRY(write_file_atomic(path, bytes));
   json meta = {{"name", name}, {"size", bytes.size()}, {"created", now_unix_ns()}};
-  if (!validated_by.empty()) meta["validated_by"] = validated_by;
+  std::string mark;
+  if (const ValidationKey* key = validated_by.empty() ? nullptr : validation_key())
+    meta["validated_by"] = mark = key->mark(digest, validated_by);
   if (auto old = read_file(path + ".json")) {
     auto j = json::parse(old->begin(), old->end(), nullptr, false);
     std::string old_name, old_mark;
@@ -86,13 +88,28 @@ Expected<std::string> Registry::put_module(std::span<const uint8_t> bytes,
     JsonFields f(j);
     f.str("name", old_name, true).str("validated_by", old_mark).integer("created", created).integer("size", size);
     if (!j.is_discarded() && !f.error()) {  // else it is rewritten whole
-      bool same_build = validated_by.empty() || old_mark == validated_by;
+      bool same_build = mark.empty() || old_mark == mark;
       if (old_name == name && same_build && size == bytes.size()) return digest;  // already known
       if (created) meta["created"] = created;
     }
   }
   TC_TRY(write_file_atomic(path + ".json", meta.dump(2, ' ', false, json::error_handler_t::replace) + "\n"));
   return digest;
+}
+
+void Registry::use_validation_key(std::optional<ValidationKey> key) {
+  key_ = std::move(key);
+  key_loaded_ = true;
+}
+
+const ValidationKey* Registry::validation_key() const {
+  if (!key_loaded_) {
+    key_loaded_ = true;
+    // No usable key (unset $HOME, a file with the wrong mode...): nothing
+    // is trusted, every module is validated.
+    if (auto k = ValidationKey::load_or_create(ValidationKey::default_path())) key_ = *k;
+  }
+  return key_ ? &*key_ : nullptr;
 }
 
 bool Registry::validated_by(const std::string& digest, const std::string& build) const {
@@ -104,7 +121,9 @@ bool Registry::validated_by(const std::string& digest, const std::string& build)
   auto j = json::parse(text->begin(), text->end(), nullptr, false);
   if (j.is_discarded() || !j.is_object()) return false;
   auto it = j.find("validated_by");
-  return it != j.end() && it->is_string() && it->get<std::string>() == build;
+  if (it == j.end() || !it->is_string()) return false;
+  const ValidationKey* key = validation_key();
+  return key && key->verify(it->get<std::string>(), digest, build);
 }
 
 Expected<std::vector<uint8_t>> Registry::read_module(const std::string& digest) const {

@@ -2,6 +2,7 @@
 //
 //   modules/sha256/<hex>          module bytes, stored once per digest
 //   modules/sha256/<hex>.json     {"name", "size", "created", "validated_by"}
+//                                 ("validated_by": a mark, see validation_key.hpp)
 //   processes/<uuid>/process.json process metadata (what the run depended on)
 //   processes/<uuid>/log/         the run's log segments
 //
@@ -16,6 +17,7 @@
 
 #include "interp/error.hpp"
 #include "registry/process_meta.hpp"
+#include "registry/validation_key.hpp"
 
 namespace tc::registry {
 
@@ -49,14 +51,20 @@ class Registry {
   const std::string& root() const { return root_; }
 
   // Stores a module (only ever one that validated) and returns its digest.
-  // `validated_by`: the engine build that validated it, remembered so that
-  // build can skip validating it again (validated_by()); `digest`: the
-  // bytes' sha256 when the caller has it already.
+  // `validated_by`: the engine build that validated it, remembered (as a
+  // mark under this user's validation key) so that build can skip
+  // validating it again (validated_by()); `digest`: the bytes' sha256 when
+  // the caller has it already.
   Expected<std::string> put_module(std::span<const uint8_t> bytes, const std::string& name,
                                    const std::string& validated_by = "",
                                    const std::string& digest = "");
-  // Whether the stored module `digest` was validated by engine build `build`.
+  // Whether the stored module `digest` carries this user's mark that engine
+  // build `build` validated it. Never with no usable validation key, nor
+  // for a mark made under another key, for another module or build.
   bool validated_by(const std::string& digest, const std::string& build) const;
+  // The key for marks: by default ValidationKey::default_path()'s, loaded
+  // (or created) when first needed; nullopt: none (nothing is trusted).
+  void use_validation_key(std::optional<ValidationKey> key);
   Expected<std::vector<uint8_t>> read_module(const std::string& digest) const;
   Expected<std::vector<ModuleEntry>> list_modules() const;  // newest first
   // One module's entry; a broken sidecar is an error naming the file.
@@ -83,7 +91,10 @@ class Registry {
   explicit Registry(std::string root) : root_(std::move(root)) {}
   std::string module_path(const std::string& digest) const;
   ModuleEntry read_module_entry(const std::string& digest) const;
+  const ValidationKey* validation_key() const;
   std::string root_;
+  mutable bool key_loaded_ = false;
+  mutable std::optional<ValidationKey> key_;
 };
 
 }  // namespace tc::registry

@@ -84,6 +84,7 @@ BOOST_AUTO_TEST_CASE(validated_by_names_one_engine_build) {
   TempRoot t;
   auto r = Registry::open(t.path);
   BOOST_REQUIRE(r.has_value());
+  r->use_validation_key(ValidationKey(std::array<uint8_t, 32>{1, 2, 3}));
   auto d = r->put_module(bytes_of("module"), "m.wasm");  // no build named
   BOOST_REQUIRE(d.has_value());
   BOOST_TEST(!r->validated_by(*d, "b1"));
