@@ -166,7 +166,13 @@ int describe_process(registry::Registry& reg, const std::string& prefix, OutputF
   }
   for (const auto& d : meta->dirs) std::cout << "Dir:        " << d.host << " -> " << d.guest << "\n";
   std::cout << "Limits:     call depth " << meta->max_call_depth << ", memory "
-            << meta->max_memory_pages << " pages\n";
+            << meta->max_memory_pages << " pages";
+  if (!meta->capped_memories.empty()) {
+    std::cout << "; memory";
+    for (auto i : meta->capped_memories) std::cout << " " << i;
+    std::cout << " could not grow (address space limited)";
+  }
+  std::cout << "\n";
   if (!log) {
     std::cout << "Log:        unreadable: " << log.error().message << "\n";
     return kExitOk;

@@ -210,6 +210,10 @@ int cmd_run(const Args& args) {
   std::cerr << meta.id << std::endl;  // the first line on stderr: the process id
 
   trace::Recorder recorder(**system, **log);
+  pcfg.engine.on_memory_capped = [&](uint32_t index) {  // recorded at once: a replay needs it
+    meta.capped_memories.push_back(index);
+    (void)reg->write_process_meta(meta.id, registry::to_json(meta), /*durable=*/false);
+  };
   auto outcome = wasi::run_program(*mod, recorder, pcfg);
 
   auto closed = (*log)->close();

@@ -39,6 +39,10 @@ Expected<Rerun> prepare_rerun(const registry::Registry& reg, const RecordedProce
   r.module = *mod;
   r.config.engine.max_call_depth = p.meta.max_call_depth;
   r.config.engine.max_memory_pages = p.meta.max_memory_pages;
+  // Memories that could not grow in the run cannot grow now, and any other
+  // must be had whole.
+  r.config.engine.capped_memories = p.meta.capped_memories;
+  r.config.engine.exact_memory_caps = true;
   if (p.meta.invoke) {
     r.config.invoke = p.meta.invoke;
     for (const auto& e : r.module->exports) {
