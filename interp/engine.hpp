@@ -74,6 +74,17 @@ struct EngineConfig {
   // stop at the same instruction. 0 = unlimited, and then the compiled code
   // carries no fuel checks at all.
   uint64_t fuel = 0;  // 0 = unlimited
+  // A memory whose whole range cannot be reserved (address space limited,
+  // ulimit -v) keeps its initial size: memory.grow returns -1. That is an
+  // input of the run: the store reports each such memory to
+  // on_memory_capped (its index among the store's memories, in creation
+  // order); a replay passes the recorded indices as capped_memories, capped
+  // however much address space there is, and sets exact_memory_caps, so
+  // that any other memory that cannot be reserved fails to instantiate
+  // rather than grow differently.
+  std::vector<uint32_t> capped_memories;
+  bool exact_memory_caps = false;
+  std::function<void(uint32_t memory_index)> on_memory_capped;
 };
 
 // Runtime objects (spec "instances"), owned by a Store. Defined in exec/.

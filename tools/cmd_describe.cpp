@@ -49,12 +49,11 @@ std::string quoted(const std::string& s) { return json(s).dump(); }
 int describe_module(registry::Registry& reg, const std::string& prefix, OutputFormat fmt) {
   auto digest = reg.resolve(registry::ObjectKind::Module, prefix);
   if (!digest) return fail(kExitError, digest.error().message);
+  auto entry = reg.module_entry(*digest);  // a broken sidecar: an error naming it
+  if (!entry) return fail(kExitError, entry.error().message);
   auto bytes = reg.read_module(*digest);
   if (!bytes) return fail(kExitError, bytes.error().message);
-  std::string name;
-  if (auto mods = reg.list_modules())
-    for (const auto& m : *mods)
-      if (m.digest == *digest) name = m.name;
+  const std::string& name = entry->name;
   size_t size = bytes->size();
   auto mod = load_module(std::move(*bytes));
   if (!mod) return fail(kExitError, "stored module: " + mod.error().to_string());
@@ -139,7 +138,12 @@ int describe_process(registry::Registry& reg, const std::string& prefix, OutputF
   std::cout << "ID:         " << meta->id << "\n"
             << "Start:      " << rfc3339(meta->start_unix_ns) << ", "
             << human_ago(meta->start_unix_ns, now) << "\n"
-            << "Runtime:    " << meta->runtime << " " << meta->runtime_version << "\n";
+            << "Runtime:    " << meta->runtime << " " << meta->runtime_version << ", build "
+            << (meta->runtime_build.empty() ? "unknown" : meta->runtime_build) << "\n"
+            << "Platform:   " << (meta->arch.empty() ? "unknown" : meta->arch);
+  for (size_t i = 0; i < meta->cpu_features.size(); ++i)
+    std::cout << (i ? ", " : " (") << meta->cpu_features[i] << (i + 1 == meta->cpu_features.size() ? ")" : "");
+  std::cout << "\n";
   std::cout << "Status:     " << meta->status;
   if (meta->status == "exited") std::cout << " (code " << meta->exit_code << ")";
   if (!meta->message.empty()) std::cout << ": " << meta->message;
@@ -162,7 +166,13 @@ int describe_process(registry::Registry& reg, const std::string& prefix, OutputF
   }
   for (const auto& d : meta->dirs) std::cout << "Dir:        " << d.host << " -> " << d.guest << "\n";
   std::cout << "Limits:     call depth " << meta->max_call_depth << ", memory "
-            << meta->max_memory_pages << " pages\n";
+            << meta->max_memory_pages << " pages";
+  if (!meta->capped_memories.empty()) {
+    std::cout << "; memory";
+    for (auto i : meta->capped_memories) std::cout << " " << i;
+    std::cout << " could not grow (address space limited)";
+  }
+  std::cout << "\n";
   if (!log) {
     std::cout << "Log:        unreadable: " << log.error().message << "\n";
     return kExitOk;

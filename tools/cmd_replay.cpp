@@ -34,6 +34,9 @@ int cmd_replay(const Args& args) {
   if (!proc) return fail(kExitError, proc.error().message);
   auto rerun = prepare_rerun(*reg, *proc);
   if (!rerun) return fail(kExitError, rerun.error().message);
+  if (auto why = rerun_differences(proc->meta); !why.empty())
+    std::cerr << "timecraft: warning: " << why
+              << ": results may differ (NaN bit patterns, relaxed SIMD)\n";
   const std::string& id = proc->id;
   auto log = trace::LogReader::open(reg->log_dir(id));
   if (!log) return fail(kExitError, "process " + id + ": " + log.error().message);
@@ -60,7 +63,14 @@ int cmd_replay(const Args& args) {
   }
   if (!outcome) return fail(kExitError, "process " + id + ": " + outcome.error().message);
   // The program ended: it must have consumed the whole log.
-  if (!replayer.finished()) return diverged(*replayer.divergence());
+  if (!replayer.finished()) {
+    Error e = *replayer.divergence();
+    if (outcome->error) {  // say why it ended early (e.g. a memory it could not have)
+      e.message += "; the program stopped: " + outcome->error->message;
+      e.backtrace = outcome->error->backtrace;
+    }
+    return diverged(e);
+  }
   if (outcome->error) {
     const Error& e = *outcome->error;
     if (e.kind == ErrorKind::Trap || e.kind == ErrorKind::Exhaustion) return report_trap(e);

@@ -11,6 +11,7 @@
 #include "registry/sha256.hpp"
 #include "tools/build_id.hpp"
 #include "tools/cli.hpp"
+#include "tools/platform.hpp"
 #include "tools/value_parse.hpp"
 #include "trace/log_writer.hpp"
 #include "trace/recorder.hpp"
@@ -190,6 +191,9 @@ int cmd_run(const Args& args) {
   meta.id = registry::Registry::new_process_id();
   meta.start_unix_ns = now_unix_ns();
   meta.runtime_version = TIMECRAFT_VERSION;
+  meta.runtime_build = engine_build_id();
+  meta.arch = this_platform().arch;
+  meta.cpu_features = this_platform().cpu_features;
   meta.module_digest = digest;
   meta.module_name = name;
   meta.module_size = m.bytes.size();
@@ -212,6 +216,10 @@ int cmd_run(const Args& args) {
   std::cerr << meta.id << std::endl;  // the first line on stderr: the process id
 
   trace::Recorder recorder(**system, **log);
+  pcfg.engine.on_memory_capped = [&](uint32_t index) {  // recorded at once: a replay needs it
+    meta.capped_memories.push_back(index);
+    (void)reg->write_process_meta(meta.id, registry::to_json(meta), /*durable=*/false);
+  };
   auto outcome = wasi::run_program(*mod, recorder, pcfg);
 
   auto closed = (*log)->close();

@@ -26,4 +26,8 @@ struct Rerun {
 // The stored module and the configuration that runs it exactly as recorded.
 Expected<Rerun> prepare_rerun(const registry::Registry& reg, const RecordedProcess& p);
 
+// Why re-running here may not give the recorded results ("" when the
+// engine build and the machine are the ones recorded, or were not recorded).
+std::string rerun_differences(const registry::ProcessMeta& m);
+
 }  // namespace tc::cli

@@ -26,7 +26,13 @@ MemoryInst* StoreImpl::new_memory(MemoryType type) {
   auto m = std::make_unique<MemoryInst>();
   uint64_t max = std::min<uint64_t>(type.limits.max.value_or(kMaxPages), config.max_memory_pages);
   max = std::min<uint64_t>(max, kMaxPages);
-  if (!m->mem.init(type.limits.min, std::max<uint64_t>(max, type.limits.min), config.guard_pages)) return nullptr;
+  // Capped as in the recorded run, else as the address space allows.
+  uint32_t index = uint32_t(memories.size());
+  const auto& capped = config.capped_memories;
+  bool cap = std::find(capped.begin(), capped.end(), index) != capped.end();
+  uint64_t limit = cap ? type.limits.min : std::max<uint64_t>(max, type.limits.min);
+  if (!m->mem.init(type.limits.min, limit, config.guard_pages, !config.exact_memory_caps)) return nullptr;
+  if (m->mem.capped() && config.on_memory_capped) config.on_memory_capped(index);
   m->max_pages = max;
   m->type = type;
   memories.push_back(std::move(m));
