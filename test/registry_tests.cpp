@@ -1,4 +1,5 @@
-// The registry: content addressing, id prefixes, atomic concurrent writes.
+// The registry: content addressing, id prefixes, atomic concurrent writes,
+// config sizes.
 #define BOOST_TEST_MODULE registry
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
@@ -6,6 +7,7 @@
 #include <random>
 #include <thread>
 
+#include "registry/config.hpp"
 #include "registry/registry.hpp"
 #include "registry/sha256.hpp"
 
@@ -131,4 +133,35 @@ BOOST_AUTO_TEST_CASE(concurrent_writers_never_corrupt) {
   for (auto& e : fs::directory_iterator(t.path + "/modules/sha256"))
     leftovers += e.path().string().find(".tmp.") != std::string::npos;
   BOOST_TEST(leftovers == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(sizes_parse_without_wrapping) {
+  uint64_t v = 0;
+  BOOST_TEST((parse_size("64MiB", v) && v == 64ull << 20));
+  BOOST_TEST((parse_size("1TiB", v) && v == 1ull << 40));
+  BOOST_TEST((parse_size("4096", v) && v == 4096));
+  BOOST_TEST((parse_size("18446744073709551615", v) == false));  // 20 digits
+  BOOST_TEST((parse_size("9999999999999999999", v) && v == 9999999999999999999ull));
+  BOOST_TEST(!parse_size("-1", v));
+  BOOST_TEST(!parse_size("+1", v));
+  BOOST_TEST(!parse_size("17179869184GiB", v));  // 2^64: wrapped to 0 before
+  BOOST_TEST(!parse_size("16777216TiB", v));
+  BOOST_TEST(!parse_size("1 PiB", v));
+  BOOST_TEST(!parse_size("", v));
+  BOOST_TEST(format_size(64ull << 20) == "64MiB");
+  BOOST_TEST(format_size(1ull << 30) == "1GiB");
+  BOOST_TEST(format_size(4097) == "4097");
+  BOOST_TEST(format_size(0) == "0");
+}
+
+BOOST_AUTO_TEST_CASE(config_checks_every_size) {
+  BOOST_TEST(parse_config("log:\n  segment-size: 17179869185GiB\n").has_value() == false);
+  BOOST_TEST(parse_config("log:\n  segment-size: -1\n").has_value() == false);
+  BOOST_TEST(parse_config("log:\n  batch-size: -1\n").has_value() == false);
+  BOOST_TEST(parse_config("module:\n  max-size: 0\n").has_value() == false);
+  auto c = parse_config("module:\n  max-size: 2GiB\n");
+  BOOST_REQUIRE(c.has_value());
+  BOOST_TEST(c->module_max_bytes == 2ull << 30);
+  BOOST_TEST(config_to_yaml(*c).find("module:\n  max-size: 2GiB\n") != std::string::npos);
+  BOOST_TEST(parse_config(config_to_yaml(*c)).has_value());  // the output reads back
 }

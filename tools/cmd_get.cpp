@@ -60,7 +60,8 @@ int cmd_get(const Args& args) {
     else emit(json{{"registry", {{"root", cfg->registry_root}}},
                    {"log", {{"batch-size", cfg->batch_records},
                             {"segment-size", cfg->segment_bytes},
-                            {"compression", cfg->compression}}}}, fmt);
+                            {"compression", cfg->compression}}},
+                   {"module", {{"max-size", cfg->module_max_bytes}}}}, fmt);
     return kExitOk;
   }
   auto reg = open_registry(vm["registry"].as<std::string>());

@@ -148,7 +148,9 @@ const char kConfigUsage[] =
     "  registry.root     registry location (default ~/.timecraft)\n"
     "  log.batch-size    records per compressed batch (default 4096)\n"
     "  log.segment-size  roll over to a new segment past this (default 64MiB)\n"
-    "  log.compression   zlib or none\n";
+    "  log.compression   zlib or none\n"
+    "  module.max-size   `run` refuses a larger module file (default 1GiB)\n"
+    "Sizes take a unit: B, KiB, MiB, GiB, TiB (or K, M, G, T).\n";
 
 const char kProfileUsage[] =
     "Usage: timecraft profile [-o text|json|yaml] ID\n"
