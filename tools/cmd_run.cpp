@@ -11,6 +11,7 @@
 #include "registry/sha256.hpp"
 #include "tools/build_id.hpp"
 #include "tools/cli.hpp"
+#include "tools/number_option.hpp"
 #include "tools/value_parse.hpp"
 #include "trace/log_writer.hpp"
 #include "trace/recorder.hpp"
@@ -80,14 +81,31 @@ int cmd_run(const Args& args) {
       ("env", po::value<std::vector<std::string>>()->composing(), "")
       ("inherit-env", "")
       ("listen", po::value<std::vector<std::string>>()->composing(), "")
-      ("max-call-depth", po::value<uint32_t>()->default_value(10000), "")
-      ("max-memory-pages", po::value<uint32_t>()->default_value(kMaxPages), "")
+      ("max-call-depth", po::value<std::string>()->default_value("10000"), "")
+      ("max-memory-pages", po::value<std::string>()->default_value(std::to_string(kMaxPages)), "")
       ("no-record", "")
       ("fly-blind", "")
-      ("record-batch-size", po::value<uint32_t>(), "")
+      ("record-batch-size", po::value<std::string>(), "")
       ("registry", po::value<std::string>()->default_value(""), "");
   po::variables_map vm;
   if (auto stop = parse_options("run", opt_args, desc, nullptr, vm)) return *stop;
+  // Numbers are checked here: program_options would wrap "-1" silently.
+  auto depth = parse_number_option("--max-call-depth", vm["max-call-depth"].as<std::string>(), 1,
+                                   kMaxCallDepth);
+  if (!depth) return usage_error("run", depth.error().message);
+  auto pages = parse_number_option("--max-memory-pages", vm["max-memory-pages"].as<std::string>(),
+                                   0, kMaxPages);
+  if (!pages) return usage_error("run", pages.error().message);
+  std::optional<uint32_t> batch_records;
+  if (vm.count("record-batch-size")) {
+    auto b = parse_number_option("--record-batch-size", vm["record-batch-size"].as<std::string>(),
+                                 1, kMaxBatchRecords);
+    if (!b) return usage_error("run", b.error().message);
+    batch_records = uint32_t(*b);
+  }
+  if (vm.count("listen"))
+    for (const auto& l : vm["listen"].as<std::vector<std::string>>())
+      if (auto ok = check_listen_option(l); !ok) return usage_error("run", ok.error().message);
   if (rest.empty()) return usage_error("run", "no module given");
 
   const std::string path = rest[0];
@@ -134,8 +152,8 @@ int cmd_run(const Args& args) {
   if (!mod) return fail(kExitError, mod.error().to_string());
 
   wasi::ProgramConfig pcfg;
-  pcfg.engine.max_call_depth = vm["max-call-depth"].as<uint32_t>();
-  pcfg.engine.max_memory_pages = vm["max-memory-pages"].as<uint32_t>();
+  pcfg.engine.max_call_depth = uint32_t(*depth);
+  pcfg.engine.max_memory_pages = uint32_t(*pages);
   if (invoking) {
     pcfg.invoke = vm["invoke"].as<std::string>();
     // Find the export's type to convert the arguments.
@@ -169,9 +187,7 @@ int cmd_run(const Args& args) {
   auto cfg = registry::load_config();
   if (!cfg) return fail(kExitError, cfg.error().to_string());
   trace::LogOptions lopts;
-  lopts.batch_records = vm.count("record-batch-size") ? vm["record-batch-size"].as<uint32_t>()
-                                                      : cfg->batch_records;
-  if (lopts.batch_records == 0) return usage_error("run", "--record-batch-size must be at least 1");
+  lopts.batch_records = batch_records.value_or(cfg->batch_records);
   lopts.segment_bytes = cfg->segment_bytes;
   lopts.codec = cfg->compression == "none" ? trace::Codec::None : trace::Codec::Zlib;
 
