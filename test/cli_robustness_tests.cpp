@@ -1,6 +1,7 @@
 // Bad input on the command line never crashes or misbehaves silently:
 //  - every number an option takes is range-checked (a usage error, exit 2,
-//    naming the option), and so are the config file's sizes.
+//    naming the option), and so are the config file's sizes;
+//  - `wast` with a path that names no script is an error.
 #define BOOST_TEST_MODULE cli_robustness_tests
 #include <boost/test/unit_test.hpp>
 
@@ -107,6 +108,28 @@ BOOST_AUTO_TEST_CASE(config_shows_the_module_size_limit) {
   BOOST_TEST(contains(r.out, "segment-size: 1TiB\n"), r.out);
   r = tc({"get", "config", "-o", "json"});
   BOOST_TEST(contains(r.out, "\"max-size\": 3145728"), r.out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(wast_paths, Fixture)
+
+BOOST_AUTO_TEST_CASE(a_path_without_scripts_is_an_error) {
+  fs::create_directories(root / "empty");
+  write("empty/notes.txt", "not a script\n");
+  for (std::string p : {(root / "nonexistent").string(), (root / "empty").string()}) {
+    auto r = tc({"wast", p});
+    BOOST_TEST_CONTEXT(p) {
+      BOOST_TEST(r.exit_code == 1);
+      BOOST_TEST(r.err.rfind("timecraft: error: " + p + ": ", 0) == 0, r.err);
+      BOOST_TEST(lines(r.err) == 1u, r.err);
+      BOOST_TEST(!contains(r.out, "0 files"), r.out);
+    }
+  }
+  // Even next to a good script.
+  auto good = write("ok.wast", kStart).string();
+  BOOST_TEST(tc({"wast", good, (root / "empty").string()}).exit_code == 1);
+  BOOST_TEST(tc({"wast", good}).exit_code == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

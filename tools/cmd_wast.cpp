@@ -41,13 +41,17 @@ int cmd_wast(const Args& args) {
   bool verbose = vm.count("verbose") > 0;
 
   // Expand directories into their .wast files, sorted for a stable order.
+  // A path that names no script is an error, not "0 files, 0 failed".
   std::vector<std::string> files;
   for (const auto& p : vm["path"].as<std::vector<std::string>>()) {
     boost::system::error_code ec;
+    if (!fs::exists(p, ec)) return fail(kExitError, p + ": no such file or directory");
     if (fs::is_directory(p, ec)) {
       std::vector<std::string> in_dir;
       for (const auto& e : fs::directory_iterator(p, ec))
         if (e.path().extension() == ".wast") in_dir.push_back(e.path().string());
+      if (ec) return fail(kExitError, p + ": cannot list the directory: " + ec.message());
+      if (in_dir.empty()) return fail(kExitError, p + ": no .wast scripts in this directory");
       std::sort(in_dir.begin(), in_dir.end());
       files.insert(files.end(), in_dir.begin(), in_dir.end());
     } else {
