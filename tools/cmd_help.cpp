@@ -55,7 +55,8 @@ const char kRunUsage[] =
     "Exit status: the guest's exit status (proc_exit, or 0 when _start returns);\n"
     "1 if the module cannot be loaded or linked, 2 for a usage error, 134 if the\n"
     "program trapped (the trap message and a WebAssembly backtrace, with names\n"
-    "from the name section, go to stderr).\n";
+    "from the name section, go to stderr).\n"
+    "The module file may be at most module.max-size (config; default 1GiB).\n";
 
 const char kWastUsage[] =
     "Usage: timecraft wast [options] PATH...\n"

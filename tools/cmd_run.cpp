@@ -136,7 +136,9 @@ int cmd_run(const Args& args) {
 
   // Recording opens the registry first: a module this engine build has
   // validated before (same sha256) is then only decoded.
-  auto bytes = read_module_bytes(path);
+  auto cfg = registry::load_config();
+  if (!cfg) return fail(kExitError, cfg.error().to_string());
+  auto bytes = read_module_bytes(path, cfg->module_max_bytes);
   if (!bytes) return fail(kExitError, bytes.error().to_string());
   std::optional<registry::Registry> reg;
   std::string digest;
@@ -184,8 +186,6 @@ int cmd_run(const Args& args) {
   if (!record) return exit_status(wasi::run_program(*mod, **system, pcfg), path);
 
   // Recording: module and metadata into the registry, then the log.
-  auto cfg = registry::load_config();
-  if (!cfg) return fail(kExitError, cfg.error().to_string());
   trace::LogOptions lopts;
   lopts.batch_records = batch_records.value_or(cfg->batch_records);
   lopts.segment_bytes = cfg->segment_bytes;
