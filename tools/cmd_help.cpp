@@ -121,10 +121,22 @@ const char kDescribeUsage[] =
 const char kExportUsage[] =
     "Usage: timecraft export module|process|log ID FILE|-\n"
     "\n"
-    "Writes a resource to FILE (atomically) or to stdout (-):\n"
+    "Writes a resource to FILE or to stdout (-):\n"
     "  module   the module's exact bytes\n"
     "  process  the process metadata (JSON)\n"
-    "  log      the log: its segment files back to back\n";
+    "  log      the log: its segment files back to back\n"
+    "\n"
+    "A new FILE or a regular one is written atomically (a temporary file renamed\n"
+    "over it: readers see the old or the new content). A device, FIFO or socket\n"
+    "is opened and written in place, as a shell redirection would: it stays\n"
+    "what it is, and a write error (e.g. ENOSPC on /dev/full) is reported.\n"
+    "/dev/stdout and /dev/stderr are timecraft's own. A symbolic link is\n"
+    "followed: a link to a regular file keeps the link and replaces the target\n"
+    "atomically; a link to a device or FIFO is written through; a link to a\n"
+    "missing file is refused (nothing is created).\n"
+    "\n"
+    "Exit status: 0, or 1 with one line on stderr if the resource or FILE\n"
+    "cannot be read or written.\n";
 
 const char kLogsUsage[] =
     "Usage: timecraft logs [-n N] ID\n"
