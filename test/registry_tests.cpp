@@ -1,5 +1,5 @@
 // The registry: content addressing, id prefixes, atomic concurrent writes,
-// config sizes.
+// config sizes, rewriting metadata on a full disk.
 #define BOOST_TEST_MODULE registry
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
@@ -7,9 +7,12 @@
 #include <random>
 #include <thread>
 
+#include "registry/atomic_file.hpp"
 #include "registry/config.hpp"
 #include "registry/registry.hpp"
 #include "registry/sha256.hpp"
+#include "registry/spare_room.hpp"
+#include "test/tiny_disk.hpp"
 
 using namespace tc::registry;
 namespace fs = std::filesystem;
@@ -164,4 +167,33 @@ BOOST_AUTO_TEST_CASE(config_checks_every_size) {
   BOOST_TEST(c->module_max_bytes == 2ull << 30);
   BOOST_TEST(config_to_yaml(*c).find("module:\n  max-size: 2GiB\n") != std::string::npos);
   BOOST_TEST(parse_config(config_to_yaml(*c)).has_value());  // the output reads back
+}
+
+BOOST_AUTO_TEST_CASE(a_full_disk_still_rewrites_a_reserved_file,
+                     *boost::unit_test::precondition(tc::test::can_mount_tmpfs)) {
+  TempRoot t;
+  tc::test::TinyDisk disk(fs::path(t.path) / "disk", "256k");
+  BOOST_REQUIRE_MESSAGE(disk.mounted, disk.error);
+  std::string file = (disk.dir / "process.json").string();
+  BOOST_REQUIRE(write_file_atomic(file, std::string(1000, 'a')).has_value());
+  BOOST_REQUIRE(reserve_file_space(file, 16384).has_value());
+  {  // fill the disk
+    std::ofstream fill(disk.dir / "fill", std::ios::binary);
+    std::string chunk(4096, 'z');
+    for (int i = 0; i < 1000 && fill.write(chunk.data(), long(chunk.size())); ++i) {}
+  }
+  std::string longer(6000, 'b');
+  BOOST_TEST(!write_file_atomic(file, longer).has_value());  // no room for a temporary file
+  BOOST_TEST(overwrite_file_in_place(file, longer).has_value());
+  auto got = read_file(file);
+  BOOST_REQUIRE(got.has_value());
+  BOOST_TEST(std::string(got->begin(), got->end()) == longer);
+  // Shorter: padded with spaces to the old length, never the old tail.
+  BOOST_TEST(overwrite_file_in_place(file, "{}\n").has_value());
+  got = read_file(file);
+  BOOST_REQUIRE(got.has_value());
+  BOOST_TEST(std::string(got->begin(), got->end()) == "{}\n" + std::string(6000 - 3, ' '));
+  // Not a file to rewrite: an error, not a crash.
+  BOOST_TEST(!overwrite_file_in_place((disk.dir / "missing").string(), "x").has_value());
+  BOOST_TEST(!overwrite_file_in_place(disk.dir.string(), "x").has_value());
 }

@@ -56,6 +56,11 @@ const char kRunUsage[] =
     "1 if the module cannot be loaded or linked, 2 for a usage error, 134 if the\n"
     "program trapped (the trap message and a WebAssembly backtrace, with names\n"
     "from the name section, go to stderr).\n"
+    "\n"
+    "If the log cannot be written (e.g. the disk is full) recording stops, the\n"
+    "program runs on, a warning names the last record kept, and the process's\n"
+    "status is \"truncated\"; the exit status is still the program's. If even\n"
+    "the end of the run cannot be stored, the exit status is 1.\n"
     "The module file may be at most module.max-size (config; default 1GiB).\n";
 
 const char kWastUsage[] =
@@ -97,7 +102,7 @@ const char kGetUsage[] =
     "Usage: timecraft get [TYPE] [-o text|json|yaml] [-q]\n"
     "\n"
     "Lists the resources of a type, newest first; without TYPE lists the types.\n"
-    "  process (processes, proc, ps)   PROCESS ID, START, SIZE (of the log)\n"
+    "  process (processes, proc, ps)   PROCESS ID, START, STATUS, SIZE (of the log)\n"
     "  module (modules, mod)           MODULE ID (sha256, 12 digits), NAME, SIZE\n"
     "  config (cfg)                    the effective configuration\n"
     "\n"
@@ -115,6 +120,10 @@ const char kDescribeUsage[] =
     "process: id, start, runtime, status, module, args, env (with -v), limits,\n"
     "and the log: records, batches, segments, compressed/uncompressed sizes and\n"
     "ratio, a per-segment table (per-batch with -v), any torn tail.\n"
+    "Status: running (no end recorded: still running, or killed), exited (code),\n"
+    "trapped, failed, or truncated (the program ended with that code, but\n"
+    "recording stopped early, e.g. on a full disk: the log holds the records\n"
+    "before that point, and `Log error` says why).\n"
     "module: digest, name, size, imports and exports with their types in WAT\n"
     "form, memories and tables.\n";
 

@@ -9,6 +9,7 @@
 #include "registry/config.hpp"
 #include "registry/process_meta.hpp"
 #include "registry/sha256.hpp"
+#include "registry/spare_room.hpp"
 #include "tools/build_id.hpp"
 #include "tools/cli.hpp"
 #include "tools/number_option.hpp"
@@ -66,6 +67,19 @@ int exit_status(const Expected<wasi::ProgramOutcome>& r, const std::string& path
   }
   for (const auto& v : r->results) std::cout << format_value(v) << "\n";
   return r->exit_code;
+}
+
+// Bytes reserved past the start metadata for the end's fields.
+constexpr uint64_t kEndReserve = 16 << 10;
+
+// The end of a recorded run into process.json. A run that filled the disk
+// leaves no room for the atomic write's temporary file: then the file is
+// rewritten in place, in the space reserved when the run started.
+Expected<void> store_end(registry::Registry& reg, const registry::ProcessMeta& meta) {
+  std::string json = registry::to_json(meta);
+  auto w = reg.write_process_meta(meta.id, json);
+  if (w || registry::overwrite_file_in_place(reg.process_meta_path(meta.id), json)) return {};
+  return w;
 }
 
 }  // namespace
@@ -215,8 +229,12 @@ int cmd_run(const Args& args) {
   meta.segment_bytes = lopts.segment_bytes;
   meta.codec = cfg->compression;
   if (auto r = reg->create_process(meta.id); !r) return fail(kExitError, r.error().to_string());
-  if (auto r = reg->write_process_meta(meta.id, registry::to_json(meta), /*durable=*/false); !r)
+  const std::string start_json = registry::to_json(meta);
+  if (auto r = reg->write_process_meta(meta.id, start_json, /*durable=*/false); !r)
     return fail(kExitError, r.error().to_string());
+  // Room to store the end even if the run fills the disk (see store_end).
+  (void)registry::reserve_file_space(reg->process_meta_path(meta.id),
+                                     start_json.size() + kEndReserve);
   auto log = trace::LogWriter::create(reg->log_dir(meta.id), lopts);
   if (!log) return fail(kExitError, log.error().to_string());
   std::cerr << meta.id << std::endl;  // the first line on stderr: the process id
@@ -225,6 +243,7 @@ int cmd_run(const Args& args) {
   auto outcome = wasi::run_program(*mod, recorder, pcfg);
 
   auto closed = (*log)->close();
+  const uint64_t kept = (*log)->stats().records;  // whole records on disk
   meta.end_unix_ns = now_unix_ns();
   if (recorder.log_error()) meta.log_error = recorder.log_error()->message;
   else if (!closed) meta.log_error = closed.error().message;
@@ -239,11 +258,18 @@ int cmd_run(const Args& args) {
     meta.status = "exited";
     meta.exit_code = outcome->exit_code;
   }
-  if (auto r = reg->write_process_meta(meta.id, registry::to_json(meta)); !r)
-    std::cerr << "timecraft: warning: " << r.error().to_string() << "\n";
+  // The run ended (exit code and message kept) but its log stops early.
+  if (!meta.log_error.empty()) meta.status = "truncated";
+  auto stored = store_end(*reg, meta);
   if (!meta.log_error.empty())
-    std::cerr << "timecraft: warning: recording stopped early: " << meta.log_error << "\n";
-  return exit_status(outcome, path);
+    std::cerr << "timecraft: warning: recording stopped at record " << kept << ": "
+              << meta.log_error << "; the log is readable up to there\n";
+  int code = exit_status(outcome, path);
+  if (!stored)
+    return fail(kExitError, "cannot store how process " + meta.id + " ended (" + meta.status +
+                                ", code " + std::to_string(meta.exit_code) +
+                                "): " + stored.error().to_string());
+  return code;
 }
 
 }  // namespace tc::cli
