@@ -48,7 +48,9 @@ struct ProcessMeta {
   uint64_t segment_bytes = 0;
   std::string codec;
 
-  // "running" until the end is known: "exited", "trapped", "failed".
+  // "running" until the end is known: "exited", "trapped", "failed", or
+  // "truncated" (it ended, exit_code and message say how, but recording
+  // stopped early: log_error says why; the log holds what came before).
   std::string status = "running";
   int exit_code = 0;
   std::string message;    // trap or failure message

@@ -73,6 +73,9 @@ class Registry {
   static std::string new_process_id();  // random UUID (v4)
   std::string process_dir(const std::string& id) const;
   std::string log_dir(const std::string& id) const;
+  std::string process_meta_path(const std::string& id) const {
+    return process_dir(id) + "/process.json";
+  }
   // Creates processes/<id>/ (the log directory is created by the log writer).
   Expected<void> create_process(const std::string& id);
   // The metadata written at the start of a run need not be durable (the

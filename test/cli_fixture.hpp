@@ -1,9 +1,13 @@
-// A temporary registry and validation key for end-to-end tests of the CLI,
-// with helpers to run bin/timecraft against it and edit what it stored.
+// A private directory, registry, configuration file and validation key per
+// test case, for end-to-end tests of the CLI, with helpers to run
+// bin/timecraft against them and edit what it stored. The registry, config
+// and key reach every command through the environment, so arguments are
+// passed exactly as a user types them.
 // Paths: $TIMECRAFT_BIN (default bin/timecraft); test programs next to the
 // test binary.
 #pragma once
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -26,12 +30,17 @@ struct CliFixture {
                   ("tc_cli_" + std::to_string(::getpid()) + "_" +
                    boost::unit_test::framework::current_test_case().p_name.get());
   fs::path registry = root / "registry";
+  fs::path config = root / "config.yaml";       // none yet: the defaults
   fs::path key_file = root / "validation.key";  // never the user's own key
   std::string bin = fs::absolute(env_or("TIMECRAFT_BIN", "bin/timecraft")).string();
   fs::path programs =
       fs::path(boost::unit_test::framework::master_test_suite().argv[0]).parent_path();
+  double seconds = 0;  // how long the last tc() took
+
   CliFixture() {
     fs::create_directories(root);
+    ::setenv("TIMECRAFT_CONFIG", config.c_str(), 1);
+    ::setenv("TIMECRAFT_REGISTRY", registry.c_str(), 1);
     ::setenv("TIMECRAFT_KEY_FILE", key_file.c_str(), 1);
   }
   ~CliFixture() {
@@ -39,16 +48,30 @@ struct CliFixture {
     fs::remove_all(root, ec);
   }
 
-  // bin/timecraft CMD --registry <ours> ARGS...
-  ProcResult tc(std::vector<std::string> args, const std::string& stdin_path = "/dev/null") {
-    args.insert(args.begin(), {bin});
-    args.insert(args.begin() + 2, {"--registry", registry.string()});
-    return run_process(args, 60, stdin_path);
+  // bin/timecraft ARGS...
+  ProcResult tc(std::vector<std::string> args, int timeout = 60,
+                const std::string& stdin_path = "/dev/null") {
+    args.insert(args.begin(), bin);
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = run_process(args, timeout, stdin_path);
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return r;
+  }
+  fs::path write(const std::string& name, const std::string& text) {
+    auto p = root / name;
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
   }
   fs::path process_json(const std::string& id) const {
     return registry / "processes" / id / "process.json";
   }
 };
+
+inline size_t lines(const std::string& s) {
+  size_t n = 0;
+  for (char c : s) n += c == '\n';
+  return n + (!s.empty() && s.back() != '\n');
+}
 
 // The process id is the first line of a recorded run's stderr; removes it.
 inline std::string take_id(std::string& err) {
@@ -58,9 +81,13 @@ inline std::string take_id(std::string& err) {
   return id;
 }
 
+inline bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
 inline bool crashed(const ProcResult& r) {
   return r.timed_out || (r.exit_code >= 128 && r.exit_code != 134) ||
-         r.err.find("Sanitizer") != std::string::npos || r.err.find("terminate") != std::string::npos;
+         contains(r.err, "Sanitizer") || contains(r.err, "terminate");
 }
 
 // One line on stderr: "timecraft: error: ...\n".

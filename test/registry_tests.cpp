@@ -1,4 +1,5 @@
-// The registry: content addressing, id prefixes, atomic concurrent writes.
+// The registry: content addressing, id prefixes, atomic concurrent writes,
+// config sizes, rewriting metadata on a full disk.
 #define BOOST_TEST_MODULE registry
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
@@ -7,8 +8,12 @@
 #include <thread>
 
 #include "registry/process_meta.hpp"
+#include "registry/atomic_file.hpp"
+#include "registry/config.hpp"
 #include "registry/registry.hpp"
 #include "registry/sha256.hpp"
+#include "registry/spare_room.hpp"
+#include "test/tiny_disk.hpp"
 
 using namespace tc::registry;
 namespace fs = std::filesystem;
@@ -293,4 +298,62 @@ BOOST_AUTO_TEST_CASE(one_broken_module_sidecar_breaks_only_itself) {
     BOOST_TEST(fixed->name == "bad.wasm");
     BOOST_TEST(fixed->created_unix_ns > 0);
   }
+BOOST_AUTO_TEST_CASE(sizes_parse_without_wrapping) {
+  uint64_t v = 0;
+  BOOST_TEST((parse_size("64MiB", v) && v == 64ull << 20));
+  BOOST_TEST((parse_size("1TiB", v) && v == 1ull << 40));
+  BOOST_TEST((parse_size("4096", v) && v == 4096));
+  BOOST_TEST((parse_size("18446744073709551615", v) == false));  // 20 digits
+  BOOST_TEST((parse_size("9999999999999999999", v) && v == 9999999999999999999ull));
+  BOOST_TEST(!parse_size("-1", v));
+  BOOST_TEST(!parse_size("+1", v));
+  BOOST_TEST(!parse_size("17179869184GiB", v));  // 2^64: wrapped to 0 before
+  BOOST_TEST(!parse_size("16777216TiB", v));
+  BOOST_TEST(!parse_size("1 PiB", v));
+  BOOST_TEST(!parse_size("", v));
+  BOOST_TEST(format_size(64ull << 20) == "64MiB");
+  BOOST_TEST(format_size(1ull << 30) == "1GiB");
+  BOOST_TEST(format_size(4097) == "4097");
+  BOOST_TEST(format_size(0) == "0");
+}
+
+BOOST_AUTO_TEST_CASE(config_checks_every_size) {
+  BOOST_TEST(parse_config("log:\n  segment-size: 17179869185GiB\n").has_value() == false);
+  BOOST_TEST(parse_config("log:\n  segment-size: -1\n").has_value() == false);
+  BOOST_TEST(parse_config("log:\n  batch-size: -1\n").has_value() == false);
+  BOOST_TEST(parse_config("module:\n  max-size: 0\n").has_value() == false);
+  auto c = parse_config("module:\n  max-size: 2GiB\n");
+  BOOST_REQUIRE(c.has_value());
+  BOOST_TEST(c->module_max_bytes == 2ull << 30);
+  BOOST_TEST(config_to_yaml(*c).find("module:\n  max-size: 2GiB\n") != std::string::npos);
+  BOOST_TEST(parse_config(config_to_yaml(*c)).has_value());  // the output reads back
+}
+
+BOOST_AUTO_TEST_CASE(a_full_disk_still_rewrites_a_reserved_file,
+                     *boost::unit_test::precondition(tc::test::can_mount_tmpfs)) {
+  TempRoot t;
+  tc::test::TinyDisk disk(fs::path(t.path) / "disk", "256k");
+  BOOST_REQUIRE_MESSAGE(disk.mounted, disk.error);
+  std::string file = (disk.dir / "process.json").string();
+  BOOST_REQUIRE(write_file_atomic(file, std::string(1000, 'a')).has_value());
+  BOOST_REQUIRE(reserve_file_space(file, 16384).has_value());
+  {  // fill the disk
+    std::ofstream fill(disk.dir / "fill", std::ios::binary);
+    std::string chunk(4096, 'z');
+    for (int i = 0; i < 1000 && fill.write(chunk.data(), long(chunk.size())); ++i) {}
+  }
+  std::string longer(6000, 'b');
+  BOOST_TEST(!write_file_atomic(file, longer).has_value());  // no room for a temporary file
+  BOOST_TEST(overwrite_file_in_place(file, longer).has_value());
+  auto got = read_file(file);
+  BOOST_REQUIRE(got.has_value());
+  BOOST_TEST(std::string(got->begin(), got->end()) == longer);
+  // Shorter: padded with spaces to the old length, never the old tail.
+  BOOST_TEST(overwrite_file_in_place(file, "{}\n").has_value());
+  got = read_file(file);
+  BOOST_REQUIRE(got.has_value());
+  BOOST_TEST(std::string(got->begin(), got->end()) == "{}\n" + std::string(6000 - 3, ' '));
+  // Not a file to rewrite: an error, not a crash.
+  BOOST_TEST(!overwrite_file_in_place((disk.dir / "missing").string(), "x").has_value());
+  BOOST_TEST(!overwrite_file_in_place(disk.dir.string(), "x").has_value());
 }

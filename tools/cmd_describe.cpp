@@ -145,7 +145,8 @@ int describe_process(registry::Registry& reg, const std::string& prefix, OutputF
     std::cout << (i ? ", " : " (") << meta->cpu_features[i] << (i + 1 == meta->cpu_features.size() ? ")" : "");
   std::cout << "\n";
   std::cout << "Status:     " << meta->status;
-  if (meta->status == "exited") std::cout << " (code " << meta->exit_code << ")";
+  if (meta->status == "exited" || meta->status == "truncated")
+    std::cout << " (code " << meta->exit_code << ")";
   if (!meta->message.empty()) std::cout << ": " << meta->message;
   if (meta->end_unix_ns) std::cout << ", ran " << human_duration(uint64_t(meta->end_unix_ns - meta->start_unix_ns));
   else if (meta->status == "running") std::cout << " (no end recorded: still running, or killed)";
@@ -183,7 +184,9 @@ int describe_process(registry::Registry& reg, const std::string& prefix, OutputF
             << " segment(s), " << human_size(st.stored_bytes) << "/" << human_size(st.raw_bytes)
             << " +" << human_size(overhead) << " (compression: " << pct << ")\n";
   if (log->torn_tail()) std::cout << "Torn tail:  " << *log->torn_tail() << "\n";
-  if (!meta->log_error.empty()) std::cout << "Log error:  " << meta->log_error << "\n";
+  if (!meta->log_error.empty())
+    std::cout << "Log error:  " << meta->log_error << " (recording stopped at record "
+              << st.records << ")\n";
   std::vector<std::vector<std::string>> rows;
   for (const auto& s : log->segments())
     rows.push_back({std::to_string(s.index), std::to_string(s.records),

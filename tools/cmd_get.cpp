@@ -21,6 +21,16 @@ int64_t now_ns() {
              std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// "exited (0)", "trapped", "running", "truncated (0)" (recording stopped
+// early), or "unknown" when the metadata cannot be read.
+std::string process_status(const std::string& meta_json) {
+  auto m = registry::process_meta_from_json(meta_json);
+  if (!m) return "unknown";
+  if (m->status == "exited" || m->status == "truncated")
+    return m->status + " (" + std::to_string(m->exit_code) + ")";
+  return m->status;
+}
+
 void emit(const json& j, OutputFormat f) {
   if (f == OutputFormat::Json) std::cout << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   else std::cout << to_yaml(j);
@@ -69,7 +79,8 @@ int cmd_get(const Args& args) {
     else emit(json{{"registry", {{"root", cfg->registry_root}}},
                    {"log", {{"batch-size", cfg->batch_records},
                             {"segment-size", cfg->segment_bytes},
-                            {"compression", cfg->compression}}}}, fmt);
+                            {"compression", cfg->compression}}},
+                   {"module", {{"max-size", cfg->module_max_bytes}}}}, fmt);
     return kExitOk;
   }
   auto reg = open_registry(vm["registry"].as<std::string>());
@@ -108,8 +119,9 @@ int cmd_get(const Args& args) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& p : *procs)
       rows.push_back({p.id, p.start_unix_ns ? human_ago(p.start_unix_ns, now) : "unknown",
-                      human_size(p.log_bytes), p.meta ? process_status(*p.meta) : "broken: " + p.broken});
-    std::cout << format_table({"PROCESS ID", "START", "SIZE", "STATUS"}, rows);
+                      p.meta ? process_status(*p.meta) : "broken: " + p.broken,
+                      human_size(p.log_bytes)});
+    std::cout << format_table({"PROCESS ID", "START", "STATUS", "SIZE"}, rows);
   } else {
     json j = json::array();
     for (const auto& p : *procs) {

@@ -48,7 +48,10 @@ int cmd_replay(const Args& args) {
   std::cout.flush();
 
   auto diverged = [&](const Error& e) {
-    std::cerr << "timecraft: " << e.message << "\n";
+    std::cerr << "timecraft: " << e.message;
+    if (proc->meta.status == "truncated")  // the log ends before the program did
+      std::cerr << " (the recording stopped early: " << proc->meta.log_error << ")";
+    std::cerr << "\n";
     if (!e.backtrace.empty()) {
       std::cerr << "wasm backtrace:\n";
       for (size_t i = 0; i < e.backtrace.size(); ++i)

@@ -9,8 +9,10 @@
 #include "registry/config.hpp"
 #include "registry/process_meta.hpp"
 #include "registry/sha256.hpp"
+#include "registry/spare_room.hpp"
 #include "tools/build_id.hpp"
 #include "tools/cli.hpp"
+#include "tools/number_option.hpp"
 #include "tools/platform.hpp"
 #include "tools/value_parse.hpp"
 #include "trace/log_writer.hpp"
@@ -69,6 +71,19 @@ int exit_status(const Expected<wasi::ProgramOutcome>& r, const std::string& path
   return r->exit_code;
 }
 
+// Bytes reserved past the start metadata for the end's fields.
+constexpr uint64_t kEndReserve = 16 << 10;
+
+// The end of a recorded run into process.json. A run that filled the disk
+// leaves no room for the atomic write's temporary file: then the file is
+// rewritten in place, in the space reserved when the run started.
+Expected<void> store_end(registry::Registry& reg, const registry::ProcessMeta& meta) {
+  std::string json = registry::to_json(meta);
+  auto w = reg.write_process_meta(meta.id, json);
+  if (w || registry::overwrite_file_in_place(reg.process_meta_path(meta.id), json)) return {};
+  return w;
+}
+
 }  // namespace
 
 int cmd_run(const Args& args) {
@@ -82,15 +97,32 @@ int cmd_run(const Args& args) {
       ("env", po::value<std::vector<std::string>>()->composing(), "")
       ("inherit-env", "")
       ("listen", po::value<std::vector<std::string>>()->composing(), "")
-      ("max-call-depth", po::value<uint32_t>()->default_value(10000), "")
-      ("max-memory-pages", po::value<uint32_t>()->default_value(kMaxPages), "")
+      ("max-call-depth", po::value<std::string>()->default_value("10000"), "")
+      ("max-memory-pages", po::value<std::string>()->default_value(std::to_string(kMaxPages)), "")
       ("no-record", "")
       ("fly-blind", "")
-      ("fuel", po::value<uint64_t>(), "")
-      ("record-batch-size", po::value<uint32_t>(), "")
+      ("fuel", po::value<std::string>(), "")
+      ("record-batch-size", po::value<std::string>(), "")
       ("registry", po::value<std::string>()->default_value(""), "");
   po::variables_map vm;
   if (auto stop = parse_options("run", opt_args, desc, nullptr, vm)) return *stop;
+  // Numbers are checked here: program_options would wrap "-1" silently.
+  auto depth = parse_number_option("--max-call-depth", vm["max-call-depth"].as<std::string>(), 1,
+                                   kMaxCallDepth);
+  if (!depth) return usage_error("run", depth.error().message);
+  auto pages = parse_number_option("--max-memory-pages", vm["max-memory-pages"].as<std::string>(),
+                                   0, kMaxPages);
+  if (!pages) return usage_error("run", pages.error().message);
+  std::optional<uint32_t> batch_records;
+  if (vm.count("record-batch-size")) {
+    auto b = parse_number_option("--record-batch-size", vm["record-batch-size"].as<std::string>(),
+                                 1, kMaxBatchRecords);
+    if (!b) return usage_error("run", b.error().message);
+    batch_records = uint32_t(*b);
+  }
+  if (vm.count("listen"))
+    for (const auto& l : vm["listen"].as<std::vector<std::string>>())
+      if (auto ok = check_listen_option(l); !ok) return usage_error("run", ok.error().message);
   if (rest.empty()) return usage_error("run", "no module given");
 
   const std::string path = rest[0];
@@ -121,7 +153,9 @@ int cmd_run(const Args& args) {
 
   // Recording opens the registry first: a module this engine build has
   // validated before (same sha256) is then only decoded.
-  auto bytes = read_module_bytes(path);
+  auto cfg = registry::load_config();
+  if (!cfg) return fail(kExitError, cfg.error().to_string());
+  auto bytes = read_module_bytes(path, cfg->module_max_bytes);
   if (!bytes) return fail(kExitError, bytes.error().to_string());
   std::optional<registry::Registry> reg;
   std::string digest;
@@ -137,11 +171,13 @@ int cmd_run(const Args& args) {
   if (!mod) return fail(kExitError, mod.error().to_string());
 
   wasi::ProgramConfig pcfg;
-  pcfg.engine.max_call_depth = vm["max-call-depth"].as<uint32_t>();
-  pcfg.engine.max_memory_pages = vm["max-memory-pages"].as<uint32_t>();
+  pcfg.engine.max_call_depth = uint32_t(*depth);
+  pcfg.engine.max_memory_pages = uint32_t(*pages);
   if (vm.count("fuel")) {  // a replay could not honour it: not recorded
     if (record) return usage_error("run", "--fuel needs --no-record");
-    pcfg.engine.fuel = vm["fuel"].as<uint64_t>();
+    auto f = parse_number_option("--fuel", vm["fuel"].as<std::string>(), 1, UINT64_MAX);
+    if (!f) return usage_error("run", f.error().message);
+    pcfg.engine.fuel = *f;
   }
   if (invoking) {
     pcfg.invoke = vm["invoke"].as<std::string>();
@@ -173,12 +209,8 @@ int cmd_run(const Args& args) {
   if (!record) return exit_status(wasi::run_program(*mod, **system, pcfg), path);
 
   // Recording: module and metadata into the registry, then the log.
-  auto cfg = registry::load_config();
-  if (!cfg) return fail(kExitError, cfg.error().to_string());
   trace::LogOptions lopts;
-  lopts.batch_records = vm.count("record-batch-size") ? vm["record-batch-size"].as<uint32_t>()
-                                                      : cfg->batch_records;
-  if (lopts.batch_records == 0) return usage_error("run", "--record-batch-size must be at least 1");
+  lopts.batch_records = batch_records.value_or(cfg->batch_records);
   lopts.segment_bytes = cfg->segment_bytes;
   lopts.codec = cfg->compression == "none" ? trace::Codec::None : trace::Codec::Zlib;
 
@@ -209,8 +241,12 @@ int cmd_run(const Args& args) {
   meta.segment_bytes = lopts.segment_bytes;
   meta.codec = cfg->compression;
   if (auto r = reg->create_process(meta.id); !r) return fail(kExitError, r.error().to_string());
-  if (auto r = reg->write_process_meta(meta.id, registry::to_json(meta), /*durable=*/false); !r)
+  const std::string start_json = registry::to_json(meta);
+  if (auto r = reg->write_process_meta(meta.id, start_json, /*durable=*/false); !r)
     return fail(kExitError, r.error().to_string());
+  // Room to store the end even if the run fills the disk (see store_end).
+  (void)registry::reserve_file_space(reg->process_meta_path(meta.id),
+                                     start_json.size() + kEndReserve);
   auto log = trace::LogWriter::create(reg->log_dir(meta.id), lopts);
   if (!log) return fail(kExitError, log.error().to_string());
   std::cerr << meta.id << std::endl;  // the first line on stderr: the process id
@@ -223,6 +259,7 @@ int cmd_run(const Args& args) {
   auto outcome = wasi::run_program(*mod, recorder, pcfg);
 
   auto closed = (*log)->close();
+  const uint64_t kept = (*log)->stats().records;  // whole records on disk
   meta.end_unix_ns = now_unix_ns();
   if (recorder.log_error()) meta.log_error = recorder.log_error()->message;
   else if (!closed) meta.log_error = closed.error().message;
@@ -237,11 +274,18 @@ int cmd_run(const Args& args) {
     meta.status = "exited";
     meta.exit_code = outcome->exit_code;
   }
-  if (auto r = reg->write_process_meta(meta.id, registry::to_json(meta)); !r)
-    std::cerr << "timecraft: warning: " << r.error().to_string() << "\n";
+  // The run ended (exit code and message kept) but its log stops early.
+  if (!meta.log_error.empty()) meta.status = "truncated";
+  auto stored = store_end(*reg, meta);
   if (!meta.log_error.empty())
-    std::cerr << "timecraft: warning: recording stopped early: " << meta.log_error << "\n";
-  return exit_status(outcome, path);
+    std::cerr << "timecraft: warning: recording stopped at record " << kept << ": "
+              << meta.log_error << "; the log is readable up to there\n";
+  int code = exit_status(outcome, path);
+  if (!stored)
+    return fail(kExitError, "cannot store how process " + meta.id + " ended (" + meta.status +
+                                ", code " + std::to_string(meta.exit_code) +
+                                "): " + stored.error().to_string());
+  return code;
 }
 
 }  // namespace tc::cli
