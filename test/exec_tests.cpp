@@ -833,6 +833,8 @@ BOOST_AUTO_TEST_CASE(fuel_off_changes_nothing) {
   auto r = s3.instantiate(m, std::vector<ExternVal>{});
   BOOST_REQUIRE(!r);
   BOOST_TEST(r.error().message == "fuel exhausted");
+}
+
 // Growth caps from a limited address space are an input: capped_memories
 // caps a memory at its initial size however much address space there is;
 // under RLIMIT_AS a memory that cannot be reserved is capped and reported

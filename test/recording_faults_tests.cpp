@@ -19,11 +19,6 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
 // "recording stopped at record N: ..." -> N, or -1.
 long stopped_at(const std::string& err) {
   auto p = err.find("recording stopped at record ");
@@ -67,7 +62,7 @@ BOOST_AUTO_TEST_CASE(a_full_disk_truncates_the_recording,
   BOOST_TEST(contains(r.out, "(recording stopped at record " + std::to_string(kept) + ")"), r.out);
   BOOST_TEST(!contains(r.out, "Torn tail"), r.out);  // cut back to the last whole batch
   r = tc({"get", "ps", "--registry", reg.string()});
-  BOOST_TEST(contains(r.out, "truncated (0)"), r.out);
+  BOOST_TEST(contains(r.out, "truncated (exit 0)"), r.out);
   r = tc({"get", "ps", "-o", "json", "--registry", reg.string()});
   BOOST_TEST(contains(r.out, "\"status\": \"truncated\""), r.out);
   r = tc({"trace", "--registry", reg.string(), id});

@@ -7,9 +7,9 @@
 #include <random>
 #include <thread>
 
-#include "registry/process_meta.hpp"
 #include "registry/atomic_file.hpp"
 #include "registry/config.hpp"
+#include "registry/process_meta.hpp"
 #include "registry/registry.hpp"
 #include "registry/sha256.hpp"
 #include "registry/spare_room.hpp"
@@ -298,6 +298,8 @@ BOOST_AUTO_TEST_CASE(one_broken_module_sidecar_breaks_only_itself) {
     BOOST_TEST(fixed->name == "bad.wasm");
     BOOST_TEST(fixed->created_unix_ns > 0);
   }
+}
+
 BOOST_AUTO_TEST_CASE(sizes_parse_without_wrapping) {
   uint64_t v = 0;
   BOOST_TEST((parse_size("64MiB", v) && v == 64ull << 20));

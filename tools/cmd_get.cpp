@@ -21,16 +21,6 @@ int64_t now_ns() {
              std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// "exited (0)", "trapped", "running", "truncated (0)" (recording stopped
-// early), or "unknown" when the metadata cannot be read.
-std::string process_status(const std::string& meta_json) {
-  auto m = registry::process_meta_from_json(meta_json);
-  if (!m) return "unknown";
-  if (m->status == "exited" || m->status == "truncated")
-    return m->status + " (" + std::to_string(m->exit_code) + ")";
-  return m->status;
-}
-
 void emit(const json& j, OutputFormat f) {
   if (f == OutputFormat::Json) std::cout << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   else std::cout << to_yaml(j);
@@ -40,9 +30,12 @@ std::string broken_module(const registry::ModuleEntry& m) {
   return "broken: .json sidecar: " + m.broken;
 }
 
-// "exited 0", "trapped", "running", ...
+// "exited 0", "trapped", "running", "truncated (exit 0)" (the recording
+// stopped early, e.g. on a full disk), ...
 std::string process_status(const registry::ProcessMeta& m) {
-  return m.status == "exited" ? "exited " + std::to_string(m.exit_code) : m.status;
+  if (m.status == "exited") return "exited " + std::to_string(m.exit_code);
+  if (m.status == "truncated") return "truncated (exit " + std::to_string(m.exit_code) + ")";
+  return m.status;
 }
 }  // namespace
 
