@@ -7,7 +7,6 @@
 #include "registry/process_meta.hpp"
 #include "tools/cli.hpp"
 #include "tools/format.hpp"
-#include "tools/recorded.hpp"
 #include "tools/resources.hpp"
 #include "trace/log_reader.hpp"
 
@@ -94,10 +93,12 @@ int describe_module(registry::Registry& reg, const std::string& prefix, OutputFo
 
 int describe_process(registry::Registry& reg, const std::string& prefix, OutputFormat fmt,
                      bool verbose) {
-  auto proc = load_process(reg, prefix);
-  if (!proc) return fail(kExitError, proc.error().message);
-  const std::string* id = &proc->id;
-  const registry::ProcessMeta* meta = &proc->meta;
+  auto full = reg.resolve(registry::ObjectKind::Process, prefix);
+  if (!full) return fail(kExitError, full.error().message);
+  auto loaded = reg.load_process_meta(*full);  // errors name the file
+  if (!loaded) return fail(kExitError, loaded.error().message);
+  const std::string* id = &*full;
+  const registry::ProcessMeta* meta = &*loaded;
   auto log = trace::LogReader::open(reg.log_dir(*id));
   trace::LogStats st;
   if (log) st = log->stats();

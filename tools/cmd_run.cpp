@@ -1,22 +1,17 @@
 // timecraft run: load a module, link WASI, run it, and record every host
 // call into the registry (unless --no-record). Exit status: the guest's.
 #include <boost/program_options.hpp>
-#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 
 #include "registry/config.hpp"
-#include "registry/process_meta.hpp"
 #include "registry/sha256.hpp"
-#include "registry/spare_room.hpp"
-#include "tools/build_id.hpp"
+#include "session/build_id.hpp"
+#include "session/recording.hpp"
+#include "session/value_parse.hpp"
 #include "tools/cli.hpp"
 #include "tools/number_option.hpp"
-#include "tools/platform.hpp"
-#include "tools/value_parse.hpp"
-#include "trace/log_writer.hpp"
-#include "trace/recorder.hpp"
 #include "wasi/posix_system.hpp"
 #include "wasi/program.hpp"
 
@@ -54,11 +49,6 @@ std::string base_name(const std::string& path) {
   return s == std::string::npos ? path : path.substr(s + 1);
 }
 
-int64_t now_unix_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 // The end of a run as an exit status (printing traps and failures).
 int exit_status(const Expected<wasi::ProgramOutcome>& r, const std::string& path) {
   if (!r) return fail(kExitError, path + ": " + r.error().message);
@@ -67,21 +57,8 @@ int exit_status(const Expected<wasi::ProgramOutcome>& r, const std::string& path
     if (e.kind == ErrorKind::Trap || e.kind == ErrorKind::Exhaustion) return report_trap(e);
     return fail(kExitError, e.to_string());
   }
-  for (const auto& v : r->results) std::cout << format_value(v) << "\n";
+  for (const auto& v : r->results) std::cout << session::format_value(v) << "\n";
   return r->exit_code;
-}
-
-// Bytes reserved past the start metadata for the end's fields.
-constexpr uint64_t kEndReserve = 16 << 10;
-
-// The end of a recorded run into process.json. A run that filled the disk
-// leaves no room for the atomic write's temporary file: then the file is
-// rewritten in place, in the space reserved when the run started.
-Expected<void> store_end(registry::Registry& reg, const registry::ProcessMeta& meta) {
-  std::string json = registry::to_json(meta);
-  auto w = reg.write_process_meta(meta.id, json);
-  if (w || registry::overwrite_file_in_place(reg.process_meta_path(meta.id), json)) return {};
-  return w;
 }
 
 }  // namespace
@@ -165,7 +142,7 @@ int cmd_run(const Args& args) {
     if (!r) return fail(kExitError, r.error().to_string());
     reg.emplace(std::move(*r));
     digest = registry::sha256_hex(*bytes);
-    prevalidated = reg->validated_by(digest, engine_build_id());
+    prevalidated = reg->validated_by(digest, session::engine_build_id());
   }
   auto mod = load_module_bytes(path, std::move(*bytes), prevalidated);
   if (!mod) return fail(kExitError, mod.error().to_string());
@@ -191,7 +168,7 @@ int cmd_run(const Args& args) {
       return usage_error("run", "\"" + *pcfg.invoke + "\" takes " + std::to_string(ft->params.size()) +
                                     " argument(s), got " + std::to_string(guest_args.size()));
     for (size_t i = 0; i < ft->params.size(); ++i) {
-      auto v = parse_value(guest_args[i], ft->params[i]);
+      auto v = session::parse_value(guest_args[i], ft->params[i]);
       if (!v)
         return usage_error("run", "argument " + std::to_string(i + 1) + " \"" + guest_args[i] +
                                       "\" is not a valid " + valtype_name(ft->params[i]));
@@ -209,82 +186,32 @@ int cmd_run(const Args& args) {
   if (!record) return exit_status(wasi::run_program(*mod, **system, pcfg), path);
 
   // Recording: module and metadata into the registry, then the log.
-  trace::LogOptions lopts;
-  lopts.batch_records = batch_records.value_or(cfg->batch_records);
-  lopts.segment_bytes = cfg->segment_bytes;
-  lopts.codec = cfg->compression == "none" ? trace::Codec::None : trace::Codec::Zlib;
+  session::RecordingSpec spec;
+  spec.module = *mod;
+  spec.module_name = (*mod)->module_name.empty() ? base_name(path) : (*mod)->module_name;
+  spec.digest = digest;
+  spec.posix = wcfg;
+  spec.program = pcfg;
+  if (invoking) spec.invoke_args = guest_args;
+  spec.log.batch_records = batch_records.value_or(cfg->batch_records);
+  spec.log.segment_bytes = cfg->segment_bytes;
+  spec.log.codec = cfg->compression == "none" ? trace::Codec::None : trace::Codec::Zlib;
+  spec.codec_name = cfg->compression;
+  spec.runtime_version = TIMECRAFT_VERSION;
+  auto rec = session::RecordingSession::start(*reg, std::move(spec), **system);
+  if (!rec) return fail(kExitError, rec.error().to_string());
+  std::cerr << (*rec)->id() << std::endl;  // the first line on stderr: the process id
 
-  const Module& m = **mod;
-  std::string name = m.module_name.empty() ? base_name(path) : m.module_name;
-  if (auto put = reg->put_module(m.bytes, name, engine_build_id(), digest); !put)
-    return fail(kExitError, put.error().to_string());
-
-  registry::ProcessMeta meta;
-  meta.id = registry::Registry::new_process_id();
-  meta.start_unix_ns = now_unix_ns();
-  meta.runtime_version = TIMECRAFT_VERSION;
-  meta.runtime_build = engine_build_id();
-  meta.arch = this_platform().arch;
-  meta.cpu_features = this_platform().cpu_features;
-  meta.module_digest = digest;
-  meta.module_name = name;
-  meta.module_size = m.bytes.size();
-  meta.args = wcfg.args;
-  meta.env = wcfg.environ;
-  for (const auto& d : wcfg.dirs) meta.dirs.push_back({d.host_path, d.guest_path});
-  meta.listen = wcfg.listen;
-  meta.invoke = pcfg.invoke;
-  if (invoking) meta.invoke_args = guest_args;
-  meta.max_call_depth = pcfg.engine.max_call_depth;
-  meta.max_memory_pages = pcfg.engine.max_memory_pages;
-  meta.batch_records = lopts.batch_records;
-  meta.segment_bytes = lopts.segment_bytes;
-  meta.codec = cfg->compression;
-  if (auto r = reg->create_process(meta.id); !r) return fail(kExitError, r.error().to_string());
-  const std::string start_json = registry::to_json(meta);
-  if (auto r = reg->write_process_meta(meta.id, start_json, /*durable=*/false); !r)
-    return fail(kExitError, r.error().to_string());
-  // Room to store the end even if the run fills the disk (see store_end).
-  (void)registry::reserve_file_space(reg->process_meta_path(meta.id),
-                                     start_json.size() + kEndReserve);
-  auto log = trace::LogWriter::create(reg->log_dir(meta.id), lopts);
-  if (!log) return fail(kExitError, log.error().to_string());
-  std::cerr << meta.id << std::endl;  // the first line on stderr: the process id
-
-  trace::Recorder recorder(**system, **log);
-  pcfg.engine.on_memory_capped = [&](uint32_t index) {  // recorded at once: a replay needs it
-    meta.capped_memories.push_back(index);
-    (void)reg->write_process_meta(meta.id, registry::to_json(meta), /*durable=*/false);
-  };
-  auto outcome = wasi::run_program(*mod, recorder, pcfg);
-
-  auto closed = (*log)->close();
-  const uint64_t kept = (*log)->stats().records;  // whole records on disk
-  meta.end_unix_ns = now_unix_ns();
-  if (recorder.log_error()) meta.log_error = recorder.log_error()->message;
-  else if (!closed) meta.log_error = closed.error().message;
-  if (!outcome) {
-    meta.status = "failed";
-    meta.message = outcome.error().message;
-  } else if (outcome->error) {
-    meta.status = "trapped";
-    meta.message = outcome->error->message;
-    meta.exit_code = kExitTrap;
-  } else {
-    meta.status = "exited";
-    meta.exit_code = outcome->exit_code;
-  }
-  // The run ended (exit code and message kept) but its log stops early.
-  if (!meta.log_error.empty()) meta.status = "truncated";
-  auto stored = store_end(*reg, meta);
+  session::RecordingEnd end = (*rec)->run();
+  const registry::ProcessMeta& meta = end.meta;
   if (!meta.log_error.empty())
-    std::cerr << "timecraft: warning: recording stopped at record " << kept << ": "
+    std::cerr << "timecraft: warning: recording stopped at record " << end.records_kept << ": "
               << meta.log_error << "; the log is readable up to there\n";
-  int code = exit_status(outcome, path);
-  if (!stored)
+  int code = exit_status(end.outcome, path);
+  if (end.store_error)
     return fail(kExitError, "cannot store how process " + meta.id + " ended (" + meta.status +
                                 ", code " + std::to_string(meta.exit_code) +
-                                "): " + stored.error().to_string());
+                                "): " + end.store_error->to_string());
   return code;
 }
 

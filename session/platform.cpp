@@ -1,8 +1,8 @@
-#include "tools/platform.hpp"
+#include "session/platform.hpp"
 
 #include <sys/utsname.h>
 
-namespace tc::cli {
+namespace tc::session {
 
 namespace {
 
@@ -26,4 +26,4 @@ const Platform& this_platform() {
   return p;
 }
 
-}  // namespace tc::cli
+}  // namespace tc::session

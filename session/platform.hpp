@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace tc::cli {
+namespace tc::session {
 
 struct Platform {
   std::string arch;                       // uname machine, e.g. "x86_64"
@@ -16,4 +16,4 @@ struct Platform {
 
 const Platform& this_platform();
 
-}  // namespace tc::cli
+}  // namespace tc::session
