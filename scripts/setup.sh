@@ -6,8 +6,9 @@ set -euo pipefail
 packages=(
   g++ libboost-tools-dev libboost-dev libboost-program-options-dev
   libboost-filesystem-dev libboost-iostreams-dev libboost-test-dev
-  libssl-dev zlib1g-dev nlohmann-json3-dev
+  libssl-dev zlib1g-dev nlohmann-json3-dev libdwarf-dev
   clang lld wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm32 libc++abi-14-dev-wasm32
+  llvm-14
 )
 
 missing=()

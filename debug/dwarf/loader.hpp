@@ -1,0 +1,35 @@
+// Reads everything the debugger needs from libdwarf into plain structures
+// (symbols.hpp, types.hpp, line_table.hpp) in one pass over the compile
+// units, so that the rest of the library never calls libdwarf and the
+// Dwarf_Debug is closed right after loading.
+//
+// libdwarf parses the DIE tree, attributes and line programs. Location
+// lists (.debug_loc) and range lists (.debug_ranges) are parsed here
+// (DWARF 4, what clang 14 emits for wasm; wasm-ld 14 aborts on -gdwarf-5):
+// libdwarf's location-list reader decodes each expression and fails on
+// DW_OP_WASM_location. DWARF 5 .debug_loclists/.debug_rnglists are not
+// read: such variables show as optimized out, such scopes are empty.
+#pragma once
+#include <vector>
+
+#include "debug/dwarf/code_layout.hpp"
+#include "debug/dwarf/line_table.hpp"
+#include "debug/dwarf/object_access.hpp"
+#include "debug/dwarf/symbols.hpp"
+#include "debug/dwarf/types.hpp"
+
+namespace tc::debug {
+
+struct LoadedDwarf {
+  std::vector<CompileUnit> cus;
+  std::vector<Function> functions;
+  std::vector<Variable> globals;
+  TypeTable types;
+  LineTable lines;
+};
+
+// Errors (Malformed, one line, "DWARF: ...") for DWARF libdwarf rejects or
+// lists/expressions that run out of their sections.
+Expected<void> load_dwarf(const DwarfObject& obj, const CodeLayout& layout, LoadedDwarf& out);
+
+}  // namespace tc::debug
