@@ -89,8 +89,11 @@ class Evaluator {
     Value v;
     v.type = type;
     v.address = addr & 0xffffffffu;
-    if (types_.resolved(type).kind == TypeKind::Function) return v;
-    if (types_.size_of(type) <= kMaxValueBytes) {
+    // Aggregates and arrays stay lazy (a member or element is read on its
+    // own, as gdb does); evaluate_expression() reads the final value.
+    TypeKind k = types_.resolved(type).kind;
+    if (k == TypeKind::Function || types_.is_aggregate(type) || k == TypeKind::Array) return v;
+    {
       auto r = fetch(v, types_, s_.access);
       if (!r) return r.error();
     }
@@ -328,7 +331,7 @@ class Evaluator {
       if (m.offset + size > v.bytes.size()) return usage("member out of range");
       r.bytes.assign(v.bytes.begin() + m.offset, v.bytes.begin() + m.offset + size);
       r.fetched = true;
-    } else if (r.address && size <= kMaxValueBytes) {
+    } else if (r.address && !types_.is_aggregate(r.type) && !types_.is_array(r.type)) {
       auto f = fetch(r, types_, s_.access);
       if (!f) return f.error();
     }
@@ -451,7 +454,17 @@ Expected<Value> evaluate_expression(const std::string& text, const EvalScope& sc
   auto ast = parse_expression(text, &is_type_name, const_cast<EvalScope*>(&scope));
   if (!ast) return ast.error();
   Evaluator ev(scope);
-  return ev.eval(**ast);
+  auto v = ev.eval(**ast);
+  if (!v) return v;
+  // The result is read whole (if not too large), so that a bad pointer is
+  // an error here rather than in the printout.
+  if (v->address && !v->fetched && !v->optimized_out &&
+      scope.info->types()[scope.info->types().strip(v->type)].kind != TypeKind::Function &&
+      scope.info->types().size_of(v->type) <= kMaxValueBytes) {
+    auto f = fetch(*v, scope.info->types(), scope.access);
+    if (!f) return f.error();
+  }
+  return v;
 }
 
 }  // namespace tc::debug

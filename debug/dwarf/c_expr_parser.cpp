@@ -225,6 +225,14 @@ class Parser {
     const Token& t = peek(1);
     if (t.kind != Token::Kind::Ident) return false;
     if (is_type_keyword(t.text)) return true;
+    // "(name)" followed by an operand can only be a cast, to a type that
+    // may not exist: the evaluator then says "No symbol ...".
+    if (peek(2).kind == Token::Kind::Punct && peek(2).text == ")") {
+      const Token& after = peek(3);
+      if (after.kind == Token::Kind::Ident || after.kind == Token::Kind::Int ||
+          after.kind == Token::Kind::Char || (after.kind == Token::Kind::Punct && after.text == "("))
+        return true;
+    }
     if (!is_type_ || !is_type_(t.text, ctx_)) return false;
     // "(u32)x" or "(u32 *)p": a type name followed by ')' or '*'.
     return peek(2).kind == Token::Kind::Punct && (peek(2).text == ")" || peek(2).text == "*");

@@ -634,7 +634,7 @@ class Loader {
     if (flag(c, DW_AT_declaration)) return !failed_;
     Variable v;
     if (!variable(c, v)) return false;
-    if (v.location.kind == LocationDesc::Kind::None) return true;  // extern declaration
+    if (v.location.kind == LocationDesc::Kind::None && !dead_address_) return true;  // extern declaration
     v.name = prefix + v.name;
     v.external = flag(c, DW_AT_external);
     uint32_t index = uint32_t(out_.globals.size());
@@ -649,7 +649,13 @@ class Loader {
     decl(c, v.decl_file, v.decl_line);
     v.is_param = tag_of(c) == DW_TAG_formal_parameter;
     v.cu = cu_index_;
-    return location(c, v.location) && !failed_;
+    if (!location(c, v.location) || failed_) return false;
+    // wasm-ld gives data it garbage-collected the tombstone address
+    // 0xffffffff: such a variable is optimized out.
+    static const std::vector<uint8_t> kDead = {0x03, 0xff, 0xff, 0xff, 0xff};
+    dead_address_ = v.location.kind == LocationDesc::Kind::Expr && v.location.expr == kDead;
+    if (dead_address_) v.location = LocationDesc{};
+    return true;
   }
 
   bool subprogram(Dwarf_Die d, const std::string& prefix) {
@@ -840,6 +846,7 @@ class Loader {
   uint64_t cu_base_ = 0;
   uint32_t cu_index_ = 0;
   int type_depth_ = 0;
+  bool dead_address_ = false;  // the last variable() had a tombstoned DW_OP_addr
   std::map<Dwarf_Off, TypeId> type_memo_;
   std::map<Dwarf_Off, uint32_t> func_by_die_;
   std::map<Dwarf_Off, std::vector<std::string>> files_;

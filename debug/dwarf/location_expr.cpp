@@ -177,7 +177,7 @@ class Machine {
     while (!c.done()) {
       if (++steps > kMaxSteps) return malformed("DWARF expression does not terminate");
       uint8_t op = c.b[c.pos++];
-      if (form == Form::Register && op != 0x93 && op != 0x9d) {
+      if (form == Form::Register && op != 0x93 && op != 0x9d && op != 0x9f) {
         // A wasm slot followed by more operations is a value on the stack
         // (e.g. "DW_OP_WASM_location 0x0 0x1, DW_OP_plus_uconst 0x10"):
         // the slot's value was pushed, carry on as a stack expression.
@@ -335,7 +335,12 @@ class Machine {
           form = Form::Implicit;
           break;
         }
-        case 0x9f: if (form != Form::Unavailable) form = Form::StackValue; break;
+        case 0x9f:
+          // "DW_OP_WASM_location K N, DW_OP_stack_value" (clang's usual form)
+          // is the slot itself: same contents, and the caller learns where
+          // the variable lives.
+          if (form != Form::Unavailable && form != Form::Register) form = Form::StackValue;
+          break;
         case 0xed: {  // DW_OP_WASM_location kind index
           uint64_t kind = c.uleb();
           uint64_t index = kind == 3 ? c.fixed(4) : c.uleb();

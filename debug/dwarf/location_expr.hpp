@@ -21,7 +21,8 @@ namespace tc::debug {
 struct Location {
   enum class Kind : uint8_t {
     Memory,       // `address` in linear memory (an lvalue that can be watched)
-    WasmLocal,    // the variable lives in wasm local `index`
+    WasmLocal,    // the variable lives in wasm local `index` (also for
+                  // "DW_OP_WASM_location 0x0 N, DW_OP_stack_value")
     WasmGlobal,   // ... in wasm global `index`
     WasmOperand,  // ... on the operand stack, `index` from the top
     Value,        // no storage: `value` (DW_OP_stack_value)

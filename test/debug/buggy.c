@@ -44,6 +44,7 @@ struct packet g_packet;
 union word g_word = {0x01020304};
 static int quantities[2][3] = {{1, 2, 3}, {4, 5, 6}};
 double g_ratio = 0.1;
+int unused_global = 3;  // never referenced: wasm-ld drops it (tombstone address)
 
 // Apply a percentage discount. BUG 1: integer division truncates, and the
 // rounding term is added only for odd prices (it should always be added).
@@ -102,7 +103,7 @@ int main(void) {
   pk->label = greeting;
   pk->tint = BLUE;
   pk->valid = 1;
-  pk->ratio = 0.5;
+  pk->ratio = g_ratio * 5;
   pk->checksum = checksum(&g_header);  // @main_checksum
   set_name(pk, "overflow");  // @main_set_name
   int total = total_price(prices, 5);  // @main_total
