@@ -229,7 +229,7 @@ std::vector<uint8_t> edit_custom(const std::vector<uint8_t>& in, const std::stri
   return out;
 }
 
-inline bool ends_with(const std::string& s, const std::string& suffix) {
+inline bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 

@@ -20,6 +20,7 @@ Expected<std::unique_ptr<DebugInfo>> DebugInfo::load(const wasm::Module& m) {
   if (!r) return r.error();
   std::unique_ptr<DebugInfo> d(new DebugInfo);
   d->layout_ = std::move(*layout);
+  d->paths_ = std::move(loaded.paths);
   d->cus_ = std::move(loaded.cus);
   d->functions_ = std::move(loaded.functions);
   d->globals_ = std::move(loaded.globals);
@@ -85,7 +86,7 @@ std::vector<std::string> DebugInfo::source_files() const {
   for (const auto& seq : lines_.sequences())
     for (size_t i = seq.first; i < seq.last; ++i) s.insert(lines_.files()[lines_.rows()[i].file]);
   for (const auto& f : functions_)
-    if (!f.decl_file.empty()) s.insert(f.decl_file);
+    if (!f.decl_file.empty()) s.insert(std::string(f.decl_file));
   s.erase("");
   return {s.begin(), s.end()};
 }
@@ -209,7 +210,7 @@ std::vector<SourceFrame> DebugInfo::frames_at(uint64_t off) const {
     const Scope* callee = inl[i];
     fr.function = i + 1 < inl.size() ? inl[i + 1]->name : f->name;
     fr.scope = i + 1 < inl.size() ? inl[i + 1] : &f->body;
-    if (callee->call_line) fr.loc = SourceLoc{callee->call_file, callee->call_line, callee->call_column};
+    if (callee->call_line) fr.loc = SourceLoc{std::string(callee->call_file), callee->call_line, callee->call_column};
     out.push_back(fr);
   }
   return out;

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -131,6 +132,7 @@ class DebugInfo {
   void build_indexes();
 
   CodeLayout layout_;
+  std::set<std::string, std::less<>> paths_;  // decl/call files (symbols view them)
   std::vector<CompileUnit> cus_;
   std::vector<Function> functions_;
   std::vector<Variable> globals_;

@@ -28,6 +28,7 @@ void LineTable::add_sequence(std::vector<LineRow> rows) {
 }
 
 void LineTable::finish() {
+  rows_.shrink_to_fit();
   by_row_ = seqs_;
   std::stable_sort(seqs_.begin(), seqs_.end(),
                    [](const Sequence& a, const Sequence& b) { return a.low < b.low; });

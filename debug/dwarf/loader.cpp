@@ -284,16 +284,16 @@ class Loader {
     }
     return list;
   }
-  std::string file_name(Dwarf_Die d, uint64_t index) {
+  std::string_view file_name(Dwarf_Die d, uint64_t index) {
     const auto& files = files_of(d);
     // DWARF 2-4 number files from 1; DWARF 5 from 0.
     uint64_t i = version_ >= 5 ? index : index - 1;
-    if (version_ < 5 && index == 0) return "";
-    return i < files.size() ? files[size_t(i)] : "";
+    if ((version_ < 5 && index == 0) || i >= files.size()) return {};
+    return *out_.paths.insert(files[size_t(i)]).first;
   }
   // decl_file/decl_line, following origins.
-  void decl(Dwarf_Die d, std::string& file, uint32_t& line) {
-    auto holder = from_origin(d, [&](Dwarf_Die x) -> std::optional<std::pair<std::string, uint32_t>> {
+  void decl(Dwarf_Die d, std::string_view& file, uint32_t& line) {
+    auto holder = from_origin(d, [&](Dwarf_Die x) -> std::optional<std::pair<std::string_view, uint32_t>> {
       auto f = udata(x, DW_AT_decl_file);
       if (!f) return std::nullopt;
       auto l = udata(x, DW_AT_decl_line);

@@ -10,6 +10,8 @@
 // DW_OP_WASM_location. DWARF 5 .debug_loclists/.debug_rnglists are not
 // read: such variables show as optimized out, such scopes are empty.
 #pragma once
+#include <set>
+#include <string>
 #include <vector>
 
 #include "debug/dwarf/code_layout.hpp"
@@ -21,6 +23,9 @@
 namespace tc::debug {
 
 struct LoadedDwarf {
+  // Every decl/call file path once; symbols hold string_views into it
+  // (std::set nodes stay put when the set is moved).
+  std::set<std::string, std::less<>> paths;
   std::vector<CompileUnit> cus;
   std::vector<Function> functions;
   std::vector<Variable> globals;

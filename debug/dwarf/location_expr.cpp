@@ -431,7 +431,7 @@ class Machine {
     return {};
   }
 
-  const LocationContext& ctx_;
+  LocationContext ctx_;  // by value: fbreg evaluates the frame base with a temporary one
   int depth_;
   std::vector<Entry> stack_;
   std::string unknown_why_ = "value not available";

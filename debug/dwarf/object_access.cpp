@@ -72,6 +72,11 @@ Expected<std::unique_ptr<DwarfObject>> DwarfObject::open(const wasm::Module& m) 
   o->methods_.relocate_a_section = nullptr;
   o->iface_.object = o.get();
   o->iface_.methods = &o->methods_;
+  // libdwarf records every allocation in a search tree so dwarf_finish can
+  // free what callers forgot; that bookkeeping was a sixth of the load
+  // time. The loader frees each DIE, attribute, block, file list, line
+  // context and error it gets (checked with AddressSanitizer's leak check).
+  dwarf_set_de_alloc_flag(0);
   Dwarf_Error err = nullptr;
   int rc = dwarf_object_init_b(&o->iface_, quiet_handler, nullptr, DW_GROUPNUMBER_ANY, &o->dbg_,
                                &err);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "debug/dwarf/types.hpp"
@@ -43,7 +44,7 @@ struct Variable {
   std::string name;
   TypeId type = kVoid;
   LocationDesc location;
-  std::string decl_file;
+  std::string_view decl_file;  // into DebugInfo's path pool (lives as long)
   uint32_t decl_line = 0;
   bool is_param = false;
   bool external = false;  // DW_AT_external (globals)
@@ -60,7 +61,7 @@ struct Scope {
   // Inlined only: the inlined function and the call site.
   uint32_t origin = UINT32_MAX;  // index into DebugInfo::functions(), or none
   std::string name;
-  std::string call_file;
+  std::string_view call_file;  // into DebugInfo's path pool
   uint32_t call_line = 0;
   uint32_t call_column = 0;
   uint64_t entry_pc = 0;  // DW_AT_entry_pc or the lowest range start
@@ -72,7 +73,7 @@ struct Scope {
 struct Function {
   std::string name;
   std::string linkage_name;
-  std::string decl_file;
+  std::string_view decl_file;  // into DebugInfo's path pool
   uint32_t decl_line = 0;
   uint64_t low = 0, high = 0;  // file offsets; 0/0 for abstract-only (always inlined)
   TypeId return_type = kVoid;
