@@ -426,6 +426,17 @@ BOOST_AUTO_TEST_CASE(locals_at_O2_live_in_wasm_locals_and_operands) {
   BOOST_TEST(print(p, f, d.breakpoint_offset(ad), "off") == "<optimized out>");
 }
 
+BOOST_AUTO_TEST_CASE(dwarf5_values) {
+  Program& p = program("dwarf5.wasm");
+  TestFrame f = frame_for(*p.module);
+  const auto& run = function(*p.info, "run");
+  uint64_t pc = p.info->breakpoint_offset(run);
+  f.locals[0] = 5;
+  BOOST_TEST(print(p, f, pc, "g_base") == "3");        // DW_OP_addrx
+  BOOST_TEST(print(p, f, pc, "n * g_base") == "15");   // DW_FORM_loclistx entry
+  BOOST_TEST(print(p, f, pc, "&g_base") == "(int *) " + hex(addr_of(p, "g_base")) + " <g_base>");
+}
+
 // ---------------------------------------------------------------- formatting
 
 BOOST_AUTO_TEST_CASE(gdb_style_formatting) {

@@ -66,8 +66,8 @@ inline Program& O0() { return program("buggy-O0.wasm"); }
 inline Program& O2() { return program("buggy-O2.wasm"); }
 
 // Line of the source line holding "@name" (exact marker, 1-based).
-inline uint32_t marker(const std::string& name) {
-  std::ifstream f(programs_dir() / "buggy.c");
+inline uint32_t marker(const std::string& name, const std::string& source = "buggy.c") {
+  std::ifstream f(programs_dir() / source);
   BOOST_REQUIRE(f);
   std::string line;
   uint32_t n = 0, found = 0;
@@ -86,8 +86,8 @@ inline uint32_t marker(const std::string& name) {
   return found;
 }
 // Line of the first source line containing `text`.
-inline uint32_t line_of(const std::string& text) {
-  std::ifstream f(programs_dir() / "buggy.c");
+inline uint32_t line_of(const std::string& text, const std::string& source = "buggy.c") {
+  std::ifstream f(programs_dir() / source);
   std::string line;
   uint32_t n = 0;
   while (std::getline(f, line)) {

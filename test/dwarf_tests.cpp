@@ -523,6 +523,49 @@ BOOST_AUTO_TEST_CASE(struct_union_enum_array_types) {
   }
 }
 
+// ---------------------------------------------------------------- DWARF 5
+
+BOOST_AUTO_TEST_CASE(dwarf5_lists_and_address_indices) {
+  Program& p = program("dwarf5.wasm");
+  const DebugInfo& d = *p.info;
+  const auto& run = function(d, "run");
+  BOOST_TEST(run.decl_line == line_of("int run(", "dwarf5.c"));
+  BOOST_TEST(ends_with(run.decl_file, "/dwarf5.c"));  // DWARF 5 numbers files from 0
+  // The unit's DW_AT_ranges is a DW_FORM_rnglistx list: one range per function.
+  BOOST_REQUIRE(d.compile_units().size() == 1u);
+  size_t with_code = 0;
+  for (const auto& f : d.functions()) with_code += f.has_code();
+  BOOST_TEST(d.compile_units()[0].ranges.size() == with_code);
+  // A global at DW_OP_addrx, resolved through .debug_addr.
+  const auto* g = d.find_global("g_base");
+  BOOST_REQUIRE(g);
+  auto addr = d.static_address(*g);
+  BOOST_REQUIRE(addr);
+  TestFrame f = frame_for(*p.module);
+  uint32_t v;
+  std::memcpy(&v, f.mem.data() + *addr, 4);
+  BOOST_TEST(v == 3u);
+  // Location lists (DW_FORM_loclistx): n lives in a wasm local at entry.
+  uint64_t pc = d.breakpoint_offset(run);
+  bool found = false;
+  for (const auto& vv : d.variables_at(pc)) {
+    if (vv.var->name != "n") continue;
+    found = true;
+    BOOST_TEST((vv.var->location.kind == debug::LocationDesc::Kind::List));
+    const auto* e = vv.var->location.at(pc);
+    BOOST_REQUIRE(e);
+    BOOST_TEST(debug::describe_expression(*e) == "DW_OP_WASM_location 0x0 0x0, DW_OP_stack_value");
+  }
+  BOOST_TEST(found);
+  // Lines and the inlined sq().
+  BOOST_TEST(line_at(d, d.breakpoint_offset(function(d, "add"))) == marker("d5_add", "dwarf5.c"));
+  auto m = d.addresses_for_line("dwarf5.c", marker("d5_sq", "dwarf5.c"));
+  BOOST_REQUIRE(!m.locations.empty());
+  BOOST_REQUIRE(m.locations[0].inlined);
+  BOOST_TEST(m.locations[0].inlined->name == "sq");
+  BOOST_TEST(m.locations[0].inlined->call_line == marker("d5_t", "dwarf5.c"));
+}
+
 // ---------------------------------------------------------------- no / bad DWARF
 
 BOOST_AUTO_TEST_CASE(module_without_dwarf_has_no_debug_info) {

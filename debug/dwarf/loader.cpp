@@ -1,5 +1,7 @@
 #include "debug/dwarf/loader.hpp"
 
+#include "debug/dwarf/location_expr.hpp"
+
 #include <libdwarf/dwarf.h>
 
 #include <algorithm>
@@ -49,6 +51,15 @@ struct SectionReader {
     pos += n;
     return v;
   }
+  uint64_t uleb() {
+    uint64_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      if (pos >= size || shift > 63) { ok = false; pos = size; return 0; }
+      uint8_t b = data[pos++];
+      v |= uint64_t(b & 0x7f) << shift;
+      if (!(b & 0x80)) return v;
+    }
+  }
 };
 
 class Loader {
@@ -57,6 +68,9 @@ class Loader {
       : obj_(obj), dbg_(obj.dbg()), layout_(layout), out_(out) {
     loc_.data = obj.section(".debug_loc", &loc_.size);
     ranges_.data = obj.section(".debug_ranges", &ranges_.size);
+    loclists_.data = obj.section(".debug_loclists", &loclists_.size);
+    rnglists_.data = obj.section(".debug_rnglists", &rnglists_.size);
+    addr_.data = obj.section(".debug_addr", &addr_.size);
   }
 
   Expected<void> run() {
@@ -326,7 +340,11 @@ class Loader {
     }
     Attr a;
     if (!get_attr(d, DW_AT_ranges, a)) return out;
-    if (version_ >= 5) return out;  // .debug_rnglists: not read (see loader.hpp)
+    if (version_ >= 5) {
+      auto off = list_offset(a.a, rnglists_base_, rnglists_, "range");
+      if (off) rnglist(*off, out);
+      return out;
+    }
     auto off = sec_offset_of(a.a);
     if (!off) { fail_plain("bad DW_AT_ranges"); return out; }
     SectionReader r = ranges_;
@@ -342,6 +360,68 @@ class Loader {
     }
     return out;
   }
+  // DWARF 5: a DW_FORM_rnglistx / DW_FORM_loclistx index goes through the
+  // unit's offset table (at DW_AT_rnglists_base / DW_AT_loclists_base);
+  // DW_FORM_sec_offset is the list's offset itself.
+  std::optional<uint64_t> list_offset(Dwarf_Attribute a, const std::optional<uint64_t>& base,
+                                      const SectionReader& sec, const char* what) {
+    Dwarf_Half f = form_of(a);
+    if (failed_) return std::nullopt;
+    if (f == DW_FORM_rnglistx || f == DW_FORM_loclistx) {
+      auto index = udata_of(a);
+      if (!index || !base) { fail_plain(std::string(what) + " list index without a base"); return std::nullopt; }
+      SectionReader r = sec;
+      r.pos = *base + *index * 4;
+      if (!r.data || r.pos < *base || r.pos >= r.size) {
+        fail_plain(std::string(what) + " list index " + std::to_string(*index) + " out of range");
+        return std::nullopt;
+      }
+      uint64_t rel = r.fixed(4);
+      if (!r.ok) { fail_plain(std::string(what) + " list offsets truncated"); return std::nullopt; }
+      return *base + rel;
+    }
+    auto off = sec_offset_of(a);
+    if (!off) fail_plain(std::string("bad ") + what + " list reference");
+    return off;
+  }
+  std::optional<uint64_t> debug_addr(uint64_t index) {
+    if (!addr_base_ || !addr_.data) return std::nullopt;
+    SectionReader r = addr_;
+    r.pos = *addr_base_ + index * 4;
+    if (r.pos < *addr_base_ || r.pos >= r.size) return std::nullopt;
+    uint64_t v = r.fixed(4);
+    if (!r.ok) return std::nullopt;
+    return v;
+  }
+  // .debug_rnglists entries (DW_RLE_*).
+  void rnglist(uint64_t off, std::vector<Range>& out) {
+    SectionReader r = rnglists_;
+    if (!r.data || off >= r.size) { fail_plain("range list " + hex(off) + " outside .debug_rnglists"); return; }
+    r.pos = off;
+    uint64_t base = cu_base_;
+    auto addr = [&](uint64_t i) -> std::optional<uint64_t> { return debug_addr(i); };
+    for (int guard = 0; guard < 1000000; ++guard) {
+      uint8_t kind = uint8_t(r.fixed(1));
+      if (!r.ok) break;
+      if (kind == 0) return;  // DW_RLE_end_of_list
+      uint64_t a = 0, b = 0;
+      std::optional<uint64_t> lo, hi;
+      switch (kind) {
+        case 1: { auto x = addr(r.uleb()); if (x) base = *x; continue; }   // base_addressx
+        case 2: lo = addr(r.uleb()); hi = addr(r.uleb()); break;           // startx_endx
+        case 3: lo = addr(r.uleb()); b = r.uleb(); if (lo) hi = *lo + b; break;  // startx_length
+        case 4: a = r.uleb(); b = r.uleb(); lo = base + a; hi = base + b; break;  // offset_pair
+        case 5: base = r.fixed(4); continue;                                // base_address
+        case 6: lo = r.fixed(4); hi = r.fixed(4); break;                    // start_end
+        case 7: lo = r.fixed(4); hi = *lo + r.uleb(); break;                // start_length
+        default: fail_plain("unknown range list entry " + hex(kind)); return;
+      }
+      if (!r.ok) break;
+      if (lo && hi) add_range(out, *lo, *hi);
+    }
+    fail_plain("range list " + hex(off) + " runs past .debug_rnglists");
+  }
+
   void add_range(std::vector<Range>& out, uint64_t lo, uint64_t hi) {
     if (hi <= lo) return;
     auto l = layout_.to_file(lo), h = layout_.to_file(hi, true);
@@ -362,7 +442,10 @@ class Loader {
         out.expr = std::move(*b);
         return true;
       }
-      if (f == DW_FORM_loclistx || version_ >= 5) return true;  // not read: optimized out
+      if (version_ >= 5 || f == DW_FORM_loclistx) {
+        auto off = list_offset(a.a, loclists_base_, loclists_, "location");
+        return off && loclists(*off, out);
+      }
       auto off = sec_offset_of(a.a);
       if (!off) return fail_plain("bad DW_AT_location");
       return loc_list(*off, out);
@@ -392,6 +475,56 @@ class Loader {
     }
     return !failed_;
   }
+  // .debug_loclists entries (DW_LLE_*), each but the base selections with
+  // a ULEB128 length and an expression. A default location applies where no
+  // other entry does (kept last: LocationDesc::at takes the first match).
+  bool loclists(uint64_t off, LocationDesc& out) {
+    out.kind = LocationDesc::Kind::List;
+    SectionReader r = loclists_;
+    if (!r.data || off >= r.size) return fail_plain("location list " + hex(off) + " outside .debug_loclists");
+    r.pos = off;
+    uint64_t base = cu_base_;
+    std::optional<LocationDesc::Entry> fallback;
+    auto addr = [&](uint64_t i) -> std::optional<uint64_t> { return debug_addr(i); };
+    for (int guard = 0; guard < 1000000; ++guard) {
+      uint8_t kind = uint8_t(r.fixed(1));
+      if (!r.ok) break;
+      if (kind == 0) {  // DW_LLE_end_of_list
+        if (fallback) out.entries.push_back(std::move(*fallback));
+        return true;
+      }
+      std::optional<uint64_t> lo, hi;
+      uint64_t a = 0, b = 0;
+      switch (kind) {
+        case 1: { auto x = addr(r.uleb()); if (x) base = *x; continue; }  // base_addressx
+        case 2: lo = addr(r.uleb()); hi = addr(r.uleb()); break;          // startx_endx
+        case 3: lo = addr(r.uleb()); b = r.uleb(); if (lo) hi = *lo + b; break;
+        case 4: a = r.uleb(); b = r.uleb(); lo = base + a; hi = base + b; break;  // offset_pair
+        case 5: break;                                                     // default_location
+        case 6: base = r.fixed(4); continue;                               // base_address
+        case 7: lo = r.fixed(4); hi = r.fixed(4); break;                   // start_end
+        case 8: lo = r.fixed(4); hi = *lo + r.uleb(); break;               // start_length
+        default: return fail_plain("unknown location list entry " + hex(kind));
+      }
+      uint64_t len = r.uleb();
+      if (!r.ok || len > r.size - r.pos) break;
+      LocationDesc::Entry e;
+      e.expr.assign(r.data + r.pos, r.data + r.pos + len);
+      r.pos += len;
+      if (kind == 5) {
+        e.range = {0, UINT64_MAX};
+        fallback = std::move(e);
+        continue;
+      }
+      if (!lo || !hi || *hi <= *lo) continue;
+      auto l = layout_.to_file(*lo), h = layout_.to_file(*hi, true);
+      if (!l || !h) continue;
+      e.range = {*l, *h};
+      out.entries.push_back(std::move(e));
+    }
+    return fail_plain("location list " + hex(off) + " runs past .debug_loclists");
+  }
+
   // DWARF 4 .debug_loc: (begin, end) pairs relative to the CU base, a
   // 0xffffffff begin selects a new base, (0, 0) ends; then u16 length and
   // the expression. wasm-ld tombstones dead entries (0xfffffffe).
@@ -418,6 +551,22 @@ class Loader {
       out.entries.push_back(std::move(entry));
     }
     return true;
+  }
+
+  // DW_OP_addrx -> DW_OP_addr (unresolvable: optimized out).
+  void resolve_indices(LocationDesc& loc) {
+    auto lookup = [&](uint64_t i) { return debug_addr(i); };
+    if (loc.kind == LocationDesc::Kind::Expr) {
+      auto r = resolve_address_indices(loc.expr, lookup);
+      if (r) loc.expr = std::move(*r);
+      else loc = LocationDesc{};
+    } else if (loc.kind == LocationDesc::Kind::List) {
+      for (auto& e : loc.entries) {
+        auto r = resolve_address_indices(e.expr, lookup);
+        if (r) e.expr = std::move(*r);
+        else e.expr.clear();
+      }
+    }
   }
 
   // ---- types ----
@@ -590,6 +739,10 @@ class Loader {
     unit.comp_dir = str(cu, DW_AT_comp_dir).value_or("");
     unit.producer = str(cu, DW_AT_producer).value_or("");
     unit.language = uint16_t(udata(cu, DW_AT_language).value_or(0));
+    addr_base_ = unit_base(cu, DW_AT_addr_base);
+    loclists_base_ = unit_base(cu, DW_AT_loclists_base);
+    rnglists_base_ = unit_base(cu, DW_AT_rnglists_base);
+    if (failed_) return false;
     Dwarf_Addr base = 0;
     int rc = dwarf_lowpc(cu, &base, &err_);
     if (rc == DW_DLV_ERROR) return fail("compile unit low_pc");
@@ -610,6 +763,12 @@ class Loader {
       if (failed_) return false;
     }
     return true;
+  }
+
+  std::optional<uint64_t> unit_base(Dwarf_Die cu, Dwarf_Half at) {
+    Attr a;
+    if (!get_attr(cu, at, a)) return std::nullopt;
+    return sec_offset_of(a.a);
   }
 
   bool top_level(Dwarf_Die c, const std::string& prefix) {
@@ -650,6 +809,7 @@ class Loader {
     v.is_param = tag_of(c) == DW_TAG_formal_parameter;
     v.cu = cu_index_;
     if (!location(c, v.location) || failed_) return false;
+    resolve_indices(v.location);
     // wasm-ld gives data it garbage-collected the tombstone address
     // 0xffffffff: such a variable is optimized out.
     static const std::vector<uint8_t> kDead = {0x03, 0xff, 0xff, 0xff, 0xff};
@@ -841,7 +1001,9 @@ class Loader {
   Dwarf_Error err_ = nullptr;
   bool failed_ = false;
   Error error_;
-  SectionReader loc_, ranges_;
+  SectionReader loc_, ranges_;               // DWARF 4
+  SectionReader loclists_, rnglists_, addr_;  // DWARF 5
+  std::optional<uint64_t> addr_base_, loclists_base_, rnglists_base_;  // of the current unit
   Dwarf_Half version_ = 4;
   uint64_t cu_base_ = 0;
   uint32_t cu_index_ = 0;

@@ -4,11 +4,12 @@
 // Dwarf_Debug is closed right after loading.
 //
 // libdwarf parses the DIE tree, attributes and line programs. Location
-// lists (.debug_loc) and range lists (.debug_ranges) are parsed here
-// (DWARF 4, what clang 14 emits for wasm; wasm-ld 14 aborts on -gdwarf-5):
-// libdwarf's location-list reader decodes each expression and fails on
-// DW_OP_WASM_location. DWARF 5 .debug_loclists/.debug_rnglists are not
-// read: such variables show as optimized out, such scopes are empty.
+// and range lists are parsed here -- DWARF 4 .debug_loc/.debug_ranges (what
+// clang 14 emits for wasm by default) and DWARF 5 .debug_loclists/
+// .debug_rnglists with .debug_addr indices -- because libdwarf's
+// location-list reader decodes every expression and fails the whole list
+// on DW_OP_WASM_location ("DW_DLE_LOC_EXPR_BAD ... atom 0xed ... is
+// unknown").
 #pragma once
 #include <set>
 #include <string>

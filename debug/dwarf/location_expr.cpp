@@ -1,5 +1,6 @@
 #include "debug/dwarf/location_expr.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -103,6 +104,8 @@ const char* op_name(uint8_t op) {
     case 0x9d: return "DW_OP_bit_piece";
     case 0x9e: return "DW_OP_implicit_value";
     case 0x9f: return "DW_OP_stack_value";
+    case 0xa1: return "DW_OP_addrx";
+    case 0xa2: return "DW_OP_constx";
     case 0xa3: return "DW_OP_entry_value";
     case 0xed: return "DW_OP_WASM_location";
     case 0xee: return "DW_OP_WASM_location_int";
@@ -514,7 +517,7 @@ std::string describe_expression(const std::vector<uint8_t>& expr) {
       case 0x0d: out += " " + std::to_string(c.sfixed(4)); break;
       case 0x0e: out += " " + hex(c.fixed(8)); break;
       case 0x0f: out += " " + std::to_string(c.sfixed(8)); break;
-      case 0x10: case 0x23: case 0x90: case 0x93: out += " " + hex(c.uleb()); break;
+      case 0x10: case 0x23: case 0x90: case 0x93: case 0xa1: case 0xa2: out += " " + hex(c.uleb()); break;
       case 0x11: out += " " + std::to_string(c.sleb()); break;
       case 0x91: { int64_t v = c.sleb(); out += (v >= 0 ? " +" : " ") + std::to_string(v); break; }
       case 0x92: out += " " + hex(c.uleb()); out += " " + std::to_string(c.sleb()); break;
@@ -535,6 +538,72 @@ std::string describe_expression(const std::vector<uint8_t>& expr) {
       default: break;
     }
     if (c.bad) { out += " <truncated>"; break; }
+  }
+  return out;
+}
+
+namespace {
+// Skips the operands of `op` (already consumed); false for an operation
+// whose operand layout this module does not know.
+bool skip_operands(uint8_t op, Cursor& c) {
+  if (op >= 0x30 && op <= 0x6f) return true;  // lit*, reg*
+  if (op >= 0x70 && op <= 0x8f) { c.sleb(); return true; }
+  switch (op) {
+    case 0x03: c.fixed(4); return true;
+    case 0x08: case 0x09: case 0x15: case 0x94: c.fixed(1); return true;
+    case 0x0a: case 0x0b: case 0x28: case 0x2f: c.fixed(2); return true;
+    case 0x0c: case 0x0d: c.fixed(4); return true;
+    case 0x0e: case 0x0f: c.fixed(8); return true;
+    case 0x10: case 0x23: case 0x90: case 0x93: case 0xa1: case 0xa2: c.uleb(); return true;
+    case 0x11: case 0x91: c.sleb(); return true;
+    case 0x92: c.uleb(); c.sleb(); return true;
+    case 0x9d: c.uleb(); c.uleb(); return true;
+    case 0x9e: case 0xa3: case 0xf3: {
+      uint64_t n = c.uleb();
+      if (n > c.b.size() - c.pos) { c.bad = true; return true; }
+      c.pos += size_t(n);
+      return true;
+    }
+    case 0xed: {
+      uint64_t kind = c.uleb();
+      if (kind == 3) c.fixed(4); else c.uleb();
+      return true;
+    }
+    case 0x06: case 0x12: case 0x13: case 0x14: case 0x16: case 0x17: case 0x19: case 0x1a:
+    case 0x1b: case 0x1c: case 0x1d: case 0x1e: case 0x1f: case 0x20: case 0x21: case 0x22:
+    case 0x24: case 0x25: case 0x26: case 0x27: case 0x29: case 0x2a: case 0x2b: case 0x2c:
+    case 0x2d: case 0x2e: case 0x96: case 0x9c: case 0x9f:
+      return true;
+  }
+  return false;
+}
+}  // namespace
+
+std::optional<std::vector<uint8_t>> resolve_address_indices(
+    const std::vector<uint8_t>& expr, const std::function<std::optional<uint64_t>(uint64_t)>& lookup) {
+  if (std::find(expr.begin(), expr.end(), 0xa1) == expr.end() &&
+      std::find(expr.begin(), expr.end(), 0xa2) == expr.end())
+    return expr;  // fast path (a false hit inside an operand just takes the slow one)
+  Cursor c{expr};
+  std::vector<uint8_t> out;
+  while (!c.done()) {
+    size_t start = c.pos;
+    uint8_t op = c.b[c.pos++];
+    if (op == 0xa1 || op == 0xa2) {
+      uint64_t index = c.uleb();
+      if (c.bad) return std::nullopt;
+      auto a = lookup(index);
+      if (!a) return std::nullopt;
+      out.push_back(op == 0xa1 ? 0x03 : 0x0c);  // DW_OP_addr / DW_OP_const4u
+      for (int i = 0; i < 4; ++i) out.push_back(uint8_t(*a >> (8 * i)));
+      continue;
+    }
+    if (!skip_operands(op, c)) {  // unknown layout: keep the rest as is
+      out.insert(out.end(), c.b.begin() + start, c.b.end());
+      return out;
+    }
+    if (c.bad) return std::nullopt;
+    out.insert(out.end(), c.b.begin() + start, c.b.begin() + c.pos);
   }
   return out;
 }

@@ -6,10 +6,13 @@
 // fixed index); DW_OP_fbreg over a frame base that is itself a wasm
 // location; DW_OP_addr, DW_OP_lit*, DW_OP_const*, DW_OP_plus_uconst,
 // arithmetic and stack ops, DW_OP_deref(_size), DW_OP_stack_value,
-// DW_OP_implicit_value, DW_OP_piece. Anything else (DW_OP_entry_value,
+// DW_OP_implicit_value, DW_OP_piece (DWARF 5's DW_OP_addrx is rewritten to
+// DW_OP_addr at load: resolve_address_indices). Anything else (DW_OP_entry_value,
 // registers ...) evaluates to Unavailable with the operation's name.
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,5 +62,12 @@ Expected<std::vector<uint8_t>> read_location(const Location& loc, uint64_t size,
 
 // llvm-dwarfdump style: "DW_OP_WASM_location 0x0 0x4, DW_OP_stack_value".
 std::string describe_expression(const std::vector<uint8_t>& expr);
+
+// DWARF 5's DW_OP_addrx / DW_OP_constx N (indices into .debug_addr)
+// rewritten to DW_OP_addr / DW_OP_const4u of the address `lookup` gives, so
+// evaluation needs no section. nullopt when an index cannot be resolved or
+// the bytes do not decode; the input unchanged when it has neither.
+std::optional<std::vector<uint8_t>> resolve_address_indices(
+    const std::vector<uint8_t>& expr, const std::function<std::optional<uint64_t>(uint64_t)>& lookup);
 
 }  // namespace tc::debug
