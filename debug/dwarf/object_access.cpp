@@ -59,7 +59,12 @@ Expected<std::unique_ptr<DwarfObject>> DwarfObject::open(const wasm::Module& m) 
   for (const auto& c : m.customs) {
     if (c.name.rfind(".debug_", 0) != 0) continue;
     if (uint64_t(c.offset) + c.size > m.bytes.size()) continue;  // the decoder checked; be safe
-    o->sections_.push_back({c.name, m.bytes.data() + c.offset, c.size});
+    Section s{c.name, m.bytes.data() + c.offset, c.size};
+    if (c.name == ".debug_loc" || c.name == ".debug_ranges" || c.name == ".debug_loclists" ||
+        c.name == ".debug_rnglists")
+      o->lists_.push_back(s);
+    else
+      o->sections_.push_back(s);
     if (c.name == ".debug_info") has_info = true;
   }
   if (!has_info) return std::unique_ptr<DwarfObject>();
@@ -114,6 +119,11 @@ Error DwarfObject::make(Dwarf_Error& err, const std::string& what) const {
 }
 
 const uint8_t* DwarfObject::section(const std::string& name, uint64_t* size) const {
+  for (const auto& s : lists_)
+    if (s.name == name) {
+      *size = s.size;
+      return s.data;
+    }
   for (const auto& s : sections_)
     if (s.name == name) {
       *size = s.size;

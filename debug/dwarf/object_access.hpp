@@ -3,6 +3,12 @@
 // sections are the module's ".debug_*" custom sections, served straight
 // from Module::bytes (no copy; libdwarf only reads them, no relocations).
 //
+// Location and range lists (.debug_loc, .debug_ranges, .debug_loclists,
+// .debug_rnglists) are parsed by loader.cpp and kept from libdwarf, which
+// would read them eagerly: 20210528 double-frees on a corrupt
+// .debug_rnglists header (found by fuzzing), and never needs them for what
+// the loader asks.
+//
 // Errors never abort: every libdwarf call gets a Dwarf_Error*, and the
 // handler passed to dwarf_object_init_b (only used when a call has none)
 // just records the message.
@@ -43,7 +49,8 @@ class DwarfObject {
 
  private:
   DwarfObject() = default;
-  std::vector<Section> sections_;  // [0] is an empty placeholder (ELF's null section)
+  std::vector<Section> sections_;  // served to libdwarf; [0] is an empty placeholder (ELF's null section)
+  std::vector<Section> lists_;     // list sections, for loader.cpp only
   Dwarf_Obj_Access_Methods methods_{};
   Dwarf_Obj_Access_Interface iface_{};
   Dwarf_Debug dbg_ = nullptr;
