@@ -4,6 +4,20 @@
 // FILE offset (see code_layout.hpp for the conversion from DWARF
 // addresses). Queries are const and cheap; not thread-safe (the type table
 // grows when the evaluator needs a derived type).
+//
+// Cost (release build, CPU time of load(), heap it keeps; the machine was
+// shared): test/debug/buggy.c (73 KB of DWARF, mostly wasi-libc's) 4 ms,
+// 0.5 MB; a libc++ program (iostream, map, regex...; 1.95 MB of DWARF,
+// 199 units, 4008 functions) 100-110 ms, 8.9 MB; a generated C file with
+// 4000 functions (1.56 MB, 183k line rows) 120-170 ms at -O0, 165-190 ms at
+// -O2, 15 MB. Most of it is libdwarf walking DIEs (clang emits no
+// DW_AT_sibling, so every sibling step re-reads the subtree); libdwarf's
+// allocation tracking is turned off (it was 60% of the time).
+//
+// Headers: code_layout.hpp (address conversion), line_table.hpp,
+// symbols.hpp (Function/Scope/Variable), types.hpp, location_expr.hpp
+// (wasm DWARF expressions), frame_access.hpp, value.hpp, c_expr.hpp
+// (print/watch expressions), value_format.hpp (gdb-style output).
 #pragma once
 #include <cstdint>
 #include <map>
