@@ -231,7 +231,34 @@ BOOST_AUTO_TEST_CASE(print_globals) {
     BOOST_TEST(pr("(const char *)" + hex(str)) == hex(str) + R"( "hello, debugger")");
     BOOST_TEST(pr("*(u32 *)" + hex(h)) == "305419896");
     BOOST_TEST(pr("(long)&g_header == " + std::to_string(h)) == "1");
+    // sizeof reads nothing.
+    BOOST_TEST(pr("sizeof(struct packet)") == "40");
+    BOOST_TEST(pr("sizeof g_packet") == "40");
+    BOOST_TEST(pr("sizeof(g_header.name)") == "8");
+    BOOST_TEST(pr("sizeof(u32) + sizeof(long long)") == "12");
+    BOOST_TEST(pr("sizeof(char *)") == "4");
+    BOOST_TEST(pr("sizeof *(struct header *)0xfffffff0") == "16");
+    BOOST_TEST(pr("sizeof prices / sizeof prices[0]") == "5");
   }
+}
+
+BOOST_AUTO_TEST_CASE(type_names_for_ptype_and_whatis) {
+  const DebugInfo& d = *O0().info;
+  auto type = [&](const std::string& text) -> std::string {
+    auto ct = debug::parse_type_name(text);
+    if (!ct) return "error: " + ct.error().message;
+    auto t = debug::resolve_type_name(d, *ct);
+    if (!t) return "error: " + t.error().message;
+    return debug::ptype(d.types(), *t);
+  };
+  BOOST_TEST(type("struct header") == "type = struct header {\n    u32 magic;\n    u32 len;\n    char name[8];\n}");
+  BOOST_TEST(type("u32") == "type = unsigned int");
+  BOOST_TEST(type("unsigned char **") == "type = unsigned char **");
+  BOOST_TEST(type("const char *") == "type = char *");  // qualifiers are dropped
+  BOOST_TEST(type("enum color") == "type = enum color {RED, GREEN = 5, BLUE}");
+  BOOST_TEST(type("struct nosuch") == "error: No struct type named nosuch.");
+  BOOST_TEST(type("nosuch_t") == R"(error: No symbol "nosuch_t" in current context.)");
+  BOOST_TEST(type("struct header +") == "error: A syntax error in expression, near `+'.");
 }
 
 BOOST_AUTO_TEST_CASE(expression_errors_are_one_line) {

@@ -10,6 +10,7 @@
 //   binary:   * / %   + -   < <= > >=   == !=   &&   ||   (C precedence;
 //             pointer +/- integer scales by the pointee's size)
 //   a@n:      gdb's artificial array: n objects starting at lvalue a
+//   sizeof(type), sizeof expr  (unsigned long)
 //
 // Errors are one line in gdb's words: No symbol "foo" in current context.
 // / A syntax error in expression, near `)'. / Cannot access memory at
@@ -34,12 +35,13 @@ struct CastType {
 };
 
 struct ExprNode {
-  enum class Kind : uint8_t { Ident, Int, Char, Unary, Binary, Member, Arrow, Index, Cast, At };
+  enum class Kind : uint8_t { Ident, Int, Char, Unary, Binary, Member, Arrow, Index, Cast, At,
+                              SizeofType, SizeofExpr };
   Kind kind = Kind::Int;
   std::string name;        // Ident; Member/Arrow: the member; Unary/Binary: the operator
   uint64_t int_value = 0;  // Int, Char
   bool is_unsigned = false, is_long = false;
-  CastType cast;
+  CastType cast;            // Cast, SizeofType
   std::unique_ptr<ExprNode> a, b;
 };
 
@@ -48,6 +50,12 @@ struct ExprNode {
 Expected<std::unique_ptr<ExprNode>> parse_expression(const std::string& text,
                                                      bool (*is_type)(const std::string&, void*),
                                                      void* ctx);
+
+// A type as `ptype`/`whatis`/casts spell it: "struct packet *", "u32",
+// "unsigned char **". Error: No symbol "x" in current context. / No struct
+// type named x. / A syntax error ...
+Expected<CastType> parse_type_name(const std::string& text);
+Expected<TypeId> resolve_type_name(const DebugInfo& info, const CastType& type);
 
 struct EvalScope {
   const DebugInfo* info = nullptr;

@@ -46,6 +46,17 @@ class Evaluator {
       case ExprNode::Kind::Index: return index(n);
       case ExprNode::Kind::Cast: return cast(n);
       case ExprNode::Kind::At: return at(n);
+      case ExprNode::Kind::SizeofType: {
+        auto t = resolve_type_name(*s_.info, n.cast);
+        if (!t) return t.error();
+        return make_scalar(types_, base("unsigned long"), types_.size_of(*t));
+      }
+      case ExprNode::Kind::SizeofExpr: {
+        // The operand's type only; nothing is read (it may even be a bad pointer).
+        auto t = type_of(*n.a);
+        if (!t) return t.error();
+        return make_scalar(types_, base("unsigned long"), types_.size_of(*t));
+      }
     }
     return usage("unsupported expression");
   }
@@ -368,18 +379,27 @@ class Evaluator {
     return usage("cannot subscript something of type `" + std::string(types_.resolved(a->type).name) + "'");
   }
 
-  Expected<TypeId> resolve_cast(const CastType& ct) {
-    auto t = types_.find(ct.base);
-    if (!t) {
-      auto sp = ct.base.find(' ');
-      std::string kw = sp == std::string::npos ? "" : ct.base.substr(0, sp);
-      if (kw == "struct" || kw == "union" || kw == "enum")
-        return usage("No " + kw + " type named " + ct.base.substr(sp + 1) + ".");
-      return usage("No symbol \"" + ct.base + "\" in current context.");
-    }
-    TypeId id = *t;
-    for (unsigned i = 0; i < ct.pointers; ++i) id = types_.pointer_to(id);
-    return id;
+  Expected<TypeId> resolve_cast(const CastType& ct) { return resolve_type_name(*s_.info, ct); }
+
+  // The type an expression would have, evaluated without memory (sizeof).
+  Expected<TypeId> type_of(const ExprNode& n) {
+    EvalScope dry = s_;
+    struct NoMemory : FrameAccess {
+      FrameAccess* real;
+      std::optional<uint64_t> local(uint32_t i) override { return real ? real->local(i) : std::nullopt; }
+      std::optional<uint64_t> global(uint32_t i) override { return real ? real->global(i) : std::nullopt; }
+      std::optional<uint64_t> operand(uint32_t i) override { return real ? real->operand(i) : std::nullopt; }
+      bool read_memory(uint64_t, void* out, size_t n) override {
+        std::memset(out, 0, n);  // any contents: only types matter
+        return true;
+      }
+    } none;
+    none.real = s_.access;
+    dry.access = &none;
+    Evaluator inner(dry);
+    auto v = inner.eval(n);
+    if (!v) return v.error();
+    return v->type;
   }
 
   Expected<Value> cast(const ExprNode& n) {
@@ -437,6 +457,25 @@ class Evaluator {
   const EvalScope& s_;
   TypeTable& types_;
 };
+
+}  // namespace
+
+Expected<TypeId> resolve_type_name(const DebugInfo& info, const CastType& ct) {
+  TypeTable& types = info.types();
+  auto t = types.find(ct.base);
+  if (!t) {
+    auto sp = ct.base.find(' ');
+    std::string kw = sp == std::string::npos ? "" : ct.base.substr(0, sp);
+    if (kw == "struct" || kw == "union" || kw == "enum")
+      return usage("No " + kw + " type named " + ct.base.substr(sp + 1) + ".");
+    return usage("No symbol \"" + ct.base + "\" in current context.");
+  }
+  TypeId id = *t;
+  for (unsigned i = 0; i < ct.pointers; ++i) id = types.pointer_to(id);
+  return id;
+}
+
+namespace {
 
 bool is_type_name(const std::string& name, void* ctx) {
   auto* s = static_cast<const EvalScope*>(ctx);

@@ -155,6 +155,16 @@ class Parser {
   Parser(const std::string& text, std::vector<Token> toks, bool (*is_type)(const std::string&, void*), void* ctx)
       : text_(text), t_(std::move(toks)), is_type_(is_type), ctx_(ctx) {}
 
+  // A whole input that is a type name.
+  Expected<CastType> run_type() {
+    if (t_.front().kind == Token::Kind::End)
+      return make_error(ErrorKind::Usage, "Argument required (one or more choice items).");
+    auto ct = type_name();
+    if (!ct) return ct;
+    if (peek().kind != Token::Kind::End) return err_here();
+    return ct;
+  }
+
   Expected<std::unique_ptr<ExprNode>> run() {
     if (t_.front().kind == Token::Kind::End)
       return make_error(ErrorKind::Usage, "Argument required (expression to compute).");
@@ -271,6 +281,25 @@ class Parser {
   }
 
   Expected<Node> unary() {
+    if (peek().kind == Token::Kind::Ident && peek().text == "sizeof") {
+      next();
+      auto n = std::make_unique<ExprNode>();
+      if (cast_ahead()) {
+        next();  // (
+        auto ct = type_name();
+        if (!ct) return ct.error();
+        if (!is(")")) return err_here();
+        next();
+        n->kind = ExprNode::Kind::SizeofType;
+        n->cast = std::move(*ct);
+        return n;
+      }
+      auto a = unary();
+      if (!a) return a;
+      n->kind = ExprNode::Kind::SizeofExpr;
+      n->a = std::move(*a);
+      return n;
+    }
     if (is("*") || is("&") || is("-") || is("!") || is("~") || is("+")) {
       std::string op = next().text;
       auto a = unary();
@@ -383,6 +412,14 @@ Expected<std::unique_ptr<ExprNode>> parse_expression(const std::string& text,
   if (!toks) return toks.error();
   Parser p(text, std::move(*toks), is_type, ctx);
   return p.run();
+}
+
+Expected<CastType> parse_type_name(const std::string& text) {
+  Lexer lx(text);
+  auto toks = lx.run();
+  if (!toks) return toks.error();
+  Parser p(text, std::move(*toks), nullptr, nullptr);
+  return p.run_type();
 }
 
 }  // namespace tc::debug
