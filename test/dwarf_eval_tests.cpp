@@ -394,6 +394,15 @@ BOOST_AUTO_TEST_CASE(locals_at_O0_live_in_the_shadow_stack) {
   std::memcpy(f.mem.data() + pk, "overflow", 8);
   auto pr = [&](const std::string& e) { return print(p, f, pc2, e); };
   BOOST_TEST(pr("pk") == "(struct packet *) " + hex(pk) + " <g_packet>");
+  std::vector<std::string> info_args;
+  for (const auto& v : d.variables_at(pc2)) {
+    auto val = debug::read_variable(d, *v.var, v.function, pc2, &f);
+    BOOST_REQUIRE(val);
+    info_args.push_back(debug::format_variable(v.var->name, *val, d, &f));
+  }
+  BOOST_TEST(info_args == (std::vector<std::string>{"pk = " + hex(pk) + " <g_packet>",
+                                                    "src = " + hex(str) + " \"hello, debugger\"", "n = 15"}),
+             boost::test_tools::per_element());
   BOOST_TEST(pr("src") == hex(str) + R"( "hello, debugger")");
   BOOST_TEST(pr("n") == "15");
   BOOST_TEST(pr("pk->checksum") == "2008252416");

@@ -395,9 +395,10 @@ std::string format_value(const Value& v, const DebugInfo& info, FrameAccess* fra
 
 std::string format_variable(const std::string& name, const Value& v, const DebugInfo& info,
                             FrameAccess* frame, const FormatOptions& opt) {
-  // info locals prints pointers without the "(type)" prefix only inside
-  // aggregates; at top level gdb keeps it, as print does.
-  return name + " = " + format_value(v, info, frame, opt);
+  // gdb's info locals/args print values as members are printed: pointers
+  // without print's "(type) " prefix.
+  Formatter f(info, frame, opt);
+  return name + " = " + f.value(v, false);
 }
 
 std::string type_name(const TypeTable& types, TypeId id) { return decl(types, id, "", false); }

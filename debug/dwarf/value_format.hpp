@@ -29,7 +29,8 @@ struct FormatOptions {
 
 std::string format_value(const Value& v, const DebugInfo& info, FrameAccess* frame,
                          const FormatOptions& opt = {});
-// `info locals` / `info args` line: "len = 512".
+// `info locals` / `info args` line: "len = 512", "pk = 0x10e0 <g_packet>"
+// (no "(type) " before pointers, as gdb).
 std::string format_variable(const std::string& name, const Value& v, const DebugInfo& info,
                             FrameAccess* frame, const FormatOptions& opt = {});
 
