@@ -84,7 +84,12 @@ class DebugInfo {
   // nullptr when the module has no DWARF (.debug_info absent); an error
   // (Malformed, one line starting "DWARF: ") when libdwarf rejects it or a
   // list runs out of its section.
+  // The module is not referenced after load returns. Not to be called from
+  // two threads at once (libdwarf keeps global settings).
   static Expected<std::unique_ptr<DebugInfo>> load(const wasm::Module& m);
+  // Symbols point into the tables (string_views, Function pointers): no copies.
+  DebugInfo(const DebugInfo&) = delete;
+  DebugInfo& operator=(const DebugInfo&) = delete;
 
   const CodeLayout& layout() const { return layout_; }
   DebugStats stats() const;
