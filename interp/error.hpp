@@ -20,6 +20,7 @@ enum class ErrorKind {
   Exit,            // the guest asked to exit (WASI proc_exit); `code` holds it
   Io,              // file system / OS error
   Usage,           // bad request from the caller (wrong argument count ...)
+  Interrupted,     // the embedder stopped execution (a debugger's step hook)
 };
 
 const char* error_kind_name(ErrorKind k);

@@ -25,6 +25,13 @@ int32_t table_grow(TableInst* table, uint32_t delta, Ref init) {
   return int32_t(uint32_t(old));
 }
 
+bool step_stop(StoreImpl& store, Error& error) {
+  Machine& m = store.machine;
+  if (!m.step_hook || m.step_hook()) return true;
+  error = make_error(ErrorKind::Interrupted, "execution stopped by the debugger");
+  return false;
+}
+
 void append_backtrace(Error& e, const Frame* frames, uint32_t entry, uint32_t top,
                       const uint32_t* pc) {
   constexpr uint32_t kMaxEntries = 64;  // deep recursion: keep the innermost frames
