@@ -7,6 +7,7 @@
 # and explicit bounds checks), and compares the outputs line by line.
 #
 #   scripts/difftest.sh COUNT [SEED]      (SEED defaults to 1)
+#   scripts/difftest.sh --reduce MODULE.wasm [OUT.wasm]   (see below)
 #
 # One count per module: passed (all outputs equal), failed (a difference, a
 # crash, a hang without fuel, or the engine rejecting a module V8 accepts),
@@ -18,11 +19,39 @@
 #
 # Every other module also goes through binaryen's random optimisation
 # passes (--fuzz-passes), one in three keeps memory accesses in bounds
-# (--no-fuzz-oob), so more code runs before a trap. One module in four enables reference types:
-# binaryen 108 then often emits GC-only constructs, which both engines must
-# reject ("both reject").
+# (--no-fuzz-oob), so more code runs before a trap. One module in four
+# enables reference types: binaryen 108 then often emits GC-only
+# constructs, which both engines must reject ("both reject").
+#
+# NaNs: the spec lets float operations on NaNs return any arithmetic NaN,
+# and V8 and the engine differ there, so modules get binaryen's --denan
+# (scalar floats) and test/diff/denan_simd.js (f32x4/f64x2 arithmetic), and
+# float results print NaN as "nan".
 set -uo pipefail
-cd "$(dirname "$0")/.."
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+# Triage: scripts/difftest.sh --reduce MODULE.wasm [OUT.wasm] shrinks a
+# failing module with binaryen's wasm-reduce, keeping the outputs different
+# (--check FILE is its test command: prints "differ", "same" or "bad").
+if [ "${1:-}" = --check ]; then
+  e=$(timeout 10 "$root/bin/tests/wasm_diff_runner" --dump-memory "$2" 2>/dev/null); erc=$?
+  n=$(timeout 10 node "$root/test/diff/diff_runner.js" --dump-memory "$2" 2>/dev/null); nrc=$?
+  if ((erc || nrc)); then echo bad; elif [ "$e" != "$n" ]; then echo differ; else echo same; fi
+  exit 0
+fi
+if [ "${1:-}" = --reduce ]; then
+  in=$(realpath "${2:?usage: scripts/difftest.sh --reduce MODULE.wasm [OUT.wasm]}")
+  out=$(realpath -m "${3:-${2%.wasm}.reduced.wasm}")
+  t=$(mktemp /tmp/timecraft-reduce.XXXXXX.wasm)
+  trap 'rm -f "$t"' EXIT
+  cd "$(dirname "$out")" || exit 1
+  wasm-reduce "$in" -b "$(dirname "$(command -v wasm-opt)")/" -to 20 --all-features \
+    --command="bash $root/scripts/difftest.sh --check $t" -t "$t" -w "$out" | tail -3
+  wasm-dis "$out"
+  exit 0
+fi
+
+cd "$root"
 count=${1:?usage: scripts/difftest.sh COUNT [SEED]}
 seed=${2:-1}
 keep=${DIFFTEST_KEEP:-/tmp/timecraft-difftest-$seed}
@@ -34,6 +63,8 @@ done
 
 work=$(mktemp -d /tmp/timecraft-difftest-work.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+# A private copy: rebuilding during a long run must not change or remove it.
+cp "$runner" "$work/wasm_diff_runner" && runner=$work/wasm_diff_runner
 mkdir -p "$keep"
 
 # 1000-16999 bytes per module from a splitmix32 stream keyed by (seed, case).
@@ -90,14 +121,32 @@ skip() {  # case reason
 
 # Phase 1: the modules.
 declare -A genfail=()
+declare -A feature_args=()
 for ((i = 0; i < count; ++i)); do
   features=("${base_features[@]}")
   ((i % 4 == 3)) && features+=(--enable-reference-types)
-  ((i % 2 == 1)) && features+=(--fuzz-passes)  # random optimisation passes
-  ((i % 3 == 2)) && features+=(--no-fuzz-oob)  # accesses kept in bounds: longer runs
+  ttf=(-ttf)
+  ((i % 2 == 1)) && ttf+=(--fuzz-passes)  # random optimisation passes
+  ((i % 3 == 2)) && ttf+=(--no-fuzz-oob)  # accesses kept in bounds: longer runs
   # (in a subshell, so that bash reports no "Aborted" when binaryen asserts)
-  (wasm-opt "$work/$i.in" -ttf "${features[@]}" --denan -o "$work/$i.wasm") >/dev/null 2>&1 || genfail[$i]=1
+  (wasm-opt "$work/$i.in" "${ttf[@]}" "${features[@]}" --denan -o "$work/$i.wasm"; exit $?) >/dev/null 2>&1 ||
+    genfail[$i]=1
+  feature_args[$i]="${features[*]}"
 done
+# --denan covers scalar floats only: SIMD float arithmetic gets its NaN
+# lanes zeroed by test/diff/denan_simd.js (text round trip through binaryen).
+wats=()
+for ((i = 0; i < count; ++i)); do
+  [ -n "${genfail[$i]:-}" ] && continue
+  wasm-dis "$work/$i.wasm" -o "$work/$i.wat" 2>/dev/null && wats+=("$work/$i.wat") || genfail[$i]=1
+done
+if ((${#wats[@]})); then
+  for w in $(node test/diff/denan_simd.js "${wats[@]}"); do
+    i=$(basename "$w" .wat)
+    # shellcheck disable=SC2086  # the feature flags, one word each
+    wasm-as ${feature_args[$i]} "$w" -o "$work/$i.wasm" >/dev/null 2>&1 || genfail[$i]=1
+  done
+fi
 
 # Phase 2: V8, all modules in one Node process (start-up dominates
 # otherwise). A module making no progress for $timeout_s seconds is marked
@@ -134,7 +183,7 @@ engine() {  # case output-suffix runner-options...
   timeout "$timeout_s" "$runner" "$@" "$work/$i.wasm" >"$work/$i.$out.txt" 2>/dev/null
 }
 for ((i = 0; i < count; ++i)); do
-  if [ -n "${genfail[$i]:-}" ]; then skip "$i" "wasm-opt failed"; continue; fi
+  if [ -n "${genfail[$i]:-}" ]; then skip "$i" "binaryen failed"; continue; fi
   m=$work/$i.wasm
   nrc=$(cat "$work/$i.v8.rc")
   engine "$i" engine  # fuel and guard pages

@@ -2,7 +2,7 @@
 // wasm_diff_runner.cpp (timecraft's engine) for the same module, so that
 // scripts/difftest.sh can compare the two line by line.
 //
-//   node diff_runner.js MODULE.wasm
+//   node diff_runner.js [--dump-memory] MODULE.wasm
 //   node diff_runner.js --out DIR MODULE.wasm...   (batch, see the end)
 //
 // Output: "invalid" (compile error), "link error", "instantiate trap", or
@@ -99,11 +99,20 @@ function zero(type) {
   return type === 'i64' ? 0n : (type === 'funcref' || type === 'externref') ? null : 0;
 }
 
+let dumpMemory = false;  // --dump-memory: non-zero 16-byte rows too (triage)
 function memoryLine(mem) {
   const b = new Uint8Array(mem.buffer);
+  let rows = '';
+  if (dumpMemory)
+    for (let at = 0; at < b.length; at += 16) {
+      const row = b.subarray(at, at + 16);
+      if (row.every((x) => x === 0)) continue;
+      rows += '\n  ' + at.toString(16).padStart(8, '0') + ':';
+      for (const x of row) rows += ' ' + x.toString(16).padStart(2, '0');
+    }
   let h = 0x811c9dc5;
   for (let i = 0; i < b.length; ++i) h = Math.imul(h ^ b[i], 0x01000193);
-  return 'memory ' + (b.length / 65536) + ' ' + (h >>> 0).toString(16).padStart(8, '0');
+  return 'memory ' + (b.length / 65536) + ' ' + (h >>> 0).toString(16).padStart(8, '0') + rows;
 }
 
 // Runs one module; returns its exit status (0, or 2 when V8 rejects it).
@@ -181,5 +190,6 @@ if (argv[0] === '--out') {
     fs.writeFileSync(name + '.v8.rc', rc + '\n');
   }
 } else {
+  if (argv[0] === '--dump-memory') { dumpMemory = true; argv.shift(); }
   process.exitCode = runModule(argv[0], (l) => console.log(l));
 }

@@ -3,7 +3,7 @@
 // test/diff/diff_runner.js prints for V8, so that scripts/difftest.sh can
 // compare the two line by line.
 //
-//   wasm_diff_runner [--fuel N] [--explicit-bounds] MODULE.wasm
+//   wasm_diff_runner [--fuel N] [--explicit-bounds] [--dump-memory] MODULE.wasm
 //
 // Output: "invalid" (decode/validation error; exit 2), "link error",
 // "instantiate trap", or "instantiate ok" followed, for every exported
@@ -19,6 +19,7 @@
 // signature are not called and a v128 log import traps (as V8's TypeError).
 // Running out of fuel (default 10^7 units, the whole run) prints
 // "=> exhausted" and exits 3: the comparison is inconclusive.
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -62,6 +63,8 @@ bool has_v128(const FuncType& t) {
   return false;
 }
 
+bool g_dump_memory = false;  // --dump-memory: non-zero 16-byte rows too (triage)
+
 std::string memory_line(MemoryInst* mem) {
   const uint8_t* b = Store::memory_data(mem);
   const uint64_t n = Store::memory_size_bytes(mem);
@@ -69,7 +72,20 @@ std::string memory_line(MemoryInst* mem) {
   for (uint64_t i = 0; i < n; ++i) h = (h ^ b[i]) * 0x01000193u;
   char buf[64];
   std::snprintf(buf, sizeof buf, "memory %" PRIu64 " %08" PRIx32, n / 65536, h);
-  return buf;
+  std::string out = buf;
+  for (uint64_t at = 0; g_dump_memory && at < n; at += 16) {
+    uint64_t end = std::min<uint64_t>(at + 16, n);
+    bool zero = true;
+    for (uint64_t i = at; i < end; ++i) zero = zero && b[i] == 0;
+    if (zero) continue;
+    std::snprintf(buf, sizeof buf, "\n  %08" PRIx64 ":", at);
+    out += buf;
+    for (uint64_t i = at; i < end; ++i) {
+      std::snprintf(buf, sizeof buf, " %02x", b[i]);
+      out += buf;
+    }
+  }
+  return out;
 }
 
 // The trap kinds diff_runner.js derives from V8's messages.
@@ -89,7 +105,7 @@ std::string trap_kind(const Error& e) {
 bool is_fuel(const Error& e) { return e.kind == ErrorKind::Exhaustion && e.message == "fuel exhausted"; }
 
 int usage() {
-  std::fprintf(stderr, "usage: wasm_diff_runner [--fuel N] [--explicit-bounds] MODULE.wasm\n");
+  std::fprintf(stderr, "usage: wasm_diff_runner [--fuel N] [--explicit-bounds] [--dump-memory] MODULE.wasm\n");
   return 64;
 }
 
@@ -103,6 +119,7 @@ int main(int argc, char** argv) {
     std::string a = argv[i];
     if (a == "--fuel" && i + 1 < argc) cfg.fuel = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--explicit-bounds") cfg.guard_pages = false;
+    else if (a == "--dump-memory") g_dump_memory = true;
     else if (!path && !a.starts_with("--")) path = argv[i];
     else return usage();
   }
