@@ -136,14 +136,17 @@ for ((i = 0; i < count; ++i)); do
   feature_args[$i]="${features[*]}"
 done
 # --denan covers scalar floats only: SIMD float arithmetic gets its NaN
-# lanes zeroed by test/diff/denan_simd.js (text round trip through binaryen).
+# lanes zeroed by test/diff/denan_simd.js (text round trip through
+# binaryen), which also lets each call run 1000 loop iterations and calls
+# instead of binaryen's 10 (the hang limit). Not for reference types.
 wats=()
 for ((i = 0; i < count; ++i)); do
   [ -n "${genfail[$i]:-}" ] && continue
+  ((i % 4 == 3)) && continue
   wasm-dis "$work/$i.wasm" -o "$work/$i.wat" 2>/dev/null && wats+=("$work/$i.wat") || genfail[$i]="wasm-dis failed"
 done
 if ((${#wats[@]})); then
-  for w in $(node test/diff/denan_simd.js "${wats[@]}"); do
+  for w in $(node test/diff/denan_simd.js --hang-limit 1000 "${wats[@]}"); do
     i=$(basename "$w" .wat)
     # shellcheck disable=SC2086  # the feature flags, one word each
     wasm-as ${feature_args[$i]} "$w" -o "$work/$i.wasm" >/dev/null 2>&1 || genfail[$i]="wasm-as failed on the SIMD-denanned text"

@@ -1,7 +1,7 @@
 // Removes NaN nondeterminism from SIMD float arithmetic in binaryen text
 // modules (wasm-dis output), in place:
 //
-//   node denan_simd.js MODULE.wat...     (prints the paths it changed)
+//   node denan_simd.js [--hang-limit N] MODULE.wat...   (prints the paths it changed)
 //
 // The spec lets an operation on NaNs return any arithmetic NaN, and V8 and
 // timecraft's engine choose differently (V8 returns the canonical NaN, the
@@ -11,6 +11,10 @@
 // promote) gets wrapped in a call to a helper that zeroes NaN lanes:
 // (v128.and x (f32x4.eq x x)). Operations that only move bits (neg, abs,
 // pmin, pmax, lanes, compares) are deterministic and stay as they are.
+//
+// --hang-limit N: binaryen's -ttf modules count loop iterations and calls
+// in a global that the exported hangLimitInitializer resets to 10 (both
+// runners call it before each export); N lets every call run longer.
 'use strict';
 const fs = require('fs');
 
@@ -65,9 +69,23 @@ function rewrite(text) {
   return out.slice(0, end) + helpers + out.slice(end);
 }
 
-for (const path of process.argv.slice(2)) {
+function raiseHangLimit(text, limit) {
+  const e = /\(export "hangLimitInitializer" \(func (\$[^ )]+)\)\)/.exec(text);
+  if (!e) return text;
+  const start = text.indexOf('\n (func ' + e[1] + '\n');
+  if (start < 0) return text;
+  const end = text.indexOf('\n )', start);
+  const body = text.slice(start, end).replace(/(\(global\.set \$[^\s)]+\s*\(i32\.const )10\)/, '$1' + limit + ')');
+  return text.slice(0, start) + body + text.slice(end);
+}
+
+let args = process.argv.slice(2);
+let hangLimit = 0;
+if (args[0] === '--hang-limit') { hangLimit = +args[1]; args = args.slice(2); }
+for (const path of args) {
   const text = fs.readFileSync(path, 'utf8');
-  const out = rewrite(text);
+  let out = rewrite(text);
+  if (hangLimit) out = raiseHangLimit(out, hangLimit);
   if (out === text) continue;
   fs.writeFileSync(path, out);
   console.log(path);
