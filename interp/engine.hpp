@@ -65,6 +65,15 @@ struct EngineConfig {
   // stores. false, or the environment variable TIMECRAFT_GUARD_PAGES=0,
   // selects explicit checks; so does running out of address space.
   bool guard_pages = true;
+  // Deterministic execution budget, shared by everything the Store runs
+  // (every invoke, start functions, host callbacks into wasm): one unit per
+  // function entry and per loop iteration (each entry into a loop header,
+  // including every backward branch to it). Running out traps with
+  // ErrorKind::Exhaustion "fuel exhausted"; once spent, the next unit any
+  // later invoke needs traps too. The same module, inputs and budget always
+  // stop at the same instruction. 0 = unlimited, and then the compiled code
+  // carries no fuel checks at all.
+  uint64_t fuel = 0;  // 0 = unlimited
 };
 
 // Runtime objects (spec "instances"), owned by a Store. Defined in exec/.
@@ -114,6 +123,8 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   const EngineConfig& config() const;
+  // Fuel units left (EngineConfig::fuel); 0 when unlimited or spent.
+  uint64_t fuel_remaining() const;
 
   // Host-side objects (for imports, e.g. the spectest module or WASI).
   FuncInst* add_host_func(FuncType type, HostFunc fn, std::string debug_name = {});

@@ -716,3 +716,120 @@ BOOST_AUTO_TEST_CASE(fused_pairs) {
   // Same backtrace position with fused guarded ops and with explicit checks.
   BOOST_TEST(run(true) == run(false));
 }
+
+namespace {
+
+const char* kFuelWat = R"((module
+  (memory (export "mem") 1)
+  (func (export "spin") (loop (br 0)))
+  ;; A compare fused into the back edge (br_if i32.lt_u with an immediate).
+  (func (export "spin_cmp") (param $n i32) (loop (br_if 0 (i32.lt_u (local.get $n) (i32.const 10)))))
+  ;; A loop with a parameter: the back edge copies before jumping.
+  (func (export "spin_param") (result i32)
+    (i32.const 1) (loop (param i32) (result i32) (i32.add (i32.const 1)) (br 0)))
+  ;; br_table whose entries go back to the loop.
+  (func (export "spin_table") (param $i i32) (loop (br_table 0 0 0 (local.get $i))))
+  (func $leaf (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (i32.const 1))))
+  ;; Calls without recursion, forever.
+  (func (export "call_forever") (loop (call $leaf) (br 0)))
+  ;; 100 iterations: 1 (entry) + 100 (loop) units.
+  (func (export "count100") (result i32) (local $k i32)
+    (loop
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if 0 (i32.lt_u (local.get $k) (i32.const 100))))
+    (local.get $k))
+  ;; 10 calls to $leaf: 1 + 10 (loop) + 10 (calls) units.
+  (func (export "calls10") (result i32) (local $k i32)
+    (loop
+      (call $leaf)
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if 0 (i32.ne (local.get $k) (i32.const 10))))
+    (i32.load (i32.const 0)))
+))";
+
+Store fuel_store(uint64_t fuel) {
+  EngineConfig cfg;
+  cfg.fuel = fuel;
+  return Store(cfg);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(fuel_ends_infinite_loops) {
+  for (const char* name : {"spin", "spin_cmp", "spin_param", "spin_table", "call_forever"}) {
+    EngineConfig cfg;
+    cfg.fuel = 100000;
+    Store s(cfg);
+    Instance* i = instantiate(s, kFuelWat);
+    FuncInst* f = func(i, name);
+    std::vector<Value> args;
+    for (auto t : Store::func_type(f).params) args.push_back(Value::zero(t));
+    auto r = s.invoke(f, args);
+    BOOST_REQUIRE_MESSAGE(!r, name);
+    BOOST_TEST(int(r.error().kind) == int(ErrorKind::Exhaustion));
+    BOOST_TEST(r.error().message == "fuel exhausted");
+    BOOST_TEST(s.fuel_remaining() == 0u);
+    BOOST_REQUIRE(!r.error().backtrace.empty());
+    // The budget is the store's: a later invoke finds it spent.
+    BOOST_TEST(trap_of(s, i, "count100") == "fuel exhausted");
+  }
+  // call_forever: 1 + 50000 loop units + 49999 calls, then the next call's
+  // entry unit is missing; the store has been incremented 49999 times.
+  EngineConfig cfg;
+  cfg.fuel = 100000;
+  Store s(cfg);
+  Instance* i = instantiate(s, kFuelWat);
+  BOOST_TEST(trap_of(s, i, "call_forever") == "fuel exhausted");
+  uint32_t stored;
+  std::memcpy(&stored, i->exported_memory("mem")->mem.data(), 4);
+  BOOST_TEST(stored == 49999u);
+}
+
+BOOST_AUTO_TEST_CASE(fuel_is_deterministic_and_exact) {
+  auto outcome = [](uint64_t fuel, const char* name) {
+    Store s = fuel_store(fuel);
+    Instance* i = instantiate(s, kFuelWat);
+    auto r = call(s, i, name);
+    uint32_t mem;
+    std::memcpy(&mem, i->exported_memory("mem")->mem.data(), 4);
+    std::string out = r ? "ok " + std::to_string((*r)[0].i32) : r.error().message;
+    if (!r)
+      for (const auto& b : r.error().backtrace) out += " " + b;
+    return out + " mem=" + std::to_string(mem) + " left=" + std::to_string(s.fuel_remaining());
+  };
+  // Same fuel, same stopping point (backtrace, memory, budget).
+  BOOST_TEST(outcome(37, "calls10") == outcome(37, "calls10"));
+  BOOST_TEST(outcome(12345, "call_forever") == outcome(12345, "call_forever"));
+  // count100 needs exactly 101 units, calls10 21.
+  BOOST_TEST(outcome(101, "count100") == "ok 100 mem=0 left=0");
+  BOOST_TEST(outcome(100, "count100").starts_with("fuel exhausted"));
+  BOOST_TEST(outcome(1000, "count100") == "ok 100 mem=0 left=899");
+  BOOST_TEST(outcome(21, "calls10") == "ok 10 mem=10 left=0");
+  BOOST_TEST(outcome(20, "calls10").starts_with("fuel exhausted"));
+  BOOST_TEST(outcome(20, "calls10").ends_with("mem=9 left=0"));
+}
+
+BOOST_AUTO_TEST_CASE(fuel_off_changes_nothing) {
+  // Without fuel the code has no fuel op, and the programs run as usual.
+  Store s;
+  BOOST_TEST(s.fuel_remaining() == 0u);
+  Instance* i = instantiate(s, kFuelWat);
+  BOOST_TEST(one(s, i, "count100") == 100u);
+  BOOST_TEST(one(s, i, "calls10") == 10u);
+  for (const char* name : {"count100", "calls10"}) BOOST_TEST(count_op(func(i, name), IOp::Fuel) == 0u);
+  // With fuel: one at the entry, one per loop header.
+  Store s2 = fuel_store(1000);
+  Instance* i2 = instantiate(s2, kFuelWat);
+  BOOST_TEST(one(s2, i2, "count100") == 100u);
+  BOOST_TEST(count_op(func(i2, "count100"), IOp::Fuel) == 2u);
+  // The fuel op only adds instructions: otherwise the same code.
+  FuncInst* a = func(i, "count100");
+  FuncInst* b = func(i2, "count100");
+  BOOST_TEST(b->code->map_code.size() == a->code->map_code.size() + 2);
+  // Fuel also covers the start function.
+  auto m = load(R"((module (func $s (loop (br 0))) (start $s)))");
+  Store s3 = fuel_store(500);
+  auto r = s3.instantiate(m, std::vector<ExternVal>{});
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(r.error().message == "fuel exhausted");
+}

@@ -33,7 +33,8 @@ namespace {
 bool run_takes_value(const std::string& opt) {
   return opt == "--invoke" || opt == "--max-call-depth" || opt == "--max-memory-pages" ||
          opt == "--dir" || opt == "--env" || opt == "--listen" || opt == "--registry" ||
-         opt == "--record-batch-size";
+         opt == "--record-batch-size" ||
+         opt == "--fuel";
 }
 
 // --dir HOST, HOST:GUEST or HOST::GUEST (wasmtime's spelling).
@@ -84,6 +85,7 @@ int cmd_run(const Args& args) {
       ("max-memory-pages", po::value<uint32_t>()->default_value(kMaxPages), "")
       ("no-record", "")
       ("fly-blind", "")
+      ("fuel", po::value<uint64_t>(), "")
       ("record-batch-size", po::value<uint32_t>(), "")
       ("registry", po::value<std::string>()->default_value(""), "");
   po::variables_map vm;
@@ -136,6 +138,10 @@ int cmd_run(const Args& args) {
   wasi::ProgramConfig pcfg;
   pcfg.engine.max_call_depth = vm["max-call-depth"].as<uint32_t>();
   pcfg.engine.max_memory_pages = vm["max-memory-pages"].as<uint32_t>();
+  if (vm.count("fuel")) {  // a replay could not honour it: not recorded
+    if (record) return usage_error("run", "--fuel needs --no-record");
+    pcfg.engine.fuel = vm["fuel"].as<uint64_t>();
+  }
   if (invoking) {
     pcfg.invoke = vm["invoke"].as<std::string>();
     // Find the export's type to convert the arguments.

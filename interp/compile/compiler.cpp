@@ -29,6 +29,8 @@ void Compiler::push_ctrl(Opcode kind, const BlockType& bt) {
   c.type_height = types_.size() - c.params.size();
   c.start = e_.pos();
   bind_label();
+  // Every entry into a loop (falling in or branching back) lands here.
+  if (kind == Opcode::Loop && fuel_) e_.op(IOp::Fuel, at_);
   ctrls_.push_back(std::move(c));
 }
 
@@ -137,6 +139,7 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
   fc.height = h_;
   ctrls_.push_back(std::move(fc));
 
+  if (fuel_) e_.op(IOp::Fuel, fn.body_offset);  // one unit per call
   BodyReader r(m_, fn);
   Instr in;
   while (!ctrls_.empty() && r.next(in)) {
@@ -336,6 +339,7 @@ const char* trap_message(TrapCode c) {
     case TrapCode::UninitializedElement: return "uninitialized element";
     case TrapCode::IndirectTypeMismatch: return "indirect call type mismatch";
     case TrapCode::CallStackExhausted: return "call stack exhausted";
+    case TrapCode::FuelExhausted: return "fuel exhausted";
   }
   return "trap";
 }

@@ -79,7 +79,8 @@ struct Ctrl {
 class Compiler {
  public:
   explicit Compiler(const FuncInst& f)
-      : f_(f), inst_(*f.instance), m_(inst_.module()), out_(std::make_unique<CompiledFunc>()), e_(*out_) {}
+      : f_(f), inst_(*f.instance), m_(inst_.module()), out_(std::make_unique<CompiledFunc>()), e_(*out_),
+        fuel_(inst_.store->config.fuel != 0) {}
 
   std::unique_ptr<CompiledFunc> run();
 
@@ -158,6 +159,7 @@ class Compiler {
   uint32_t label_at_ = UINT32_MAX;      // last code position a branch may target
   std::vector<Ctrl> ctrls_;
   uint32_t h_ = 0, max_h_ = 0;
+  const bool fuel_;  // EngineConfig::fuel: emit IOp::Fuel at entry and loop headers
 };
 
 }  // namespace tc::wasm::compile_detail

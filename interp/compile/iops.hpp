@@ -24,6 +24,7 @@ enum class TrapCode : uint32_t {
   UninitializedElement,
   IndirectTypeMismatch,
   CallStackExhausted,
+  FuelExhausted,
 };
 const char* trap_message(TrapCode c);
 

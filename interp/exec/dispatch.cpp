@@ -195,7 +195,9 @@ L__base:
 #include "interp/exec/ops_simd.inc"
 
 do_trap:
-  error = make_error(trap == TrapCode::CallStackExhausted ? ErrorKind::Exhaustion : ErrorKind::Trap,
+  error = make_error(trap == TrapCode::CallStackExhausted || trap == TrapCode::FuelExhausted
+                         ? ErrorKind::Exhaustion
+                         : ErrorKind::Trap,
                      trap_message(trap));
   // As the reference interpreter: "undefined element 7".
   if (trap == TrapCode::UndefinedElement || trap == TrapCode::UninitializedElement)

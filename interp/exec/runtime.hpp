@@ -95,6 +95,7 @@ struct Machine {
   std::vector<Frame> frames;  // frames[0] unused; depth counts frames in use
   uint32_t depth = 0;
   uint32_t max_depth = 0;
+  uint64_t fuel = 0;  // units left (EngineConfig::fuel; IOp::Fuel spends them)
 };
 
 struct FuncTypeLess {

@@ -42,10 +42,12 @@ Store::Store(EngineConfig config) : impl_(std::make_unique<Impl>()) {
   m.top = m.stack.get();
   m.max_depth = std::min<uint32_t>(config.max_call_depth, 1u << 24);
   m.frames.resize(size_t(m.max_depth) + 2);
+  m.fuel = config.fuel;
 }
 Store::~Store() = default;
 
 const EngineConfig& Store::config() const { return impl_->config; }
+uint64_t Store::fuel_remaining() const { return impl_->machine.fuel; }
 
 FuncInst* Store::add_host_func(FuncType type, HostFunc fn, std::string debug_name) {
   auto f = std::make_unique<FuncInst>();
