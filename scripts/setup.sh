@@ -8,7 +8,11 @@ packages=(
   libboost-filesystem-dev libboost-iostreams-dev libboost-test-dev
   libssl-dev zlib1g-dev nlohmann-json3-dev libdwarf-dev
   clang lld wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm32 libc++abi-14-dev-wasm32
+<<<<<<< HEAD
   llvm-14
+=======
+  binaryen nodejs  # scripts/difftest.sh: wasm-opt -ttf modules, run by V8 too
+>>>>>>> main
 )
 
 missing=()

@@ -179,8 +179,13 @@ BOOST_AUTO_TEST_CASE(traps_and_backtrace) {
   BOOST_REQUIRE(!r);
   BOOST_TEST(int(r.error().kind) == int(ErrorKind::Trap));
   BOOST_REQUIRE_EQUAL(r.error().backtrace.size(), 2u);
-  BOOST_TEST(r.error().backtrace[0].rfind("inner+0x", 0) == 0u);  // innermost first
-  BOOST_TEST(r.error().backtrace[1].rfind("outer+0x", 0) == 0u);
+  const auto& bt = r.error().backtrace;
+  BOOST_TEST(bt[0].name == "inner");  // innermost first
+  BOOST_TEST(bt[1].name == "outer");
+  BOOST_TEST((bt[0].has_offset && bt[1].has_offset));
+  // Offsets: module bytes and from each function's first instruction.
+  BOOST_TEST(bt[0].offset > bt[0].func_offset);
+  BOOST_TEST(bt[0].offset != bt[1].offset);
   BOOST_TEST(one(s, i, "load", {I32(65532 - 4)}) == 0u);
   BOOST_TEST(trap_of(s, i, "load", {I32(65533 - 4)}) == "out of bounds memory access");
   BOOST_TEST(trap_of(s, i, "load", {I32(0xfffffffc)}) == "out of bounds memory access");  // no 32-bit wrap
@@ -335,6 +340,25 @@ BOOST_AUTO_TEST_CASE(call_indirect_across_instances) {
   BOOST_TEST(one(s, b, "peek") == 99u);  // $mul wrote B's memory, not A's
   BOOST_TEST(one(s, a, "peek") == 0u);
   BOOST_TEST(trap_of(s, b, "call", {I32(1), I32(0), I32(0)}) == "indirect call type mismatch");
+}
+
+BOOST_AUTO_TEST_CASE(sizes_beyond_the_limits_fail_to_instantiate) {
+  // A table of 2^32 - 1 elements validates; allocating it threw std::bad_alloc.
+  Store s;
+  auto t = s.instantiate(load("(module (table 0xffffffff funcref))"), std::vector<ExternVal>{});
+  BOOST_REQUIRE(!t.has_value());
+  BOOST_TEST(t.error().message == "table allocation failed");
+  BOOST_TEST(s.add_table(TableType{ValType::FuncRef, Limits{0xffffffff, {}}}) == nullptr);
+  BOOST_TEST(s.add_table(TableType{ValType::FuncRef, Limits{10, {}}}) != nullptr);
+  // max_memory_pages caps the initial size too (it used to start at the minimum).
+  EngineConfig cfg;
+  cfg.max_memory_pages = 4;
+  Store c(cfg);
+  auto m = c.instantiate(load("(module (memory 5))"), std::vector<ExternVal>{});
+  BOOST_REQUIRE(!m.has_value());
+  BOOST_TEST(m.error().message == "memory allocation failed");
+  BOOST_TEST(c.add_memory(MemoryType{Limits{5, {}}}) == nullptr);
+  BOOST_TEST(c.instantiate(load("(module (memory 4))"), std::vector<ExternVal>{}).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(memory_grow) {
@@ -701,7 +725,8 @@ BOOST_AUTO_TEST_CASE(fused_pairs) {
     BOOST_TEST(mem->mem.data()[65534] == 4u);
     BOOST_TEST(mem->mem.data()[65535] == 0u);
     BOOST_REQUIRE(!r.error().backtrace.empty());
-    std::string where = r.error().backtrace[0];
+    const TraceFrame& top = r.error().backtrace[0];
+    std::string where = top.name + "+" + std::to_string(top.func_offset);
     if (guard && mem->mem.guarded()) {
       FuncInst* copy = func(i, "copy");
       // Both load/store pairs run in one dispatch, each loaded byte going to
@@ -795,7 +820,7 @@ BOOST_AUTO_TEST_CASE(fuel_is_deterministic_and_exact) {
     std::memcpy(&mem, i->exported_memory("mem")->mem.data(), 4);
     std::string out = r ? "ok " + std::to_string((*r)[0].i32) : r.error().message;
     if (!r)
-      for (const auto& b : r.error().backtrace) out += " " + b;
+      for (const auto& b : r.error().backtrace) out += " " + b.name + "+" + std::to_string(b.offset);
     return out + " mem=" + std::to_string(mem) + " left=" + std::to_string(s.fuel_remaining());
   };
   // Same fuel, same stopping point (backtrace, memory, budget).

@@ -1,4 +1,5 @@
 #include "tools/cli.hpp"
+#include "tools/format.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -100,17 +101,7 @@ namespace tc::cli {
 int report_trap(const Error& e) {
   std::cerr << "timecraft: " << (e.kind == ErrorKind::Exhaustion ? "exhaustion" : "trap") << ": "
             << e.message << "\n";
-  if (e.backtrace.empty()) return kExitTrap;
-  std::cerr << "wasm backtrace:\n";
-  // Deep recursion repeats one frame thousands of times: print it once.
-  for (size_t i = 0; i < e.backtrace.size();) {
-    size_t j = i + 1;
-    while (j < e.backtrace.size() && e.backtrace[j] == e.backtrace[i]) ++j;
-    std::cerr << "  " << i << ": " << e.backtrace[i];
-    if (j - i > 1) std::cerr << "  (x" << (j - i) << ")";
-    std::cerr << "\n";
-    i = j;
-  }
+  std::cerr << format_backtrace(e.backtrace);
   return kExitTrap;
 }
 

@@ -7,6 +7,7 @@
 #include "session/replay.hpp"
 #include "session/value_parse.hpp"
 #include "tools/cli.hpp"
+#include "tools/format.hpp"
 
 namespace tc::cli {
 
@@ -42,12 +43,7 @@ int cmd_replay(const Args& args) {
       return fail(kExitError, end.error->message);
     case session::ReplayEnd::Kind::Diverged: {
       const Error& e = *end.error;
-      std::cerr << "timecraft: " << e.message << "\n";
-      if (!e.backtrace.empty()) {
-        std::cerr << "wasm backtrace:\n";
-        for (size_t i = 0; i < e.backtrace.size(); ++i)
-          std::cerr << "  " << i << ": " << e.backtrace[i] << "\n";
-      }
+      std::cerr << "timecraft: " << e.message << "\n" << format_backtrace(e.backtrace);
       return kExitDivergence;
     }
     case session::ReplayEnd::Kind::Trapped: {

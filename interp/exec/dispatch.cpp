@@ -29,6 +29,23 @@ inline void zero_locals(Slot* fp, const FuncInst& f) {
   for (uint32_t k = 0, n = f.zero_count; k < n; ++k) p[k] = 0;
 }
 
+// A host call from the dispatch loop, with the trap scope disarmed (a fault
+// in host code is not a wasm trap); false with `error` set if it failed. A
+// function of its own so that its Expected, which has a destructor, is not a
+// local in the scope of run()'s indirect gotos (clang rejects jumps out of
+// such a scope).
+inline bool host_call(StoreImpl& store, FuncInst* callee, Slot* fp, InstanceImpl* inst,
+                      TrapScope* scope, Error& error) {
+  current_trap_scope() = nullptr;
+  auto r = call_host(store, callee, fp, inst);
+  current_trap_scope() = scope;
+  if (!r) {
+    error = std::move(r.error());
+    return false;
+  }
+  return true;
+}
+
 // Runs until the entry frame returns. With func == nullptr it only fills
 // g_handler_offsets (label addresses are local to this function). Guarded
 // loads/stores keep scope->pc and calls/returns scope->depth current for

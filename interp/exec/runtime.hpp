@@ -44,6 +44,11 @@ struct FuncInst {
   FuncInst(FuncInst&&) noexcept;
 };
 
+// An implementation limit on table sizes (instantiation, table.grow,
+// Store::add_table): keeps a table of 2^32 - 1 elements, which validates,
+// from exhausting host memory.
+constexpr uint64_t kMaxTableElems = 10'000'000;
+
 struct TableInst {
   TableType type;  // limits.min tracks the current size
   std::vector<Ref> elems;
@@ -96,6 +101,13 @@ struct Machine {
   uint32_t depth = 0;
   uint32_t max_depth = 0;
   uint64_t fuel = 0;  // units left (EngineConfig::fuel; IOp::Fuel spends them)
+  // Exact tier (EngineConfig::exact_tier): instructions counted by Step,
+  // the count at which the step hook runs, and where the innermost frame
+  // is while the hook or a host function runs.
+  uint64_t icount = 0;
+  uint64_t stop_at = UINT64_MAX;
+  StepHook step_hook;
+  const uint32_t* stopped_pc = nullptr;
 };
 
 struct FuncTypeLess {
