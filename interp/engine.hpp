@@ -170,6 +170,21 @@ class Store {
   // hook sets a new mark it reaches). UINT64_MAX: never.
   void set_stop_at(uint64_t mark);
   void set_step_hook(StepHook hook);
+  // Breakpoints: module code offsets of instructions before which the step
+  // hook runs whatever the stop mark (exact tier; at_breakpoint() is then
+  // true in the hook). Replaces the previous set.
+  void set_breakpoints(std::vector<uint32_t> offsets);
+  bool at_breakpoint() const;
+  // In the step hook, cheaply: the number of WebAssembly frames, and the
+  // module code offset of the instruction about to run.
+  uint32_t call_depth() const;
+  uint32_t step_offset() const;
+  // Runs just before (after = false) and just after (true) every call of a
+  // host function, with the frames visible as in the step hook.
+  void set_host_call_hook(std::function<void(bool after)> hook);
+  // An instance's globals and memories by index (nullopt / null if none).
+  static std::optional<Value> instance_global(const Instance* inst, uint32_t index);
+  static MemoryInst* instance_memory(const Instance* inst, uint32_t index);
   // While the hook or a host function runs: the WebAssembly frames,
   // innermost first, and a frame's local (parameters first) and its
   // operand-stack values (bottom first; exact tier only).

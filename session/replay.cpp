@@ -76,6 +76,16 @@ std::string ReplaySession::platform_differences() const {
 }
 
 ReplayEnd ReplaySession::run(const trace::ReplayOptions& opts, const Wrap& wrap) {
+  Hooks hooks;
+  hooks.wrap = wrap;
+  return run(opts, hooks);
+}
+
+ReplayEnd ReplaySession::run(const trace::ReplayOptions& opts, const Hooks& hooks) {
+  const Wrap& wrap = hooks.wrap;
+  wasi::ProgramConfig program = program_;
+  program.on_store = hooks.on_store;
+  if (hooks.exact_tier) program.engine.exact_tier = true;
   ReplayEnd end;
   auto log = trace::LogReader::open(reg_->log_dir(meta_.id));
   if (!log) {
@@ -85,7 +95,7 @@ ReplayEnd ReplaySession::run(const trace::ReplayOptions& opts, const Wrap& wrap)
   }
   trace::Replayer replayer(*log, opts);
   wasi::System& system = wrap ? wrap(replayer) : replayer;
-  auto outcome = wasi::run_program(module_, system, program_);
+  auto outcome = wasi::run_program(module_, system, program);
   end.records_replayed = replayer.replayed();
 
   auto diverged = [&](Error e) {

@@ -55,6 +55,14 @@ class ReplaySession {
   // returns the System to run against.
   using Wrap = std::function<wasi::System&(wasi::System& replayer)>;
   ReplayEnd run(const trace::ReplayOptions& opts, const Wrap& wrap = {});
+  // The same, for a debugger: `on_store` sees the program's Store before
+  // it runs (hooks), and `exact_tier` compiles it for stopping anywhere.
+  struct Hooks {
+    Wrap wrap;
+    std::function<void(wasm::Store&)> on_store;
+    bool exact_tier = false;
+  };
+  ReplayEnd run(const trace::ReplayOptions& opts, const Hooks& hooks);
 
  private:
   ReplaySession() = default;

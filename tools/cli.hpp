@@ -75,6 +75,7 @@ Expected<registry::Registry> open_registry(const std::string& flag);
 
 int cmd_run(const Args& args);
 int cmd_replay(const Args& args);
+int cmd_debug(const Args& args);
 int cmd_get(const Args& args);
 int cmd_describe(const Args& args);
 int cmd_export(const Args& args);

@@ -101,6 +101,26 @@ const char kReplayUsage[] =
     "Exit status: the recorded program's exit status; 3 if the replay\n"
     "diverged from the log; 134 if the program trapped (as it did when run).\n";
 
+const char kDebugUsage[] =
+    "Usage: timecraft debug [-x FILE]... [--batch] [--echo] [-d DIR]... ID\n"
+    "\n"
+    "Replays a recorded process under a time-travel debugger with gdb's\n"
+    "commands (help lists them): breakpoints at functions, FILE:LINE or\n"
+    "*OFFSET, watchpoints, step/next/finish/until, and their reverse-*\n"
+    "forms; print, x, bt, info locals/args/frame/record/position; goto\n"
+    "record N (just before host call N, numbered as `timecraft trace`).\n"
+    "Source-level with DWARF (clang -g, rustc -g), else at the WebAssembly\n"
+    "level with name-section names. Nothing touches the system: every host\n"
+    "call is answered from the log, so each session is reproducible.\n"
+    "\n"
+    "Options:\n"
+    "  -x, --command FILE    run the commands in FILE first\n"
+    "  --batch               exit after the -x files (commands also come from stdin\n"
+    "                        when it is not a terminal); status 1 if the last command failed\n"
+    "  --echo                print each scripted command after the prompt\n"
+    "  -d, --directory DIR   look for source files in DIR too\n"
+    "  --checkpoint-interval N  instructions between automatic checkpoints (20000000)\n";
+
 const char kGetUsage[] =
     "Usage: timecraft get [TYPE] [-o text|json|yaml] [-q]\n"
     "\n"
@@ -194,6 +214,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"run", "run a WebAssembly module", kRunUsage, cmd_run},
       {"replay", "re-execute a recorded process from its log", kReplayUsage, cmd_replay},
+      {"debug", "debug a recorded process: stop anywhere, step forwards and backwards", kDebugUsage, cmd_debug},
       {"get", "list processes, modules or the configuration", kGetUsage, cmd_get},
       {"describe", "show one process or module in detail", kDescribeUsage, cmd_describe},
       {"export", "write a module, process metadata or log to a file", kExportUsage, cmd_export},

@@ -32,7 +32,7 @@ bool Replayer::finished() {
 }
 
 void Replayer::echo_write(wasi::Fd fd, const wasi::IovecsIn& iovs, uint64_t n) {
-  if (!opts_.echo) return;
+  if (!opts_.echo || (opts_.echo_from && replayed_ <= *opts_.echo_from)) return;
   auto it = host_out_.find(fd);
   if (it == host_out_.end()) return;
   for (auto b : iovs) {

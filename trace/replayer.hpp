@@ -16,6 +16,9 @@ namespace tc::trace {
 
 struct ReplayOptions {
   bool echo = true;  // -q turns it off
+  // Echo only the writes of records at or beyond this index (a debugger
+  // going back over output it has shown already raises it).
+  const uint64_t* echo_from = nullptr;
   int stdout_fd = 1, stderr_fd = 2;
 };
 

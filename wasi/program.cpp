@@ -22,6 +22,7 @@ bool absorb(Expected<std::vector<Value>>& r, ProgramOutcome& out) {
 Expected<ProgramOutcome> run_program(std::shared_ptr<const Module> module, System& system,
                                      const ProgramConfig& config) {
   Store store(config.engine);
+  if (config.on_store) config.on_store(store);
   WasiImports imports(store, system);
   std::string missing;
   ImportResolver resolver = [&](std::string_view m, std::string_view n) -> std::optional<ExternVal> {

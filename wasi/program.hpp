@@ -3,6 +3,7 @@
 // (commands) or _initialize + an exported function (reactors). `run` and
 // `replay` both go through here, so a replay takes exactly the same path.
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,9 @@ struct ProgramConfig {
   wasm::EngineConfig engine;
   std::optional<std::string> invoke;  // reactor entry point; else _start
   std::vector<wasm::Value> invoke_args;
+  // Called with the program's Store before anything runs in it (a debugger
+  // sets its hooks there).
+  std::function<void(wasm::Store&)> on_store;
 };
 
 struct ProgramOutcome {

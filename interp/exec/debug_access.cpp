@@ -80,20 +80,73 @@ std::vector<uint64_t> Store::frame_operand_slots(size_t frame) const {
   // else the one just before the call.
   const CompiledFunc& c = *fr.func->code;
   const int32_t step = handler_offsets()[size_t(IOp::Step)];
+  const int32_t brk = handler_offsets()[size_t(IOp::Break)];
+  auto is_step = [&](size_t i) { int32_t w = int32_t(c.code[c.map_code[i]]); return w == step || w == brk; };
   uint32_t at = uint32_t(pc - c.code.data());
   auto it = std::upper_bound(c.map_code.begin(), c.map_code.end(), at);
   if (it == c.map_code.begin()) return {};
   size_t i = size_t(it - c.map_code.begin()) - 1;
-  if (int32_t(c.code[c.map_code[i]]) != step) {
+  if (!is_step(i)) {
     if (i == 0) return {};
     --i;
   }
-  if (int32_t(c.code[c.map_code[i]]) != step) return {};
+  if (!is_step(i)) return {};
   uint32_t height = c.code[c.map_code[i] + 2];
   uint32_t locals_end = fr.func->zero_from + fr.func->zero_count;
   std::vector<uint64_t> out;
   for (uint32_t s = locals_end; s < height; ++s) out.push_back(fr.fp[s]);
   return out;
+}
+
+void patch_breakpoints(const Machine& m, FuncInst* f) {
+  if (!f->code) return;
+  CompiledFunc& c = *f->code;
+  const int32_t step = handler_offsets()[size_t(IOp::Step)];
+  const int32_t brk = handler_offsets()[size_t(IOp::Break)];
+  for (uint32_t at : c.map_code) {
+    int32_t w = int32_t(c.code[at]);
+    if (w != step && w != brk) continue;
+    bool on = std::binary_search(m.breakpoints.begin(), m.breakpoints.end(), c.code[at + 1]);
+    c.code[at] = uint32_t(on ? brk : step);
+  }
+}
+
+void Store::set_breakpoints(std::vector<uint32_t> offsets) {
+  Machine& m = impl_->machine;
+  std::sort(offsets.begin(), offsets.end());
+  offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
+  m.breakpoints = std::move(offsets);
+  for (auto& inst : impl_->instances) {
+    if (!inst->own_funcs) continue;
+    const Module& mod = inst->module();
+    size_t n = mod.functions.size();
+    for (size_t i = 0; i < n; ++i) patch_breakpoints(m, &inst->own_funcs[i]);
+  }
+}
+
+bool Store::at_breakpoint() const { return impl_->machine.at_break; }
+uint32_t Store::call_depth() const { return impl_->machine.depth; }
+// The hook runs at a Step or Break, whose first operand is the offset.
+uint32_t Store::step_offset() const {
+  const uint32_t* pc = impl_->machine.stopped_pc;
+  return pc ? pc[1] : 0;
+}
+
+void Store::set_host_call_hook(std::function<void(bool after)> hook) {
+  impl_->machine.host_call_hook = std::move(hook);
+}
+
+std::optional<Value> Store::instance_global(const Instance* inst, uint32_t index) {
+  auto* i = static_cast<const InstanceImpl*>(inst);
+  if (!i || index >= i->globals.size()) return std::nullopt;
+  const GlobalInst* g = i->globals[index];
+  return slot_to_value(g->type.type, g->bits);
+}
+
+MemoryInst* Store::instance_memory(const Instance* inst, uint32_t index) {
+  auto* i = static_cast<const InstanceImpl*>(inst);
+  if (!i || index >= i->memories.size()) return nullptr;
+  return i->memories[index];
 }
 
 }  // namespace tc::wasm

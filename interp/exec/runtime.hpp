@@ -2,6 +2,7 @@
 // interp/exec and interp/compile; embedders only see engine.hpp.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -108,7 +109,16 @@ struct Machine {
   uint64_t stop_at = UINT64_MAX;
   StepHook step_hook;
   const uint32_t* stopped_pc = nullptr;
+  bool at_break = false;  // the hook runs for a Break (a breakpoint)
+  // Module code offsets of the breakpoints (sorted), patched into every
+  // exact-tier function as it is compiled (patch_breakpoints).
+  std::vector<uint32_t> breakpoints;
+  std::function<void(bool after)> host_call_hook;
 };
+
+// Rewrites f's Steps at the machine's breakpoints into Breaks and the
+// others back (exact tier; no-op for code without Steps).
+void patch_breakpoints(const Machine& m, FuncInst* f);
 
 struct FuncTypeLess {
   bool operator()(const FuncType& a, const FuncType& b) const {

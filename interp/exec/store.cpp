@@ -136,7 +136,9 @@ Expected<void> call_host(StoreImpl& store, FuncInst* func, Slot* base, Instance*
   for (size_t i = 0; i < args.size(); ++i) { args[i] = slot_to_value(t.params[i], s); s += slots_for(t.params[i]); }
   for (size_t i = 0; i < results.size(); ++i) results[i] = Value::zero(t.results[i]);
   HostContext ctx{*store.self, caller};
+  if (store.machine.host_call_hook) store.machine.host_call_hook(false);
   auto r = func->host(ctx, std::span<const Value>(args.data(), args.size()), results);
+  if (store.machine.host_call_hook) store.machine.host_call_hook(true);
   if (!r) return r;
   Slot* d = base;
   for (size_t i = 0; i < results.size(); ++i) { value_to_slot(results[i], d); d += slots_for(t.results[i]); }
@@ -151,6 +153,8 @@ void ensure_compiled(FuncInst* func) {
   func->frame_slots = func->code->frame_slots;
   func->zero_from = func->code->zero_from;
   func->zero_count = func->code->zero_count;
+  const Machine& m = func->instance->store->machine;
+  if (!m.breakpoints.empty()) patch_breakpoints(m, func);
 }
 
 Value slot_to_value(ValType t, const Slot* s) {

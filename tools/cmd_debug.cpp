@@ -1,0 +1,113 @@
+// timecraft debug ID: the time-travel debugger over a recorded process
+// (debug/tcdb). Commands come from -x files, then from the terminal (line
+// editing, history, completion) or, when stdin is not a terminal or with
+// --batch, from stdin; the session ends at quit or the end of input.
+#include <signal.h>
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "debug/tcdb/debugger.hpp"
+#include "tools/cli.hpp"
+#include "tools/line_input.hpp"
+#include "tools/number_option.hpp"
+
+namespace tc::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+debug::Debugger* g_debugger = nullptr;
+
+void on_sigint(int) {
+  if (g_debugger) g_debugger->interrupt();
+}
+
+std::string history_file() {
+  if (const char* h = std::getenv("TIMECRAFT_DEBUG_HISTORY")) return h;
+  const char* home = std::getenv("HOME");
+  return home ? std::string(home) + "/.timecraft_debug_history" : "";
+}
+
+}  // namespace
+
+int cmd_debug(const Args& args) {
+  po::options_description desc;
+  desc.add_options()
+      ("command,x", po::value<std::vector<std::string>>(), "")
+      ("batch", "")
+      ("echo", "")
+      ("directory,d", po::value<std::vector<std::string>>(), "")
+      ("checkpoint-interval", po::value<std::string>(), "")
+      ("registry", po::value<std::string>()->default_value(""), "")
+      ("id", po::value<std::string>(), "");
+  po::positional_options_description pos;
+  pos.add("id", 1);
+  po::variables_map vm;
+  if (auto stop = parse_options("debug", args, desc, &pos, vm)) return *stop;
+  if (!vm.count("id")) return usage_error("debug", "no process id given");
+  debug::DebuggerOptions opts;
+  if (vm.count("directory")) opts.source_dirs = vm["directory"].as<std::vector<std::string>>();
+  if (vm.count("checkpoint-interval")) {
+    auto n = parse_number_option("--checkpoint-interval", vm["checkpoint-interval"].as<std::string>(), 1000, UINT64_MAX);
+    if (!n) return usage_error("debug", n.error().message);
+    opts.checkpoint_interval = *n;
+  }
+  std::vector<std::string> scripts;
+  if (vm.count("command")) scripts = vm["command"].as<std::vector<std::string>>();
+  std::vector<std::ifstream> files;
+  for (const auto& s : scripts) {
+    files.emplace_back(s);
+    if (!files.back()) return fail(kExitError, "cannot read " + s + ": no such file or not readable");
+  }
+
+  auto reg = open_registry(vm["registry"].as<std::string>());
+  if (!reg) return fail(kExitError, reg.error().to_string());
+  auto d = debug::Debugger::open(*reg, vm["id"].as<std::string>(), opts, stdout);
+  if (!d) return fail(kExitError, d.error().message);
+  g_debugger = d->get();
+  struct sigaction sa{};
+  sa.sa_handler = on_sigint;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &sa, nullptr);
+
+  const bool echo = vm.count("echo") > 0;
+  const std::string prompt = "(tcdb) ";
+  (*d)->banner();
+  bool go_on = true, failed = false;
+  auto run = [&](const std::string& line) {
+    if (echo) std::printf("%s%s\n", prompt.c_str(), line.c_str());
+    go_on = (*d)->execute(line);
+    failed = (*d)->last_failed();
+  };
+  for (auto& f : files) {
+    std::string line;
+    while (go_on && std::getline(f, line)) run(line);
+  }
+  const bool batch = vm.count("batch") || !::isatty(0);
+  if (go_on && !(batch && !files.empty() && vm.count("batch"))) {
+    std::unique_ptr<LineInput> in;
+    if (batch) in = LineInput::stream(std::cin, false);
+    else in = LineInput::terminal([&](const std::string& l) { return (*d)->complete(l); }, history_file());
+    while (go_on) {
+      std::fflush(stdout);
+      auto line = in->read(prompt);
+      if (!line) break;
+      if (batch) run(*line);
+      else {
+        go_on = (*d)->execute(*line);
+        failed = (*d)->last_failed();
+      }
+    }
+  }
+  std::fflush(stdout);
+  g_debugger = nullptr;
+  d->reset();
+  return batch && failed ? 1 : 0;
+}
+
+}  // namespace tc::cli
