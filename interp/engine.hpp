@@ -58,7 +58,8 @@ struct EngineConfig {
   // limit is deterministic. Exceeding it traps with "call stack exhausted".
   uint32_t max_call_depth = 10000;
   // Upper bound on any memory's size in pages, on top of the module's own
-  // maximum (memory.grow returns -1 beyond it).
+  // maximum (memory.grow returns -1 beyond it; a memory whose initial size
+  // is beyond it fails to instantiate, "memory allocation failed").
   uint32_t max_memory_pages = kMaxPages;
   // 32-bit memories reserve their whole addressable range and rely on guard
   // pages (a fault handler) instead of explicit bounds checks on loads and
@@ -127,6 +128,8 @@ class Store {
   uint64_t fuel_remaining() const;
 
   // Host-side objects (for imports, e.g. the spectest module or WASI).
+  // add_table and add_memory return nullptr when the initial size is beyond
+  // the engine's limits (10 million elements; EngineConfig::max_memory_pages).
   FuncInst* add_host_func(FuncType type, HostFunc fn, std::string debug_name = {});
   TableInst* add_table(TableType type, Ref init = 0);
   MemoryInst* add_memory(MemoryType type);

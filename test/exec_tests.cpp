@@ -336,6 +336,25 @@ BOOST_AUTO_TEST_CASE(call_indirect_across_instances) {
   BOOST_TEST(trap_of(s, b, "call", {I32(1), I32(0), I32(0)}) == "indirect call type mismatch");
 }
 
+BOOST_AUTO_TEST_CASE(sizes_beyond_the_limits_fail_to_instantiate) {
+  // A table of 2^32 - 1 elements validates; allocating it threw std::bad_alloc.
+  Store s;
+  auto t = s.instantiate(load("(module (table 0xffffffff funcref))"), std::vector<ExternVal>{});
+  BOOST_REQUIRE(!t.has_value());
+  BOOST_TEST(t.error().message == "table allocation failed");
+  BOOST_TEST(s.add_table(TableType{ValType::FuncRef, Limits{0xffffffff, {}}}) == nullptr);
+  BOOST_TEST(s.add_table(TableType{ValType::FuncRef, Limits{10, {}}}) != nullptr);
+  // max_memory_pages caps the initial size too (it used to start at the minimum).
+  EngineConfig cfg;
+  cfg.max_memory_pages = 4;
+  Store c(cfg);
+  auto m = c.instantiate(load("(module (memory 5))"), std::vector<ExternVal>{});
+  BOOST_REQUIRE(!m.has_value());
+  BOOST_TEST(m.error().message == "memory allocation failed");
+  BOOST_TEST(c.add_memory(MemoryType{Limits{5, {}}}) == nullptr);
+  BOOST_TEST(c.instantiate(load("(module (memory 4))"), std::vector<ExternVal>{}).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(memory_grow) {
   EngineConfig cfg;
   cfg.max_memory_pages = 5;

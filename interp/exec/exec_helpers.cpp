@@ -17,9 +17,7 @@ int32_t memory_grow(StoreImpl& store, MemoryInst* mem, uint32_t delta) {
 int32_t table_grow(TableInst* table, uint32_t delta, Ref init) {
   uint64_t old = table->elems.size();
   uint64_t max = table->type.limits.max.value_or(0xFFFFFFFFu);
-  // An implementation limit keeps a runaway grow from exhausting host memory.
-  constexpr uint64_t kTableLimit = 10'000'000;
-  if (old + delta > max || old + delta > kTableLimit) return -1;
+  if (old + delta > max || old + delta > kMaxTableElems) return -1;
   table->elems.resize(old + delta, init);
   table->type.limits.min = old + delta;
   return int32_t(uint32_t(old));

@@ -82,6 +82,7 @@ Expected<Instance*> Store::instantiate(std::shared_ptr<const Module> module,
     inst.funcs.push_back(&f);
   }
   for (const auto& tt : m.tables) {
+    if (tt.limits.min > kMaxTableElems) return trap("table allocation failed");
     auto t = std::make_unique<TableInst>();
     t->type = tt;
     t->elems.assign(tt.limits.min, 0);

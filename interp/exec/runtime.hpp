@@ -44,6 +44,11 @@ struct FuncInst {
   FuncInst(FuncInst&&) noexcept;
 };
 
+// An implementation limit on table sizes (instantiation, table.grow,
+// Store::add_table): keeps a table of 2^32 - 1 elements, which validates,
+// from exhausting host memory.
+constexpr uint64_t kMaxTableElems = 10'000'000;
+
 struct TableInst {
   TableType type;  // limits.min tracks the current size
   std::vector<Ref> elems;

@@ -26,7 +26,8 @@ MemoryInst* StoreImpl::new_memory(MemoryType type) {
   auto m = std::make_unique<MemoryInst>();
   uint64_t max = std::min<uint64_t>(type.limits.max.value_or(kMaxPages), config.max_memory_pages);
   max = std::min<uint64_t>(max, kMaxPages);
-  if (!m->mem.init(type.limits.min, std::max<uint64_t>(max, type.limits.min), config.guard_pages)) return nullptr;
+  // The cap holds for the initial size too: a memory cannot start beyond it.
+  if (type.limits.min > max || !m->mem.init(type.limits.min, max, config.guard_pages)) return nullptr;
   m->max_pages = max;
   m->type = type;
   memories.push_back(std::move(m));
@@ -63,6 +64,7 @@ FuncInst* Store::add_host_func(FuncType type, HostFunc fn, std::string debug_nam
 }
 
 TableInst* Store::add_table(TableType type, Ref init) {
+  if (type.limits.min > kMaxTableElems) return nullptr;
   auto t = std::make_unique<TableInst>();
   t->type = type;
   t->elems.assign(type.limits.min, init);
