@@ -240,6 +240,17 @@ BOOST_AUTO_TEST_CASE(decoded_records_read_like_calls) {
   BOOST_TEST(lines[6] == "fd_write(fd=5, iovs=[\"bye\\n\"]) = ESUCCESS nwritten=4");
 }
 
+BOOST_AUTO_TEST_CASE(call_ids_beyond_16_bits_are_unknown) {
+  // 0x10000 + fd_write's id once decoded as an fd_write (CallId is 16 bits).
+  std::vector<uint8_t> empty;
+  Record r;
+  r.call_id = 0x10000u + uint32_t(CallId::fd_write);
+  r.payload = empty;
+  auto c = decode_record(r);
+  BOOST_REQUIRE(!c.has_value());
+  BOOST_TEST(c.error().message.find("unknown call id 65") != std::string::npos, c.error().message);
+}
+
 BOOST_AUTO_TEST_CASE(corrupt_payload_is_an_error_not_a_crash) {
   std::vector<uint8_t> junk = {0xFF, 0xFF, 0xFF};
   for (const auto& c : all_calls()) {

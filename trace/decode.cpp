@@ -164,7 +164,8 @@ Expected<DecodedCall> decode_typed(const char* name, const Record& rec) {
 }  // namespace
 
 Expected<DecodedCall> decode_record(const Record& r) {
-  switch (CallId(r.call_id)) {
+  // CallId is 16 bits: a larger id must not wrap around onto a real call.
+  if (r.call_id <= UINT16_MAX) switch (CallId(r.call_id)) {
 #define WASI_CALL(name, id, params, results, ins, outs) \
   case CallId::name:                                    \
     return decode_typed<call::name##_in, call::name##_out>(#name, r);
