@@ -8,6 +8,7 @@ packages=(
   libboost-filesystem-dev libboost-iostreams-dev libboost-test-dev
   libssl-dev zlib1g-dev nlohmann-json3-dev
   clang lld wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm32 libc++abi-14-dev-wasm32
+  libclang-rt-14-dev  # the native sanitizer and libFuzzer runtimes (fuzz/, scripts/fuzz.sh)
 )
 
 missing=()
