@@ -75,7 +75,41 @@ struct EngineConfig {
   // stop at the same instruction. 0 = unlimited, and then the compiled code
   // carries no fuel checks at all.
   uint64_t fuel = 0;  // 0 = unlimited
+  // The debugger's exact tier: every function is compiled without operand
+  // folding or fused groups, with a Step before each WebAssembly
+  // instruction that counts it (Store::instruction_count) and runs the
+  // step hook when the count reaches the stop mark. Every operand-stack
+  // value is then in its own slot at every instruction boundary. Slower;
+  // the program's behaviour is the same. The environment variable
+  // TIMECRAFT_TIER=exact turns it on for every Store.
+  bool exact_tier = false;
+  // A memory whose whole range cannot be reserved (address space limited,
+  // ulimit -v) keeps its initial size: memory.grow returns -1. That is an
+  // input of the run: the store reports each such memory to
+  // on_memory_capped (its index among the store's memories, in creation
+  // order); a replay passes the recorded indices as capped_memories, capped
+  // however much address space there is, and sets exact_memory_caps, so
+  // that any other memory that cannot be reserved fails to instantiate
+  // rather than grow differently.
+  std::vector<uint32_t> capped_memories;
+  bool exact_memory_caps = false;
+  std::function<void(uint32_t memory_index)> on_memory_capped;
 };
+
+// A WebAssembly frame as a debugger sees it (innermost first). `offset` is
+// the module byte offset of the frame's current instruction: for the
+// innermost frame the one about to run, for the others their call.
+struct StackFrame {
+  const class Instance* instance = nullptr;  // null for a host function
+  uint32_t func_index = 0;  // in the module's function index space
+  uint32_t offset = 0;
+  bool has_offset = false;  // false for host frames and frames not started
+};
+
+// Runs when the exact tier's instruction count reaches the stop mark, just
+// before the instruction it counted executes. Returning false stops
+// execution: the invoke returns an Interrupted error.
+using StepHook = std::function<bool()>;
 
 // Runtime objects (spec "instances"), owned by a Store. Defined in exec/.
 struct FuncInst;
@@ -126,6 +160,22 @@ class Store {
   const EngineConfig& config() const;
   // Fuel units left (EngineConfig::fuel); 0 when unlimited or spent.
   uint64_t fuel_remaining() const;
+
+  // Debugging (EngineConfig::exact_tier). The count of WebAssembly
+  // instructions executed so far (a branch to a block's end skips the
+  // `end`; a loop's back edge goes to the first instruction in the loop),
+  // identical in every run of the same program on the same inputs.
+  uint64_t instruction_count() const;
+  // The hook runs when the count reaches `mark` (and again each time the
+  // hook sets a new mark it reaches). UINT64_MAX: never.
+  void set_stop_at(uint64_t mark);
+  void set_step_hook(StepHook hook);
+  // While the hook or a host function runs: the WebAssembly frames,
+  // innermost first, and a frame's local (parameters first) and its
+  // operand-stack values (bottom first; exact tier only).
+  std::vector<StackFrame> stack_frames() const;
+  std::optional<Value> frame_local(size_t frame, uint32_t index) const;
+  std::vector<uint64_t> frame_operand_slots(size_t frame) const;
 
   // Host-side objects (for imports, e.g. the spectest module or WASI).
   // add_table and add_memory return nullptr when the initial size is beyond

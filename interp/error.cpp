@@ -13,6 +13,7 @@ const char* error_kind_name(ErrorKind k) {
     case ErrorKind::Exit: return "exit";
     case ErrorKind::Io: return "io";
     case ErrorKind::Usage: return "usage";
+    case ErrorKind::Interrupted: return "interrupted";
   }
   return "error";
 }

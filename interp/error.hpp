@@ -20,18 +20,31 @@ enum class ErrorKind {
   Exit,            // the guest asked to exit (WASI proc_exit); `code` holds it
   Io,              // file system / OS error
   Usage,           // bad request from the caller (wrong argument count ...)
+  Interrupted,     // the embedder stopped execution (a debugger's step hook)
 };
 
 const char* error_kind_name(ErrorKind k);
+
+// One frame of a trap's WebAssembly call stack, as data: tools format it
+// ("fac+0x3f"), JSON users and the debugger read the fields.
+struct TraceFrame {
+  std::string name;          // name section entry, "func[N]", or the host function's name
+  uint32_t func_index = 0;   // in its module's function index space
+  bool host = false;
+  bool has_offset = false;   // false for host frames
+  uint32_t offset = 0;       // module byte offset of the frame's instruction
+  uint32_t func_offset = 0;  // the same, from the function's first instruction
+  uint32_t elided = 0;       // a marker, not a frame: this many frames omitted
+  bool operator==(const TraceFrame&) const = default;
+};
 
 struct Error {
   ErrorKind kind = ErrorKind::Malformed;
   std::string message;   // spec wording first, e.g. "unexpected end"
   std::string location;  // "offset 0x1a", "3:14", "" when not applicable
   int code = 0;          // Exit: the exit status
-  // Trap/Exhaustion: the WebAssembly call stack, innermost first
-  // ("fac" or "func[3]", optionally "+0x1c" bytecode offset).
-  std::vector<std::string> backtrace;
+  // Trap/Exhaustion: the WebAssembly call stack, innermost first.
+  std::vector<TraceFrame> backtrace;
 
   // One line for users: "<location>: <message>" or just the message.
   std::string to_string() const {

@@ -13,23 +13,35 @@ std::string trim(const std::string& s) {
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
-// "64MiB", "4096", "1k" -> bytes.
-bool parse_size(const std::string& s, uint64_t& out) {
-  char* end = nullptr;
-  unsigned long long v = std::strtoull(s.c_str(), &end, 10);
-  if (end == s.c_str()) return false;
-  std::string unit = trim(end);
-  uint64_t mul = 1;
-  if (unit.empty() || unit == "B") mul = 1;
-  else if (unit == "KiB" || unit == "k" || unit == "K") mul = 1ull << 10;
-  else if (unit == "MiB" || unit == "M") mul = 1ull << 20;
-  else if (unit == "GiB" || unit == "G") mul = 1ull << 30;
+}  // namespace
+
+bool parse_size(const std::string& text, uint64_t& out) {
+  std::string s = trim(text);
+  size_t digits = 0;
+  while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
+  if (digits == 0 || digits > 19) return false;  // no sign; 19 digits fit 64 bits
+  uint64_t v = std::stoull(s.substr(0, digits));
+  std::string unit = trim(s.substr(digits));
+  unsigned shift;
+  if (unit.empty() || unit == "B") shift = 0;
+  else if (unit == "KiB" || unit == "k" || unit == "K") shift = 10;
+  else if (unit == "MiB" || unit == "M") shift = 20;
+  else if (unit == "GiB" || unit == "G") shift = 30;
+  else if (unit == "TiB" || unit == "T") shift = 40;
   else return false;
-  out = v * mul;
+  if (shift && v > (UINT64_MAX >> shift)) return false;
+  out = v << shift;
   return true;
 }
 
-}  // namespace
+std::string format_size(uint64_t bytes) {
+  static const char* const units[] = {"TiB", "GiB", "MiB", "KiB"};
+  for (unsigned i = 0; i < 4; ++i) {
+    unsigned shift = 40 - 10 * i;
+    if (bytes && bytes % (1ull << shift) == 0) return std::to_string(bytes >> shift) + units[i];
+  }
+  return std::to_string(bytes);
+}
 
 std::string expand_home(const std::string& path) {
   if (path.rfind("~/", 0) == 0 || path == "~") {
@@ -63,8 +75,9 @@ Expected<Config> parse_config(const std::string& text) {
       value = value.substr(1, value.size() - 2);
     if (!indented) {
       if (!value.empty()) return make_error(ErrorKind::Usage, "unknown setting \"" + key + "\"", where);
-      if (key != "registry" && key != "log")
-        return make_error(ErrorKind::Usage, "unknown section \"" + key + "\" (registry, log)", where);
+      if (key != "registry" && key != "log" && key != "module")
+        return make_error(ErrorKind::Usage,
+                          "unknown section \"" + key + "\" (registry, log, module)", where);
       section = key;
       continue;
     }
@@ -80,9 +93,16 @@ Expected<Config> parse_config(const std::string& text) {
       c.batch_records = uint32_t(v);
     } else if (full == "log.segment-size") {
       uint64_t v;
-      if (!parse_size(value, v) || v < 4096)
-        return make_error(ErrorKind::Usage, "log.segment-size must be a size of at least 4KiB", where);
+      if (!parse_size(value, v) || v < kMinSegmentBytes || v > kMaxSegmentBytes)
+        return make_error(ErrorKind::Usage, "log.segment-size must be a size from 4KiB to 1TiB",
+                          where);
       c.segment_bytes = v;
+    } else if (full == "module.max-size") {
+      uint64_t v;
+      if (!parse_size(value, v) || v < kMinModuleBytes || v > kMaxModuleBytes)
+        return make_error(ErrorKind::Usage, "module.max-size must be a size from 1KiB to 1TiB",
+                          where);
+      c.module_max_bytes = v;
     } else if (full == "log.compression") {
       if (value != "zlib" && value != "none")
         return make_error(ErrorKind::Usage, "log.compression must be zlib or none", where);
@@ -103,12 +123,11 @@ Expected<Config> load_config() {
 }
 
 std::string config_to_yaml(const Config& c) {
-  std::string s = "registry:\n  root: " + (c.registry_root.empty() ? "~/.timecraft" : c.registry_root) +
-                  "\nlog:\n  batch-size: " + std::to_string(c.batch_records) + "\n  segment-size: ";
-  if (c.segment_bytes % (1ull << 20) == 0) s += std::to_string(c.segment_bytes >> 20) + "MiB";
-  else s += std::to_string(c.segment_bytes);
-  s += "\n  compression: " + c.compression + "\n";
-  return s;
+  return "registry:\n  root: " + (c.registry_root.empty() ? "~/.timecraft" : c.registry_root) +
+         "\nlog:\n  batch-size: " + std::to_string(c.batch_records) +
+         "\n  segment-size: " + format_size(c.segment_bytes) +
+         "\n  compression: " + c.compression +
+         "\nmodule:\n  max-size: " + format_size(c.module_max_bytes) + "\n";
 }
 
 }  // namespace tc::registry

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "registry/json_fields.hpp"
+
 namespace tc::registry {
 
 using json = nlohmann::json;
@@ -13,7 +15,8 @@ std::string to_json(const ProcessMeta& m) {
       {"id", m.id},
       {"start_unix_ns", m.start_unix_ns},
       {"end_unix_ns", m.end_unix_ns},
-      {"runtime", {{"name", m.runtime}, {"version", m.runtime_version}}},
+      {"runtime", {{"name", m.runtime}, {"version", m.runtime_version}, {"build", m.runtime_build}}},
+      {"platform", {{"arch", m.arch}, {"cpu_features", m.cpu_features}}},
       {"module", {{"digest", m.module_digest}, {"name", m.module_name}, {"size", m.module_size}}},
       {"args", m.args},
       {"env", m.env},
@@ -21,53 +24,50 @@ std::string to_json(const ProcessMeta& m) {
       {"listen", m.listen},
       {"invoke", m.invoke ? json(*m.invoke) : json(nullptr)},
       {"invoke_args", m.invoke_args},
-      {"limits", {{"max_call_depth", m.max_call_depth}, {"max_memory_pages", m.max_memory_pages}}},
+      {"limits", {{"max_call_depth", m.max_call_depth}, {"max_memory_pages", m.max_memory_pages},
+                  {"capped_memories", m.capped_memories}}},
       {"log", {{"batch_records", m.batch_records}, {"segment_bytes", m.segment_bytes},
                {"codec", m.codec}, {"error", m.log_error}}},
       {"exit", {{"status", m.status}, {"code", m.exit_code}, {"message", m.message}}},
   };
-  return j.dump(2) + "\n";
+  // Args, env and paths are the host's bytes, not necessarily UTF-8: such
+  // bytes are shown as U+FFFD (the log keeps the exact bytes for replay).
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 Expected<ProcessMeta> process_meta_from_json(const std::string& text) {
   json j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
-    return make_error(ErrorKind::Io, "process metadata is not valid JSON");
-  try {
-    ProcessMeta m;
-    m.id = j.at("id").get<std::string>();
-    m.start_unix_ns = j.value("start_unix_ns", int64_t(0));
-    m.end_unix_ns = j.value("end_unix_ns", int64_t(0));
-    const auto& rt = j.at("runtime");
-    m.runtime = rt.value("name", "timecraft");
-    m.runtime_version = rt.value("version", "");
-    const auto& mod = j.at("module");
-    m.module_digest = mod.at("digest").get<std::string>();
-    m.module_name = mod.value("name", "");
-    m.module_size = mod.value("size", uint64_t(0));
-    m.args = j.value("args", std::vector<std::string>{});
-    m.env = j.value("env", std::vector<std::string>{});
-    for (const auto& d : j.value("dirs", json::array()))
-      m.dirs.push_back({d.value("host", ""), d.value("guest", "")});
-    m.listen = j.value("listen", std::vector<std::string>{});
-    if (j.contains("invoke") && j["invoke"].is_string()) m.invoke = j["invoke"].get<std::string>();
-    m.invoke_args = j.value("invoke_args", std::vector<std::string>{});
-    const auto& lim = j.at("limits");
-    m.max_call_depth = lim.value("max_call_depth", uint32_t(10000));
-    m.max_memory_pages = lim.value("max_memory_pages", uint32_t(65536));
-    const auto& log = j.at("log");
-    m.batch_records = log.value("batch_records", uint32_t(4096));
-    m.segment_bytes = log.value("segment_bytes", uint64_t(0));
-    m.codec = log.value("codec", "");
-    m.log_error = log.value("error", "");
-    const auto& ex = j.at("exit");
-    m.status = ex.value("status", "running");
-    m.exit_code = ex.value("code", 0);
-    m.message = ex.value("message", "");
-    return m;
-  } catch (const json::exception& e) {
-    return make_error(ErrorKind::Io, std::string("process metadata is incomplete: ") + e.what());
-  }
+  if (j.is_discarded()) return make_error(ErrorKind::Io, "not valid JSON");
+  ProcessMeta m;
+  m.max_call_depth = 10000;
+  m.max_memory_pages = 65536;
+  m.batch_records = 4096;
+  JsonFields f(j);
+  f.str("id", m.id, true).integer("start_unix_ns", m.start_unix_ns).integer("end_unix_ns", m.end_unix_ns);
+  f.object("runtime", true)
+      .str("name", m.runtime).str("version", m.runtime_version).str("build", m.runtime_build);
+  f.object("platform").str("arch", m.arch).strings("cpu_features", m.cpu_features);
+  f.object("module", true)
+      .str("digest", m.module_digest, true).str("name", m.module_name).integer("size", m.module_size);
+  f.strings("args", m.args).strings("env", m.env);
+  f.each("dirs", [&](JsonFields& d) {
+    ProcessMeta::Dir dir;
+    d.str("host", dir.host).str("guest", dir.guest);
+    m.dirs.push_back(std::move(dir));
+  });
+  f.strings("listen", m.listen).opt_str("invoke", m.invoke).strings("invoke_args", m.invoke_args);
+  f.object("limits", true)
+      .integer("max_call_depth", m.max_call_depth)
+      .integer("max_memory_pages", m.max_memory_pages)
+      .uint32s("capped_memories", m.capped_memories);
+  f.object("log", true)
+      .integer("batch_records", m.batch_records)
+      .integer("segment_bytes", m.segment_bytes)
+      .str("codec", m.codec)
+      .str("error", m.log_error);
+  f.object("exit", true).str("status", m.status).integer("code", m.exit_code).str("message", m.message);
+  if (f.error()) return make_error(ErrorKind::Io, *f.error());
+  return m;
 }
 
 }  // namespace tc::registry

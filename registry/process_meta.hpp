@@ -1,6 +1,7 @@
 // Process metadata: everything a recorded run depended on (module digest,
-// args, env, preopens, limits, runtime version, start time) plus how it
-// ended. Stored as processes/<id>/process.json.
+// args, env, preopens, limits, runtime version and build, machine, start
+// time) plus how it ended. Stored as processes/<id>/process.json; fields
+// added later are optional when read, so older metadata still loads.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -17,6 +18,11 @@ struct ProcessMeta {
   int64_t end_unix_ns = 0;  // 0 while running (or killed)
   std::string runtime = "timecraft";
   std::string runtime_version;
+  std::string runtime_build;  // the engine's GNU build id ("" if unknown)
+  // The machine: a few results depend on it and on the build (NaN bit
+  // patterns, relaxed SIMD). Empty when recorded by an older version.
+  std::string arch;                       // uname machine, e.g. "x86_64"
+  std::vector<std::string> cpu_features;  // those the engine dispatches on
 
   std::string module_digest;
   std::string module_name;
@@ -34,11 +40,17 @@ struct ProcessMeta {
 
   uint32_t max_call_depth = 0;
   uint32_t max_memory_pages = 0;
+  // Memories (by their index in the store) whose growth was capped at their
+  // initial size because their address space could not be reserved (ulimit
+  // -v): memory.grow failed, and must fail the same way on replay.
+  std::vector<uint32_t> capped_memories;
   uint32_t batch_records = 0;
   uint64_t segment_bytes = 0;
   std::string codec;
 
-  // "running" until the end is known: "exited", "trapped", "failed".
+  // "running" until the end is known: "exited", "trapped", "failed", or
+  // "truncated" (it ended, exit_code and message say how, but recording
+  // stopped early: log_error says why; the log holds what came before).
   std::string status = "running";
   int exit_code = 0;
   std::string message;    // trap or failure message
@@ -46,6 +58,9 @@ struct ProcessMeta {
 };
 
 std::string to_json(const ProcessMeta& m);
+// Never throws: text that is not a JSON object, a missing required field, a
+// field of the wrong type or a number out of its range is an error naming
+// the field (e.g. field "limits.max_call_depth" is out of range: ...).
 Expected<ProcessMeta> process_meta_from_json(const std::string& text);
 
 }  // namespace tc::registry

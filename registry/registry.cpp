@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "registry/atomic_file.hpp"
+#include "registry/json_fields.hpp"
 #include "registry/sha256.hpp"
 
 namespace tc::registry {
@@ -76,20 +77,39 @@ Expected<std::string> Registry::put_module(std::span<const uint8_t> bytes,
   if (!fs::exists(path, ec) || fs::file_size(path, ec) != bytes.size())
     TC_TRY(write_file_atomic(path, bytes));
   json meta = {{"name", name}, {"size", bytes.size()}, {"created", now_unix_ns()}};
-  if (!validated_by.empty()) meta["validated_by"] = validated_by;
+  std::string mark;
+  if (const ValidationKey* key = validated_by.empty() ? nullptr : validation_key())
+    meta["validated_by"] = mark = key->mark(digest, validated_by);
   if (auto old = read_file(path + ".json")) {
     auto j = json::parse(old->begin(), old->end(), nullptr, false);
-    if (!j.is_discarded() && j.is_object()) {
-      auto n = j.find("name"), v = j.find("validated_by");
-      bool same_name = n != j.end() && n->is_string() && n->get<std::string>() == name;
-      bool same_build = validated_by.empty() ||
-                        (v != j.end() && v->is_string() && v->get<std::string>() == validated_by);
-      if (same_name && same_build) return digest;  // already known
-      if (j.contains("created")) meta["created"] = j["created"];
+    std::string old_name, old_mark;
+    int64_t created = 0;
+    uint64_t size = 0;
+    JsonFields f(j);
+    f.str("name", old_name, true).str("validated_by", old_mark).integer("created", created).integer("size", size);
+    if (!j.is_discarded() && !f.error()) {  // else it is rewritten whole
+      bool same_build = mark.empty() || old_mark == mark;
+      if (old_name == name && same_build && size == bytes.size()) return digest;  // already known
+      if (created) meta["created"] = created;
     }
   }
-  TC_TRY(write_file_atomic(path + ".json", meta.dump(2) + "\n"));
+  TC_TRY(write_file_atomic(path + ".json", meta.dump(2, ' ', false, json::error_handler_t::replace) + "\n"));
   return digest;
+}
+
+void Registry::use_validation_key(std::optional<ValidationKey> key) {
+  key_ = std::move(key);
+  key_loaded_ = true;
+}
+
+const ValidationKey* Registry::validation_key() const {
+  if (!key_loaded_) {
+    key_loaded_ = true;
+    // No usable key (unset $HOME, a file with the wrong mode...): nothing
+    // is trusted, every module is validated.
+    if (auto k = ValidationKey::load_or_create(ValidationKey::default_path())) key_ = *k;
+  }
+  return key_ ? &*key_ : nullptr;
 }
 
 bool Registry::validated_by(const std::string& digest, const std::string& build) const {
@@ -101,7 +121,9 @@ bool Registry::validated_by(const std::string& digest, const std::string& build)
   auto j = json::parse(text->begin(), text->end(), nullptr, false);
   if (j.is_discarded() || !j.is_object()) return false;
   auto it = j.find("validated_by");
-  return it != j.end() && it->is_string() && it->get<std::string>() == build;
+  if (it == j.end() || !it->is_string()) return false;
+  const ValidationKey* key = validation_key();
+  return key && key->verify(it->get<std::string>(), digest, build);
 }
 
 Expected<std::vector<uint8_t>> Registry::read_module(const std::string& digest) const {
@@ -114,23 +136,47 @@ Expected<std::vector<uint8_t>> Registry::read_module(const std::string& digest) 
   return bytes;
 }
 
+ModuleEntry Registry::read_module_entry(const std::string& digest) const {
+  ModuleEntry m;
+  m.digest = digest;
+  std::error_code ec;
+  m.size = fs::file_size(module_path(digest), ec);
+  if (ec) m.size = 0;
+  std::string path = module_path(digest) + ".json";
+  if (!fs::exists(path, ec)) return m;  // not written yet: the module itself is fine
+  auto text = read_file(path);
+  if (!text) {
+    m.broken = "cannot be read";
+    return m;
+  }
+  auto j = json::parse(text->begin(), text->end(), nullptr, false);
+  std::string mark;
+  uint64_t size = 0;
+  JsonFields f(j);
+  f.str("name", m.name).integer("created", m.created_unix_ns).integer("size", size).str("validated_by", mark);
+  if (j.is_discarded() || f.error()) {
+    m.broken = j.is_discarded() ? "not valid JSON" : *f.error();
+    m.name.clear();
+    m.created_unix_ns = 0;
+  }
+  return m;
+}
+
+Expected<ModuleEntry> Registry::module_entry(const std::string& digest) const {
+  std::error_code ec;
+  if (!is_hex_digest(digest) || !fs::exists(module_path(digest), ec))
+    return make_error(ErrorKind::Usage, "no module " + digest);
+  ModuleEntry m = read_module_entry(digest);
+  if (!m.broken.empty()) return make_error(ErrorKind::Io, module_path(digest) + ".json: " + m.broken);
+  return m;
+}
+
 Expected<std::vector<ModuleEntry>> Registry::list_modules() const {
   std::vector<ModuleEntry> out;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(root_ + "/modules/sha256", ec)) {
     std::string name = e.path().filename().string();
-    if (!is_hex_digest(name)) continue;
-    ModuleEntry m;
-    m.digest = name;
-    m.size = e.file_size(ec);
-    if (auto meta = read_file(e.path().string() + ".json")) {
-      auto j = json::parse(meta->begin(), meta->end(), nullptr, false);
-      if (!j.is_discarded()) {
-        m.name = j.value("name", "");
-        m.created_unix_ns = j.value("created", int64_t(0));
-      }
-    }
-    out.push_back(std::move(m));
+    if (is_hex_digest(name)) out.push_back(read_module_entry(name));
   }
   if (ec) return fs_error("cannot list modules", ec);
   std::sort(out.begin(), out.end(), [](const ModuleEntry& a, const ModuleEntry& b) {
@@ -168,6 +214,14 @@ Expected<std::string> Registry::read_process_meta(const std::string& id) const {
   return std::string(bytes->begin(), bytes->end());
 }
 
+Expected<ProcessMeta> Registry::load_process_meta(const std::string& id) const {
+  auto text = read_process_meta(id);
+  if (!text) return text.error();  // names the file
+  auto meta = process_meta_from_json(*text);
+  if (!meta) return make_error(meta.error().kind, process_dir(id) + "/process.json: " + meta.error().message);
+  return meta;
+}
+
 Expected<std::vector<ProcessEntry>> Registry::list_processes() const {
   std::vector<ProcessEntry> out;
   std::error_code ec;
@@ -176,10 +230,13 @@ Expected<std::vector<ProcessEntry>> Registry::list_processes() const {
     if (!is_uuid(id)) continue;
     ProcessEntry p;
     p.id = id;
-    if (auto meta = read_process_meta(id)) {
-      p.meta_json = *meta;
-      auto j = json::parse(p.meta_json, nullptr, false);
-      if (!j.is_discarded()) p.start_unix_ns = j.value("start_unix_ns", int64_t(0));
+    if (auto text = read_process_meta(id); !text) {
+      p.broken = "process.json cannot be read";
+    } else if (auto meta = process_meta_from_json(*text); !meta) {
+      p.broken = "process.json: " + meta.error().message;
+    } else {
+      p.start_unix_ns = meta->start_unix_ns;
+      p.meta = std::move(*meta);
     }
     std::error_code ec2;
     for (const auto& s : fs::directory_iterator(log_dir(id), ec2))

@@ -9,6 +9,7 @@ packages=(
   libssl-dev zlib1g-dev nlohmann-json3-dev
   clang lld wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm32 libc++abi-14-dev-wasm32
   libclang-rt-14-dev  # the native sanitizer and libFuzzer runtimes (fuzz/, scripts/fuzz.sh)
+  binaryen nodejs  # scripts/difftest.sh: wasm-opt -ttf modules, run by V8 too
 )
 
 missing=()

@@ -17,7 +17,10 @@ scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 # Every `timecraft run` records: keep the tests' recordings out of ~/.timecraft.
 export TIMECRAFT_REGISTRY=$(mktemp -d /tmp/timecraft-test-registry.XXXXXX)
 export TIMECRAFT_CONFIG=$TIMECRAFT_REGISTRY/config.yaml
-trap 'rm -rf "$TIMECRAFT_REGISTRY"' EXIT
+# ... and the validation key out of ~/.local/state (outside the registry, as for users).
+TIMECRAFT_KEY_DIR=$(mktemp -d /tmp/timecraft-test-key.XXXXXX)
+export TIMECRAFT_KEY_FILE=$TIMECRAFT_KEY_DIR/validation.key
+trap 'rm -rf "$TIMECRAFT_REGISTRY" "$TIMECRAFT_KEY_DIR"' EXIT
 if ! { b2 -j2 -d0 && b2 -j2 -d0 test; }; then
   echo "build failed"
   echo "0 passed, 1 failed"

@@ -38,3 +38,23 @@ BOOST_AUTO_TEST_CASE(yaml) {
   BOOST_TEST(parse_output_format("yaml", f));
   BOOST_TEST(!parse_output_format("xml", f));
 }
+
+BOOST_AUTO_TEST_CASE(backtraces_are_formatted_from_frames) {
+  tc::TraceFrame fac;
+  fac.name = "fac";
+  fac.func_index = 1;
+  fac.has_offset = true;
+  fac.offset = 0x80;
+  fac.func_offset = 0x3f;
+  tc::TraceFrame host;
+  host.name = "fd_write";
+  host.host = true;
+  tc::TraceFrame more;
+  more.elided = 9936;
+  BOOST_TEST(format_frame(fac) == "fac+0x3f");
+  BOOST_TEST(format_frame(host) == "fd_write");
+  BOOST_TEST(format_frame(more) == "... 9936 more frames");
+  BOOST_TEST(format_backtrace({}) == "");
+  BOOST_TEST(format_backtrace({host, fac, fac, fac, more}) ==
+             "wasm backtrace:\n  0: fd_write\n  1: fac+0x3f  (x3)\n  4: ... 9936 more frames\n");
+}

@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -178,8 +179,13 @@ BOOST_AUTO_TEST_CASE(traps_and_backtrace) {
   BOOST_REQUIRE(!r);
   BOOST_TEST(int(r.error().kind) == int(ErrorKind::Trap));
   BOOST_REQUIRE_EQUAL(r.error().backtrace.size(), 2u);
-  BOOST_TEST(r.error().backtrace[0].rfind("inner+0x", 0) == 0u);  // innermost first
-  BOOST_TEST(r.error().backtrace[1].rfind("outer+0x", 0) == 0u);
+  const auto& bt = r.error().backtrace;
+  BOOST_TEST(bt[0].name == "inner");  // innermost first
+  BOOST_TEST(bt[1].name == "outer");
+  BOOST_TEST((bt[0].has_offset && bt[1].has_offset));
+  // Offsets: module bytes and from each function's first instruction.
+  BOOST_TEST(bt[0].offset > bt[0].func_offset);
+  BOOST_TEST(bt[0].offset != bt[1].offset);
   BOOST_TEST(one(s, i, "load", {I32(65532 - 4)}) == 0u);
   BOOST_TEST(trap_of(s, i, "load", {I32(65533 - 4)}) == "out of bounds memory access");
   BOOST_TEST(trap_of(s, i, "load", {I32(0xfffffffc)}) == "out of bounds memory access");  // no 32-bit wrap
@@ -719,7 +725,8 @@ BOOST_AUTO_TEST_CASE(fused_pairs) {
     BOOST_TEST(mem->mem.data()[65534] == 4u);
     BOOST_TEST(mem->mem.data()[65535] == 0u);
     BOOST_REQUIRE(!r.error().backtrace.empty());
-    std::string where = r.error().backtrace[0];
+    const TraceFrame& top = r.error().backtrace[0];
+    std::string where = top.name + "+" + std::to_string(top.func_offset);
     if (guard && mem->mem.guarded()) {
       FuncInst* copy = func(i, "copy");
       // Both load/store pairs run in one dispatch, each loaded byte going to
@@ -813,7 +820,7 @@ BOOST_AUTO_TEST_CASE(fuel_is_deterministic_and_exact) {
     std::memcpy(&mem, i->exported_memory("mem")->mem.data(), 4);
     std::string out = r ? "ok " + std::to_string((*r)[0].i32) : r.error().message;
     if (!r)
-      for (const auto& b : r.error().backtrace) out += " " + b;
+      for (const auto& b : r.error().backtrace) out += " " + b.name + "+" + std::to_string(b.offset);
     return out + " mem=" + std::to_string(mem) + " left=" + std::to_string(s.fuel_remaining());
   };
   // Same fuel, same stopping point (backtrace, memory, budget).
@@ -851,4 +858,66 @@ BOOST_AUTO_TEST_CASE(fuel_off_changes_nothing) {
   auto r = s3.instantiate(m, std::vector<ExternVal>{});
   BOOST_REQUIRE(!r);
   BOOST_TEST(r.error().message == "fuel exhausted");
+}
+
+// Growth caps from a limited address space are an input: capped_memories
+// caps a memory at its initial size however much address space there is;
+// under RLIMIT_AS a memory that cannot be reserved is capped and reported
+// (on_memory_capped), or with exact_memory_caps fails to instantiate.
+BOOST_AUTO_TEST_CASE(memory_growth_caps) {
+  const char* wat = R"((module
+    (memory (export "mem") 1)
+    (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  ))";
+  for (bool guard : {true, false}) {
+    EngineConfig cfg;
+    cfg.guard_pages = guard;
+    cfg.capped_memories = {0};
+    cfg.exact_memory_caps = true;
+    Store s(cfg);
+    MemoryInst* host = s.add_memory(MemoryType{Limits{1, 4}});  // index 0: capped
+    BOOST_REQUIRE(host);
+    auto* i = instantiate(s, wat);  // its memory is index 1: not capped
+    BOOST_TEST(one(s, i, "grow", {I32(2)}) == 1u);
+    BOOST_TEST(Store::memory_size_bytes(host) == 65536u);
+  }
+  for (bool guard : {true, false}) {
+    EngineConfig cfg;
+    cfg.guard_pages = guard;
+    cfg.capped_memories = {0};
+    Store s(cfg);
+    auto* i = instantiate(s, wat);
+    BOOST_TEST(one(s, i, "grow", {I32(1)}) == 0xffffffffu);
+    BOOST_TEST(one(s, i, "grow", {I32(0)}) == 1u);
+  }
+  pid_t pid = fork();
+  BOOST_REQUIRE(pid >= 0);
+  if (pid == 0) {
+    rlimit lim{uint64_t(4000000) << 10, uint64_t(4000000) << 10};  // ~3.8 GiB: not 4 GiB
+    if (setrlimit(RLIMIT_AS, &lim) != 0) _exit(2);
+    auto mod = load_module(*wat::wat_to_binary(wat));
+    std::vector<uint32_t> reported;
+    EngineConfig cfg;
+    cfg.on_memory_capped = [&](uint32_t index) { reported.push_back(index); };
+    Store s(cfg);
+    auto inst = s.instantiate(*mod, std::vector<ExternVal>{});
+    if (!inst) _exit(3);
+    if (reported != std::vector<uint32_t>{0}) _exit(4);
+    Value arg = I32(1);
+    auto r = s.invoke((*inst)->find_export("grow")->func, std::span<const Value>(&arg, 1));
+    if (!r || (*r)[0].i32 != 0xffffffffu) _exit(5);
+    EngineConfig exact;
+    exact.exact_memory_caps = true;
+    Store s2(exact);
+    if (s2.instantiate(*mod, std::vector<ExternVal>{})) _exit(6);  // cannot be had whole
+    EngineConfig recorded = exact;
+    recorded.capped_memories = {0};
+    Store s3(recorded);
+    if (!s3.instantiate(*mod, std::vector<ExternVal>{})) _exit(7);
+    _exit(0);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  BOOST_TEST(WIFEXITED(status));
+  BOOST_TEST((WIFEXITED(status) ? WEXITSTATUS(status) : -1) == 0);
 }

@@ -41,7 +41,10 @@ struct Fixture {
   std::string bin = fs::absolute(env_or("TIMECRAFT_BIN", "bin/timecraft")).string();
   fs::path programs =
       fs::path(boost::unit_test::framework::master_test_suite().argv[0]).parent_path();
-  Fixture() { fs::create_directories(root); }
+  Fixture() {
+    fs::create_directories(root);
+    ::setenv("TIMECRAFT_KEY_FILE", (root / "validation.key").c_str(), 1);  // not the user's key
+  }
   ~Fixture() { std::error_code ec; fs::remove_all(root, ec); }
 
   ProcResult tc(std::vector<std::string> args, const std::string& stdin_path = "/dev/null") {
@@ -286,14 +289,14 @@ BOOST_AUTO_TEST_CASE(validation_is_remembered_per_build) {
   auto at = json.find("\"validated_by\": \"");
   BOOST_REQUIRE(at != std::string::npos);
   std::string build = json.substr(at + 17, json.find('"', at + 17) - (at + 17));
-  BOOST_TEST(build.size() == 40u, build);  // the GNU build id (sha1)
+  BOOST_TEST(build.size() == 64u, build);  // HMAC-SHA256 of the digest and the GNU build id
   auto again = tc({"run", wasm.string()});
   take_id(again.err);
   BOOST_TEST(again.exit_code == first.exit_code);
   BOOST_TEST(again.out == first.out);
   // Another build's mark: replay validates (and still reproduces the run).
   std::string other = json;
-  other.replace(at + 17, build.size(), std::string(40, 'e'));
+  other.replace(at + 17, build.size(), std::string(64, 'e'));
   spit(sidecar, {other.begin(), other.end()});
   auto rep = tc({"replay", id});
   BOOST_TEST(rep.exit_code == first.exit_code);

@@ -1,5 +1,5 @@
 // The log container: round trip, segment roll-over, and robustness against
-// torn tails (a log cut at every byte offset, flipped bytes).
+// torn tails (a log cut at every byte offset, flipped bytes, a full disk).
 #define BOOST_TEST_MODULE trace_log
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
@@ -9,6 +9,7 @@
 #include "trace/crc32c.hpp"
 #include "trace/log_reader.hpp"
 #include "trace/log_writer.hpp"
+#include "test/tiny_disk.hpp"
 
 using namespace tc::trace;
 namespace fs = std::filesystem;
@@ -200,4 +201,35 @@ BOOST_AUTO_TEST_CASE(incompressible_batches_are_stored_raw) {
   Record rec;
   BOOST_REQUIRE(r->next(rec));
   BOOST_TEST(std::equal(rec.payload.begin(), rec.payload.end(), noise.begin(), noise.end()));
+}
+
+// A full disk: the write that fails leaves no torn batch and no half-made
+// segment behind; the log ends at its last whole batch, with as many records
+// as the writer says it kept.
+BOOST_AUTO_TEST_CASE(a_full_disk_leaves_a_clean_log,
+                     *boost::unit_test::precondition(tc::test::can_mount_tmpfs)) {
+  for (uint64_t segment : {uint64_t(1) << 20, uint64_t(4096)}) {
+    BOOST_TEST_CONTEXT("segment size " << segment) {
+      TempDir d;
+      tc::test::TinyDisk disk(d.path / "disk", "64k");
+      BOOST_REQUIRE_MESSAGE(disk.mounted, disk.error);
+      std::string dir = (disk.dir / "log").string();
+      LogOptions opts;
+      opts.batch_records = 8;
+      opts.segment_bytes = segment;
+      opts.codec = Codec::None;
+      auto w = LogWriter::create(dir, opts);
+      BOOST_REQUIRE(w.has_value());
+      bool failed = false;
+      for (uint64_t i = 0; i < 1000000 && !failed; ++i)
+        failed = !(*w)->append(1000 + i * 7, uint32_t(i % 46), payload_for(i)).has_value();
+      auto closed = (*w)->close();
+      BOOST_TEST((failed || !closed.has_value()));
+      uint64_t kept = (*w)->stats().records;
+      BOOST_TEST(kept > 0u);
+      bool torn = false;
+      BOOST_TEST(read_and_check(dir, torn) == kept);
+      BOOST_TEST(!torn);
+    }
+  }
 }

@@ -1,8 +1,5 @@
 #include "tools/cli.hpp"
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "tools/format.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -11,7 +8,6 @@
 #include <iostream>
 #include <sstream>
 
-#include "interp/text/wat.hpp"
 
 namespace tc::cli {
 
@@ -45,48 +41,6 @@ std::string closest(const std::string& word, const std::vector<std::string>& cho
   return best;
 }
 
-Expected<std::vector<uint8_t>> read_module_bytes(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return make_error(ErrorKind::Io, path + ": cannot open file");
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    ::close(fd);
-    return make_error(ErrorKind::Io, path + ": is a directory");
-  }
-  std::vector<uint8_t> bytes;
-  // Regular files are read in one go (sized by fstat); pipes until EOF.
-  bytes.resize(S_ISREG(st.st_mode) && st.st_size > 0 ? size_t(st.st_size) : size_t(1) << 16);
-  size_t got = 0;
-  for (;;) {
-    if (got == bytes.size()) bytes.resize(bytes.size() * 2);
-    ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int e = errno;
-      ::close(fd);
-      return make_error(ErrorKind::Io, path + ": read error: " + std::strerror(e));
-    }
-    if (n == 0) break;
-    got += size_t(n);
-  }
-  bytes.resize(got);
-  ::close(fd);
-  bool binary = bytes.size() >= 4 && bytes[0] == 0 && bytes[1] == 'a' && bytes[2] == 's' &&
-                bytes[3] == 'm';
-  bool text_name = path.size() > 4 && (path.ends_with(".wat") || path.ends_with(".wast"));
-  if (!binary && (text_name || (!bytes.empty() && bytes[0] != 0))) {
-    auto enc = wat::wat_to_binary(std::string_view(reinterpret_cast<const char*>(bytes.data()),
-                                                   bytes.size()));
-    if (!enc) {
-      auto e = enc.error();
-      e.location = path + (e.location.empty() ? "" : ":" + e.location);
-      return e;
-    }
-    bytes = std::move(*enc);
-  }
-  return bytes;
-}
-
 Expected<std::shared_ptr<const wasm::Module>> load_module_bytes(const std::string& path,
                                                                 std::vector<uint8_t> bytes,
                                                                 bool prevalidated) {
@@ -100,8 +54,9 @@ Expected<std::shared_ptr<const wasm::Module>> load_module_bytes(const std::strin
   return mod;
 }
 
-Expected<std::shared_ptr<const wasm::Module>> load_module_file(const std::string& path) {
-  auto bytes = read_module_bytes(path);
+Expected<std::shared_ptr<const wasm::Module>> load_module_file(const std::string& path,
+                                                               uint64_t max_bytes) {
+  auto bytes = read_module_bytes(path, max_bytes);
   if (!bytes) return bytes.error();
   return load_module_bytes(path, std::move(*bytes), false);
 }
@@ -146,17 +101,7 @@ namespace tc::cli {
 int report_trap(const Error& e) {
   std::cerr << "timecraft: " << (e.kind == ErrorKind::Exhaustion ? "exhaustion" : "trap") << ": "
             << e.message << "\n";
-  if (e.backtrace.empty()) return kExitTrap;
-  std::cerr << "wasm backtrace:\n";
-  // Deep recursion repeats one frame thousands of times: print it once.
-  for (size_t i = 0; i < e.backtrace.size();) {
-    size_t j = i + 1;
-    while (j < e.backtrace.size() && e.backtrace[j] == e.backtrace[i]) ++j;
-    std::cerr << "  " << i << ": " << e.backtrace[i];
-    if (j - i > 1) std::cerr << "  (x" << (j - i) << ")";
-    std::cerr << "\n";
-    i = j;
-  }
+  std::cerr << format_backtrace(e.backtrace);
   return kExitTrap;
 }
 

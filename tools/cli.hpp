@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "interp/engine.hpp"
+#include "registry/config.hpp"
 #include "registry/registry.hpp"
 
 namespace tc::cli {
@@ -38,11 +39,16 @@ int usage_error(const std::string& cmd, const std::string& what);
 
 // Reads a .wasm or text (.wat/.wast) file and decodes+validates it.
 // The error names the file and carries an offset or line:column.
-Expected<std::shared_ptr<const wasm::Module>> load_module_file(const std::string& path);
+Expected<std::shared_ptr<const wasm::Module>> load_module_file(
+    const std::string& path, uint64_t max_bytes = registry::Config{}.module_max_bytes);
 // The two halves: the binary bytes of a .wasm or text file, then decoding
 // (and validating, unless this build validated these bytes before) with
-// errors naming `path`.
-Expected<std::vector<uint8_t>> read_module_bytes(const std::string& path);
+// errors naming `path`. Reading (tools/module_file.cpp) checks the header
+// first: a file that starts like neither a binary nor a text module fails
+// after 8 bytes ("magic header not detected"); a file (or pipe) larger
+// than `max_bytes` fails with "module is larger than the N limit".
+Expected<std::vector<uint8_t>> read_module_bytes(
+    const std::string& path, uint64_t max_bytes = registry::Config{}.module_max_bytes);
 Expected<std::shared_ptr<const wasm::Module>> load_module_bytes(const std::string& path,
                                                                 std::vector<uint8_t> bytes,
                                                                 bool prevalidated);

@@ -7,7 +7,6 @@
 #include "registry/process_meta.hpp"
 #include "tools/cli.hpp"
 #include "tools/format.hpp"
-#include "tools/recorded.hpp"
 #include "tools/resources.hpp"
 #include "trace/log_reader.hpp"
 
@@ -49,12 +48,11 @@ std::string quoted(const std::string& s) { return json(s).dump(); }
 int describe_module(registry::Registry& reg, const std::string& prefix, OutputFormat fmt) {
   auto digest = reg.resolve(registry::ObjectKind::Module, prefix);
   if (!digest) return fail(kExitError, digest.error().message);
+  auto entry = reg.module_entry(*digest);  // a broken sidecar: an error naming it
+  if (!entry) return fail(kExitError, entry.error().message);
   auto bytes = reg.read_module(*digest);
   if (!bytes) return fail(kExitError, bytes.error().message);
-  std::string name;
-  if (auto mods = reg.list_modules())
-    for (const auto& m : *mods)
-      if (m.digest == *digest) name = m.name;
+  const std::string& name = entry->name;
   size_t size = bytes->size();
   auto mod = load_module(std::move(*bytes));
   if (!mod) return fail(kExitError, "stored module: " + mod.error().to_string());
@@ -95,10 +93,12 @@ int describe_module(registry::Registry& reg, const std::string& prefix, OutputFo
 
 int describe_process(registry::Registry& reg, const std::string& prefix, OutputFormat fmt,
                      bool verbose) {
-  auto proc = load_process(reg, prefix);
-  if (!proc) return fail(kExitError, proc.error().message);
-  const std::string* id = &proc->id;
-  const registry::ProcessMeta* meta = &proc->meta;
+  auto full = reg.resolve(registry::ObjectKind::Process, prefix);
+  if (!full) return fail(kExitError, full.error().message);
+  auto loaded = reg.load_process_meta(*full);  // errors name the file
+  if (!loaded) return fail(kExitError, loaded.error().message);
+  const std::string* id = &*full;
+  const registry::ProcessMeta* meta = &*loaded;
   auto log = trace::LogReader::open(reg.log_dir(*id));
   trace::LogStats st;
   if (log) st = log->stats();
@@ -139,9 +139,15 @@ int describe_process(registry::Registry& reg, const std::string& prefix, OutputF
   std::cout << "ID:         " << meta->id << "\n"
             << "Start:      " << rfc3339(meta->start_unix_ns) << ", "
             << human_ago(meta->start_unix_ns, now) << "\n"
-            << "Runtime:    " << meta->runtime << " " << meta->runtime_version << "\n";
+            << "Runtime:    " << meta->runtime << " " << meta->runtime_version << ", build "
+            << (meta->runtime_build.empty() ? "unknown" : meta->runtime_build) << "\n"
+            << "Platform:   " << (meta->arch.empty() ? "unknown" : meta->arch);
+  for (size_t i = 0; i < meta->cpu_features.size(); ++i)
+    std::cout << (i ? ", " : " (") << meta->cpu_features[i] << (i + 1 == meta->cpu_features.size() ? ")" : "");
+  std::cout << "\n";
   std::cout << "Status:     " << meta->status;
-  if (meta->status == "exited") std::cout << " (code " << meta->exit_code << ")";
+  if (meta->status == "exited" || meta->status == "truncated")
+    std::cout << " (code " << meta->exit_code << ")";
   if (!meta->message.empty()) std::cout << ": " << meta->message;
   if (meta->end_unix_ns) std::cout << ", ran " << human_duration(uint64_t(meta->end_unix_ns - meta->start_unix_ns));
   else if (meta->status == "running") std::cout << " (no end recorded: still running, or killed)";
@@ -162,7 +168,13 @@ int describe_process(registry::Registry& reg, const std::string& prefix, OutputF
   }
   for (const auto& d : meta->dirs) std::cout << "Dir:        " << d.host << " -> " << d.guest << "\n";
   std::cout << "Limits:     call depth " << meta->max_call_depth << ", memory "
-            << meta->max_memory_pages << " pages\n";
+            << meta->max_memory_pages << " pages";
+  if (!meta->capped_memories.empty()) {
+    std::cout << "; memory";
+    for (auto i : meta->capped_memories) std::cout << " " << i;
+    std::cout << " could not grow (address space limited)";
+  }
+  std::cout << "\n";
   if (!log) {
     std::cout << "Log:        unreadable: " << log.error().message << "\n";
     return kExitOk;
@@ -173,7 +185,9 @@ int describe_process(registry::Registry& reg, const std::string& prefix, OutputF
             << " segment(s), " << human_size(st.stored_bytes) << "/" << human_size(st.raw_bytes)
             << " +" << human_size(overhead) << " (compression: " << pct << ")\n";
   if (log->torn_tail()) std::cout << "Torn tail:  " << *log->torn_tail() << "\n";
-  if (!meta->log_error.empty()) std::cout << "Log error:  " << meta->log_error << "\n";
+  if (!meta->log_error.empty())
+    std::cout << "Log error:  " << meta->log_error << " (recording stopped at record "
+              << st.records << ")\n";
   std::vector<std::vector<std::string>> rows;
   for (const auto& s : log->segments())
     rows.push_back({std::to_string(s.index), std::to_string(s.records),

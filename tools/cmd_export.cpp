@@ -1,12 +1,11 @@
 // timecraft export module|process|log ID FILE|-: copy a resource out of the
 // registry (module bytes, process metadata JSON, or the log's segments).
 #include <boost/program_options.hpp>
-#include <cstdio>
-#include <fstream>
-#include <iostream>
+#include <csignal>
 
 #include "registry/atomic_file.hpp"
 #include "tools/cli.hpp"
+#include "tools/output_file.hpp"
 #include "tools/resources.hpp"
 #include "trace/log_writer.hpp"
 
@@ -56,11 +55,9 @@ int cmd_export(const Args& args) {
       }
     }
   }
-  if (a[2] == "-") {
-    std::fwrite(data.data(), 1, data.size(), stdout);
-    return std::fflush(stdout) == 0 ? kExitOk : fail(kExitError, "cannot write to stdout");
-  }
-  auto w = registry::write_file_atomic(a[2], data);
+  // A closed pipe or FIFO is a write error to report, not a silent death.
+  std::signal(SIGPIPE, SIG_IGN);
+  auto w = write_output_file(a[2], data);
   if (!w) return fail(kExitError, w.error().message);
   return kExitOk;
 }

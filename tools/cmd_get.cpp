@@ -22,8 +22,20 @@ int64_t now_ns() {
 }
 
 void emit(const json& j, OutputFormat f) {
-  if (f == OutputFormat::Json) std::cout << j.dump(2) << "\n";
+  if (f == OutputFormat::Json) std::cout << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   else std::cout << to_yaml(j);
+}
+
+std::string broken_module(const registry::ModuleEntry& m) {
+  return "broken: .json sidecar: " + m.broken;
+}
+
+// "exited 0", "trapped", "running", "truncated (exit 0)" (the recording
+// stopped early, e.g. on a full disk), ...
+std::string process_status(const registry::ProcessMeta& m) {
+  if (m.status == "exited") return "exited " + std::to_string(m.exit_code);
+  if (m.status == "truncated") return "truncated (exit " + std::to_string(m.exit_code) + ")";
+  return m.status;
 }
 }  // namespace
 
@@ -60,7 +72,8 @@ int cmd_get(const Args& args) {
     else emit(json{{"registry", {{"root", cfg->registry_root}}},
                    {"log", {{"batch-size", cfg->batch_records},
                             {"segment-size", cfg->segment_bytes},
-                            {"compression", cfg->compression}}}}, fmt);
+                            {"compression", cfg->compression}}},
+                   {"module", {{"max-size", cfg->module_max_bytes}}}}, fmt);
     return kExitOk;
   }
   auto reg = open_registry(vm["registry"].as<std::string>());
@@ -74,13 +87,18 @@ int cmd_get(const Args& args) {
       for (const auto& m : *mods) std::cout << m.digest << "\n";
     } else if (fmt == OutputFormat::Text) {
       std::vector<std::vector<std::string>> rows;
-      for (const auto& m : *mods) rows.push_back({m.digest.substr(0, 12), m.name, human_size(m.size)});
+      for (const auto& m : *mods)
+        rows.push_back({m.digest.substr(0, 12), m.broken.empty() ? m.name : broken_module(m),
+                        human_size(m.size)});
       std::cout << format_table({"MODULE ID", "MODULE NAME", "SIZE"}, rows);
     } else {
       json j = json::array();
-      for (const auto& m : *mods)
-        j.push_back({{"id", "sha256:" + m.digest}, {"name", m.name}, {"size", m.size},
-                     {"created", rfc3339(m.created_unix_ns)}});
+      for (const auto& m : *mods) {
+        json e = {{"id", "sha256:" + m.digest}, {"name", m.name}, {"size", m.size},
+                  {"created", rfc3339(m.created_unix_ns)}};
+        if (!m.broken.empty()) e["broken"] = broken_module(m);
+        j.push_back(e);
+      }
       emit(j, fmt);
     }
     return kExitOk;
@@ -94,16 +112,20 @@ int cmd_get(const Args& args) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& p : *procs)
       rows.push_back({p.id, p.start_unix_ns ? human_ago(p.start_unix_ns, now) : "unknown",
+                      p.meta ? process_status(*p.meta) : "broken: " + p.broken,
                       human_size(p.log_bytes)});
-    std::cout << format_table({"PROCESS ID", "START", "SIZE"}, rows);
+    std::cout << format_table({"PROCESS ID", "START", "STATUS", "SIZE"}, rows);
   } else {
     json j = json::array();
     for (const auto& p : *procs) {
       json e = {{"id", p.id}, {"start", rfc3339(p.start_unix_ns)}, {"log_size", p.log_bytes}};
-      if (auto m = registry::process_meta_from_json(p.meta_json)) {
-        e["module"] = m->module_name;
-        e["status"] = m->status;
-        e["exit_code"] = m->exit_code;
+      if (p.meta) {
+        e["module"] = p.meta->module_name;
+        e["status"] = p.meta->status;
+        e["exit_code"] = p.meta->exit_code;
+      } else {
+        e["status"] = "broken";
+        e["broken"] = p.broken;
       }
       j.push_back(e);
     }

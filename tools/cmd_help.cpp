@@ -58,7 +58,13 @@ const char kRunUsage[] =
     "Exit status: the guest's exit status (proc_exit, or 0 when _start returns);\n"
     "1 if the module cannot be loaded or linked, 2 for a usage error, 134 if the\n"
     "program trapped (the trap message and a WebAssembly backtrace, with names\n"
-    "from the name section, go to stderr).\n";
+    "from the name section, go to stderr).\n"
+    "\n"
+    "If the log cannot be written (e.g. the disk is full) recording stops, the\n"
+    "program runs on, a warning names the last record kept, and the process's\n"
+    "status is \"truncated\"; the exit status is still the program's. If even\n"
+    "the end of the run cannot be stored, the exit status is 1.\n"
+    "The module file may be at most module.max-size (config; default 1GiB).\n";
 
 const char kWastUsage[] =
     "Usage: timecraft wast [options] PATH...\n"
@@ -99,7 +105,7 @@ const char kGetUsage[] =
     "Usage: timecraft get [TYPE] [-o text|json|yaml] [-q]\n"
     "\n"
     "Lists the resources of a type, newest first; without TYPE lists the types.\n"
-    "  process (processes, proc, ps)   PROCESS ID, START, SIZE (of the log)\n"
+    "  process (processes, proc, ps)   PROCESS ID, START, STATUS, SIZE (of the log)\n"
     "  module (modules, mod)           MODULE ID (sha256, 12 digits), NAME, SIZE\n"
     "  config (cfg)                    the effective configuration\n"
     "\n"
@@ -117,16 +123,32 @@ const char kDescribeUsage[] =
     "process: id, start, runtime, status, module, args, env (with -v), limits,\n"
     "and the log: records, batches, segments, compressed/uncompressed sizes and\n"
     "ratio, a per-segment table (per-batch with -v), any torn tail.\n"
+    "Status: running (no end recorded: still running, or killed), exited (code),\n"
+    "trapped, failed, or truncated (the program ended with that code, but\n"
+    "recording stopped early, e.g. on a full disk: the log holds the records\n"
+    "before that point, and `Log error` says why).\n"
     "module: digest, name, size, imports and exports with their types in WAT\n"
     "form, memories and tables.\n";
 
 const char kExportUsage[] =
     "Usage: timecraft export module|process|log ID FILE|-\n"
     "\n"
-    "Writes a resource to FILE (atomically) or to stdout (-):\n"
+    "Writes a resource to FILE or to stdout (-):\n"
     "  module   the module's exact bytes\n"
     "  process  the process metadata (JSON)\n"
-    "  log      the log: its segment files back to back\n";
+    "  log      the log: its segment files back to back\n"
+    "\n"
+    "A new FILE or a regular one is written atomically (a temporary file renamed\n"
+    "over it: readers see the old or the new content). A device, FIFO or socket\n"
+    "is opened and written in place, as a shell redirection would: it stays\n"
+    "what it is, and a write error (e.g. ENOSPC on /dev/full) is reported.\n"
+    "/dev/stdout and /dev/stderr are timecraft's own. A symbolic link is\n"
+    "followed: a link to a regular file keeps the link and replaces the target\n"
+    "atomically; a link to a device or FIFO is written through; a link to a\n"
+    "missing file is refused (nothing is created).\n"
+    "\n"
+    "Exit status: 0, or 1 with one line on stderr if the resource or FILE\n"
+    "cannot be read or written.\n";
 
 const char kLogsUsage[] =
     "Usage: timecraft logs [-n N] ID\n"
@@ -151,7 +173,9 @@ const char kConfigUsage[] =
     "  registry.root     registry location (default ~/.timecraft)\n"
     "  log.batch-size    records per compressed batch (default 4096)\n"
     "  log.segment-size  roll over to a new segment past this (default 64MiB)\n"
-    "  log.compression   zlib or none\n";
+    "  log.compression   zlib or none\n"
+    "  module.max-size   `run` refuses a larger module file (default 1GiB)\n"
+    "Sizes take a unit: B, KiB, MiB, GiB, TiB (or K, M, G, T).\n";
 
 const char kProfileUsage[] =
     "Usage: timecraft profile [-o text|json|yaml] ID\n"

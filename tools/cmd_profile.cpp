@@ -8,14 +8,12 @@
 #include <nlohmann/json.hpp>
 
 #include "registry/process_meta.hpp"
+#include "session/replay.hpp"
 #include "tools/cli.hpp"
 #include "tools/format.hpp"
-#include "tools/recorded.hpp"
 #include "trace/decode.hpp"
 #include "trace/log_reader.hpp"
-#include "trace/replayer.hpp"
 #include "trace/timing_system.hpp"
-#include "wasi/program.hpp"
 
 namespace tc::cli {
 
@@ -44,10 +42,10 @@ int cmd_profile(const Args& args) {
     return usage_error("profile", "-o must be text, json or yaml");
   auto reg = open_registry(vm["registry"].as<std::string>());
   if (!reg) return fail(kExitError, reg.error().to_string());
-  auto proc = load_process(*reg, vm["id"].as<std::string>());
-  if (!proc) return fail(kExitError, proc.error().message);
-  const std::string* id = &proc->id;
-  const registry::ProcessMeta* meta = &proc->meta;
+  auto session = session::ReplaySession::open(*reg, vm["id"].as<std::string>());
+  if (!session) return fail(kExitError, session.error().message);
+  const std::string* id = &(*session)->id();
+  const registry::ProcessMeta* meta = &(*session)->meta();
 
   // 1. The log: calls, errors, bytes in (written by the guest) and out.
   auto log = trace::LogReader::open(reg->log_dir(*id));
@@ -71,21 +69,19 @@ int cmd_profile(const Args& args) {
   std::optional<std::string> torn = log->torn_tail();
 
   // 2. A replay, timed: WebAssembly vs host calls (answered from the log).
-  auto rerun = prepare_rerun(*reg, *proc);
-  if (!rerun) return fail(kExitError, rerun.error().message);
-  auto log2 = trace::LogReader::open(reg->log_dir(*id));
-  if (!log2) return fail(kExitError, log2.error().message);
   trace::ReplayOptions ropts;
   ropts.echo = false;
-  trace::Replayer replayer(*log2, ropts);
-  trace::TimingSystem timing(replayer);
+  std::optional<trace::TimingSystem> timing;
   auto t0 = std::chrono::steady_clock::now();
-  auto outcome = wasi::run_program(rerun->module, timing, rerun->config);
+  session::ReplayEnd end = (*session)->run(ropts, [&](wasi::System& replayer) -> wasi::System& {
+    return timing.emplace(replayer);
+  });
   uint64_t total_ns = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                    std::chrono::steady_clock::now() - t0).count());
+  if (end.kind == session::ReplayEnd::Kind::Failed) return fail(kExitError, end.error->message);
   uint64_t host_ns = 0;
-  for (const auto& c : wasi::all_calls()) host_ns += timing.stats(uint32_t(c.id)).ns;
-  bool diverged = replayer.divergence().has_value();
+  for (const auto& c : wasi::all_calls()) host_ns += timing->stats(uint32_t(c.id)).ns;
+  bool diverged = end.kind == session::ReplayEnd::Kind::Diverged;
 
   if (fmt != OutputFormat::Text) {
     json j = {{"process", *id}, {"records", records},
@@ -111,7 +107,7 @@ int cmd_profile(const Args& args) {
   std::cout << "Replay:     " << human_duration(total_ns) << ": WebAssembly "
             << human_duration(total_ns - std::min(total_ns, host_ns)) << ", host calls "
             << human_duration(host_ns) << " (" << pct << ")"
-            << (diverged ? " [diverged: " + replayer.divergence()->message + "]" : "") << "\n\n";
+            << (diverged ? " [diverged: " + end.error->message + "]" : "") << "\n\n";
   std::vector<std::pair<std::string, LogCallStats>> sorted(calls.begin(), calls.end());
   std::sort(sorted.begin(), sorted.end(),
             [](const auto& a, const auto& b) { return a.second.count > b.second.count; });

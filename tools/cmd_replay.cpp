@@ -4,12 +4,10 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
+#include "session/replay.hpp"
+#include "session/value_parse.hpp"
 #include "tools/cli.hpp"
-#include "tools/recorded.hpp"
-#include "tools/value_parse.hpp"
-#include "trace/log_reader.hpp"
-#include "trace/replayer.hpp"
-#include "wasi/program.hpp"
+#include "tools/format.hpp"
 
 namespace tc::cli {
 
@@ -30,44 +28,34 @@ int cmd_replay(const Args& args) {
 
   auto reg = open_registry(vm["registry"].as<std::string>());
   if (!reg) return fail(kExitError, reg.error().to_string());
-  auto proc = load_process(*reg, vm["id"].as<std::string>());
-  if (!proc) return fail(kExitError, proc.error().message);
-  auto rerun = prepare_rerun(*reg, *proc);
-  if (!rerun) return fail(kExitError, rerun.error().message);
-  const std::string& id = proc->id;
-  auto log = trace::LogReader::open(reg->log_dir(id));
-  if (!log) return fail(kExitError, "process " + id + ": " + log.error().message);
+  auto session = session::ReplaySession::open(*reg, vm["id"].as<std::string>());
+  if (!session) return fail(kExitError, session.error().message);
+  if (auto why = (*session)->platform_differences(); !why.empty())
+    std::cerr << "timecraft: warning: " << why
+              << ": results may differ (NaN bit patterns, relaxed SIMD)\n";
 
   trace::ReplayOptions ropts;
   ropts.echo = !vm.count("quiet");
-  trace::Replayer replayer(*log, ropts);
-  auto outcome = wasi::run_program(rerun->module, replayer, rerun->config);
+  session::ReplayEnd end = (*session)->run(ropts);
   std::cout.flush();
-
-  auto diverged = [&](const Error& e) {
-    std::cerr << "timecraft: " << e.message << "\n";
-    if (!e.backtrace.empty()) {
-      std::cerr << "wasm backtrace:\n";
-      for (size_t i = 0; i < e.backtrace.size(); ++i)
-        std::cerr << "  " << i << ": " << e.backtrace[i] << "\n";
+  switch (end.kind) {
+    case session::ReplayEnd::Kind::Failed:
+      return fail(kExitError, end.error->message);
+    case session::ReplayEnd::Kind::Diverged: {
+      const Error& e = *end.error;
+      std::cerr << "timecraft: " << e.message << "\n" << format_backtrace(e.backtrace);
+      return kExitDivergence;
     }
-    return kExitDivergence;
-  };
-  if (replayer.divergence()) {
-    Error e = *replayer.divergence();
-    if (outcome && outcome->error) e.backtrace = outcome->error->backtrace;
-    return diverged(e);
+    case session::ReplayEnd::Kind::Trapped: {
+      const Error& e = *end.error;
+      if (e.kind == ErrorKind::Trap || e.kind == ErrorKind::Exhaustion) return report_trap(e);
+      return fail(kExitError, e.to_string());
+    }
+    case session::ReplayEnd::Kind::Exited:
+      break;
   }
-  if (!outcome) return fail(kExitError, "process " + id + ": " + outcome.error().message);
-  // The program ended: it must have consumed the whole log.
-  if (!replayer.finished()) return diverged(*replayer.divergence());
-  if (outcome->error) {
-    const Error& e = *outcome->error;
-    if (e.kind == ErrorKind::Trap || e.kind == ErrorKind::Exhaustion) return report_trap(e);
-    return fail(kExitError, e.to_string());
-  }
-  for (const auto& v : outcome->results) std::cout << format_value(v) << "\n";
-  return outcome->exit_code;
+  for (const auto& v : end.results) std::cout << session::format_value(v) << "\n";
+  return end.exit_code;
 }
 
 }  // namespace tc::cli

@@ -1,19 +1,17 @@
 // timecraft run: load a module, link WASI, run it, and record every host
 // call into the registry (unless --no-record). Exit status: the guest's.
 #include <boost/program_options.hpp>
-#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 
 #include "registry/config.hpp"
-#include "registry/process_meta.hpp"
 #include "registry/sha256.hpp"
-#include "tools/build_id.hpp"
+#include "session/build_id.hpp"
+#include "session/recording.hpp"
+#include "session/value_parse.hpp"
 #include "tools/cli.hpp"
-#include "tools/value_parse.hpp"
-#include "trace/log_writer.hpp"
-#include "trace/recorder.hpp"
+#include "tools/number_option.hpp"
 #include "wasi/posix_system.hpp"
 #include "wasi/program.hpp"
 
@@ -51,11 +49,6 @@ std::string base_name(const std::string& path) {
   return s == std::string::npos ? path : path.substr(s + 1);
 }
 
-int64_t now_unix_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 // The end of a run as an exit status (printing traps and failures).
 int exit_status(const Expected<wasi::ProgramOutcome>& r, const std::string& path) {
   if (!r) return fail(kExitError, path + ": " + r.error().message);
@@ -64,7 +57,7 @@ int exit_status(const Expected<wasi::ProgramOutcome>& r, const std::string& path
     if (e.kind == ErrorKind::Trap || e.kind == ErrorKind::Exhaustion) return report_trap(e);
     return fail(kExitError, e.to_string());
   }
-  for (const auto& v : r->results) std::cout << format_value(v) << "\n";
+  for (const auto& v : r->results) std::cout << session::format_value(v) << "\n";
   return r->exit_code;
 }
 
@@ -81,15 +74,32 @@ int cmd_run(const Args& args) {
       ("env", po::value<std::vector<std::string>>()->composing(), "")
       ("inherit-env", "")
       ("listen", po::value<std::vector<std::string>>()->composing(), "")
-      ("max-call-depth", po::value<uint32_t>()->default_value(10000), "")
-      ("max-memory-pages", po::value<uint32_t>()->default_value(kMaxPages), "")
+      ("max-call-depth", po::value<std::string>()->default_value("10000"), "")
+      ("max-memory-pages", po::value<std::string>()->default_value(std::to_string(kMaxPages)), "")
       ("no-record", "")
       ("fly-blind", "")
-      ("fuel", po::value<uint64_t>(), "")
-      ("record-batch-size", po::value<uint32_t>(), "")
+      ("fuel", po::value<std::string>(), "")
+      ("record-batch-size", po::value<std::string>(), "")
       ("registry", po::value<std::string>()->default_value(""), "");
   po::variables_map vm;
   if (auto stop = parse_options("run", opt_args, desc, nullptr, vm)) return *stop;
+  // Numbers are checked here: program_options would wrap "-1" silently.
+  auto depth = parse_number_option("--max-call-depth", vm["max-call-depth"].as<std::string>(), 1,
+                                   kMaxCallDepth);
+  if (!depth) return usage_error("run", depth.error().message);
+  auto pages = parse_number_option("--max-memory-pages", vm["max-memory-pages"].as<std::string>(),
+                                   0, kMaxPages);
+  if (!pages) return usage_error("run", pages.error().message);
+  std::optional<uint32_t> batch_records;
+  if (vm.count("record-batch-size")) {
+    auto b = parse_number_option("--record-batch-size", vm["record-batch-size"].as<std::string>(),
+                                 1, kMaxBatchRecords);
+    if (!b) return usage_error("run", b.error().message);
+    batch_records = uint32_t(*b);
+  }
+  if (vm.count("listen"))
+    for (const auto& l : vm["listen"].as<std::vector<std::string>>())
+      if (auto ok = check_listen_option(l); !ok) return usage_error("run", ok.error().message);
   if (rest.empty()) return usage_error("run", "no module given");
 
   const std::string path = rest[0];
@@ -120,7 +130,9 @@ int cmd_run(const Args& args) {
 
   // Recording opens the registry first: a module this engine build has
   // validated before (same sha256) is then only decoded.
-  auto bytes = read_module_bytes(path);
+  auto cfg = registry::load_config();
+  if (!cfg) return fail(kExitError, cfg.error().to_string());
+  auto bytes = read_module_bytes(path, cfg->module_max_bytes);
   if (!bytes) return fail(kExitError, bytes.error().to_string());
   std::optional<registry::Registry> reg;
   std::string digest;
@@ -130,17 +142,19 @@ int cmd_run(const Args& args) {
     if (!r) return fail(kExitError, r.error().to_string());
     reg.emplace(std::move(*r));
     digest = registry::sha256_hex(*bytes);
-    prevalidated = reg->validated_by(digest, engine_build_id());
+    prevalidated = reg->validated_by(digest, session::engine_build_id());
   }
   auto mod = load_module_bytes(path, std::move(*bytes), prevalidated);
   if (!mod) return fail(kExitError, mod.error().to_string());
 
   wasi::ProgramConfig pcfg;
-  pcfg.engine.max_call_depth = vm["max-call-depth"].as<uint32_t>();
-  pcfg.engine.max_memory_pages = vm["max-memory-pages"].as<uint32_t>();
+  pcfg.engine.max_call_depth = uint32_t(*depth);
+  pcfg.engine.max_memory_pages = uint32_t(*pages);
   if (vm.count("fuel")) {  // a replay could not honour it: not recorded
     if (record) return usage_error("run", "--fuel needs --no-record");
-    pcfg.engine.fuel = vm["fuel"].as<uint64_t>();
+    auto f = parse_number_option("--fuel", vm["fuel"].as<std::string>(), 1, UINT64_MAX);
+    if (!f) return usage_error("run", f.error().message);
+    pcfg.engine.fuel = *f;
   }
   if (invoking) {
     pcfg.invoke = vm["invoke"].as<std::string>();
@@ -154,7 +168,7 @@ int cmd_run(const Args& args) {
       return usage_error("run", "\"" + *pcfg.invoke + "\" takes " + std::to_string(ft->params.size()) +
                                     " argument(s), got " + std::to_string(guest_args.size()));
     for (size_t i = 0; i < ft->params.size(); ++i) {
-      auto v = parse_value(guest_args[i], ft->params[i]);
+      auto v = session::parse_value(guest_args[i], ft->params[i]);
       if (!v)
         return usage_error("run", "argument " + std::to_string(i + 1) + " \"" + guest_args[i] +
                                       "\" is not a valid " + valtype_name(ft->params[i]));
@@ -172,68 +186,33 @@ int cmd_run(const Args& args) {
   if (!record) return exit_status(wasi::run_program(*mod, **system, pcfg), path);
 
   // Recording: module and metadata into the registry, then the log.
-  auto cfg = registry::load_config();
-  if (!cfg) return fail(kExitError, cfg.error().to_string());
-  trace::LogOptions lopts;
-  lopts.batch_records = vm.count("record-batch-size") ? vm["record-batch-size"].as<uint32_t>()
-                                                      : cfg->batch_records;
-  if (lopts.batch_records == 0) return usage_error("run", "--record-batch-size must be at least 1");
-  lopts.segment_bytes = cfg->segment_bytes;
-  lopts.codec = cfg->compression == "none" ? trace::Codec::None : trace::Codec::Zlib;
+  session::RecordingSpec spec;
+  spec.module = *mod;
+  spec.module_name = (*mod)->module_name.empty() ? base_name(path) : (*mod)->module_name;
+  spec.digest = digest;
+  spec.posix = wcfg;
+  spec.program = pcfg;
+  if (invoking) spec.invoke_args = guest_args;
+  spec.log.batch_records = batch_records.value_or(cfg->batch_records);
+  spec.log.segment_bytes = cfg->segment_bytes;
+  spec.log.codec = cfg->compression == "none" ? trace::Codec::None : trace::Codec::Zlib;
+  spec.codec_name = cfg->compression;
+  spec.runtime_version = TIMECRAFT_VERSION;
+  auto rec = session::RecordingSession::start(*reg, std::move(spec), **system);
+  if (!rec) return fail(kExitError, rec.error().to_string());
+  std::cerr << (*rec)->id() << std::endl;  // the first line on stderr: the process id
 
-  const Module& m = **mod;
-  std::string name = m.module_name.empty() ? base_name(path) : m.module_name;
-  if (auto put = reg->put_module(m.bytes, name, engine_build_id(), digest); !put)
-    return fail(kExitError, put.error().to_string());
-
-  registry::ProcessMeta meta;
-  meta.id = registry::Registry::new_process_id();
-  meta.start_unix_ns = now_unix_ns();
-  meta.runtime_version = TIMECRAFT_VERSION;
-  meta.module_digest = digest;
-  meta.module_name = name;
-  meta.module_size = m.bytes.size();
-  meta.args = wcfg.args;
-  meta.env = wcfg.environ;
-  for (const auto& d : wcfg.dirs) meta.dirs.push_back({d.host_path, d.guest_path});
-  meta.listen = wcfg.listen;
-  meta.invoke = pcfg.invoke;
-  if (invoking) meta.invoke_args = guest_args;
-  meta.max_call_depth = pcfg.engine.max_call_depth;
-  meta.max_memory_pages = pcfg.engine.max_memory_pages;
-  meta.batch_records = lopts.batch_records;
-  meta.segment_bytes = lopts.segment_bytes;
-  meta.codec = cfg->compression;
-  if (auto r = reg->create_process(meta.id); !r) return fail(kExitError, r.error().to_string());
-  if (auto r = reg->write_process_meta(meta.id, registry::to_json(meta), /*durable=*/false); !r)
-    return fail(kExitError, r.error().to_string());
-  auto log = trace::LogWriter::create(reg->log_dir(meta.id), lopts);
-  if (!log) return fail(kExitError, log.error().to_string());
-  std::cerr << meta.id << std::endl;  // the first line on stderr: the process id
-
-  trace::Recorder recorder(**system, **log);
-  auto outcome = wasi::run_program(*mod, recorder, pcfg);
-
-  auto closed = (*log)->close();
-  meta.end_unix_ns = now_unix_ns();
-  if (recorder.log_error()) meta.log_error = recorder.log_error()->message;
-  else if (!closed) meta.log_error = closed.error().message;
-  if (!outcome) {
-    meta.status = "failed";
-    meta.message = outcome.error().message;
-  } else if (outcome->error) {
-    meta.status = "trapped";
-    meta.message = outcome->error->message;
-    meta.exit_code = kExitTrap;
-  } else {
-    meta.status = "exited";
-    meta.exit_code = outcome->exit_code;
-  }
-  if (auto r = reg->write_process_meta(meta.id, registry::to_json(meta)); !r)
-    std::cerr << "timecraft: warning: " << r.error().to_string() << "\n";
+  session::RecordingEnd end = (*rec)->run();
+  const registry::ProcessMeta& meta = end.meta;
   if (!meta.log_error.empty())
-    std::cerr << "timecraft: warning: recording stopped early: " << meta.log_error << "\n";
-  return exit_status(outcome, path);
+    std::cerr << "timecraft: warning: recording stopped at record " << end.records_kept << ": "
+              << meta.log_error << "; the log is readable up to there\n";
+  int code = exit_status(end.outcome, path);
+  if (end.store_error)
+    return fail(kExitError, "cannot store how process " + meta.id + " ended (" + meta.status +
+                                ", code " + std::to_string(meta.exit_code) +
+                                "): " + end.store_error->to_string());
+  return code;
 }
 
 }  // namespace tc::cli

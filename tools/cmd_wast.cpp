@@ -6,6 +6,7 @@
 
 #include "spec-tests/wast_runner.hpp"
 #include "tools/cli.hpp"
+#include "tools/number_option.hpp"
 
 namespace tc::cli {
 
@@ -17,12 +18,15 @@ int cmd_wast(const Args& args) {
   desc.add_options()
       ("expectations", po::value<std::string>(), "")
       ("verbose,v", "")
-      ("max-call-depth", po::value<uint32_t>()->default_value(10000), "")
+      ("max-call-depth", po::value<std::string>()->default_value("10000"), "")
       ("path", po::value<std::vector<std::string>>(), "");
   po::positional_options_description pos;
   pos.add("path", -1);
   po::variables_map vm;
   if (auto stop = parse_options("wast", args, desc, &pos, vm)) return *stop;
+  auto depth = parse_number_option("--max-call-depth", vm["max-call-depth"].as<std::string>(), 1,
+                                   kMaxCallDepth);
+  if (!depth) return usage_error("wast", depth.error().message);
   if (!vm.count("path")) return usage_error("wast", "no .wast file or directory given");
 
   std::optional<spec::Expectations> ex;
@@ -33,17 +37,21 @@ int cmd_wast(const Args& args) {
   }
   spec::RunOptions opts;
   opts.expectations = ex ? &*ex : nullptr;
-  opts.max_call_depth = vm["max-call-depth"].as<uint32_t>();
+  opts.max_call_depth = uint32_t(*depth);
   bool verbose = vm.count("verbose") > 0;
 
   // Expand directories into their .wast files, sorted for a stable order.
+  // A path that names no script is an error, not "0 files, 0 failed".
   std::vector<std::string> files;
   for (const auto& p : vm["path"].as<std::vector<std::string>>()) {
     boost::system::error_code ec;
+    if (!fs::exists(p, ec)) return fail(kExitError, p + ": no such file or directory");
     if (fs::is_directory(p, ec)) {
       std::vector<std::string> in_dir;
       for (const auto& e : fs::directory_iterator(p, ec))
         if (e.path().extension() == ".wast") in_dir.push_back(e.path().string());
+      if (ec) return fail(kExitError, p + ": cannot list the directory: " + ec.message());
+      if (in_dir.empty()) return fail(kExitError, p + ": no .wast scripts in this directory");
       std::sort(in_dir.begin(), in_dir.end());
       files.insert(files.end(), in_dir.begin(), in_dir.end());
     } else {

@@ -151,4 +151,26 @@ std::string to_yaml(const nlohmann::json& j) {
   return out;
 }
 
+std::string format_frame(const tc::TraceFrame& f) {
+  if (f.elided) return "... " + std::to_string(f.elided) + " more frames";
+  if (!f.has_offset) return f.name;
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "+0x%x", f.func_offset);
+  return f.name + buf;
+}
+
+std::string format_backtrace(const std::vector<tc::TraceFrame>& frames) {
+  if (frames.empty()) return "";
+  std::string out = "wasm backtrace:\n";
+  for (size_t i = 0; i < frames.size();) {
+    size_t j = i + 1;
+    while (j < frames.size() && frames[j] == frames[i]) ++j;
+    out += "  " + std::to_string(i) + ": " + format_frame(frames[i]);
+    if (j - i > 1) out += "  (x" + std::to_string(j - i) + ")";
+    out += "\n";
+    i = j;
+  }
+  return out;
+}
+
 }  // namespace tc::cli

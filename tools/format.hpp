@@ -6,8 +6,17 @@
 #include <string>
 #include <vector>
 
+#include "interp/error.hpp"
+
 namespace tc::cli {
 
+// A backtrace frame: "fac+0x3f" (offset from the function's first
+// instruction), "fd_write" for a host function, "... 9936 more frames".
+std::string format_frame(const tc::TraceFrame& f);
+// "wasm backtrace:" and a line a frame, innermost first ("  0: fac+0x3f");
+// runs of one repeated frame (deep recursion) print once with "(xN)".
+// "" for an empty backtrace.
+std::string format_backtrace(const std::vector<tc::TraceFrame>& frames);
 std::string human_size(uint64_t bytes);              // "512 B", "2.36 KiB", "1.20 MiB"
 std::string human_ago(int64_t then_ns, int64_t now_ns);  // "17m ago", "3h ago", "2d ago"
 std::string human_duration(uint64_t ns);             // "1.25ms", "3.2s", "2m10s"

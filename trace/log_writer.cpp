@@ -126,7 +126,15 @@ Expected<void> LogWriter::open_segment(uint64_t first_record) {
   h.header_size = sizeof h;
   h.segment_index = segment_index_;
   h.first_record = first_record;
-  if (!write_all(fd_, &h, sizeof h)) return io_error("cannot write " + path);
+  if (!write_all(fd_, &h, sizeof h)) {
+    // No room for even a header (disk full): leave no half-made segment,
+    // so the log ends cleanly with the previous one.
+    auto e = io_error("cannot write " + path);
+    ::close(fd_);
+    fd_ = -1;
+    ::unlink(path.c_str());
+    return e;
+  }
   segment_size_ = sizeof h;
   ++stats_.segments;
   stats_.file_bytes += sizeof h;
@@ -232,8 +240,13 @@ Expected<void> LogWriter::write_batch(Pending& b) {
       segment_size_ + sizeof h + stored_size > opts_.segment_bytes)
     TC_TRY(open_segment(b.first_record));
   // One writev for header and data: a crash leaves a whole batch or a torn one.
-  if (!write_all2(fd_, &h, sizeof h, stored, stored_size))
-    return io_error("cannot write log batch to " + segment_path(dir_, segment_index_));
+  if (!write_all2(fd_, &h, sizeof h, stored, stored_size)) {
+    // A short write (disk full) leaves a torn batch: cut it off, so the log
+    // ends at its last whole batch and the space goes back to the disk.
+    auto e = io_error("cannot write log batch to " + segment_path(dir_, segment_index_));
+    (void)!::ftruncate(fd_, off_t(segment_size_));
+    return e;
+  }
   segment_size_ += sizeof h + stored_size;
   stats_.batches++;
   stats_.records += b.count;

@@ -142,17 +142,28 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
   if (fuel_) e_.op(IOp::Fuel, fn.body_offset);  // one unit per call
   BodyReader r(m_, fn);
   Instr in;
-  while (!ctrls_.empty() && r.next(in)) {
+  // The exact tier counts each instruction before it runs and leaves every
+  // operand in its slot after it: nothing folds across instructions.
+  auto compile = [&](const Instr& in) {
+    if (!exact_) return instr(in);
+    e_.op(IOp::Step, in.offset);
+    e_.u32(in.offset);
+    e_.u32(h_);
     instr(in);
+    if (!ctrls_.empty() && !ctrls_.back().unreachable) materialize_all();
+    mark_ = Mark{};
+  };
+  while (!ctrls_.empty() && r.next(in)) {
+    compile(in);
     if (!ctrls_.empty() && ctrls_.back().unreachable) {
       skip_dead(r, in);
       if (r.failed() || !in.info) break;
-      instr(in);  // the closing else/end
+      compile(in);  // the closing else/end
     }
   }
   out_->frame_slots = max_h_;
   e_.note_height(h_);
-  fuse_pairs(*out_, e_.heights());
+  if (!exact_) fuse_pairs(*out_, e_.heights());
   e_.thread(handler_offsets());
   return std::move(out_);
 }

@@ -80,7 +80,7 @@ class Compiler {
  public:
   explicit Compiler(const FuncInst& f)
       : f_(f), inst_(*f.instance), m_(inst_.module()), out_(std::make_unique<CompiledFunc>()), e_(*out_),
-        fuel_(inst_.store->config.fuel != 0) {}
+        fuel_(inst_.store->config.fuel != 0), exact_(inst_.store->config.exact_tier) {}
 
   std::unique_ptr<CompiledFunc> run();
 
@@ -160,6 +160,7 @@ class Compiler {
   std::vector<Ctrl> ctrls_;
   uint32_t h_ = 0, max_h_ = 0;
   const bool fuel_;  // EngineConfig::fuel: emit IOp::Fuel at entry and loop headers
+  const bool exact_;  // EngineConfig::exact_tier: a Step per instruction, no folding or fusion
 };
 
 }  // namespace tc::wasm::compile_detail

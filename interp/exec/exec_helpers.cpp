@@ -23,26 +23,39 @@ int32_t table_grow(TableInst* table, uint32_t delta, Ref init) {
   return int32_t(uint32_t(old));
 }
 
+bool step_stop(StoreImpl& store, Error& error) {
+  Machine& m = store.machine;
+  if (!m.step_hook || m.step_hook()) return true;
+  error = make_error(ErrorKind::Interrupted, "execution stopped by the debugger");
+  return false;
+}
+
 void append_backtrace(Error& e, const Frame* frames, uint32_t entry, uint32_t top,
                       const uint32_t* pc) {
   constexpr uint32_t kMaxEntries = 64;  // deep recursion: keep the innermost frames
   for (uint32_t d = top + 1; d-- > entry;) {
     if (e.backtrace.size() == kMaxEntries) {
-      e.backtrace.push_back("... " + std::to_string(d - entry + 1) + " more frames");
+      TraceFrame more;
+      more.elided = d - entry + 1;
+      e.backtrace.push_back(std::move(more));
       break;
     }
     const FuncInst* f = frames[d].func;
     const uint32_t* at = d == top ? pc : frames[d + 1].ret_pc - 1;
-    std::string name = f->instance ? f->instance->module().func_name(f->index) : f->debug_name;
+    TraceFrame t;
+    t.func_index = f->index;
+    t.host = f->is_host();
+    t.name = f->instance ? f->instance->module().func_name(f->index) : f->debug_name;
     if (f->code && at) {
       const auto& code = f->code->code;
       if (at >= code.data() && at < code.data() + code.size()) {
-        char buf[24];
-        std::snprintf(buf, sizeof buf, "+0x%x", f->code->bytecode_offset(uint32_t(at - code.data())));
-        name += buf;
+        const Module& m = f->instance->module();
+        t.has_offset = true;
+        t.offset = f->code->bytecode_offset(uint32_t(at - code.data()));
+        t.func_offset = t.offset - m.functions[f->index - m.num_imported_funcs].body_offset;
       }
     }
-    e.backtrace.push_back(std::move(name));
+    e.backtrace.push_back(std::move(t));
   }
 }
 

@@ -10,7 +10,10 @@ namespace tc::wasm {
 int32_t memory_grow(StoreImpl& store, MemoryInst* mem, uint32_t delta);
 // table.grow: old size, or -1.
 int32_t table_grow(TableInst* table, uint32_t delta, Ref init);
-// Adds "name+0xoffset" entries for frames [entry, top], innermost first;
+// Runs the step hook (exact tier, Machine::stopped_pc set); false with
+// `error` set when the hook stops execution.
+bool step_stop(StoreImpl& store, Error& error);
+// Adds the frames [entry, top] to e.backtrace, innermost first;
 // `pc` is the current instruction of the top frame.
 void append_backtrace(Error& e, const Frame* frames, uint32_t entry, uint32_t top,
                       const uint32_t* pc);

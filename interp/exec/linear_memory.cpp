@@ -21,7 +21,7 @@ LinearMemory::~LinearMemory() {
   munmap(data_, reserved_);
 }
 
-bool LinearMemory::init(uint64_t initial_pages, uint64_t max_pages, bool guarded) {
+bool LinearMemory::init(uint64_t initial_pages, uint64_t max_pages, bool guarded, bool may_cap) {
   if (initial_pages > max_pages) return false;
   limit_ = max_pages * 65536;
   if (guarded && guard_pages_available()) {
@@ -38,14 +38,15 @@ bool LinearMemory::init(uint64_t initial_pages, uint64_t max_pages, bool guarded
   reserved_ = limit_;
   if (reserved_ == 0) return true;  // data_ stays null, size 0
   uint8_t* p = reserve(reserved_);
-  if (!p && initial_pages < max_pages) {
+  if (!p && initial_pages < max_pages && may_cap) {
     // Address space is limited (ulimit -v): reserve the initial size only;
     // memory.grow then returns -1.
     reserved_ = limit_ = initial_pages * 65536;
+    capped_ = true;
     if (reserved_ == 0) return true;
     p = reserve(reserved_);
   }
-  if (!p) { reserved_ = limit_ = 0; return false; }
+  if (!p) { reserved_ = limit_ = 0; capped_ = false; return false; }
   data_ = p;
   return grow(initial_pages);
 }

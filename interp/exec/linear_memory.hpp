@@ -17,8 +17,9 @@ class LinearMemory {
   LinearMemory& operator=(const LinearMemory&) = delete;
 
   // Reserves room for max_pages (the guarded range if `guarded` and it can
-  // be had) and commits initial_pages (zeroed).
-  bool init(uint64_t initial_pages, uint64_t max_pages, bool guarded = false);
+  // be had) and commits initial_pages (zeroed). When max_pages cannot be
+  // reserved, `may_cap` reserves initial_pages only (capped()); else fails.
+  bool init(uint64_t initial_pages, uint64_t max_pages, bool guarded = false, bool may_cap = true);
   // Commits delta more pages (zeroed); false when beyond max_pages.
   bool grow(uint64_t delta_pages);
 
@@ -27,6 +28,8 @@ class LinearMemory {
   uint64_t pages() const { return size_ / 65536; }
   // Accesses beyond size_bytes() fault inside the reservation.
   bool guarded() const { return guarded_; }
+  // Growth is limited to the initial size: max_pages could not be reserved.
+  bool capped() const { return capped_; }
 
  private:
   uint8_t* data_ = nullptr;
@@ -34,6 +37,7 @@ class LinearMemory {
   uint64_t limit_ = 0;     // bytes that may be committed
   uint64_t reserved_ = 0;  // reserved bytes
   bool guarded_ = false;
+  bool capped_ = false;
 };
 
 }  // namespace tc::wasm

@@ -101,6 +101,13 @@ struct Machine {
   uint32_t depth = 0;
   uint32_t max_depth = 0;
   uint64_t fuel = 0;  // units left (EngineConfig::fuel; IOp::Fuel spends them)
+  // Exact tier (EngineConfig::exact_tier): instructions counted by Step,
+  // the count at which the step hook runs, and where the innermost frame
+  // is while the hook or a host function runs.
+  uint64_t icount = 0;
+  uint64_t stop_at = UINT64_MAX;
+  StepHook step_hook;
+  const uint32_t* stopped_pc = nullptr;
 };
 
 struct FuncTypeLess {

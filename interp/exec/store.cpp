@@ -1,5 +1,7 @@
 // Store: host objects, invocation from the embedder, object inspection.
 #include <algorithm>
+#include <cstdlib>
+#include <string_view>
 
 #include "interp/compile/compiler.hpp"
 #include "interp/exec/runtime.hpp"
@@ -27,7 +29,14 @@ MemoryInst* StoreImpl::new_memory(MemoryType type) {
   uint64_t max = std::min<uint64_t>(type.limits.max.value_or(kMaxPages), config.max_memory_pages);
   max = std::min<uint64_t>(max, kMaxPages);
   // The cap holds for the initial size too: a memory cannot start beyond it.
-  if (type.limits.min > max || !m->mem.init(type.limits.min, max, config.guard_pages)) return nullptr;
+  if (type.limits.min > max) return nullptr;
+  // Capped as in the recorded run, else as the address space allows.
+  uint32_t index = uint32_t(memories.size());
+  const auto& capped = config.capped_memories;
+  bool cap = std::find(capped.begin(), capped.end(), index) != capped.end();
+  uint64_t limit = cap ? type.limits.min : max;
+  if (!m->mem.init(type.limits.min, limit, config.guard_pages, !config.exact_memory_caps)) return nullptr;
+  if (m->mem.capped() && config.on_memory_capped) config.on_memory_capped(index);
   m->max_pages = max;
   m->type = type;
   memories.push_back(std::move(m));
@@ -37,6 +46,10 @@ MemoryInst* StoreImpl::new_memory(MemoryType type) {
 Store::Store(EngineConfig config) : impl_(std::make_unique<Impl>()) {
   impl_->self = this;
   impl_->config = config;
+  // TIMECRAFT_TIER=exact runs everything in the debugger's tier (the test
+  // command runs the spec suite so, to show both tiers agree).
+  if (const char* t = std::getenv("TIMECRAFT_TIER"); t && std::string_view(t) == "exact")
+    impl_->config.exact_tier = true;
   Machine& m = impl_->machine;
   m.stack.reset(new Slot[kStackSlots]);  // uninitialised: every slot is written before it is read
   m.stack_end = m.stack.get() + kStackSlots;

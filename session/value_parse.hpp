@@ -5,7 +5,7 @@
 
 #include "interp/engine.hpp"
 
-namespace tc::cli {
+namespace tc::session {
 
 // "42", "-1", "0x2a" for integers; "1.5", "-inf", "nan", "0x1p-3" for floats;
 // "null" for references. nullopt when the text does not fit the type.
@@ -13,4 +13,4 @@ std::optional<wasm::Value> parse_value(const std::string& text, wasm::ValType ty
 // Integers as signed decimal, floats with enough digits to round-trip.
 std::string format_value(const wasm::Value& v);
 
-}  // namespace tc::cli
+}  // namespace tc::session

@@ -1,11 +1,11 @@
-#include "tools/build_id.hpp"
+#include "session/build_id.hpp"
 
 #include <elf.h>
 #include <link.h>
 
 #include <cstring>
 
-namespace tc::cli {
+namespace tc::session {
 
 namespace {
 
@@ -52,4 +52,4 @@ const std::string& engine_build_id() {
   return id;
 }
 
-}  // namespace tc::cli
+}  // namespace tc::session

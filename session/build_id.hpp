@@ -4,8 +4,8 @@
 #pragma once
 #include <string>
 
-namespace tc::cli {
+namespace tc::session {
 
 const std::string& engine_build_id();
 
-}  // namespace tc::cli
+}  // namespace tc::session

@@ -1,4 +1,4 @@
-#include "tools/value_parse.hpp"
+#include "session/value_parse.hpp"
 
 #include <bit>
 #include <cerrno>
@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-namespace tc::cli {
+namespace tc::session {
 
 using namespace tc::wasm;
 
@@ -66,4 +66,4 @@ std::string format_value(const Value& v) {
   }
 }
 
-}  // namespace tc::cli
+}  // namespace tc::session

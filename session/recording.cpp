@@ -1,0 +1,108 @@
+#include "session/recording.hpp"
+
+#include <chrono>
+
+#include "registry/spare_room.hpp"
+#include "session/build_id.hpp"
+#include "session/platform.hpp"
+#include "trace/recorder.hpp"
+
+namespace tc::session {
+
+namespace {
+
+int64_t now_unix_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Room kept next to process.json for the end record (see store_end).
+constexpr uint64_t kEndReserve = 16 << 10;
+
+// The end of a recorded run into process.json. A run that filled the disk
+// leaves no room for the atomic write's temporary file: then the file is
+// rewritten in place, in the space reserved when the run started.
+Expected<void> store_end(registry::Registry& reg, const registry::ProcessMeta& meta) {
+  std::string json = registry::to_json(meta);
+  auto w = reg.write_process_meta(meta.id, json);
+  if (w || registry::overwrite_file_in_place(reg.process_meta_path(meta.id), json)) return {};
+  return w.error();
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<RecordingSession>> RecordingSession::start(registry::Registry& reg,
+                                                                    RecordingSpec spec,
+                                                                    wasi::System& real) {
+  std::unique_ptr<RecordingSession> s(new RecordingSession(reg, std::move(spec), real));
+  const RecordingSpec& sp = s->spec_;
+  TC_TRY(reg.put_module(sp.module->bytes, sp.module_name, engine_build_id(), sp.digest));
+
+  registry::ProcessMeta& meta = s->meta_;
+  meta.id = registry::Registry::new_process_id();
+  meta.start_unix_ns = now_unix_ns();
+  meta.runtime_version = sp.runtime_version;
+  meta.runtime_build = engine_build_id();
+  meta.arch = this_platform().arch;
+  meta.cpu_features = this_platform().cpu_features;
+  meta.module_digest = sp.digest;
+  meta.module_name = sp.module_name;
+  meta.module_size = sp.module->bytes.size();
+  meta.args = sp.posix.args;
+  meta.env = sp.posix.environ;
+  for (const auto& d : sp.posix.dirs) meta.dirs.push_back({d.host_path, d.guest_path});
+  meta.listen = sp.posix.listen;
+  meta.invoke = sp.program.invoke;
+  meta.invoke_args = sp.invoke_args;
+  meta.max_call_depth = sp.program.engine.max_call_depth;
+  meta.max_memory_pages = sp.program.engine.max_memory_pages;
+  meta.batch_records = sp.log.batch_records;
+  meta.segment_bytes = sp.log.segment_bytes;
+  meta.codec = sp.codec_name;
+  TC_TRY(reg.create_process(meta.id));
+  const std::string start_json = registry::to_json(meta);
+  TC_TRY(reg.write_process_meta(meta.id, start_json, /*durable=*/false));
+  // Room to store the end even if the run fills the disk (see store_end).
+  (void)registry::reserve_file_space(reg.process_meta_path(meta.id),
+                                     start_json.size() + kEndReserve);
+  auto log = trace::LogWriter::create(reg.log_dir(meta.id), sp.log);
+  if (!log) return log.error();
+  s->log_ = std::move(*log);
+  return s;
+}
+
+RecordingEnd RecordingSession::run() {
+  trace::Recorder recorder(real_, *log_);
+  wasi::ProgramConfig pcfg = spec_.program;
+  pcfg.engine.on_memory_capped = [&](uint32_t index) {  // recorded at once: a replay needs it
+    meta_.capped_memories.push_back(index);
+    (void)reg_.write_process_meta(meta_.id, registry::to_json(meta_), /*durable=*/false);
+  };
+  RecordingEnd end;
+  end.outcome = wasi::run_program(spec_.module, recorder, pcfg);
+
+  auto closed = log_->close();
+  end.records_kept = log_->stats().records;  // whole records on disk
+  registry::ProcessMeta& meta = meta_;
+  meta.end_unix_ns = now_unix_ns();
+  if (recorder.log_error()) meta.log_error = recorder.log_error()->message;
+  else if (!closed) meta.log_error = closed.error().message;
+  if (!end.outcome) {
+    meta.status = "failed";
+    meta.message = end.outcome.error().message;
+  } else if (end.outcome->error) {
+    meta.status = "trapped";
+    meta.message = end.outcome->error->message;
+    meta.exit_code = kTrapExitCode;
+  } else {
+    meta.status = "exited";
+    meta.exit_code = end.outcome->exit_code;
+  }
+  // The run ended (exit code and message kept) but its log stops early.
+  if (!meta.log_error.empty()) meta.status = "truncated";
+  if (auto stored = store_end(reg_, meta); !stored) end.store_error = stored.error();
+  end.meta = meta;
+  return end;
+}
+
+}  // namespace tc::session

@@ -1,0 +1,139 @@
+// The session library driven directly, as `run`, `replay`, `profile` and
+// `debug` drive it: a recording session stores the module, metadata and
+// log; a replay session re-executes it and reports how it ended as data
+// (exited, trapped with a backtrace, diverged at a record).
+#define BOOST_TEST_MODULE session_tests
+#include <boost/test/unit_test.hpp>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "registry/sha256.hpp"
+#include "session/recording.hpp"
+#include "session/replay.hpp"
+
+namespace fs = std::filesystem;
+using namespace tc;
+
+namespace {
+
+fs::path programs() {
+  return fs::path(boost::unit_test::framework::master_test_suite().argv[0]).parent_path();
+}
+
+struct Fixture {
+  fs::path root = fs::temp_directory_path() /
+                  ("tc_session_" + std::to_string(::getpid()) + "_" +
+                   boost::unit_test::framework::current_test_case().p_name.get());
+  registry::Registry reg = *registry::Registry::open(root.string());
+  int out_fd = -1;  // the guest's stdout and stderr, for the recording
+  Fixture() {
+    ::setenv("TIMECRAFT_KEY_FILE", (root / "validation.key").c_str(), 1);
+    out_fd = ::open((root / "out.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  }
+  ~Fixture() {
+    ::close(out_fd);
+    std::error_code ec;
+    fs::remove_all(root, ec);
+  }
+
+  std::shared_ptr<const wasm::Module> load(const std::string& program) {
+    std::ifstream in(programs() / program, std::ios::binary);
+    std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
+    auto m = wasm::load_module(std::move(bytes));
+    BOOST_REQUIRE_MESSAGE(m.has_value(), program + " does not load");
+    return *m;
+  }
+
+  // Records `program` with `args`; returns the end.
+  session::RecordingEnd record(const std::string& program, std::vector<std::string> args = {}) {
+    session::RecordingSpec spec;
+    spec.module = load(program);
+    spec.module_name = program;
+    spec.digest = registry::sha256_hex(spec.module->bytes);
+    spec.posix.args = {program};
+    spec.posix.args.insert(spec.posix.args.end(), args.begin(), args.end());
+    spec.posix.stdio[1] = spec.posix.stdio[2] = out_fd;
+    spec.codec_name = "zlib";
+    auto system = wasi::PosixSystem::create(spec.posix);
+    BOOST_REQUIRE(system.has_value());
+    auto rec = session::RecordingSession::start(reg, std::move(spec), **system);
+    BOOST_REQUIRE_MESSAGE(rec.has_value(), (rec ? "" : rec.error().message));
+    return (*rec)->run();
+  }
+
+  session::ReplayEnd replay(const std::string& id) {
+    auto s = session::ReplaySession::open(reg, id.substr(0, 8));  // a prefix is enough
+    BOOST_REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.error().message));
+    BOOST_TEST((*s)->id() == id);
+    BOOST_TEST((*s)->platform_differences() == "");  // recorded here, by this build
+    trace::ReplayOptions opts;
+    opts.echo = false;
+    return (*s)->run(opts);
+  }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(sessions, Fixture)
+
+BOOST_AUTO_TEST_CASE(a_recorded_exit_replays_as_exited) {
+  auto rec = record("exit_code.wasm");
+  BOOST_REQUIRE(rec.outcome.has_value());
+  BOOST_TEST(rec.outcome->exit_code == 42);
+  BOOST_TEST(rec.meta.status == "exited");
+  BOOST_TEST(rec.meta.exit_code == 42);
+  BOOST_TEST(!rec.store_error.has_value());
+  BOOST_TEST(rec.records_kept > 0u);
+  // What the registry holds says the same.
+  auto stored = reg.load_process_meta(rec.meta.id);
+  BOOST_REQUIRE(stored.has_value());
+  BOOST_TEST(stored->status == "exited");
+  BOOST_TEST(stored->end_unix_ns >= stored->start_unix_ns);
+
+  auto end = replay(rec.meta.id);
+  BOOST_TEST(int(end.kind) == int(session::ReplayEnd::Kind::Exited));
+  BOOST_TEST(end.exit_code == 42);
+  BOOST_TEST(end.records_replayed == rec.records_kept);
+  BOOST_TEST(!end.error.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_recorded_trap_replays_as_the_same_trap) {
+  auto rec = record("trap.wasm");
+  BOOST_REQUIRE(rec.outcome.has_value());
+  BOOST_REQUIRE(rec.outcome->error.has_value());
+  BOOST_TEST(rec.meta.status == "trapped");
+  BOOST_TEST(rec.meta.exit_code == session::kTrapExitCode);
+
+  auto end = replay(rec.meta.id);
+  BOOST_TEST(int(end.kind) == int(session::ReplayEnd::Kind::Trapped));
+  BOOST_REQUIRE(end.error.has_value());
+  BOOST_TEST(end.error->message == rec.outcome->error->message);
+  BOOST_TEST(end.error->backtrace == rec.outcome->error->backtrace);
+  BOOST_TEST(!end.error->backtrace.empty());
+}
+
+BOOST_AUTO_TEST_CASE(another_module_against_the_log_diverges_at_a_record) {
+  auto a = record("exit_code.wasm");
+  auto b = record("args_env.wasm", {"x"});
+  // Point a's metadata at b's module: the log no longer fits the program.
+  auto meta = reg.load_process_meta(a.meta.id);
+  BOOST_REQUIRE(meta.has_value());
+  meta->module_digest = b.meta.module_digest;
+  BOOST_REQUIRE(reg.write_process_meta(a.meta.id, registry::to_json(*meta)).has_value());
+
+  auto end = replay(a.meta.id);
+  BOOST_TEST(int(end.kind) == int(session::ReplayEnd::Kind::Diverged));
+  BOOST_REQUIRE(end.error.has_value());
+  BOOST_TEST(end.error->message.find("record ") != std::string::npos, end.error->message);
+}
+
+BOOST_AUTO_TEST_CASE(a_wrong_id_is_an_error_naming_it) {
+  auto s = session::ReplaySession::open(reg, "ffffffff");
+  BOOST_REQUIRE(!s.has_value());
+  BOOST_TEST(s.error().message == "no process matches \"ffffffff\"");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

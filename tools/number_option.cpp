@@ -1,0 +1,38 @@
+#include "tools/number_option.hpp"
+
+namespace tc::cli {
+
+namespace {
+// Digits only, without overflow; false for anything else.
+bool parse_decimal(const std::string& text, uint64_t& out) {
+  if (text.empty() || text.size() > 19) return false;  // 19 digits always fit
+  out = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    out = out * 10 + uint64_t(c - '0');
+  }
+  return true;
+}
+}  // namespace
+
+Expected<uint64_t> parse_number_option(const std::string& option, const std::string& text,
+                                       uint64_t min, uint64_t max) {
+  uint64_t v = 0;
+  if (!parse_decimal(text, v) || v < min || v > max)
+    return make_error(ErrorKind::Usage, option + ": \"" + text + "\" is not a number from " +
+                                            std::to_string(min) + " to " + std::to_string(max));
+  return v;
+}
+
+Expected<void> check_listen_option(const std::string& spec) {
+  auto colon = spec.rfind(':');
+  if (colon == std::string::npos)
+    return make_error(ErrorKind::Usage, "--listen " + spec + ": expected ADDR:PORT");
+  uint64_t port = 0;
+  if (!parse_decimal(spec.substr(colon + 1), port) || port > 65535)
+    return make_error(ErrorKind::Usage,
+                      "--listen " + spec + ": the port must be a number from 0 to 65535");
+  return {};
+}
+
+}  // namespace tc::cli
