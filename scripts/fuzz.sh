@@ -48,6 +48,7 @@ for t in "${run[@]}"; do
   [ -f fuzz/$t.dict ] && dict=(-dict=fuzz/$t.dict)
   before=$(findings_in "$findings" | wc -l)
   log=$(mktemp)
+  start=$SECONDS
   "$exe" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
     -artifact_prefix="$findings/" "${dict[@]}" "${extra[@]}" "$corpus" >"$log" 2>&1
   rc=$?
@@ -57,7 +58,7 @@ for t in "${run[@]}"; do
   execs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   found=$(findings_in "$findings" | wc -l)
-  echo "$t: ${seconds}s, ${runs:-?} runs, ${execs:-?} exec/s, cov: ${cov:-?} ft: ${ft:-?}, corpus $(ls "$corpus" | wc -l) files, findings $((found - before))"
+  echo "$t: $((SECONDS - start))s, ${runs:-?} runs, ${execs:-?} exec/s, cov: ${cov:-?} ft: ${ft:-?}, corpus $(ls "$corpus" | wc -l) files, findings $((found - before))"
   if [ "$rc" -ne 0 ] || [ "$found" -gt "$before" ]; then
     status=1
     grep -E '^==[0-9]+==ERROR|^SUMMARY|runtime error|^ALARM|out-of-memory|deadly signal' "$log" | head -5 | sed "s/^/$t: /"
