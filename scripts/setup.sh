@@ -8,9 +8,13 @@ packages=(
   libboost-filesystem-dev libboost-iostreams-dev libboost-test-dev
   libssl-dev zlib1g-dev nlohmann-json3-dev libdwarf-dev
   clang lld wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm32 libc++abi-14-dev-wasm32
-<<<<<<< HEAD
-  llvm-14
-=======
+  libclang-rt-14-dev  # the native sanitizer and libFuzzer runtimes (fuzz/, scripts/fuzz.sh)
+  binaryen nodejs  # scripts/difftest.sh: wasm-opt -ttf modules, run by V8 too
+  llvm-14  # llvm-dwarfdump-14: the DWARF tests' cross-checks
+  libedit-dev libbsd-dev libmd-dev libncurses-dev  # the debugger's prompt (linked statically)
+  tmux  # the debugger's interactive test
+)
+>>>>>>> main
   binaryen nodejs  # scripts/difftest.sh: wasm-opt -ttf modules, run by V8 too
 >>>>>>> main
 )
