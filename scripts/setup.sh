@@ -14,10 +14,6 @@ packages=(
   libedit-dev libbsd-dev libmd-dev libncurses-dev  # the debugger's prompt (linked statically)
   tmux  # the debugger's interactive test
 )
->>>>>>> main
-  binaryen nodejs  # scripts/difftest.sh: wasm-opt -ttf modules, run by V8 too
->>>>>>> main
-)
 
 missing=()
 for p in "${packages[@]}"; do
