@@ -495,6 +495,25 @@ void Debuggee::run() {
   };
   session::ReplayEnd end = replay_.run(opts, hooks);
   ended_ = true;
+  // A scan running to a position past the end (reverse from the end)
+  // ends here: what it found is its answer.
+  if (spec_.mode == Mode::Scan && started_) {
+    StopInfo sc;
+    sc.reason = Reason::Scanned;
+    sc.count = store ? store->instruction_count() : 0;
+    sc.found = found_;
+    if (spec_.event == Event::Hit && found_) {
+      sc.breakpoint = hit_.breakpoint;
+      sc.watch = hit_.watch;
+      sc.old_bytes = hit_.old_bytes;
+      sc.new_bytes = hit_.new_bytes;
+    }
+    if (spec_.event == Event::LineStep || spec_.event == Event::LineNext) {
+      sc.found.reset();  // the end is in no line: the last line's run began at run_start_
+      if (run_key_) sc.found = run_start_;
+    }
+    reply(sc);
+  }
   StopInfo s;
   s.count = store ? store->instruction_count() : 0;
   s.record = replayer_ ? replayer_->replayed() : end.records_replayed;

@@ -221,7 +221,7 @@ void Debugger::cmd_finish() {
   size_t sel = std::min(frame_sel_, fs.size() - 1);
   const Frame& f = fs[sel];
   if (f.source && f.source->scope && f.source->scope->kind == Scope::Kind::Inlined)
-    return fail("finish: frame " + std::to_string(sel) + " is inlined into its caller; use next or until");
+    return fail("finish: frame " + std::to_string(sel) + " is inlined into its caller; select the caller (up), or use next or until");
   if (f.wasm + 1 >= target_->stop().frames.size())
     return fail("\"finish\" not meaningful in the outermost frame.");
   std::fprintf(out_, "Run till exit from %s\n", frame_line(f, sel, !at_line_start(f) || sel > 0).c_str());
@@ -282,11 +282,21 @@ void Debugger::cmd_until(const std::string& a, bool advance) {
   }
   auto r = resolve_location(a);
   if (!r) return fail(r.error().message);
-  RunSpec spec = base_spec();
-  for (uint64_t o : r->offsets) spec.breakpoints.push_back(uint32_t(o));
-  spec.return_depth = depth();
-  auto s = target_->resume(std::move(spec));
-  if (!s) return fail(s.error().message);
+  // until stops at the location only in this frame (it runs through
+  // recursive calls and callees); advance stops there in any frame.
+  const uint32_t here = depth();
+  Expected<StopInfo> s = target_->stop();
+  for (;;) {
+    RunSpec spec = base_spec();
+    for (uint64_t o : r->offsets) spec.breakpoints.push_back(uint32_t(o));
+    spec.return_depth = here;
+    s = target_->resume(std::move(spec));
+    if (!s) return fail(s.error().message);
+    bool user_break = std::any_of(breakpoints_.begin(), breakpoints_.end(), [&](const Breakpoint& b) {
+      return !b.watch && b.enabled && std::find(b.offsets.begin(), b.offsets.end(), s->breakpoint) != b.offsets.end();
+    });
+    if (advance || s->reason != Reason::Breakpoint || user_break || depth() <= here) break;
+  }
   if (s->reason == Reason::Returned) {
     frame_sel_ = 0;
     (void)target_->checkpoint_here();
@@ -377,6 +387,8 @@ void Debugger::cmd_reverse_finish() {
   if (fs.empty()) return fail("No stack.");
   size_t sel = std::min(frame_sel_, fs.size() - 1);
   const Frame& f = fs[sel];
+  if (f.source && f.source->scope && f.source->scope->kind == Scope::Kind::Inlined)
+    return fail("reverse-finish: frame " + std::to_string(sel) + " is inlined into its caller; select the caller (up)");
   if (f.wasm + 1 >= target_->stop().frames.size())
     return fail("\"finish\" not meaningful in the outermost frame.");
   std::fprintf(out_, "Run back to call of %s\n", frame_line(f, sel, !at_line_start(f) || sel > 0).c_str());
