@@ -33,6 +33,7 @@ class Debuggee {
   [[noreturn]] void run();
   static Debuggee* current;
   volatile sig_atomic_t interrupted = 0;
+  bool echo = true;
   wasm::Store* store = nullptr;
 
  private:
@@ -479,6 +480,7 @@ void Debuggee::run() {
   signal(SIGCHLD, SIG_IGN);  // checkpoints' own copies reap themselves
   trace::ReplayOptions opts;
   opts.echo_from = &echo_from_;
+  opts.echo = echo;
   session::ReplaySession::Hooks hooks;
   hooks.exact_tier = true;
   hooks.wrap = [&](wasi::System& r) -> wasi::System& {
@@ -535,8 +537,9 @@ void Debuggee::run() {
 
 }  // namespace
 
-void debuggee_main(session::ReplaySession& replay, const DebugInfo* info, int channel_fd) {
+void debuggee_main(session::ReplaySession& replay, const DebugInfo* info, int channel_fd, bool echo) {
   Debuggee d(replay, info, channel_fd);
+  d.echo = echo;
   d.run();
 }
 

@@ -11,6 +11,9 @@ namespace tc::debug {
 
 // Never returns: the process exits when the debugger closes the channel
 // or sends Kill. `info` may be null (no DWARF: no source-line stepping).
-[[noreturn]] void debuggee_main(session::ReplaySession& replay, const DebugInfo* info, int channel_fd);
+// `echo`: write the program's stdout/stderr output (from the log) as the
+// replay passes it for the first time.
+[[noreturn]] void debuggee_main(session::ReplaySession& replay, const DebugInfo* info, int channel_fd,
+                               bool echo);
 
 }  // namespace tc::debug

@@ -28,7 +28,7 @@ Error protocol_error() {
 
 }  // namespace
 
-Expected<std::unique_ptr<Target>> Target::start(session::ReplaySession& replay, const DebugInfo* info) {
+Expected<std::unique_ptr<Target>> Target::start(session::ReplaySession& replay, const DebugInfo* info, bool echo) {
   auto sp = socket_pair();
   if (!sp) return sp.error();
   std::fflush(nullptr);  // the copy must not flush our buffers again
@@ -40,7 +40,7 @@ Expected<std::unique_ptr<Target>> Target::start(session::ReplaySession& replay, 
   }
   if (pid == 0) {
     ::close(sp->first);
-    debuggee_main(replay, info, sp->second);
+    debuggee_main(replay, info, sp->second, echo);
   }
   ::close(sp->second);
   std::unique_ptr<Target> t(new Target());

@@ -24,7 +24,7 @@ class Target {
   // program's first instruction (a checkpoint is kept there). `info` may
   // be null.
   static Expected<std::unique_ptr<Target>> start(session::ReplaySession& replay,
-                                                 const DebugInfo* info);
+                                                 const DebugInfo* info, bool echo = true);
   ~Target();  // ends every process
   Target(const Target&) = delete;
   Target& operator=(const Target&) = delete;
