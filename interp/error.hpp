@@ -35,6 +35,9 @@ struct TraceFrame {
   uint32_t offset = 0;       // module byte offset of the frame's instruction
   uint32_t func_offset = 0;  // the same, from the function's first instruction
   uint32_t elided = 0;       // a marker, not a frame: this many frames omitted
+  // Source location from the module's DWARF, when a tool looked it up.
+  std::string file;
+  uint32_t line = 0;
   bool operator==(const TraceFrame&) const = default;
 };
 

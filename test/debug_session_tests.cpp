@@ -141,4 +141,29 @@ BOOST_AUTO_TEST_CASE(o2_inlined_and_optimised_frames) { run_session(*this, "o2_d
 BOOST_AUTO_TEST_CASE(without_dwarf_the_webassembly_level) { run_session(*this, "nodebug", "buggy-nodebug.wasm"); }
 BOOST_AUTO_TEST_CASE(bad_input_is_one_line_and_the_session_goes_on) { run_session(*this, "bad_input", "buggy-O0.wasm"); }
 
+// run and replay print the trap's backtrace with file:line (DWARF read
+// only then); the debugger stops at the trapping instruction.
+BOOST_AUTO_TEST_CASE(traps_are_shown_at_their_source_line) {
+  auto lines = markers(programs / "divide.c");
+  std::string at_trap = "at test/debug/divide.c:" + std::to_string(lines.at("divide_trap"));
+  std::string at_call = "at test/debug/divide.c:" + std::to_string(lines.at("ratio_call"));
+  auto r = tc({"run", (programs / "divide.wasm").string()});
+  BOOST_TEST(r.exit_code == 134);
+  std::string id = take_id(r.err);
+  BOOST_TEST(contains(r.err, "timecraft: trap: integer divide by zero\nwasm backtrace:\n  0: divide+0x"));
+  BOOST_TEST(contains(r.err, at_trap));
+  BOOST_TEST(contains(r.err, "1: ratio+0x"));
+  BOOST_TEST(contains(r.err, at_call));
+  auto rp = tc({"replay", id});
+  BOOST_TEST(rp.exit_code == 134);
+  BOOST_TEST(rp.err == r.err);
+  fs::path script = write("trap.tcdb", "continue\nbt 2\ninfo args\nreverse-step\n");
+  auto d = tc({"debug", "--batch", "-x", script.string(), id});
+  BOOST_TEST(d.exit_code == 0);
+  BOOST_TEST(contains(d.out, "\nProgram trapped: integer divide by zero\n"));
+  BOOST_TEST(contains(d.out, "in divide (a=100, b=0) " + at_trap + "\n"));
+  BOOST_TEST(contains(d.out, "in ratio (n=1) " + at_call));
+  BOOST_TEST(contains(d.out, "a = 100\nb = 0\n"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -98,10 +98,12 @@ void split_at_positional(const Args& args, bool (*takes_value)(const std::string
 
 namespace tc::cli {
 
-int report_trap(const Error& e) {
+int report_trap(const Error& e, const wasm::Module* module) {
   std::cerr << "timecraft: " << (e.kind == ErrorKind::Exhaustion ? "exhaustion" : "trap") << ": "
             << e.message << "\n";
-  std::cerr << format_backtrace(e.backtrace);
+  std::vector<TraceFrame> frames = e.backtrace;
+  if (module) add_source_locations(frames, *module);
+  std::cerr << format_backtrace(frames);
   return kExitTrap;
 }
 

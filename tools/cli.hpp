@@ -66,8 +66,11 @@ std::optional<int> parse_options(const std::string& cmd, const Args& args,
 void split_at_positional(const Args& args, bool (*takes_value)(const std::string&),
                          Args& options, Args& rest);
 
-// Prints a trap and its WebAssembly backtrace; returns kExitTrap.
-int report_trap(const Error& e);
+// Prints a trap and its WebAssembly backtrace (with file:line where the
+// module has DWARF, read only now); returns kExitTrap.
+int report_trap(const Error& e, const wasm::Module* module = nullptr);
+// Fills the frames' file and line from the module's DWARF, if it has any.
+void add_source_locations(std::vector<TraceFrame>& frames, const wasm::Module& module);
 
 // The registry from --registry (if given), else $TIMECRAFT_REGISTRY, else
 // the config file's registry.root, else ~/.timecraft.

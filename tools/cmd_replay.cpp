@@ -43,12 +43,14 @@ int cmd_replay(const Args& args) {
       return fail(kExitError, end.error->message);
     case session::ReplayEnd::Kind::Diverged: {
       const Error& e = *end.error;
-      std::cerr << "timecraft: " << e.message << "\n" << format_backtrace(e.backtrace);
+      std::vector<TraceFrame> frames = e.backtrace;
+      add_source_locations(frames, *(*session)->module());
+      std::cerr << "timecraft: " << e.message << "\n" << format_backtrace(frames);
       return kExitDivergence;
     }
     case session::ReplayEnd::Kind::Trapped: {
       const Error& e = *end.error;
-      if (e.kind == ErrorKind::Trap || e.kind == ErrorKind::Exhaustion) return report_trap(e);
+      if (e.kind == ErrorKind::Trap || e.kind == ErrorKind::Exhaustion) return report_trap(e, (*session)->module().get());
       return fail(kExitError, e.to_string());
     }
     case session::ReplayEnd::Kind::Exited:

@@ -50,11 +50,12 @@ std::string base_name(const std::string& path) {
 }
 
 // The end of a run as an exit status (printing traps and failures).
-int exit_status(const Expected<wasi::ProgramOutcome>& r, const std::string& path) {
+int exit_status(const Expected<wasi::ProgramOutcome>& r, const std::string& path,
+                const wasm::Module& module) {
   if (!r) return fail(kExitError, path + ": " + r.error().message);
   if (r->error) {
     const Error& e = *r->error;
-    if (e.kind == ErrorKind::Trap || e.kind == ErrorKind::Exhaustion) return report_trap(e);
+    if (e.kind == ErrorKind::Trap || e.kind == ErrorKind::Exhaustion) return report_trap(e, &module);
     return fail(kExitError, e.to_string());
   }
   for (const auto& v : r->results) std::cout << session::format_value(v) << "\n";
@@ -183,7 +184,7 @@ int cmd_run(const Args& args) {
   }
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is EPIPE for the guest, not death
 
-  if (!record) return exit_status(wasi::run_program(*mod, **system, pcfg), path);
+  if (!record) return exit_status(wasi::run_program(*mod, **system, pcfg), path, **mod);
 
   // Recording: module and metadata into the registry, then the log.
   session::RecordingSpec spec;
@@ -207,7 +208,7 @@ int cmd_run(const Args& args) {
   if (!meta.log_error.empty())
     std::cerr << "timecraft: warning: recording stopped at record " << end.records_kept << ": "
               << meta.log_error << "; the log is readable up to there\n";
-  int code = exit_status(end.outcome, path);
+  int code = exit_status(end.outcome, path, **mod);
   if (end.store_error)
     return fail(kExitError, "cannot store how process " + meta.id + " ended (" + meta.status +
                                 ", code " + std::to_string(meta.exit_code) +

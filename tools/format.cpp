@@ -156,7 +156,9 @@ std::string format_frame(const tc::TraceFrame& f) {
   if (!f.has_offset) return f.name;
   char buf[24];
   std::snprintf(buf, sizeof buf, "+0x%x", f.func_offset);
-  return f.name + buf;
+  std::string s = f.name + buf;
+  if (f.line) s += "  at " + f.file + ":" + std::to_string(f.line);
+  return s;
 }
 
 std::string format_backtrace(const std::vector<tc::TraceFrame>& frames) {
