@@ -4,8 +4,8 @@
 # temp dir), keys go in with send-keys and the screen is read back with
 # capture-pane, polled with a timeout. Each check below is one test case:
 # the prompt, tab completion, history (in a session, then saved for the
-# next), Ctrl-C at the prompt, Ctrl-C during a long `continue` (twice),
-# and quit, after which no replaying process may be left.
+# next), Ctrl-C at the prompt, during a long `continue` (twice) and during
+# a reverse search, and quit, after which no replaying process may be left.
 # Skipped, neither passed nor failed, when tmux is not installed.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -193,6 +193,27 @@ case_after_sigint() {
   [ -n "$p2" ] && [ "$p2" -gt "$p1" ] || { why="the second continue did not go on (instruction $p1, then '$p2')"; return 1; }
 }
 if case_after_sigint; then ok "the session goes on after Ctrl-C"; else bad "the session goes on after Ctrl-C" "$why"; fi
+
+# A reverse search with a watchpoint checks memory at every instruction:
+# far slower than forward runs, so this one would take minutes. Ctrl-C
+# gives up and stays where the search began.
+case_sigint_reverse() {
+  local p2; p2=$(position)
+  T send-keys -t tty "watch spin_n" Enter
+  wait_for shows '^Watchpoint [0-9]+: spin_n$' || { why="watch spin_n: $(last_line)"; return 1; }
+  T send-keys -t tty "reverse-continue" Enter
+  wait_for line_is "(tcdb) reverse-continue" || { why="reverse-continue not echoed"; return 1; }
+  sleep 0.5
+  local t0=$SECONDS
+  T send-keys -t tty C-c
+  wait_for shows '^(\^C)?Quit$' || { why="Ctrl-C did not stop reverse-continue; last line: $(last_line)"; return 1; }
+  wait_for prompt || { why="no prompt after the interrupt: $(last_line)"; return 1; }
+  [ $((SECONDS - t0)) -le 3 ] || { why="the stop took $((SECONDS - t0)) s"; return 1; }
+  T send-keys -t tty "info position" Enter
+  wait_for count_is '^Position .* of the run\.$' 3 || { why="info position printed nothing"; return 1; }
+  [ "$(position)" = "$p2" ] || { why="moved from instruction $p2 to $(position)"; return 1; }
+}
+if case_sigint_reverse; then ok "Ctrl-C during reverse-continue"; else bad "Ctrl-C during reverse-continue" "$why"; fi
 
 case_quit() {
   wait_for prompt || { why="no prompt to quit at"; return 1; }

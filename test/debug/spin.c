@@ -5,12 +5,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+unsigned long spin_n;  // the iterations asked for: a global to watch
+
 __attribute__((noinline)) unsigned spin_step(unsigned x) {
   return x * 1103515245u + 12345u;  // @spin_step
 }
 
 int main(int argc, char **argv) {
   unsigned long n = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000;
+  spin_n = n;  // @spin_set
   printf("spin: %lu iterations\n", n);
   fflush(stdout);
   unsigned x = 1;
