@@ -24,9 +24,14 @@ tmp=$(mktemp -d /tmp/timecraft-tty.XXXXXX)
 export TIMECRAFT_REGISTRY=$tmp/registry TIMECRAFT_CONFIG=$tmp/config.yaml
 export TIMECRAFT_KEY_FILE=$tmp/validation.key TIMECRAFT_DEBUG_HISTORY=$tmp/history
 T() { tmux -S "$tmp/tmux.sock" "$@"; }
+# Typing: text goes in literally (send-keys would take a word such as
+# "delete" for a key name), keys by their tmux names (Enter, Tab, Up, C-c).
+keys() { T send-keys -t tty "$@"; }
+say() { T send-keys -t tty -l "$1"; }
+enter() { say "$1"; keys Enter; }
 ok() { echo "debug-tty: $1: ok"; passed=$((passed + 1)); }
 # A failed case may leave text on the line: C-u, so the next starts clean.
-bad() { echo "debug-tty: $1: FAILED: $2"; failed=$((failed + 1)); T send-keys -t tty C-u 2>/dev/null; }
+bad() { echo "debug-tty: $1: FAILED: $2"; failed=$((failed + 1)); keys C-u 2>/dev/null; }
 ids=()  # processes recorded here: any process with one in its argv is ours
 cleanup() {
   T kill-server 2>/dev/null
@@ -61,7 +66,7 @@ prompt() { line_is "(tcdb)"; }
 session=0
 debug_in_pane() {
   session=$((session + 1))
-  T send-keys -t tty "clear; echo '== session $session'; $bin debug $1; echo tcdb-exit=\$?" Enter
+  enter "clear; echo '== session $session'; $bin debug $1; echo tcdb-exit=\$?"
 }
 # Processes of ours still alive: any with the id in argv, or in the pane's
 # session apart from its shell.
@@ -96,11 +101,11 @@ debug_in_pane "$buggy"
 if wait_for prompt; then ok "prompt"; else bad "prompt" "no \"(tcdb) \" prompt; last line: $(last_line)"; fi
 
 case_completion() {
-  T send-keys -t tty "brea" Tab
+  say "brea"; keys Tab
   wait_for line_is "(tcdb) break" || { why="\"brea\" + Tab shows \"$(last_line)\""; return 1; }
-  T send-keys -t tty "apply_disc" Tab
+  say "apply_disc"; keys Tab
   wait_for line_is "(tcdb) break apply_discount" || { why="\"break apply_disc\" + Tab shows \"$(last_line)\""; return 1; }
-  T send-keys -t tty Enter
+  keys Enter
   wait_for shows '^Breakpoint 1 at 0x[0-9a-f]+: file .*buggy\.c, line [0-9]+\.$' ||
     { why="no \"Breakpoint 1 at ...\" after Enter; last line: $(last_line)"; return 1; }
   wait_for prompt || { why="no prompt after the breakpoint was set"; return 1; }
@@ -108,42 +113,42 @@ case_completion() {
 if case_completion; then ok "tab completion"; else bad "tab completion" "$why"; fi
 
 case_history() {
-  T send-keys -t tty "info position" Enter
+  enter "info position"
   wait_for shows '^Position 0\+0: ' || { why="info position printed nothing sensible"; return 1; }
   wait_for prompt || { why="no prompt after info position"; return 1; }
-  T send-keys -t tty Up
+  keys Up
   wait_for line_is "(tcdb) info position" || { why="Up shows \"$(last_line)\", not the previous command"; return 1; }
-  T send-keys -t tty Up
+  keys Up
   wait_for line_is "(tcdb) break apply_discount" || { why="Up twice shows \"$(last_line)\""; return 1; }
-  T send-keys -t tty C-u
+  keys C-u
   wait_for prompt || { why="C-u did not clear the line: \"$(last_line)\""; return 1; }
 }
 if case_history; then ok "history (Up)"; else bad "history (Up)" "$why"; fi
 
 # gdb: Ctrl-C at the prompt drops the line, prints "Quit", prompts again.
 case_prompt_sigint() {
-  T send-keys -t tty "print coun"
+  say "print coun"
   wait_for line_is "(tcdb) print coun" || { why="typed text not shown: \"$(last_line)\""; return 1; }
-  T send-keys -t tty C-c
+  keys C-c
   wait_for shows '^\(tcdb\) print counQuit$' || { why="no \"Quit\" after Ctrl-C; last line: $(last_line)"; return 1; }
   wait_for prompt || { why="no new prompt after Ctrl-C: \"$(last_line)\""; return 1; }
-  T send-keys -t tty "print counter" Enter
+  enter "print counter"
   wait_for shows '^\$1 = 7$' || { why="the debugger does not answer after Ctrl-C; last line: $(last_line)"; return 1; }
 }
 if case_prompt_sigint; then ok "Ctrl-C at the prompt"; else bad "Ctrl-C at the prompt" "$why"; fi
 
-T send-keys -t tty "quit" Enter
+enter "quit"
 wait_for shows '^tcdb-exit=0$' || bad "quit (buggy)" "the debugger did not end with status 0: $(last_line)"
 
 # --- Session 2: spin ---------------------------------------------------
 debug_in_pane "$spin"
 case_saved_history() {
   wait_for prompt || { why="no prompt: $(last_line)"; return 1; }
-  T send-keys -t tty Up
+  keys Up
   wait_for line_is "(tcdb) quit" || { why="Up in a new session shows \"$(last_line)\", not the last session's quit"; return 1; }
-  T send-keys -t tty Up
+  keys Up
   wait_for line_is "(tcdb) print counter" || { why="Up twice shows \"$(last_line)\""; return 1; }
-  T send-keys -t tty C-u
+  keys C-u
   wait_for prompt || { why="C-u did not clear the line"; return 1; }
 }
 if case_saved_history; then ok "history saved for the next session"; else bad "history saved for the next session" "$why"; fi
@@ -154,11 +159,11 @@ position() { screen | sed -n 's/^Position .*; instruction \([0-9]*\) of the run\
 # interrupt N: `continue`, then Ctrl-C once the program runs; the N-th
 # SIGINT report and a prompt must follow promptly.
 interrupt() {
-  T send-keys -t tty "continue" Enter
+  enter "continue"
   wait_for count_is '^Continuing\.$' "$1" || { why="no \"Continuing.\""; return 1; }
   sleep 0.5  # let it run a little
   local t0=$SECONDS
-  T send-keys -t tty C-c
+  keys C-c
   wait_for count_is '^Program received signal SIGINT, Interrupt\.$' "$1" ||
     { why="Ctrl-C did not stop continue #$1; last line: $(last_line)"; return 1; }
   wait_for prompt || { why="no prompt after the interrupt: $(last_line)"; return 1; }
@@ -178,16 +183,16 @@ case_sigint_continue() {
 if case_sigint_continue; then ok "Ctrl-C during continue"; else bad "Ctrl-C during continue" "$why"; fi
 
 case_after_sigint() {
-  T send-keys -t tty "bt" Enter
+  enter "bt"
   wait_for shows '^#[01] .*main \(argc=2, argv=0x[0-9a-f]+\) at .*spin\.c:[0-9]+$' ||
     { why="bt after the interrupt shows no main frame; last line: $(last_line)"; return 1; }
   wait_for prompt || { why="no prompt after bt"; return 1; }
-  T send-keys -t tty "info position" Enter
+  enter "info position"
   wait_for shows '^Position .* of the run\.$' || { why="info position printed nothing sensible"; return 1; }
   local p1; p1=$(position)
   [ -n "$p1" ] && [ "$p1" -gt 1000000 ] || { why="interrupted at instruction '$p1', not inside the loop"; return 1; }
   interrupt 2 || { why="second continue: $why"; return 1; }
-  T send-keys -t tty "info position" Enter
+  enter "info position"
   wait_for count_is '^Position .* of the run\.$' 2 || { why="second info position printed nothing"; return 1; }
   local p2; p2=$(position)
   [ -n "$p2" ] && [ "$p2" -gt "$p1" ] || { why="the second continue did not go on (instruction $p1, then '$p2')"; return 1; }
@@ -199,17 +204,17 @@ if case_after_sigint; then ok "the session goes on after Ctrl-C"; else bad "the 
 # gives up and stays where the search began.
 case_sigint_reverse() {
   local p2; p2=$(position)
-  T send-keys -t tty "watch spin_n" Enter
+  enter "watch spin_n"
   wait_for shows '^Watchpoint [0-9]+: spin_n$' || { why="watch spin_n: $(last_line)"; return 1; }
-  T send-keys -t tty "reverse-continue" Enter
+  enter "reverse-continue"
   wait_for line_is "(tcdb) reverse-continue" || { why="reverse-continue not echoed"; return 1; }
   sleep 0.5
   local t0=$SECONDS
-  T send-keys -t tty C-c
+  keys C-c
   wait_for shows '^(\^C)?Quit$' || { why="Ctrl-C did not stop reverse-continue; last line: $(last_line)"; return 1; }
   wait_for prompt || { why="no prompt after the interrupt: $(last_line)"; return 1; }
   [ $((SECONDS - t0)) -le 3 ] || { why="the stop took $((SECONDS - t0)) s"; return 1; }
-  T send-keys -t tty "info position" Enter
+  enter "info position"
   wait_for count_is '^Position .* of the run\.$' 3 || { why="info position printed nothing"; return 1; }
   [ "$(position)" = "$p2" ] || { why="moved from instruction $p2 to $(position)"; return 1; }
 }
@@ -218,7 +223,7 @@ if case_sigint_reverse; then ok "Ctrl-C during reverse-continue"; else bad "Ctrl
 case_quit() {
   wait_for prompt || { why="no prompt to quit at"; return 1; }
   [ -n "$(left_over "$spin")" ] || { why="no replaying processes while the debugger ran (the check would prove nothing)"; return 1; }
-  T send-keys -t tty "quit" Enter
+  enter "quit"
   wait_for shows '^tcdb-exit=0$' || { why="the debugger did not end with status 0: $(last_line)"; return 1; }
   wait_for line_is 'shell>' || { why="the pane does not show the shell: $(last_line)"; return 1; }
   timeout=3 wait_for gone "$spin" || { why="processes left after quit: $(left_over "$spin")"; return 1; }
