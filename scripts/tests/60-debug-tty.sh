@@ -134,6 +134,11 @@ case_prompt_sigint() {
   wait_for prompt || { why="no new prompt after Ctrl-C: \"$(last_line)\""; return 1; }
   enter "print counter"
   wait_for shows '^\$1 = 7$' || { why="the debugger does not answer after Ctrl-C; last line: $(last_line)"; return 1; }
+  # The replaying processes got the SIGINT too: it must not stop the next run.
+  enter "continue"
+  wait_for shows '^Breakpoint 1, apply_discount \(price=100, percent=10\) at .*buggy\.c:[0-9]+$' ||
+    { why="continue after Ctrl-C at the prompt did not reach the breakpoint; last line: $(last_line)"; return 1; }
+  ! shows 'Program received signal' || { why="the Ctrl-C at the prompt stopped the next continue"; return 1; }
 }
 if case_prompt_sigint; then ok "Ctrl-C at the prompt"; else bad "Ctrl-C at the prompt" "$why"; fi
 
@@ -147,7 +152,7 @@ case_saved_history() {
   keys Up
   wait_for line_is "(tcdb) quit" || { why="Up in a new session shows \"$(last_line)\", not the last session's quit"; return 1; }
   keys Up
-  wait_for line_is "(tcdb) print counter" || { why="Up twice shows \"$(last_line)\""; return 1; }
+  wait_for line_is "(tcdb) continue" || { why="Up twice shows \"$(last_line)\""; return 1; }
   keys C-u
   wait_for prompt || { why="C-u did not clear the line"; return 1; }
 }
@@ -209,6 +214,7 @@ case_sigint_reverse() {
   enter "reverse-continue"
   wait_for line_is "(tcdb) reverse-continue" || { why="reverse-continue not echoed"; return 1; }
   sleep 0.5
+  line_is "(tcdb) reverse-continue" || { why="reverse-continue ended by itself: $(last_line)"; return 1; }
   local t0=$SECONDS
   keys C-c
   wait_for shows '^(\^C)?Quit$' || { why="Ctrl-C did not stop reverse-continue; last line: $(last_line)"; return 1; }
