@@ -42,6 +42,7 @@ class Terminal final : public LineInput {
     rl_readline_name = "tcdb";
     rl_attempted_completion_function = complete;
     using_history();
+    stifle_history(1000);  // the file keeps the newest 1000 lines, not all ever typed
     if (!history_.empty()) read_history(history_.c_str());
   }
   ~Terminal() override {
