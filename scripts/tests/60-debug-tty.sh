@@ -142,12 +142,12 @@ case_prompt_sigint() {
 }
 if case_prompt_sigint; then ok "Ctrl-C at the prompt"; else bad "Ctrl-C at the prompt" "$why"; fi
 
-enter "quit"
-wait_for shows '^tcdb-exit=0$' || bad "quit (buggy)" "the debugger did not end with status 0: $(last_line)"
-
 # --- Session 2: spin ---------------------------------------------------
-debug_in_pane "$spin"
+# The history is written when the debugger ends.
 case_saved_history() {
+  enter "quit"
+  wait_for shows '^tcdb-exit=0$' || { why="the first session did not end with status 0: $(last_line)"; return 1; }
+  debug_in_pane "$spin"
   wait_for prompt || { why="no prompt: $(last_line)"; return 1; }
   keys Up
   wait_for line_is "(tcdb) quit" || { why="Up in a new session shows \"$(last_line)\", not the last session's quit"; return 1; }
@@ -172,7 +172,7 @@ interrupt() {
   wait_for count_is '^Program received signal SIGINT, Interrupt\.$' "$1" ||
     { why="Ctrl-C did not stop continue #$1; last line: $(last_line)"; return 1; }
   wait_for prompt || { why="no prompt after the interrupt: $(last_line)"; return 1; }
-  [ $((SECONDS - t0)) -le 3 ] || { why="the stop took $((SECONDS - t0)) s"; return 1; }
+  [ $((SECONDS - t0)) -le 5 ] || { why="the stop took $((SECONDS - t0)) s"; return 1; }
   ! shows 'exited normally' || { why="the program ran to its end instead"; return 1; }
 }
 
@@ -184,10 +184,7 @@ case_sigint_continue() {
   order=$(screen | grep -nE '^(Continuing\.|spin: 100000000 iterations|Program received signal SIGINT.*)$' | cut -d: -f2- | tr '\n' '|')
   [ "$order" = "Continuing.|spin: 100000000 iterations|Program received signal SIGINT, Interrupt.|" ] ||
     { why="output out of order: $order"; return 1; }
-}
-if case_sigint_continue; then ok "Ctrl-C during continue"; else bad "Ctrl-C during continue" "$why"; fi
-
-case_after_sigint() {
+  # ... and the session goes on: bt, info position, another continue.
   enter "bt"
   wait_for shows '^#[01] .*main \(argc=2, argv=0x[0-9a-f]+\) at .*spin\.c:[0-9]+$' ||
     { why="bt after the interrupt shows no main frame; last line: $(last_line)"; return 1; }
@@ -202,7 +199,7 @@ case_after_sigint() {
   local p2; p2=$(position)
   [ -n "$p2" ] && [ "$p2" -gt "$p1" ] || { why="the second continue did not go on (instruction $p1, then '$p2')"; return 1; }
 }
-if case_after_sigint; then ok "the session goes on after Ctrl-C"; else bad "the session goes on after Ctrl-C" "$why"; fi
+if case_sigint_continue; then ok "Ctrl-C during continue"; else bad "Ctrl-C during continue" "$why"; fi
 
 # A reverse search with a watchpoint checks memory at every instruction:
 # far slower than forward runs, so this one would take minutes. Ctrl-C
@@ -219,7 +216,7 @@ case_sigint_reverse() {
   keys C-c
   wait_for shows '^(\^C)?Quit$' || { why="Ctrl-C did not stop reverse-continue; last line: $(last_line)"; return 1; }
   wait_for prompt || { why="no prompt after the interrupt: $(last_line)"; return 1; }
-  [ $((SECONDS - t0)) -le 3 ] || { why="the stop took $((SECONDS - t0)) s"; return 1; }
+  [ $((SECONDS - t0)) -le 5 ] || { why="the stop took $((SECONDS - t0)) s"; return 1; }
   enter "info position"
   wait_for count_is '^Position .* of the run\.$' 3 || { why="info position printed nothing"; return 1; }
   [ "$(position)" = "$p2" ] || { why="moved from instruction $p2 to $(position)"; return 1; }
