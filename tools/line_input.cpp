@@ -1,6 +1,7 @@
 #include "tools/line_input.hpp"
 
 #include <editline/readline.h>
+#include <signal.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -23,6 +24,12 @@ char* next_match(const char*, int state) {
   return strdup(g_matches[size_t(state)].c_str());
 }
 
+// Ctrl-C at the prompt. libedit's own handler (installed while it reads)
+// calls this one and then readline() returns no line, as at the end of
+// input; the flag tells the two apart.
+volatile sig_atomic_t g_quit = 0;
+void on_sigint_at_prompt(int) { g_quit = 1; }
+
 char** complete(const char* text, int, int) {
   rl_attempted_completion_over = 1;  // no file-name completion
   return rl_completion_matches(text, next_match);
@@ -35,14 +42,29 @@ class Terminal final : public LineInput {
     rl_readline_name = "tcdb";
     rl_attempted_completion_function = complete;
     using_history();
+    stifle_history(1000);  // the file keeps the newest 1000 lines, not all ever typed
     if (!history_.empty()) read_history(history_.c_str());
   }
   ~Terminal() override {
     if (!history_.empty()) write_history(history_.c_str());
     g_completer = nullptr;
   }
+  // Ctrl-C abandons the line being typed and prompts again (gdb prints
+  // "Quit"); the caller's SIGINT handler is back in place on return.
   std::optional<std::string> read(const std::string& prompt) override {
-    char* l = readline(prompt.c_str());
+    char* l = nullptr;
+    for (;;) {
+      struct sigaction sa{}, caller{};
+      sa.sa_handler = on_sigint_at_prompt;  // no SA_RESTART: the read must end
+      sigemptyset(&sa.sa_mask);
+      g_quit = 0;
+      sigaction(SIGINT, &sa, &caller);
+      l = readline(prompt.c_str());
+      sigaction(SIGINT, &caller, nullptr);
+      if (l || !g_quit) break;
+      std::fputs("Quit\n", stdout);
+      std::fflush(stdout);
+    }
     if (!l) {
       std::fputc('\n', stdout);
       return std::nullopt;

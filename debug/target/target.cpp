@@ -96,6 +96,11 @@ Expected<StopInfo> Target::wait_stop() {
 
 Expected<StopInfo> Target::resume(RunSpec spec) {
   if (stop_.ended()) return stop_;
+  if (interrupt_) {  // Ctrl-C between two runs of one command
+    StopInfo s = stop_;
+    s.reason = StopInfo::Reason::Interrupted;
+    return s;
+  }
   spec.checkpoint_every = checkpoint_interval;
   spec.echo_from = max_record_;
   wire::Writer w;
@@ -238,6 +243,7 @@ Expected<StopInfo> Target::seek_record(uint64_t record) {
 }
 
 Expected<std::optional<StopInfo>> Target::find_before(RunSpec spec) {
+  const StopInfo start = stop_;
   const uint64_t here = stop_.count;
   const bool whole_way = spec.event == RunSpec::Event::LineStep || spec.event == RunSpec::Event::LineNext;
   spec.mode = RunSpec::Mode::Scan;
@@ -260,12 +266,37 @@ Expected<std::optional<StopInfo>> Target::find_before(RunSpec spec) {
     s.scan_from = from;
     auto r = resume(s);
     if (!r) return r.error();
+    if (r->reason == StopInfo::Reason::Interrupted || interrupt_) {
+      // Stopped inside a window, where nothing is known yet: back to
+      // where the search began.
+      TC_TRY(return_to(start));
+      return make_error(ErrorKind::Interrupted, "Quit");
+    }
     if (r->found) { found = *r; break; }
     if (from == 0) break;
     if (!whole_way) hi = from;
     width *= 4;
   }
   return found;
+}
+
+// The debugger keeps a checkpoint at each stop (checkpoint_here), so this
+// is a fork; without one, a replay to `at`, which the pending interrupt
+// does not stop (a new Ctrl-C leaves it short of `at`).
+Expected<void> Target::return_to(const StopInfo& at) {
+  for (size_t i = checkpoints_.size(); i-- > 0;)
+    if (checkpoints_[i].count == at.count && checkpoints_[i].in_host_call == at.in_host_call) {
+      TC_TRY(become_copy_of(i));
+      stop_ = at;
+      return {};
+    }
+  sig_atomic_t pending = interrupt_;
+  interrupt_ = 0;
+  auto s = at.in_host_call ? seek_record(at.record) : seek(at.count);
+  interrupt_ = pending;
+  if (!s) return s.error();
+  if (s->reason != StopInfo::Reason::Interrupted) stop_ = at;  // else short of it, where it stopped
+  return {};
 }
 
 Expected<std::vector<uint8_t>> Target::value_request(const std::vector<uint8_t>& req) {
@@ -343,6 +374,7 @@ uint64_t Target::checkpoint_memory() const {
 }
 
 void Target::interrupt() {
+  interrupt_ = 1;
   if (pid_) ::kill(pid_, SIGINT);
 }
 

@@ -5,6 +5,7 @@
 // process) and re-executes forward; the replay is deterministic, so the
 // same position always shows the same state.
 #pragma once
+#include <signal.h>
 #include <sys/types.h>
 
 #include <memory>
@@ -65,8 +66,12 @@ class Target {
   // Resident memory the checkpoints' processes hold apart from each other
   // (private pages, from /proc/PID/smaps_rollup), in bytes.
   uint64_t checkpoint_memory() const;
-  // Forwards an interrupt (Ctrl-C) to the running active process.
+  // Forwards an interrupt (Ctrl-C) to the running active process, and
+  // remembers it: until clear_interrupt(), resume() stops at once (a
+  // command of many runs ends as a whole) and find_before() gives up.
+  // Safe in a signal handler.
   void interrupt();
+  void clear_interrupt() { interrupt_ = 0; }
   pid_t active_pid() const { return pid_; }
 
   // Instructions between periodic checkpoints (RunSpec::checkpoint_every).
@@ -80,6 +85,7 @@ class Target {
   void thin();
   Expected<void> become_copy_of(size_t checkpoint);
   void end(pid_t pid, Channel& ch);
+  Expected<void> return_to(const StopInfo& at);
   Expected<std::vector<uint8_t>> value_request(const std::vector<uint8_t>& req);
 
   Channel ch_;  // the active process
@@ -88,6 +94,7 @@ class Target {
   std::vector<Checkpoint> checkpoints_;  // by count
   std::vector<pid_t> all_;               // every process made, to end them
   uint64_t max_record_ = 0;  // the furthest the program has been: its output is shown once
+  volatile sig_atomic_t interrupt_ = 0;
 };
 
 }  // namespace tc::debug

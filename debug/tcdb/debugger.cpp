@@ -154,6 +154,7 @@ void Debugger::fail(const std::string& message) {
 
 bool Debugger::execute(const std::string& raw) {
   failed_ = false;
+  target_->clear_interrupt();  // a Ctrl-C before the command is not for it
   std::string line = trim(raw);
   if (line.empty() || line[0] == '#') {
     if (line.empty() && last_line_) line = *last_line_;

@@ -347,6 +347,7 @@ void Debugger::cmd_reverse(const std::string& a, Event event, bool instruction) 
     if (!to) return no_more_history();
     auto s = target_->seek(*to);
     if (!s) return fail(s.error().message);
+    if (s->reason == Reason::Interrupted) return after_stop(*s);  // Ctrl-C on the way there
     if (i + 1 == times) {
       StopInfo shown = *s;
       shown.reason = Reason::Step;
@@ -369,6 +370,7 @@ void Debugger::cmd_reverse_continue() {
   uint64_t to = *hit.found - (watch && *hit.found > 0 ? 1 : 0);
   auto s = target_->seek(to);
   if (!s) return fail(s.error().message);
+  if (s->reason == Reason::Interrupted) return after_stop(*s);
   StopInfo shown = *s;
   if (watch) {
     shown.reason = Reason::Watch;
@@ -400,6 +402,7 @@ void Debugger::cmd_reverse_finish() {
   if (!*found) return no_more_history();
   auto s = target_->seek(*(*found)->found);
   if (!s) return fail(s.error().message);
+  if (s->reason == Reason::Interrupted) return after_stop(*s);
   StopInfo shown = *s;
   shown.reason = Reason::Step;
   last_func_ = UINT32_MAX;  // always the caller's header
