@@ -9,6 +9,7 @@
 #include "debug/target/channel.hpp"
 #include "debug/target/protocol.hpp"
 #include "debug/target/wire.hpp"
+#include "interp/validate/body_reader.hpp"
 
 namespace tc::debug {
 
@@ -29,6 +30,7 @@ class Debuggee {
   Debuggee(session::ReplaySession& replay, const DebugInfo* info, int fd)
       : replay_(replay), info_(info), ch_(fd) {
     index_lines();
+    index_writes();
   }
   [[noreturn]] void run();
   static Debuggee* current;
@@ -52,9 +54,22 @@ class Debuggee {
   void checkpoint(uint64_t n);
   void value_reply(bool ok, uint64_t bits);
   std::vector<uint8_t> read_memory(uint64_t addr, uint32_t len, bool* ok);
+  // Where [addr, addr + len) is in linear memory 0 now, or null. Cheap:
+  // the watch checks call it before every instruction.
+  const uint8_t* memory_at(uint64_t addr, uint32_t len);
+  // Watch i's bytes differ from watched_[i] (then `now` holds them).
+  bool watch_changed(size_t i, std::vector<uint8_t>* now);
   const wasm::Instance* instance() const;
   // Source lines.
   void index_lines();
+  // Watches are checked only where memory may just have changed: before
+  // each instruction that follows a memory write (Breaks patched there)
+  // and after host calls.
+  void index_writes();
+  bool watching() const { return !spec_.watches.empty(); }
+  bool user_breakpoint(uint32_t offset) const {
+    return std::binary_search(user_breaks_.begin(), user_breaks_.end(), offset);
+  }
   bool line_event(uint32_t offset) const;
   std::optional<LineKey> key_at(uint32_t offset, uint32_t depth) const;
   bool per_instruction() const;
@@ -68,6 +83,7 @@ class Debuggee {
   bool ended_ = false;
   bool started_ = false;
   uint64_t record_base_ = 0;
+  wasm::MemoryInst* memory_ = nullptr;  // the program's memory 0, once found
   // The resumed run.
   RunSpec spec_;
   uint64_t start_n_ = 0;
@@ -83,6 +99,9 @@ class Debuggee {
   // Statement starts and prologues, indexed by offset - code_start.
   uint64_t code_start_ = 0;
   std::vector<uint8_t> stmt_;  // 1: a statement starts here (with a line); 2: in a prologue
+  std::vector<uint32_t> after_writes_;  // offsets of instructions right after a memory write
+  std::vector<uint32_t> user_breaks_;   // spec_.breakpoints, sorted
+  std::vector<uint32_t> patched_;       // the Breaks now in the code
 };
 
 Debuggee* Debuggee::current = nullptr;
@@ -112,6 +131,24 @@ void Debuggee::index_lines() {
   }
 }
 
+void Debuggee::index_writes() {
+  const wasm::Module& m = *replay_.module();
+  for (const auto& fn : m.functions) {
+    wasm::BodyReader r(m, fn);
+    wasm::Instr in;
+    bool wrote = false;
+    while (r.next(in)) {
+      if (wrote) after_writes_.push_back(in.offset);
+      using K = wasm::ImmKind;
+      K imm = in.info->imm;
+      wrote = ((imm == K::MemArg || imm == K::MemArgLane) && in.info->r == wasm::OpType::V) ||
+              in.op == wasm::Opcode::MemoryFill || in.op == wasm::Opcode::MemoryCopy ||
+              in.op == wasm::Opcode::MemoryInit;
+    }
+  }
+  std::sort(after_writes_.begin(), after_writes_.end());
+}
+
 bool Debuggee::line_event(uint32_t offset) const {
   if (offset < code_start_ || offset - code_start_ >= stmt_.size()) return false;
   return stmt_[offset - code_start_] == 1;
@@ -131,20 +168,34 @@ const wasm::Instance* Debuggee::instance() const {
   return nullptr;
 }
 
+const uint8_t* Debuggee::memory_at(uint64_t addr, uint32_t len) {
+  if (!memory_) {
+    const wasm::Instance* inst = instance();
+    memory_ = inst ? wasm::Store::instance_memory(inst, 0) : nullptr;
+    if (!memory_) return nullptr;
+  }
+  uint64_t size = wasm::Store::memory_size_bytes(memory_);
+  if (addr > size || len > size - addr) return nullptr;
+  return wasm::Store::memory_data(memory_) + addr;
+}
+
 std::vector<uint8_t> Debuggee::read_memory(uint64_t addr, uint32_t len, bool* ok) {
-  *ok = false;
-  const wasm::Instance* inst = instance();
-  wasm::MemoryInst* mem = inst ? wasm::Store::instance_memory(inst, 0) : nullptr;
-  if (!mem) return {};
-  uint64_t size = wasm::Store::memory_size_bytes(mem);
-  if (addr > size || len > size - addr) return {};
-  const uint8_t* p = wasm::Store::memory_data(mem) + addr;
-  *ok = true;
-  return std::vector<uint8_t>(p, p + len);
+  const uint8_t* p = memory_at(addr, len);
+  *ok = p != nullptr;
+  return p ? std::vector<uint8_t>(p, p + len) : std::vector<uint8_t>{};
+}
+
+bool Debuggee::watch_changed(size_t i, std::vector<uint8_t>* now) {
+  const WatchSpan& w = spec_.watches[i];
+  const uint8_t* p = memory_at(w.addr, w.len);
+  const std::vector<uint8_t>& was = watched_[i];
+  bool same = p ? was.size() == w.len && std::memcmp(p, was.data(), w.len) == 0 : was.empty();
+  if (same) return false;
+  *now = p ? std::vector<uint8_t>(p, p + w.len) : std::vector<uint8_t>{};
+  return true;
 }
 
 bool Debuggee::per_instruction() const {
-  if (!spec_.watches.empty()) return true;
   switch (spec_.mode) {
     case Mode::NextInstr: case Mode::StepLine: case Mode::NextLine: case Mode::Finish: return true;
     case Mode::Scan: return spec_.event != Event::Hit;
@@ -188,7 +239,17 @@ void Debuggee::begin(RunSpec spec) {
   run_start_ = 0;
   prev_run_start_ = UINT64_MAX;
   next_checkpoint_ = spec_.checkpoint_every ? start_n_ + spec_.checkpoint_every : UINT64_MAX;
-  if (store) store->set_breakpoints(spec_.breakpoints);
+  user_breaks_ = spec_.breakpoints;
+  std::sort(user_breaks_.begin(), user_breaks_.end());
+  if (store) {
+    std::vector<uint32_t> patch = spec_.breakpoints;
+    if (watching()) patch.insert(patch.end(), after_writes_.begin(), after_writes_.end());
+    std::sort(patch.begin(), patch.end());
+    if (patch != patched_) {  // re-patching walks all compiled code
+      patched_ = patch;
+      store->set_breakpoints(std::move(patch));
+    }
+  }
   arm();
 }
 
@@ -217,15 +278,14 @@ bool Debuggee::on_step() {
     }
     switch (spec_.event) {
       case Event::Hit: {
-        bool hit = store->at_breakpoint() && n > start_n_;
+        bool hit = store->at_breakpoint() && n > start_n_ && user_breakpoint(offset);
         if (hit) {
           hit_.breakpoint = offset;
           hit_.watch = UINT32_MAX;
         }
         for (size_t i = 0; i < watched_.size() && !hit; ++i) {
-          bool ok;
-          auto now = read_memory(spec_.watches[i].addr, spec_.watches[i].len, &ok);
-          if (now != watched_[i]) {
+          std::vector<uint8_t> now;
+          if (watch_changed(i, &now)) {
             hit = true;
             hit_.watch = uint32_t(i);
             hit_.old_bytes = watched_[i];
@@ -259,15 +319,14 @@ bool Debuggee::on_step() {
     stop(spec_.mode == Mode::StepInstr ? Reason::Step : Reason::Position);
     return true;
   }
-  if (store->at_breakpoint() && n > start_n_) {
+  if (store->at_breakpoint() && n > start_n_ && user_breakpoint(offset)) {
     last_.breakpoint = offset;
     stop(Reason::Breakpoint);
     return true;
   }
   for (size_t i = 0; i < watched_.size(); ++i) {
-    bool ok;
-    auto now = read_memory(spec_.watches[i].addr, spec_.watches[i].len, &ok);
-    if (now != watched_[i]) {
+    std::vector<uint8_t> now;
+    if (watch_changed(i, &now)) {
       last_.watch = uint32_t(i);
       last_.old_bytes = watched_[i];
       last_.new_bytes = now;
@@ -298,6 +357,7 @@ bool Debuggee::on_step() {
 void Debuggee::on_host_call(bool after) {
   if (after) {
     record_base_ = store->instruction_count();
+    if (watching()) store->set_stop_at(0);  // the call may have written a watch: check at the next instruction
     return;
   }
   if (spec_.mode == Mode::ToRecord && replayer_ && replayer_->replayed() >= spec_.record) {
@@ -521,6 +581,7 @@ void Debuggee::run() {
   s.record = replayer_ ? replayer_->replayed() : end.records_replayed;
   s.record_base = record_base_;
   store = nullptr;
+  memory_ = nullptr;
   s.exit_code = end.exit_code;
   switch (end.kind) {
     case session::ReplayEnd::Kind::Exited: s.reason = Reason::Exited; break;
