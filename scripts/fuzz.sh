@@ -5,7 +5,7 @@
 #   scripts/fuzz.sh TARGET|all SECONDS [-- LIBFUZZER_ARGS...]
 #   scripts/fuzz.sh list                   the targets
 #
-# TARGET is fuzz_module, fuzz_text, fuzz_log, fuzz_replay or fuzz_meta
+# TARGET is fuzz_module, fuzz_text, fuzz_log, fuzz_replay, fuzz_meta or fuzz_debug
 # (fuzz/README.md). Each runs on a working copy of its corpus,
 # $FUZZ_WORKDIR/<target> (default bin/fuzz-corpus/<target>), seeded from
 # fuzz/corpus/<target>; new inputs go there, never into the tree. Findings
@@ -14,7 +14,7 @@
 # and the findings; exits non-zero if there was one (or the build failed).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-targets=(fuzz_module fuzz_text fuzz_log fuzz_replay fuzz_meta)
+targets=(fuzz_module fuzz_text fuzz_log fuzz_replay fuzz_meta fuzz_debug)
 usage() { echo "usage: scripts/fuzz.sh TARGET|all SECONDS [-- LIBFUZZER_ARGS...]   (targets: ${targets[*]})" >&2; exit 2; }
 [ "${1:-}" = list ] && { printf '%s\n' "${targets[@]}"; exit 0; }
 [ $# -ge 2 ] || usage
