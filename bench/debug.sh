@@ -222,12 +222,25 @@ if ((${#BINS[@]} == 2)); then
 else
   echo "(no baseline binary at ${TIMECRAFT_BASE:-(unset)}: set TIMECRAFT_BASE to compare)"
 fi
-# CPU time and page faults of the process itself (perf stat), steadier than wall time
+# The process's own CPU time and page faults (perf stat), steadier than wall
+# time, for `version` (loading alone) and the run: batches of 10 runs,
+# binaries alternating; medians of the batch means.
 if command -v perf >/dev/null && perf stat -x, -e task-clock true >/dev/null 2>&1; then
+  declare -A PC PF
+  for ((i = 0; i < (STARTUP_RUNS + 9) / 10; i++)); do
+    for b in "${BINS[@]}"; do
+      for c in version run; do
+        args=(version); [[ $c == run ]] && args=(run --no-record "$TMP/hello.wasm")
+        read -r t f < <(perf stat -x, -r 10 -e task-clock,page-faults -- "$b" "${args[@]}" 2>&1 >/dev/null </dev/null |
+          awk -F, '$3 == "task-clock" {t = $1} $3 == "page-faults" {f = $1} END {print t, f}')
+        PC[$b$c]+=" $t" PF[$b$c]+=" $f"
+      done
+    done
+  done
+  echo "perf stat (CPU ms, page faults):  version            run --no-record"
   for b in "${BINS[@]}"; do
-    perf stat -x, -r "$STARTUP_RUNS" -e task-clock,page-faults -- "$b" run --no-record "$TMP/hello.wasm" \
-      2>&1 >/dev/null </dev/null | awk -F, -v b="$b" '$3 == "task-clock" {c = $1} $3 == "page-faults" {f = $1}
-        END {printf "perf stat --no-record %-34s task-clock %s ms, %s page faults\n", b, c, f}'
+    printf '%-34s %6s ms %5s   %6s ms %5s\n' "$b" "$(median ${PC[${b}version]})" "$(median ${PF[${b}version]})" \
+      "$(median ${PC[${b}run]})" "$(median ${PF[${b}run]})"
   done
 fi
 ((FAILED)) && echo && echo "!!! some runs FAILED (see messages above)"
