@@ -26,3 +26,22 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# bench/debug.sh's large real program is Go's standard library built for
+# wasip1 (bench/programs/go): Go 1.23 comes from bookworm-backports.
+if ! dpkg-query -W -f='${Status}' golang-1.23-go 2>/dev/null | grep -q "install ok installed"; then
+  if grep -q '^VERSION_CODENAME=bookworm$' /etc/os-release 2>/dev/null; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+      echo 'deb http://deb.debian.org/debian bookworm-backports main' |
+        $sudo tee /etc/apt/sources.list.d/bookworm-backports.list >/dev/null
+    fi
+    echo "setup: installing golang-1.23-go (bookworm-backports)"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+      -t bookworm-backports golang-1.23-go >/dev/null
+  else
+    echo "setup: golang-1.23-go skipped (not Debian 12); bench/debug.sh needs Go >= 1.21 for its go program"
+  fi
+fi

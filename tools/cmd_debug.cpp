@@ -2,10 +2,13 @@
 // (debug/tcdb). Commands come from -x files, then from the terminal (line
 // editing, history, completion) or, when stdin is not a terminal or with
 // --batch, from stdin; the session ends at quit or the end of input.
+// --timing: the wall time of the start-up and of each command, on stderr
+// (bench/debug.sh).
 #include <signal.h>
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -41,6 +44,7 @@ int cmd_debug(const Args& args) {
       ("command,x", po::value<std::vector<std::string>>(), "")
       ("batch", "")
       ("echo", "")
+      ("timing", "")
       ("directory,d", po::value<std::vector<std::string>>(), "")
       ("checkpoint-interval", po::value<std::string>(), "")
       ("registry", po::value<std::string>()->default_value(""), "")
@@ -65,6 +69,14 @@ int cmd_debug(const Args& args) {
     if (!files.back()) return fail(kExitError, "cannot read " + s + ": no such file or not readable");
   }
 
+  using Clock = std::chrono::steady_clock;
+  const bool timing = vm.count("timing") > 0;
+  auto t0 = Clock::now();
+  auto timed = [&](const std::string& what) {  // the time since t0, then t0 = now
+    auto t1 = Clock::now();
+    if (timing) std::fprintf(stderr, "timing: %.6f s: %s\n", std::chrono::duration<double>(t1 - t0).count(), what.c_str());
+    t0 = t1;
+  };
   auto reg = open_registry(vm["registry"].as<std::string>());
   if (!reg) return fail(kExitError, reg.error().to_string());
   auto d = debug::Debugger::open(*reg, vm["id"].as<std::string>(), opts, stdout);
@@ -78,11 +90,15 @@ int cmd_debug(const Args& args) {
   const bool echo = vm.count("echo") > 0;
   const std::string prompt = "(tcdb) ";
   (*d)->banner();
+  std::fflush(stdout);
+  timed("(start)");
   bool go_on = true, failed = false;
   auto run = [&](const std::string& line) {
     if (echo) std::printf("%s%s\n", prompt.c_str(), line.c_str());
+    t0 = Clock::now();
     go_on = (*d)->execute(line);
     failed = (*d)->last_failed();
+    timed(line);
   };
   for (auto& f : files) {
     std::string line;
@@ -106,7 +122,9 @@ int cmd_debug(const Args& args) {
   }
   std::fflush(stdout);
   g_debugger = nullptr;
+  t0 = Clock::now();
   d->reset();
+  timed("(end)");
   return batch && failed ? 1 : 0;
 }
 

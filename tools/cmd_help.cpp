@@ -102,7 +102,7 @@ const char kReplayUsage[] =
     "diverged from the log; 134 if the program trapped (as it did when run).\n";
 
 const char kDebugUsage[] =
-    "Usage: timecraft debug [-x FILE]... [--batch] [--echo] [-d DIR]... ID\n"
+    "Usage: timecraft debug [-x FILE]... [--batch] [--echo] [--timing] [-d DIR]... ID\n"
     "\n"
     "Replays a recorded process under a time-travel debugger with gdb's\n"
     "commands (help lists them): breakpoints at functions, FILE:LINE or\n"
@@ -118,6 +118,8 @@ const char kDebugUsage[] =
     "  --batch               exit after the -x files (commands also come from stdin\n"
     "                        when it is not a terminal); status 1 if the last command failed\n"
     "  --echo                print each scripted command after the prompt\n"
+    "  --timing              print the wall time of start-up and of each scripted\n"
+    "                        command on stderr (timing: SECONDS s: COMMAND)\n"
     "  -d, --directory DIR   look for source files in DIR too\n"
     "  --checkpoint-interval N  instructions between automatic checkpoints (20000000)\n";
 
