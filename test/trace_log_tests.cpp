@@ -2,6 +2,7 @@
 // torn tails (a log cut at every byte offset, flipped bytes, a full disk).
 #define BOOST_TEST_MODULE trace_log
 #include <boost/test/unit_test.hpp>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -146,6 +147,31 @@ BOOST_AUTO_TEST_CASE(flipped_bytes_never_crash) {
     BOOST_REQUIRE(torn || n == 200u);
     BOOST_REQUIRE(n <= 200u);
   }
+}
+
+// A batch header claiming far more raw bytes than its compressed bytes
+// can hold is refused when the log is opened, before anything is
+// allocated for it (it made readers allocate up to 1 GiB per batch).
+BOOST_AUTO_TEST_CASE(a_batch_claiming_more_than_it_can_hold_is_refused) {
+  TempDir d;
+  LogOptions o;
+  o.batch_records = 16;
+  write_log(d.str(), 64, o);
+  std::string seg = segment_path(d.str(), 0);
+  std::vector<char> bytes = slurp(seg);
+  BatchHeader h;
+  std::memcpy(&h, bytes.data() + sizeof(SegmentHeader), sizeof h);
+  BOOST_REQUIRE(h.magic == kBatchMagic);
+  h.raw_size = 1u << 29;
+  h.header_crc = crc32c(&h, offsetof(BatchHeader, header_crc));
+  std::memcpy(bytes.data() + sizeof(SegmentHeader), &h, sizeof h);
+  std::ofstream(seg, std::ios::binary | std::ios::trunc).write(bytes.data(), std::streamsize(bytes.size()));
+  auto r = LogReader::open(d.str());
+  BOOST_REQUIRE(r.has_value());
+  Record rec;
+  BOOST_TEST(!r->next(rec));
+  BOOST_REQUIRE(r->torn_tail().has_value());
+  BOOST_TEST(r->torn_tail()->find("inconsistent batch header") != std::string::npos, *r->torn_tail());
 }
 
 BOOST_AUTO_TEST_CASE(not_a_log) {

@@ -103,8 +103,15 @@ Expected<void> LogReader::scan(const std::string& dir) {
         torn_ = at + ": corrupt batch header";
         break;
       }
+      // A batch's raw size is bounded by what its stored bytes can hold:
+      // equal when stored raw, at most deflate's ratio (1032:1) when
+      // compressed; so a corrupt header cannot make a reader allocate far
+      // more than the file's size (found by fuzz_log).
+      bool raw_fits = h.codec == uint8_t(Codec::None)
+                          ? h.raw_size == h.stored_size
+                          : uint64_t(h.raw_size) <= uint64_t(h.stored_size) * 1032 + 1024;
       if (h.first_record != expect_record || h.count == 0 || h.raw_size > kMaxRawBatch ||
-          h.codec > uint8_t(Codec::Zlib) || h.count > h.raw_size) {
+          h.codec > uint8_t(Codec::Zlib) || h.count > h.raw_size || !raw_fits) {
         torn_ = at + ": inconsistent batch header";
         break;
       }
