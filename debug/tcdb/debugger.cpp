@@ -136,6 +136,11 @@ void Debugger::banner() {
     auto st = info_->stats();
     std::fprintf(out_, "Reading symbols from %s: DWARF, %zu compile unit%s, %zu functions.\n", name.c_str(),
                  st.compile_units, st.compile_units == 1 ? "" : "s", st.functions);
+    size_t with_code = 0;
+    for (const auto& f : info_->functions()) with_code += f.has_code();
+    if (with_code == 0 && !info_->functions().empty())
+      std::fprintf(out_, "warning: the DWARF describes no code: the module was rewritten after it was compiled\n"
+                         "(clang -O2 runs wasm-opt when it links; compile and link in two steps). Source-level commands will not work.\n");
   } else if (!info_error_.empty()) {
     std::fprintf(out_, "%s (WebAssembly level only)\n", info_error_.c_str());
   } else {

@@ -181,6 +181,11 @@ void Debugger::cmd_continue(const std::string& a) {
     auto s = target_->resume(base_spec());
     if (!s) return fail(s.error().message);
     if (i + 1 == times || s->reason != Reason::Breakpoint) return after_stop(*s);
+    for (auto& b : breakpoints_)  // a hit gone through still counts
+      if (!b.watch && b.enabled && std::find(b.offsets.begin(), b.offsets.end(), s->breakpoint) != b.offsets.end()) {
+        ++b.hits;
+        break;
+      }
   }
 }
 
@@ -334,8 +339,24 @@ void Debugger::cmd_reverse(const std::string& a, Event event, bool instruction) 
     const StopInfo& here = target_->stop();
     if (here.count == 0) return no_more_history();
     std::optional<uint64_t> to;
+    bool no_lines = !instruction && !here.ended() && [&] {
+      auto f = selected();
+      return !f || !location_of(*f);
+    }();
     if (instruction && event == Event::LineStep) {
       to = here.count - 1;
+    } else if (no_lines) {
+      // As forward `step` runs to the return of a function without line
+      // information, going back runs to its call.
+      std::string name = selected() ? function_name(selected()->func_index) : "?";
+      std::fprintf(out_, "Single stepping back until the call of function %s,\nwhich has no line number information.\n",
+                   name.c_str());
+      RunSpec spec;
+      spec.event = Event::Caller;
+      spec.depth = depth();
+      auto f = target_->find_before(spec);
+      if (!f) return fail(f.error().message);
+      if (*f) to = (*f)->found;
     } else {
       RunSpec spec;
       spec.event = instruction ? Event::Caller : event;

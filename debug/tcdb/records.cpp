@@ -5,6 +5,8 @@
 #include "debug/tcdb/text.hpp"
 #include "trace/decode.hpp"
 
+#include <regex>
+
 namespace tc::debug {
 
 std::string Debugger::record_text(uint64_t index) {
@@ -78,8 +80,14 @@ void Debugger::info_functions(const std::string& a) {
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   size_t shown = 0;
+  std::optional<std::regex> re;
+  try {
+    if (!filter.empty()) re.emplace(filter);
+  } catch (const std::regex_error&) {
+    return fail("Invalid regexp: " + filter);
+  }
   for (const auto& n : names)
-    if (filter.empty() || n.find(filter) != std::string::npos) {
+    if (!re || std::regex_search(n, *re)) {
       std::fprintf(out_, "%s\n", n.c_str());
       ++shown;
     }
