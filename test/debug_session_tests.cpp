@@ -166,4 +166,22 @@ BOOST_AUTO_TEST_CASE(traps_are_shown_at_their_source_line) {
   BOOST_TEST(contains(d.out, "a = 100\nb = 0\n"));
 }
 
+// A log cut short (a torn last batch): the replay stops where the program
+// makes the call the log no longer has, says so in one line, and the
+// session goes on (backwards, breakpoints, prints).
+BOOST_AUTO_TEST_CASE(a_torn_log_stops_at_the_missing_call_and_the_session_goes_on) {
+  std::string id = record("buggy-O0.wasm");
+  fs::path log = registry / "processes" / id / "log" / "log.000000";
+  BOOST_REQUIRE(fs::exists(log));
+  fs::resize_file(log, fs::file_size(log) - 30);
+  fs::path script = write("torn.tcdb", "continue\ninfo record\nrun\nbreak apply_discount\ncontinue\nprint price\n");
+  auto d = tc({"debug", "--batch", "-x", script.string(), id});
+  BOOST_TEST(!crashed(d));
+  BOOST_TEST(d.exit_code == 0);
+  BOOST_TEST(contains(d.out, "\nThe replay diverged from the log: "));
+  BOOST_TEST(contains(d.out, "the log is cut short"));
+  BOOST_TEST(contains(d.out, "Breakpoint 1, apply_discount (price=100, percent=10)"));
+  BOOST_TEST(contains(d.out, "$1 = 100\n"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

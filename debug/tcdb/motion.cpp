@@ -152,8 +152,11 @@ void Debugger::announce_end(const StopInfo& s) {
   }
   // A trap or a divergence: stop at the instruction that did it, so that
   // the state before it can be inspected.
-  std::fprintf(out_, "\n%s: %s\n", s.reason == Reason::Trapped ? "Program trapped" : "The replay diverged",
-               s.message.c_str());
+  std::string why = s.message;
+  const std::string prefix = "replay diverged from the log: ";
+  if (why.rfind(prefix, 0) == 0) why = why.substr(prefix.size());
+  std::fprintf(out_, "\n%s: %s\n", s.reason == Reason::Trapped ? "Program trapped" : "The replay diverged from the log",
+               why.c_str());
   if (s.count == 0) return;
   auto at = target_->seek(s.count - 1);
   if (!at) return fail(at.error().message);
