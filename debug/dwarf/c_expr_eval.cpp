@@ -429,9 +429,9 @@ class Evaluator {
     }
     int64_t bits;
     if (types_.is_float(a->type)) {
-      auto d = as_double(*a, types_);
-      if (!d) return d.error();
-      bits = int64_t(*d);
+      auto i = as_int(*a, types_);  // saturating: no undefined conversion
+      if (!i) return i.error();
+      bits = *i;
     } else {
       auto i = as_int(*a, types_);
       if (!i) return i.error();

@@ -171,6 +171,9 @@ class Parser {
     auto e = at_expr();
     if (!e) return e;
     if (peek().kind != Token::Kind::End) return syntax(text_, peek().pos);
+    // Long operator chains make deep trees (a-b-c-... nests to the left);
+    // the evaluator recurses over them (found by fuzz_debug).
+    if (tree_depth(**e) > kMaxNesting) return make_error(ErrorKind::Usage, "Expression too deeply nested.");
     return e;
   }
 
@@ -182,6 +185,20 @@ class Parser {
   }
   Token next() { Token t = peek(); if (p_ < t_.size() - 1) ++p_; return t; }
   Error err_here() const { return syntax(text_, peek().pos); }
+  static constexpr int kMaxNesting = 200;
+  static int tree_depth(const ExprNode& root) {  // iterative: no recursion on deep trees
+    int deepest = 0;
+    std::vector<std::pair<const ExprNode*, int>> todo = {{&root, 1}};
+    while (!todo.empty()) {
+      auto [n, d] = todo.back();
+      todo.pop_back();
+      deepest = std::max(deepest, d);
+      if (n->a) todo.push_back({n->a.get(), d + 1});
+      if (n->b) todo.push_back({n->b.get(), d + 1});
+    }
+    return deepest;
+  }
+  int depth_ = 0;
 
   static Node binary(std::string op, Node a, Node b) {
     auto n = std::make_unique<ExprNode>();
@@ -280,7 +297,15 @@ class Parser {
     return ct;
   }
 
+  // Every nesting (parentheses, unary operators) passes through here; a
+  // bound keeps the recursion off the end of the stack (found by fuzz_debug).
   Expected<Node> unary() {
+    struct Depth {
+      int& d;
+      explicit Depth(int& x) : d(++x) {}
+      ~Depth() { --d; }
+    } depth(depth_);
+    if (depth_ > kMaxNesting) return make_error(ErrorKind::Usage, "Expression too deeply nested.");
     if (peek().kind == Token::Kind::Ident && peek().text == "sizeof") {
       next();
       auto n = std::make_unique<ExprNode>();

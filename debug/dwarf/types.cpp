@@ -41,7 +41,10 @@ uint64_t TypeTable::size_of(TypeId id) const {
     case TypeKind::Array: {
       if (t.size) return t.size;
       uint64_t n = size_of(t.target);
-      for (uint64_t d : t.dims) n *= d;
+      for (uint64_t d : t.dims) {
+        if (d && n > UINT64_MAX / d) return UINT64_MAX;  // saturate: callers bound sizes
+        n *= d;
+      }
       return n;
     }
     case TypeKind::Enum: return t.size ? t.size : (t.target ? size_of(t.target) : 4);

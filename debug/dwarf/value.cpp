@@ -1,5 +1,6 @@
 #include "debug/dwarf/value.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 
@@ -108,6 +109,11 @@ Expected<int64_t> as_int(const Value& v, const TypeTable& types) {
   if (types.is_float(v.type)) {
     auto d = as_double(v, types);
     if (!d) return d.error();
+    // Out of range is undefined behaviour in C++: saturate, NaN -> 0
+    // (found by fuzz_debug).
+    if (std::isnan(*d)) return int64_t(0);
+    if (*d >= 9223372036854775807.0) return INT64_MAX;
+    if (*d <= -9223372036854775808.0) return INT64_MIN;
     return int64_t(*d);
   }
   if (!types.is_integer(v.type) && t.kind != TypeKind::Pointer && !(t.kind == TypeKind::Base))

@@ -180,7 +180,7 @@ class Formatter {
     const Type& t = types_[id];
     uint64_t count = t.dims.empty() ? 0 : t.dims.front();
     if (esize == 0) return "{}";
-    if (count == 0 || count * esize > v.bytes.size()) count = v.bytes.size() / esize;
+    if (count == 0 || count > v.bytes.size() / esize) count = v.bytes.size() / esize;  // no overflow (fuzz_debug)
     if (types_.is_char(elem) && types_[id].dims.size() == 1) return char_array(v.bytes.data(), count, false);
     return elements(v, elem, esize, count, count);
   }
