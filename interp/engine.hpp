@@ -175,6 +175,12 @@ class Store {
   // true in the hook). Replaces the previous set.
   void set_breakpoints(std::vector<uint32_t> offsets);
   bool at_breakpoint() const;
+  // Adds one breakpoint, patching only the function that holds it.
+  void add_breakpoint(uint32_t offset);
+  // The module offset at which the frame at call depth `depth` (1 = the
+  // outermost) resumes when its callee returns: where a debugger stepping
+  // over (or finishing) a call waits. nullopt if none (exact tier only).
+  std::optional<uint32_t> resume_offset(uint32_t depth) const;
   // In the step hook, cheaply: the number of WebAssembly frames, and the
   // module code offset of the instruction about to run.
   uint32_t call_depth() const;

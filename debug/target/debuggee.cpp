@@ -102,6 +102,9 @@ class Debuggee {
   std::vector<uint32_t> after_writes_;  // offsets of instructions right after a memory write
   std::vector<uint32_t> user_breaks_;   // spec_.breakpoints, sorted
   std::vector<uint32_t> patched_;       // the Breaks now in the code
+  void add_break(uint32_t offset);      // one more Break (patched_ kept in step)
+  bool skipping_ = false;         // next: inside a call, waiting for its return
+  bool finish_by_break_ = false;  // finish: waiting where the frame returns
 };
 
 Debuggee* Debuggee::current = nullptr;
@@ -196,6 +199,7 @@ bool Debuggee::watch_changed(size_t i, std::vector<uint8_t>* now) {
 }
 
 bool Debuggee::per_instruction() const {
+  if (skipping_ || finish_by_break_) return false;  // waiting at a Break where a call returns
   switch (spec_.mode) {
     case Mode::NextInstr: case Mode::StepLine: case Mode::NextLine: case Mode::Finish: return true;
     case Mode::Scan: return spec_.event != Event::Hit;
@@ -239,6 +243,8 @@ void Debuggee::begin(RunSpec spec) {
   run_start_ = 0;
   prev_run_start_ = UINT64_MAX;
   next_checkpoint_ = spec_.checkpoint_every ? start_n_ + spec_.checkpoint_every : UINT64_MAX;
+  skipping_ = false;
+  finish_by_break_ = false;
   user_breaks_ = spec_.breakpoints;
   std::sort(user_breaks_.begin(), user_breaks_.end());
   if (store) {
@@ -249,8 +255,22 @@ void Debuggee::begin(RunSpec spec) {
       patched_ = patch;
       store->set_breakpoints(std::move(patch));
     }
+    // finish / until: wait where the frame's caller resumes instead of
+    // looking at every instruction until then.
+    if (spec_.return_depth >= 2 && (spec_.mode == Mode::Finish || spec_.mode == Mode::Continue))
+      if (auto at = store->resume_offset(spec_.return_depth - 1)) {
+        add_break(*at);
+        finish_by_break_ = true;
+      }
   }
   arm();
+}
+
+void Debuggee::add_break(uint32_t offset) {
+  auto at = std::lower_bound(patched_.begin(), patched_.end(), offset);
+  if (at != patched_.end() && *at == offset) return;
+  patched_.insert(at, offset);
+  store->add_breakpoint(offset);
 }
 
 bool Debuggee::on_step() {
@@ -337,6 +357,20 @@ bool Debuggee::on_step() {
   if (spec_.return_depth && depth < spec_.return_depth) {
     stop(Reason::Returned);
     return true;
+  }
+  if (skipping_) {
+    if (depth > start_depth_) { arm(); return true; }  // still in the call
+    skipping_ = false;  // back: look at every instruction again
+  }
+  bool next_mode = spec_.mode == Mode::NextInstr || spec_.mode == Mode::NextLine;
+  if (next_mode && depth > start_depth_ && start_depth_ >= 1) {
+    // Entered a call `next` steps over: wait where this frame resumes.
+    if (auto at = store->resume_offset(start_depth_)) {
+      add_break(*at);
+      skipping_ = true;
+      arm();
+      return true;
+    }
   }
   switch (spec_.mode) {
     case Mode::NextInstr:

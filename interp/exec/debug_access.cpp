@@ -125,6 +125,31 @@ void Store::set_breakpoints(std::vector<uint32_t> offsets) {
 }
 
 bool Store::at_breakpoint() const { return impl_->machine.at_break; }
+
+void Store::add_breakpoint(uint32_t offset) {
+  Machine& m = impl_->machine;
+  auto at = std::lower_bound(m.breakpoints.begin(), m.breakpoints.end(), offset);
+  if (at != m.breakpoints.end() && *at == offset) return;
+  m.breakpoints.insert(at, offset);
+  for (auto& inst : impl_->instances) {
+    if (!inst->own_funcs) continue;
+    const Module& mod = inst->module();
+    for (size_t i = 0; i < mod.functions.size(); ++i)
+      if (offset >= mod.functions[i].body_offset && offset < mod.functions[i].body_end)
+        patch_breakpoints(m, &inst->own_funcs[i]);
+  }
+}
+
+std::optional<uint32_t> Store::resume_offset(uint32_t depth) const {
+  const Machine& m = impl_->machine;
+  if (depth < 1 || depth >= m.depth) return std::nullopt;
+  const uint32_t* ret = m.frames[depth + 1].ret_pc;
+  const FuncInst* f = m.frames[depth].func;
+  if (!ret || !in_code(f, ret)) return std::nullopt;
+  int32_t w = int32_t(*ret);
+  if (w != handler_offsets()[size_t(IOp::Step)] && w != handler_offsets()[size_t(IOp::Break)]) return std::nullopt;
+  return ret[1];
+}
 uint32_t Store::call_depth() const { return impl_->machine.depth; }
 // The hook runs at a Step or Break, whose first operand is the offset.
 uint32_t Store::step_offset() const {
