@@ -103,7 +103,9 @@ class Debuggee {
   std::vector<uint32_t> user_breaks_;   // spec_.breakpoints, sorted
   std::vector<uint32_t> patched_;       // the Breaks now in the code
   void add_break(uint32_t offset);      // one more Break (patched_ kept in step)
-  bool skipping_ = false;         // next: inside a call, waiting for its return
+  void skip_call(uint32_t depth);
+  bool skipping_ = false;         // next, scans: inside a call, waiting for its return
+  uint32_t skip_depth_ = 0;       // ... to this depth
   bool finish_by_break_ = false;  // finish: waiting where the frame returns
 };
 
@@ -266,6 +268,17 @@ void Debuggee::begin(RunSpec spec) {
   arm();
 }
 
+// Stops looking at every instruction until the frame at `depth` resumes
+// (a Break where its callee returns), when that place is known.
+void Debuggee::skip_call(uint32_t depth) {
+  if (depth < 1) return;
+  if (auto at = store->resume_offset(depth)) {
+    add_break(*at);
+    skipping_ = true;
+    skip_depth_ = depth;
+  }
+}
+
 void Debuggee::add_break(uint32_t offset) {
   auto at = std::lower_bound(patched_.begin(), patched_.end(), offset);
   if (at != patched_.end() && *at == offset) return;
@@ -296,6 +309,10 @@ bool Debuggee::on_step() {
       stop(Reason::Scanned);
       return true;
     }
+    if (skipping_) {
+      if (depth > skip_depth_) { arm(); return true; }  // still in the call
+      skipping_ = false;
+    }
     switch (spec_.event) {
       case Event::Hit: {
         bool hit = store->at_breakpoint() && n > start_n_ && user_breakpoint(offset);
@@ -317,8 +334,11 @@ bool Debuggee::on_step() {
         break;
       }
       case Event::LineStep: case Event::LineNext: {
+        if (spec_.event == Event::LineNext && depth > spec_.depth) {
+          skip_call(spec_.depth);  // deeper frames have no events: wait for the return
+          break;
+        }
         if (n < spec_.scan_from) break;
-        if (spec_.event == Event::LineNext && depth > spec_.depth) break;
         if (!line_event(offset)) break;
         auto k = key_at(offset, depth);
         if (k && k != run_key_) {
@@ -329,7 +349,8 @@ bool Debuggee::on_step() {
         break;
       }
       case Event::Caller:
-        if (n >= spec_.scan_from && depth < spec_.depth) found_ = n;
+        if (depth >= spec_.depth) skip_call(spec_.depth - 1);  // only shallower frames count
+        else if (n >= spec_.scan_from) found_ = n;
         break;
     }
     arm();
@@ -359,18 +380,14 @@ bool Debuggee::on_step() {
     return true;
   }
   if (skipping_) {
-    if (depth > start_depth_) { arm(); return true; }  // still in the call
+    if (depth > skip_depth_) { arm(); return true; }  // still in the call
     skipping_ = false;  // back: look at every instruction again
   }
   bool next_mode = spec_.mode == Mode::NextInstr || spec_.mode == Mode::NextLine;
-  if (next_mode && depth > start_depth_ && start_depth_ >= 1) {
+  if (next_mode && depth > start_depth_) {
     // Entered a call `next` steps over: wait where this frame resumes.
-    if (auto at = store->resume_offset(start_depth_)) {
-      add_break(*at);
-      skipping_ = true;
-      arm();
-      return true;
-    }
+    skip_call(start_depth_);
+    if (skipping_) { arm(); return true; }
   }
   switch (spec_.mode) {
     case Mode::NextInstr:
