@@ -156,7 +156,7 @@ class Evaluator {
     TypeId t = promote(v->type);
     auto i = as_int(*v, types_);
     if (!i) return i.error();
-    uint64_t r = n.name == "-" ? uint64_t(-*i) : ~uint64_t(*i);
+    uint64_t r = n.name == "-" ? 0 - uint64_t(*i) : ~uint64_t(*i);
     return make_scalar(types_, t, r);
   }
 
@@ -255,7 +255,8 @@ class Evaluator {
     else if (op == "*") v = a * b;
     else {
       if (b == 0) return usage("Division by zero");
-      if (op == "/") v = uns ? a / b : uint64_t(int64_t(a) / int64_t(b));
+      if (!uns && int64_t(b) == -1) v = op == "/" ? 0 - a : 0;  // INT64_MIN / -1 overflows (SIGFPE)
+      else if (op == "/") v = uns ? a / b : uint64_t(int64_t(a) / int64_t(b));
       else v = uns ? a % b : uint64_t(int64_t(a) % int64_t(b));
     }
     return make_scalar(types_, t, v);
@@ -298,8 +299,8 @@ class Evaluator {
     uint64_t size = types_.size_of(types_.pointee(p.type));
     if (size == 0) size = 1;
     uint64_t addr = lp ? a : b;
-    int64_t delta = i * int64_t(size);
-    addr = op == "+" ? addr + uint64_t(delta) : addr - uint64_t(delta);
+    uint64_t delta = uint64_t(i) * size;  // wraps like the 32-bit address it makes (no signed overflow)
+    addr = op == "+" ? addr + delta : addr - delta;
     return make_scalar(types_, p.type, addr & 0xffffffffu);
   }
 
