@@ -75,7 +75,7 @@ const std::vector<Debugger::Command>& Debugger::commands() {
       {"ptype", {}, [](Debugger& d, const std::string& a) { d.cmd_ptype(a, false); }, "ptype EXPR|TYPE: the type, expanded"},
       {"whatis", {}, [](Debugger& d, const std::string& a) { d.cmd_ptype(a, true); }, "whatis EXPR|TYPE: the type's name"},
       {"x", {}, [](Debugger& d, const std::string& a) { d.cmd_x(a); },
-       "x/NFU ADDR: N units of linear memory (F: x d u o t c a s i; U: b h w g)", true},
+       "x/NFU ADDR: N units of linear memory (F: x d u o t c a s; U: b h w g)", true},
       {"list", {"l"}, [](Debugger& d, const std::string& a) { d.cmd_list(a); },
        "list [LOCATION]: source lines around a location (or the next ones)", true},
       {"disassemble", {"disas"}, [](Debugger& d, const std::string& a) { d.cmd_disassemble(a); },
