@@ -172,6 +172,8 @@ class Debugger {
   };
   std::vector<Breakpoint> breakpoints_;
   std::vector<Breakpoint*> active_watches();  // in RunSpec::watches order
+  Breakpoint* breakpoint_at(uint64_t offset);  // the enabled breakpoint there, if any
+  std::optional<std::pair<Frame, size_t>> frame_to_leave(const std::string& command, const std::string& hint);
   std::string watch_value(const Breakpoint& w, const std::vector<uint8_t>& bytes) const;
   std::optional<uint64_t> records_;  // host calls in the log
   uint32_t next_number_ = 1;

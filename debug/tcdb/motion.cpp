@@ -34,6 +34,33 @@ RunSpec Debugger::base_spec() {
   return spec;
 }
 
+Debugger::Breakpoint* Debugger::breakpoint_at(uint64_t offset) {
+  for (auto& b : breakpoints_)
+    if (!b.watch && b.enabled && std::find(b.offsets.begin(), b.offsets.end(), offset) != b.offsets.end()) return &b;
+  return nullptr;
+}
+
+// The selected frame, if finish/reverse-finish can leave it (else says why).
+std::optional<std::pair<Debugger::Frame, size_t>> Debugger::frame_to_leave(const std::string& command,
+                                                                          const std::string& hint) {
+  auto fs = frames();
+  if (fs.empty()) {
+    fail("No stack.");
+    return std::nullopt;
+  }
+  size_t sel = std::min(frame_sel_, fs.size() - 1);
+  const Frame& f = fs[sel];
+  if (f.source && f.source->scope && f.source->scope->kind == Scope::Kind::Inlined) {
+    fail(command + ": frame " + std::to_string(sel) + " is inlined into its caller; " + hint);
+    return std::nullopt;
+  }
+  if (f.wasm + 1 >= target_->stop().frames.size()) {
+    fail("\"finish\" not meaningful in the outermost frame.");
+    return std::nullopt;
+  }
+  return std::pair<Frame, size_t>{f, sel};
+}
+
 uint32_t Debugger::depth() const { return uint32_t(target_->stop().frames.size()); }
 
 // The innermost frame's place: a frame header when the function (or depth)
@@ -93,12 +120,7 @@ void Debugger::after_stop(const StopInfo& s) {
       print_location(true);
       break;
     case Reason::Breakpoint: {
-      Breakpoint* hit = nullptr;
-      for (auto& b : breakpoints_)
-        if (!b.watch && b.enabled && std::find(b.offsets.begin(), b.offsets.end(), s.breakpoint) != b.offsets.end()) {
-          hit = &b;
-          break;
-        }
+      Breakpoint* hit = breakpoint_at(s.breakpoint);
       if (!hit) {  // an until/advance location
         print_location(false);
         break;
@@ -184,11 +206,7 @@ void Debugger::cmd_continue(const std::string& a) {
     auto s = target_->resume(base_spec());
     if (!s) return fail(s.error().message);
     if (i + 1 == times || s->reason != Reason::Breakpoint) return after_stop(*s);
-    for (auto& b : breakpoints_)  // a hit gone through still counts
-      if (!b.watch && b.enabled && std::find(b.offsets.begin(), b.offsets.end(), s->breakpoint) != b.offsets.end()) {
-        ++b.hits;
-        break;
-      }
+    if (Breakpoint* b = breakpoint_at(s->breakpoint)) ++b->hits;  // a hit gone through still counts
   }
 }
 
@@ -224,14 +242,9 @@ void Debugger::cmd_step(const std::string& a, Mode mode) {
 
 void Debugger::cmd_finish() {
   if (!running()) return;
-  auto fs = frames();
-  if (fs.empty()) return fail("No stack.");
-  size_t sel = std::min(frame_sel_, fs.size() - 1);
-  const Frame& f = fs[sel];
-  if (f.source && f.source->scope && f.source->scope->kind == Scope::Kind::Inlined)
-    return fail("finish: frame " + std::to_string(sel) + " is inlined into its caller; select the caller (up), or use next or until");
-  if (f.wasm + 1 >= target_->stop().frames.size())
-    return fail("\"finish\" not meaningful in the outermost frame.");
+  auto leave = frame_to_leave("finish", "select the caller (up), or use next or until");
+  if (!leave) return;
+  const auto& [f, sel] = *leave;
   std::fprintf(out_, "Run till exit from %s\n", frame_line(f, sel, !at_line_start(f) || sel > 0).c_str());
   RunSpec spec = base_spec();
   spec.mode = Mode::Finish;
@@ -300,9 +313,7 @@ void Debugger::cmd_until(const std::string& a, bool advance) {
     spec.return_depth = here;
     s = target_->resume(std::move(spec));
     if (!s) return fail(s.error().message);
-    bool user_break = std::any_of(breakpoints_.begin(), breakpoints_.end(), [&](const Breakpoint& b) {
-      return !b.watch && b.enabled && std::find(b.offsets.begin(), b.offsets.end(), s->breakpoint) != b.offsets.end();
-    });
+    bool user_break = breakpoint_at(s->breakpoint) != nullptr;
     if (advance || s->reason != Reason::Breakpoint || user_break || depth() <= here) break;
   }
   if (s->reason == Reason::Returned) {
@@ -409,14 +420,9 @@ void Debugger::cmd_reverse_continue() {
 }
 
 void Debugger::cmd_reverse_finish() {
-  auto fs = frames();
-  if (fs.empty()) return fail("No stack.");
-  size_t sel = std::min(frame_sel_, fs.size() - 1);
-  const Frame& f = fs[sel];
-  if (f.source && f.source->scope && f.source->scope->kind == Scope::Kind::Inlined)
-    return fail("reverse-finish: frame " + std::to_string(sel) + " is inlined into its caller; select the caller (up)");
-  if (f.wasm + 1 >= target_->stop().frames.size())
-    return fail("\"finish\" not meaningful in the outermost frame.");
+  auto leave = frame_to_leave("reverse-finish", "select the caller (up)");
+  if (!leave) return;
+  const auto& [f, sel] = *leave;
   std::fprintf(out_, "Run back to call of %s\n", frame_line(f, sel, !at_line_start(f) || sel > 0).c_str());
   RunSpec spec;
   spec.event = Event::Caller;
