@@ -13,9 +13,8 @@
 #include <random>
 
 #include "debug/target/target.hpp"
-#include "registry/sha256.hpp"
-#include "session/recording.hpp"
 #include "session/replay.hpp"
+#include "test/session_fixture.hpp"
 
 namespace fs = std::filesystem;
 using namespace tc;
@@ -23,42 +22,10 @@ using namespace tc::debug;
 
 namespace {
 
-fs::path programs() {
-  return fs::path(boost::unit_test::framework::master_test_suite().argv[0]).parent_path();
-}
-
-struct Fixture {
-  fs::path root = fs::temp_directory_path() /
-                  ("tc_target_" + std::to_string(::getpid()) + "_" +
-                   boost::unit_test::framework::current_test_case().p_name.get());
-  registry::Registry reg = *registry::Registry::open(root.string());
-  int out_fd = -1;
-  Fixture() {
-    ::setenv("TIMECRAFT_KEY_FILE", (root / "validation.key").c_str(), 1);
-    out_fd = ::open((root / "out.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  }
-  ~Fixture() {
-    ::close(out_fd);
-    std::error_code ec;
-    fs::remove_all(root, ec);
-  }
-  std::string record(const std::string& program) {
-    std::ifstream in(programs() / program, std::ios::binary);
-    std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
-    auto m = wasm::load_module(std::move(bytes));
-    BOOST_REQUIRE_MESSAGE(m.has_value(), program + " does not load");
-    session::RecordingSpec spec;
-    spec.module = *m;
-    spec.module_name = program;
-    spec.digest = registry::sha256_hex(spec.module->bytes);
-    spec.posix.args = {program};
-    spec.posix.stdio[1] = spec.posix.stdio[2] = out_fd;
-    spec.codec_name = "zlib";
-    auto system = wasi::PosixSystem::create(spec.posix);
-    BOOST_REQUIRE(system.has_value());
-    auto rec = session::RecordingSession::start(reg, std::move(spec), **system);
-    BOOST_REQUIRE(rec.has_value());
-    auto end = (*rec)->run();
+struct Fixture : test::SessionFixture {
+  // Records `program`; its process id.
+  std::string record_id(const std::string& program) {
+    auto end = record(program);
     BOOST_REQUIRE(end.outcome.has_value());
     return end.meta.id;
   }
@@ -111,7 +78,7 @@ std::string describe(const Snapshot& s) {
 // (so most are reached backwards, from checkpoints), equal a forward-only
 // visit by a fresh Target.
 void forward_backward_equal(Fixture& f, const std::string& program, uint64_t interval, int positions) {
-  std::string id = f.record(program);
+  std::string id = f.record_id(program);
   auto replay = f.open(id);
   auto walker = Target::start(*replay, nullptr, false);
   BOOST_REQUIRE(walker.has_value());
@@ -168,7 +135,7 @@ BOOST_AUTO_TEST_CASE(backwards_equals_forwards_on_a_libcxx_program) {
 // A breakpoint hit found by reverse search is the last hit a forward walk
 // sees before the position.
 BOOST_AUTO_TEST_CASE(reverse_search_finds_the_last_forward_hit) {
-  std::string id = record("buggy-O0.wasm");
+  std::string id = record_id("buggy-O0.wasm");
   auto replay = open(id);
   // apply_discount's first instruction: from the module (no DWARF needed).
   const wasm::Module& m = *replay->module();
