@@ -75,14 +75,24 @@ struct EngineConfig {
   // stop at the same instruction. 0 = unlimited, and then the compiled code
   // carries no fuel checks at all.
   uint64_t fuel = 0;  // 0 = unlimited
-  // The debugger's exact tier: every function is compiled without operand
-  // folding or fused groups, with a Step before each WebAssembly
-  // instruction that counts it (Store::instruction_count) and runs the
-  // step hook when the count reaches the stop mark. Every operand-stack
-  // value is then in its own slot at every instruction boundary. Slower;
-  // the program's behaviour is the same. The environment variable
-  // TIMECRAFT_TIER=exact turns it on for every Store.
+  // The debugger's counted tiers. Every function keeps its fast code, with
+  // one instruction per straight-line segment that adds the segment's
+  // length to the count of WebAssembly instructions executed
+  // (Store::instruction_count), and gets on demand an exact code, compiled
+  // without operand folding or fused groups, with a Step before each
+  // instruction that runs the step hook when the count reaches the stop
+  // mark. A frame moves onto the exact code at the start of the segment in
+  // which the stop mark falls, or on entering a function with a
+  // breakpoint, and back at a later segment start when neither holds; the
+  // count is the same in both, and every operand-stack value is in its own
+  // slot at each instruction boundary of the exact code. The program's
+  // behaviour is the same.
   bool exact_tier = false;
+  // With exact_tier: every frame stays on the exact code (a test and
+  // comparison mode; TIMECRAFT_TIER=exact sets both for every Store, and
+  // TIMECRAFT_TIER=switch moves frames between the codes every few
+  // instructions).
+  bool exact_only = false;
   // A memory whose whole range cannot be reserved (address space limited,
   // ulimit -v) keeps its initial size: memory.grow returns -1. That is an
   // input of the run: the store reports each such memory to

@@ -86,6 +86,7 @@ ReplayEnd ReplaySession::run(const trace::ReplayOptions& opts, const Hooks& hook
   wasi::ProgramConfig program = program_;
   program.on_store = hooks.on_store;
   if (hooks.exact_tier) program.engine.exact_tier = true;
+  if (hooks.exact_only) program.engine.exact_tier = program.engine.exact_only = true;
   ReplayEnd end;
   auto log = trace::LogReader::open(reg_->log_dir(meta_.id));
   if (!log) {

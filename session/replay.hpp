@@ -56,11 +56,13 @@ class ReplaySession {
   using Wrap = std::function<wasi::System&(wasi::System& replayer)>;
   ReplayEnd run(const trace::ReplayOptions& opts, const Wrap& wrap = {});
   // The same, for a debugger: `on_store` sees the program's Store before
-  // it runs (hooks), and `exact_tier` compiles it for stopping anywhere.
+  // it runs (hooks), `exact_tier` runs it on the counted tiers for
+  // stopping anywhere, and `exact_only` keeps every frame on the exact code.
   struct Hooks {
     Wrap wrap;
     std::function<void(wasm::Store&)> on_store;
     bool exact_tier = false;
+    bool exact_only = false;
   };
   ReplayEnd run(const trace::ReplayOptions& opts, const Hooks& hooks);
 

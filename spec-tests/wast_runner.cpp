@@ -21,17 +21,25 @@ namespace {
 // instances, and the most recent module.
 class ScriptRun {
  public:
-  ScriptRun(const std::string& name, const RunOptions& opts)
-      : name_(name), store_(EngineConfig{opts.max_call_depth, kMaxPages}), spectest_(store_) {}
+  ScriptRun(const std::string& name, const RunOptions& opts, bool exact_only = false)
+      : name_(name), store_(config(opts, exact_only)), spectest_(store_) {}
 
   // Returns "" on success, else why the command failed.
   std::string run(const Command& c);
+  uint64_t instruction_count() const { return store_.instruction_count(); }
 
  private:
   Expected<Instance*> instantiate(const wast::ModuleSource& src);
   Expected<std::vector<Value>> act(const wast::Action& a);
   static std::string expect_error(const Error& e, std::initializer_list<ErrorKind> kinds,
                                   const std::string& msg);
+
+  static EngineConfig config(const RunOptions& opts, bool exact_only) {
+    EngineConfig c{opts.max_call_depth, kMaxPages};
+    c.exact_tier = opts.check_counts;
+    c.exact_only = exact_only;
+    return c;
+  }
 
   std::string name_;
   Store store_;
@@ -199,15 +207,30 @@ FileReport run_wast_source(const std::string& name, const std::string& source,
       return rep;
     }
   }
+  // The reference counts: each command's instructions on the exact code.
+  std::vector<uint64_t> exact_counts;
+  if (opts.check_counts) {
+    ScriptRun ref(name, opts, true);
+    for (const auto& c : script->commands) {
+      uint64_t before = ref.instruction_count();
+      if (c.kind != Command::Kind::Unsupported) (void)ref.run(c);
+      exact_counts.push_back(ref.instruction_count() - before);
+    }
+  }
   ScriptRun run(name, opts);
-  for (const auto& c : script->commands) {
+  for (size_t ci = 0; ci < script->commands.size(); ++ci) {
+    const Command& c = script->commands[ci];
     if (c.kind == Command::Kind::Unsupported) {
       ++rep.skipped;
       rep.notes.push_back(name + ":" + std::to_string(c.line) + ": " + c.head +
                           ": not supported by this runner");
       continue;
     }
+    uint64_t before = run.instruction_count();
     std::string why = run.run(c);
+    if (why.empty() && opts.check_counts && run.instruction_count() - before != exact_counts[ci])
+      why = "counted " + std::to_string(run.instruction_count() - before) +
+            " instructions, the exact code " + std::to_string(exact_counts[ci]);
     auto accepted = opts.expectations ? opts.expectations->accepted_failure(name, c.line)
                                       : std::nullopt;
     std::string where = name + ":" + std::to_string(c.line) + ": " + describe(c);

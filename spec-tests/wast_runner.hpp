@@ -13,6 +13,10 @@ namespace tc::spec {
 struct RunOptions {
   const Expectations* expectations = nullptr;  // may be null
   uint32_t max_call_depth = 10000;
+  // Runs each script first on the exact code alone, counting the
+  // instructions each command executes, then as usual with counted tiers
+  // (EngineConfig::exact_tier): a command whose count differs fails.
+  bool check_counts = false;
 };
 
 struct FileReport {

@@ -1,7 +1,8 @@
-// The debugger's exact tier (EngineConfig::exact_tier): every WebAssembly
-// instruction counted before it runs, a hook at any count, frames, locals
-// and operand-stack values readable there; results identical to the fast
-// tier's.
+// The debugger's tiers (EngineConfig::exact_tier): every WebAssembly
+// instruction counted, a hook at any count, frames, locals and
+// operand-stack values readable there, whether the frames ran on the
+// counted fast code or the exact code; results identical to the fast
+// tier's. (test/tier_count_tests.cpp checks the counts on real programs.)
 #define BOOST_TEST_MODULE exact_tier_tests
 #include <boost/test/unit_test.hpp>
 
@@ -170,4 +171,62 @@ BOOST_AUTO_TEST_CASE(the_hook_can_stop_execution) {
   r = p.call("three");
   BOOST_REQUIRE(bool(r));
   BOOST_TEST((*r)[0].i32 == 3u);
+}
+
+// What a debugger sees at a host call (the frames, their operand stacks,
+// where each caller resumes) is the same whether the calling frames ran on
+// the counted fast code or on the exact code.
+BOOST_AUTO_TEST_CASE(a_host_call_looks_the_same_from_both_codes) {
+  const char* wat = R"((module
+    (import "h" "f" (func $f (param i32) (result i32)))
+    (func $g (param i32) (result i32)
+      (i32.add (i32.const 7) (i32.mul (local.get 0) (call $f (i32.add (local.get 0) (i32.const 1))))))
+    (func (export "main") (result i32)
+      (i32.add (i32.const 100) (call $g (i32.const 5)))))
+  )";
+  struct Seen {
+    std::vector<std::pair<uint32_t, uint32_t>> frames;
+    std::vector<std::vector<uint64_t>> operands;
+    std::vector<std::optional<uint32_t>> resume;
+    uint64_t count = 0, end = 0;
+    int32_t result = 0;
+    bool operator==(const Seen&) const = default;
+  };
+  auto look = [&](bool exact_only) {
+    EngineConfig c = exact();
+    c.exact_only = exact_only;
+    Store store(c);
+    Seen seen;
+    FuncInst* host = store.add_host_func(
+        FuncType{{ValType::I32}, {ValType::I32}},
+        [&](HostContext&, std::span<const Value> args, std::span<Value> results) -> Expected<void> {
+          for (auto& f : store.stack_frames()) seen.frames.push_back({f.func_index, f.offset});
+          for (size_t i = 0; i < 2; ++i) seen.operands.push_back(store.frame_operand_slots(i));
+          for (uint32_t d = 1; d <= store.call_depth(); ++d) seen.resume.push_back(store.resume_offset(d));
+          seen.count = store.instruction_count();
+          results[0] = Value::make_i32(args[0].i32 * 2);
+          return {};
+        });
+    ExternVal e;
+    e.kind = ExternKind::Func;
+    e.func = host;
+    auto inst = store.instantiate(load(wat), std::vector<ExternVal>{e});
+    BOOST_REQUIRE(bool(inst));
+    auto r = store.invoke((*inst)->find_export("main")->func, {});
+    BOOST_REQUIRE(bool(r));
+    seen.result = int32_t((*r)[0].i32);
+    seen.end = store.instruction_count();
+    return seen;
+  };
+  Seen fast = look(false), slow = look(true);
+  BOOST_TEST(fast.result == 100 + 7 + 5 * 12);
+  BOOST_TEST((fast == slow));
+  BOOST_REQUIRE(fast.frames.size() == 2u);
+  // The operand stacks as the calls start, their arguments on top: $g's
+  // 7, x, x + 1 and main's 100, 5.
+  BOOST_TEST((fast.operands[0] == std::vector<uint64_t>{7, 5, 6}));
+  BOOST_TEST((fast.operands[1] == std::vector<uint64_t>{100, 5}));
+  BOOST_REQUIRE(fast.resume.size() == 2u);
+  BOOST_TEST(bool(fast.resume[0]));  // main resumes after its call of $g
+  BOOST_TEST(!fast.resume[1]);       // $g's callee is the host function
 }

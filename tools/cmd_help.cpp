@@ -78,6 +78,10 @@ const char kWastUsage[] =
     "                        'fail FILE:LINE reason' lines\n"
     "  -v, --verbose         also print passing files and accepted failures\n"
     "  --max-call-depth N    call depth for assert_exhaustion (default 10000)\n"
+    "  --check-counts        run with the debugger's counted tiers, and fail a\n"
+    "                        command whose instruction count differs from the\n"
+    "                        exact code's (TIMECRAFT_TIER=switch also moves\n"
+    "                        frames between the tiers every few instructions)\n"
     "\n"
     "Example:\n"
     "  timecraft wast ../shared/spec-testsuite/wasm-2.0/i32.wast\n";

@@ -18,6 +18,7 @@ int cmd_wast(const Args& args) {
   desc.add_options()
       ("expectations", po::value<std::string>(), "")
       ("verbose,v", "")
+      ("check-counts", "")
       ("max-call-depth", po::value<std::string>()->default_value("10000"), "")
       ("path", po::value<std::vector<std::string>>(), "");
   po::positional_options_description pos;
@@ -38,6 +39,7 @@ int cmd_wast(const Args& args) {
   spec::RunOptions opts;
   opts.expectations = ex ? &*ex : nullptr;
   opts.max_call_depth = uint32_t(*depth);
+  opts.check_counts = vm.count("check-counts") > 0;
   bool verbose = vm.count("verbose") > 0;
 
   // Expand directories into their .wast files, sorted for a stable order.

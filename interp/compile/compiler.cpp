@@ -32,6 +32,34 @@ void Compiler::push_ctrl(Opcode kind, const BlockType& bt) {
   // Every entry into a loop (falling in or branching back) lands here.
   if (kind == Opcode::Loop && fuel_) e_.op(IOp::Fuel, at_);
   ctrls_.push_back(std::move(c));
+  if (kind == Opcode::Loop) segment_start();
+}
+
+// Segments are cut identically in both codes, from the wasm instructions
+// alone, so segment k of the fast code and of the exact code hold the same
+// instructions. The fast code's Count gets its length when the segment
+// closes; the exact code marks the segment's first Step (a SegStep).
+void Compiler::segment_start() {
+  if (!counted_) return;
+  close_segment();
+  uint32_t k = uint32_t(out_->segments.size());
+  seg_n_ = 0;
+  e_.set_segment_count(0);
+  if (exact_) {
+    out_->segments.push_back(e_.pos());
+    pending_seg_ = k;
+    return;
+  }
+  uint32_t at = e_.op(exact_only_ ? IOp::CountExact : IOp::Count, at_);
+  e_.u32(0);
+  e_.u32(k);
+  out_->segments.push_back(at);
+  seg_count_at_ = at;
+}
+
+void Compiler::close_segment() {
+  if (seg_count_at_ != UINT32_MAX) e_.word(seg_count_at_ + 1) = seg_n_;
+  seg_count_at_ = UINT32_MAX;
 }
 
 bool Compiler::needs_copy(const Ctrl& c) const {
@@ -86,6 +114,7 @@ void Compiler::end_block() {
   bind_label();
   if (c.else_instr >= 0) e_.patch(uint32_t(c.else_instr), uint32_t(c.else_word), here);
   for (auto [i, w] : c.fixups) e_.patch(i, w, here);
+  segment_start();
   resize_stack(c.type_height);
   h_ = c.height;
   for (auto t : c.results) push(t);
@@ -125,6 +154,7 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
     e_.thread(handler_offsets());
     return std::move(out_);
   }
+  if (counted_ && !exact_) e_.set_counting();
   for (const auto& d : fn.locals)
     for (uint32_t k = 0; k < d.count; ++k) {
       local_slot_.push_back(slot); local_type_.push_back(d.type); slot += slots_for(d.type);
@@ -140,15 +170,22 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
   ctrls_.push_back(std::move(fc));
 
   if (fuel_) e_.op(IOp::Fuel, fn.body_offset);  // one unit per call
+  at_ = fn.body_offset;
+  segment_start();
   BodyReader r(m_, fn);
   Instr in;
   // The exact tier counts each instruction before it runs and leaves every
-  // operand in its slot after it: nothing folds across instructions.
+  // operand in its slot after it: nothing folds across instructions. A
+  // closing else/end after dead code is compiled but never runs, and
+  // counts in no segment.
   auto compile = [&](const Instr& in) {
+    if (counted_ && !ctrls_.back().unreachable) e_.set_segment_count(++seg_n_);
     if (!exact_) return instr(in);
-    e_.op(IOp::Step, in.offset);
+    uint32_t k = std::exchange(pending_seg_, UINT32_MAX);
+    e_.op(k == UINT32_MAX ? IOp::Step : IOp::SegStep, in.offset);
     e_.u32(in.offset);
     e_.u32(h_);
+    e_.u32(k);
     instr(in);
     if (!ctrls_.empty() && !ctrls_.back().unreachable) materialize_all();
     mark_ = Mark{};
@@ -161,6 +198,7 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
       compile(in);  // the closing else/end
     }
   }
+  close_segment();
   out_->frame_slots = max_h_;
   e_.note_height(h_);
   if (!exact_) fuse_pairs(*out_, e_.heights());
@@ -195,6 +233,7 @@ void Compiler::instr(const Instr& in) {
       auto [i, w] = emit_cond_branch(cond, false, at);
       ctrls_.back().else_instr = i;
       ctrls_.back().else_word = w;
+      segment_start();
       return;
     }
     case Opcode::Else: {
@@ -207,6 +246,7 @@ void Compiler::instr(const Instr& in) {
       }
       e_.patch(uint32_t(c.else_instr), uint32_t(c.else_word), e_.pos());
       bind_label();
+      segment_start();
       c.else_instr = -1;
       c.unreachable = false;
       resize_stack(c.type_height);
@@ -248,6 +288,7 @@ void Compiler::instr(const Instr& in) {
         e_.patch(i, w, e_.pos());
         bind_label();
       }
+      segment_start();
       return;
     }
     case Opcode::BrTable: {
@@ -306,6 +347,7 @@ void Compiler::instr(const Instr& in) {
       e_.ptr(inst_.funcs[in.a]);
       pop_n(t.params.size());
       for (auto rt : t.results) push(rt);
+      segment_start();
       return;
     }
     case Opcode::CallIndirect: {
@@ -322,6 +364,7 @@ void Compiler::instr(const Instr& in) {
       e_.u32(inst_.type_ids[in.a]);
       pop_n(t.params.size());
       for (auto rt : t.results) push(rt);
+      segment_start();
       return;
     }
     default:
@@ -355,8 +398,8 @@ const char* trap_message(TrapCode c) {
   return "trap";
 }
 
-std::unique_ptr<CompiledFunc> compile_function(const FuncInst& func) {
-  return compile_detail::Compiler(func).run();
+std::unique_ptr<CompiledFunc> compile_function(const FuncInst& func, bool exact) {
+  return compile_detail::Compiler(func, exact).run();
 }
 
 }  // namespace tc::wasm

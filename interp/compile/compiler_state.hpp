@@ -78,9 +78,10 @@ struct Ctrl {
 
 class Compiler {
  public:
-  explicit Compiler(const FuncInst& f)
+  Compiler(const FuncInst& f, bool exact)
       : f_(f), inst_(*f.instance), m_(inst_.module()), out_(std::make_unique<CompiledFunc>()), e_(*out_),
-        fuel_(inst_.store->config.fuel != 0), exact_(inst_.store->config.exact_tier) {}
+        fuel_(inst_.store->config.fuel != 0), counted_(inst_.store->config.exact_tier),
+        exact_(counted_ && exact), exact_only_(inst_.store->config.exact_only) {}
 
   std::unique_ptr<CompiledFunc> run();
 
@@ -139,6 +140,10 @@ class Compiler {
   bool needs_copy(const Ctrl& c) const;
   void emit_jump_to(Ctrl& c, uint32_t instr, uint32_t word);
   void set_unreachable() { ctrls_.back().unreachable = true; }
+  // Counted tiers: a straight-line segment starts here (function entry,
+  // after a call, at a branch target, after a conditional branch).
+  void segment_start();
+  void close_segment();
   void instr(const Instr& in);        // control flow and calls (compiler.cpp)
   bool emit_simd(const Instr& in);  // v128 instructions; false if not one (emit_simd.cpp)
   void emit_data_op(const Instr& in, const Mark& prev);  // variables, tables, memory, numeric (emit_data.cpp)
@@ -160,7 +165,12 @@ class Compiler {
   std::vector<Ctrl> ctrls_;
   uint32_t h_ = 0, max_h_ = 0;
   const bool fuel_;  // EngineConfig::fuel: emit IOp::Fuel at entry and loop headers
-  const bool exact_;  // EngineConfig::exact_tier: a Step per instruction, no folding or fusion
+  const bool counted_;  // EngineConfig::exact_tier: count instructions (both codes)
+  const bool exact_;  // the exact code: a Step per instruction, no folding or fusion
+  const bool exact_only_;  // EngineConfig::exact_only: Counts never stay in the fast code
+  uint32_t seg_n_ = 0;                // live wasm instructions in the current segment
+  uint32_t seg_count_at_ = UINT32_MAX;  // fast code: the current segment's Count
+  uint32_t pending_seg_ = UINT32_MAX;   // exact code: the segment the next Step starts
 };
 
 }  // namespace tc::wasm::compile_detail

@@ -19,6 +19,7 @@ class Emitter {
     uint32_t at = pos();
     out_.map_code.push_back(at);
     out_.map_bytecode.push_back(bytecode_offset);
+    if (counting_) out_.map_count.push_back(seg_count_);
     heights_.push_back(kUnknown);
     out_.code.push_back(uint32_t(op));
     return at;
@@ -45,6 +46,7 @@ class Emitter {
     while (!out_.map_code.empty() && out_.map_code.back() >= at) {
       out_.map_code.pop_back();
       out_.map_bytecode.pop_back();
+      if (counting_) out_.map_count.pop_back();
       heights_.pop_back();
     }
   }
@@ -62,6 +64,11 @@ class Emitter {
   }
   const std::vector<uint32_t>& heights() const { return heights_; }
 
+  // Counted fast code: map_count records, per instruction, the wasm
+  // instructions counted in the current segment so far.
+  void set_counting() { counting_ = true; }
+  void set_segment_count(uint32_t n) { seg_count_ = n; }
+
   // Replaces IOp numbers by handler offsets once the code is complete.
   void thread(const int32_t* handlers) {
     for (uint32_t at : out_.map_code) out_.code[at] = uint32_t(handlers[out_.code[at]]);
@@ -70,6 +77,8 @@ class Emitter {
  private:
   CompiledFunc& out_;
   std::vector<uint32_t> heights_;  // parallel to out_.map_code
+  bool counting_ = false;
+  uint32_t seg_count_ = 0;
 };
 
 }  // namespace tc::wasm

@@ -39,6 +39,16 @@ struct CompiledFunc {
   // Instruction start (word index) -> bytecode offset, sorted by code index.
   std::vector<uint32_t> map_code;
   std::vector<uint32_t> map_bytecode;
+  // Counted tiers (EngineConfig::exact_tier) only. The code index where
+  // each straight-line segment starts: a Count in the fast code, the
+  // segment's first instruction in the exact code. Both codes of a function
+  // have the same segments, so a frame moves between them at any segment
+  // start (the operand stack is in its slots there in both).
+  std::vector<uint32_t> segments;
+  // Fast code: per instruction (parallel to map_code), the wasm
+  // instructions of its segment up to and including the one that emitted
+  // it; a trap corrects the segment's count by it.
+  std::vector<uint32_t> map_count;
 
   // Bytecode offset of the instruction containing code word `pos`.
   uint32_t bytecode_offset(uint32_t pos) const;

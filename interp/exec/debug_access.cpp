@@ -17,10 +17,25 @@ const uint32_t* frame_pc(const Machine& m, uint32_t d) {
   return ret ? ret - 1 : nullptr;  // null: d + 1 was entered from the host
 }
 
-bool in_code(const FuncInst* f, const uint32_t* pc) {
-  if (!f->code || !pc) return false;
-  const auto& c = f->code->code;
-  return pc >= c.data() && pc < c.data() + c.size();
+bool is_step_op(int32_t w) {
+  const int32_t* h = handler_offsets();
+  return w == h[size_t(IOp::Step)] || w == h[size_t(IOp::SegStep)] || w == h[size_t(IOp::Break)];
+}
+
+// A frame on the fast code is at a call (an outer frame, or the innermost
+// in a host function): the same place on the exact code, whose Steps know
+// offsets and operand heights. The segment that starts after the call
+// names it in both codes.
+const uint32_t* exact_pc(FuncInst* f, const uint32_t* pc) {
+  const CompiledFunc* c = code_holding(f, pc);
+  if (!c || c == f->exact_code.get()) return c ? pc : nullptr;
+  auto it = std::upper_bound(c->map_code.begin(), c->map_code.end(), uint32_t(pc - c->code.data()));
+  if (it == c->map_code.end()) return nullptr;  // no instruction after it
+  const uint32_t* next = c->code.data() + *it;
+  const int32_t* h = handler_offsets();
+  if (int32_t(next[0]) != h[size_t(IOp::Count)] && int32_t(next[0]) != h[size_t(IOp::CountExact)]) return nullptr;
+  ensure_exact(f);
+  return f->exact_code->code.data() + f->exact_code->segments[next[2]] - 1;  // in the call
 }
 
 }  // namespace
@@ -38,8 +53,8 @@ std::vector<StackFrame> Store::stack_frames() const {
     sf.instance = fr.func->instance;
     sf.func_index = fr.func->index;
     const uint32_t* pc = frame_pc(m, d);
-    if (in_code(fr.func, pc)) {
-      sf.offset = fr.func->code->bytecode_offset(uint32_t(pc - fr.func->code->code.data()));
+    if (const CompiledFunc* c = code_holding(fr.func, pc)) {
+      sf.offset = c->bytecode_offset(uint32_t(pc - c->code.data()));
       sf.has_offset = true;
     }
     out.push_back(sf);
@@ -73,15 +88,14 @@ std::vector<uint64_t> Store::frame_operand_slots(size_t frame) const {
   if (frame >= m.depth) return {};
   uint32_t d = m.depth - uint32_t(frame);
   const Frame& fr = m.frames[d];
-  const uint32_t* pc = frame_pc(m, d);
-  if (!in_code(fr.func, pc) || !impl_->config.exact_tier) return {};
+  if (!impl_->config.exact_tier || fr.func->is_host()) return {};
+  const uint32_t* pc = exact_pc(fr.func, frame_pc(m, d));
+  if (!pc) return {};
   // The Step that starts the frame's current instruction holds the height:
   // the instruction at pc itself (the innermost frame, stopped in the hook),
   // else the one just before the call.
-  const CompiledFunc& c = *fr.func->code;
-  const int32_t step = handler_offsets()[size_t(IOp::Step)];
-  const int32_t brk = handler_offsets()[size_t(IOp::Break)];
-  auto is_step = [&](size_t i) { int32_t w = int32_t(c.code[c.map_code[i]]); return w == step || w == brk; };
+  const CompiledFunc& c = *fr.func->exact_code;
+  auto is_step = [&](size_t i) { return is_step_op(int32_t(c.code[c.map_code[i]])); };
   uint32_t at = uint32_t(pc - c.code.data());
   auto it = std::upper_bound(c.map_code.begin(), c.map_code.end(), at);
   if (it == c.map_code.begin()) return {};
@@ -98,16 +112,27 @@ std::vector<uint64_t> Store::frame_operand_slots(size_t frame) const {
   return out;
 }
 
+// A function with a breakpoint runs on its exact code (its Counts become
+// CountExact); on the exact code, the Steps at breakpoints become Breaks.
 void patch_breakpoints(const Machine& m, FuncInst* f) {
-  if (!f->code) return;
-  CompiledFunc& c = *f->code;
-  const int32_t step = handler_offsets()[size_t(IOp::Step)];
-  const int32_t brk = handler_offsets()[size_t(IOp::Break)];
-  for (uint32_t at : c.map_code) {
-    int32_t w = int32_t(c.code[at]);
-    if (w != step && w != brk) continue;
-    bool on = std::binary_search(m.breakpoints.begin(), m.breakpoints.end(), c.code[at + 1]);
-    c.code[at] = uint32_t(on ? brk : step);
+  const int32_t* h = handler_offsets();
+  if (f->code) {
+    const Module& mod = f->instance->module();
+    const Function& fn = mod.functions[f->index - mod.num_imported_funcs];
+    auto at = std::lower_bound(m.breakpoints.begin(), m.breakpoints.end(), fn.body_offset);
+    bool exact = f->instance->store->config.exact_only || (at != m.breakpoints.end() && *at < fn.body_end);
+    const int32_t count = h[size_t(exact ? IOp::CountExact : IOp::Count)];
+    CompiledFunc& c = *f->code;
+    for (uint32_t s : c.segments) c.code[s] = uint32_t(count);
+  }
+  if (f->exact_code) {
+    CompiledFunc& c = *f->exact_code;
+    for (uint32_t at : c.map_code) {
+      if (!is_step_op(int32_t(c.code[at]))) continue;
+      bool on = std::binary_search(m.breakpoints.begin(), m.breakpoints.end(), c.code[at + 1]);
+      IOp op = on ? IOp::Break : c.code[at + 3] == UINT32_MAX ? IOp::Step : IOp::SegStep;
+      c.code[at] = uint32_t(h[size_t(op)]);
+    }
   }
 }
 
@@ -144,11 +169,15 @@ std::optional<uint32_t> Store::resume_offset(uint32_t depth) const {
   const Machine& m = impl_->machine;
   if (depth < 1 || depth >= m.depth) return std::nullopt;
   const uint32_t* ret = m.frames[depth + 1].ret_pc;
-  const FuncInst* f = m.frames[depth].func;
-  if (!ret || !in_code(f, ret)) return std::nullopt;
-  int32_t w = int32_t(*ret);
-  if (w != handler_offsets()[size_t(IOp::Step)] && w != handler_offsets()[size_t(IOp::Break)]) return std::nullopt;
-  return ret[1];
+  FuncInst* f = m.frames[depth].func;
+  if (!ret) return std::nullopt;
+  const uint32_t* call = exact_pc(f, ret - 1);
+  if (!call) return std::nullopt;
+  const CompiledFunc& c = *f->exact_code;
+  // The first instruction after the call (a Step, Break or SegStep).
+  auto it = std::upper_bound(c.map_code.begin(), c.map_code.end(), uint32_t(call - c.code.data()));
+  if (it == c.map_code.end() || !is_step_op(int32_t(c.code[*it]))) return std::nullopt;
+  return c.code[*it + 1];
 }
 uint32_t Store::call_depth() const { return impl_->machine.depth; }
 // The hook runs at a Step or Break, whose first operand is the offset.

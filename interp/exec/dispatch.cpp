@@ -53,6 +53,7 @@ inline bool host_call(StoreImpl& store, FuncInst* callee, Slot* fp, InstanceImpl
 __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* func, Slot* base,
                                              TrapScope* scope) {
   const char* const lb = static_cast<const char*>(&&L__base);
+  const int32_t count_op = int32_t(static_cast<const char*>(&&L_Count) - lb);
   if (!func) {
 #define IOP(Name) g_handler_offsets[size_t(IOp::Name)] = int32_t(static_cast<const char*>(&&L_##Name) - lb);
 #include "interp/compile/iops.def"
@@ -195,6 +196,7 @@ L__base:
 #include "interp/exec/ops_simd.inc"
 
 do_trap:
+  count_to_trap(m, frames[depth].func, pc);
   error = make_error(trap == TrapCode::CallStackExhausted || trap == TrapCode::FuelExhausted
                          ? ErrorKind::Exhaustion
                          : ErrorKind::Trap,
@@ -255,6 +257,7 @@ Expected<void> execute(StoreImpl& store, FuncInst* func, Slot* base) {
     ~Restore() { current_trap_scope() = prev; }
   } restore{scope.prev};
   if (sigsetjmp(scope.buf, 0)) {
+    count_to_trap(store.machine, store.machine.frames[scope.depth].func, scope.pc);
     Error error = make_error(ErrorKind::Trap, trap_message(TrapCode::MemoryOob));
     append_backtrace(error, store.machine.frames.data(), entry_depth, scope.depth, scope.pc);
     store.machine.depth = entry_depth - 1;

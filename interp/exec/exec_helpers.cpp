@@ -1,5 +1,6 @@
 #include "interp/exec/exec_helpers.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "interp/compile/iops.hpp"
@@ -25,9 +26,36 @@ int32_t table_grow(TableInst* table, uint32_t delta, Ref init) {
 
 bool step_stop(StoreImpl& store, Error& error) {
   Machine& m = store.machine;
-  if (!m.step_hook || m.step_hook()) return true;
+  if (!m.step_hook) {
+    // TIMECRAFT_TIER=switch: stop again a few instructions on, so that
+    // frames keep moving between the codes.
+    if (m.tier_switch) {
+      m.tier_switch = m.tier_switch * 6364136223846793005ull + 1442695040888963407ull;
+      m.stop_at = m.icount + 1 + (m.tier_switch >> 58);
+    }
+    return true;
+  }
+  if (m.step_hook()) return true;
   error = make_error(ErrorKind::Interrupted, "execution stopped by the debugger");
   return false;
+}
+
+void count_to_trap(Machine& m, const FuncInst* f, const uint32_t* pc) {
+  if (!f || !f->code || !pc) return;
+  const CompiledFunc& c = *f->code;
+  if (c.map_count.empty() || pc < c.code.data() || pc >= c.code.data() + c.code.size()) return;
+  uint32_t at = uint32_t(pc - c.code.data());
+  auto it = std::upper_bound(c.map_code.begin(), c.map_code.end(), at);
+  if (it == c.map_code.begin()) return;
+  const size_t i = size_t(it - c.map_code.begin()) - 1;
+  const int32_t count = handler_offsets()[size_t(IOp::Count)];
+  const int32_t count_exact = handler_offsets()[size_t(IOp::CountExact)];
+  for (size_t j = i + 1; j-- > 0;) {
+    int32_t w = int32_t(c.code[c.map_code[j]]);
+    if (w != count && w != count_exact) continue;
+    m.icount -= c.code[c.map_code[j] + 1] - c.map_count[i];
+    return;
+  }
 }
 
 void append_backtrace(Error& e, const Frame* frames, uint32_t entry, uint32_t top,
@@ -46,12 +74,11 @@ void append_backtrace(Error& e, const Frame* frames, uint32_t entry, uint32_t to
     t.func_index = f->index;
     t.host = f->is_host();
     t.name = f->instance ? f->instance->module().func_name(f->index) : f->debug_name;
-    if (f->code && at) {
-      const auto& code = f->code->code;
-      if (at >= code.data() && at < code.data() + code.size()) {
+    if (const CompiledFunc* code = code_holding(f, at)) {
+      {
         const Module& m = f->instance->module();
         t.has_offset = true;
-        t.offset = f->code->bytecode_offset(uint32_t(at - code.data()));
+        t.offset = code->bytecode_offset(uint32_t(at - code->code.data()));
         t.func_offset = t.offset - m.functions[f->index - m.num_imported_funcs].body_offset;
       }
     }

@@ -13,6 +13,10 @@ int32_t table_grow(TableInst* table, uint32_t delta, Ref init);
 // Runs the step hook (exact tier, Machine::stopped_pc set); false with
 // `error` set when the hook stops execution.
 bool step_stop(StoreImpl& store, Error& error);
+// Counted fast code counts a whole segment at its start: a trap inside it
+// takes back the instructions after the trapping one (exact code counts
+// each instruction as it starts, and needs nothing).
+void count_to_trap(Machine& m, const FuncInst* f, const uint32_t* pc);
 // Adds the frames [entry, top] to e.backtrace, innermost first;
 // `pc` is the current instruction of the top frame.
 void append_backtrace(Error& e, const Frame* frames, uint32_t entry, uint32_t top,

@@ -30,6 +30,9 @@ struct FuncInst {
   uint32_t index = 0;                // index in the module's function space
   uint32_t param_slots = 0, result_slots = 0;
   std::unique_ptr<CompiledFunc> code;  // compiled on first call
+  // Counted tiers (EngineConfig::exact_tier): the exact code, compiled
+  // when a frame first needs it (ensure_exact).
+  std::unique_ptr<CompiledFunc> exact_code;
   // Copied from `code` when it is compiled, so a call reads one object:
   // entry is null until then (and always for host functions).
   const uint32_t* entry = nullptr;
@@ -114,6 +117,7 @@ struct Machine {
   // exact-tier function as it is compiled (patch_breakpoints).
   std::vector<uint32_t> breakpoints;
   std::function<void(bool after)> host_call_hook;
+  uint64_t tier_switch = 0;  // TIMECRAFT_TIER=switch: random state, nonzero when on
 };
 
 // Rewrites f's Steps at the machine's breakpoints into Breaks and the
@@ -157,6 +161,10 @@ Expected<void> call_host(StoreImpl& store, FuncInst* func, Slot* base, Instance*
 
 // Lazily compiles a wasm function (trusting validation).
 void ensure_compiled(FuncInst* func);
+// Counted tiers: compiles the function's exact code if it has none yet.
+void ensure_exact(FuncInst* func);
+// The code of f (fast or exact) that holds pc, or null.
+const CompiledFunc* code_holding(const FuncInst* f, const uint32_t* pc);
 
 // Slot <-> Value conversion at the embedding boundary.
 Value slot_to_value(ValType t, const Slot* s);

@@ -46,11 +46,19 @@ MemoryInst* StoreImpl::new_memory(MemoryType type) {
 Store::Store(EngineConfig config) : impl_(std::make_unique<Impl>()) {
   impl_->self = this;
   impl_->config = config;
-  // TIMECRAFT_TIER=exact runs everything in the debugger's tier (the test
-  // command runs the spec suite so, to show both tiers agree).
-  if (const char* t = std::getenv("TIMECRAFT_TIER"); t && std::string_view(t) == "exact")
-    impl_->config.exact_tier = true;
+  // TIMECRAFT_TIER=exact runs everything in the debugger's exact code, and
+  // =switch moves frames between its two codes every few instructions (the
+  // test command runs the spec suite both ways, to show the tiers agree).
   Machine& m = impl_->machine;
+  if (const char* t = std::getenv("TIMECRAFT_TIER")) {
+    std::string_view tier(t);
+    if (tier == "exact" || tier == "switch") impl_->config.exact_tier = true;
+    if (tier == "exact") impl_->config.exact_only = true;
+    if (tier == "switch") {
+      m.tier_switch = 0x9e3779b97f4a7c15ull;
+      m.stop_at = 1;
+    }
+  }
   m.stack.reset(new Slot[kStackSlots]);  // uninitialised: every slot is written before it is read
   m.stack_end = m.stack.get() + kStackSlots;
   m.top = m.stack.get();
@@ -153,8 +161,23 @@ void ensure_compiled(FuncInst* func) {
   func->frame_slots = func->code->frame_slots;
   func->zero_from = func->code->zero_from;
   func->zero_count = func->code->zero_count;
+  const StoreImpl& store = *func->instance->store;
+  if (store.config.exact_tier && !store.machine.breakpoints.empty()) patch_breakpoints(store.machine, func);
+}
+
+void ensure_exact(FuncInst* func) {
+  if (func->exact_code) return;
+  func->exact_code = compile_function(*func, true);
+  func->frame_slots = std::max(func->frame_slots, func->exact_code->frame_slots);
   const Machine& m = func->instance->store->machine;
   if (!m.breakpoints.empty()) patch_breakpoints(m, func);
+}
+
+const CompiledFunc* code_holding(const FuncInst* f, const uint32_t* pc) {
+  if (!pc) return nullptr;
+  for (const CompiledFunc* c : {f->code.get(), f->exact_code.get()})
+    if (c && pc >= c->code.data() && pc < c->code.data() + c->code.size()) return c;
+  return nullptr;
 }
 
 Value slot_to_value(ValType t, const Slot* s) {
