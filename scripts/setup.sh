@@ -13,6 +13,7 @@ packages=(
   llvm-14  # llvm-dwarfdump-14: the DWARF tests' cross-checks
   libedit-dev libbsd-dev libmd-dev libncurses-dev  # the debugger's prompt (linked statically)
   tmux  # the debugger's interactive test
+  rustc libstd-rust-dev-wasm32  # a Rust program for the debugger's tests (rustc --target wasm32-wasi -g)
 )
 
 missing=()

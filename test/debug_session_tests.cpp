@@ -1,8 +1,8 @@
 // `timecraft debug` sessions run as a user scripts them: test/debug/sessions/
 // NAME.tcdb run with --batch --echo against a recording of the test program
-// (test/debug/buggy.c at -O0, -O2, or without DWARF), the whole output
-// compared with NAME.expected. In both files {@marker} stands for the line
-// of buggy.c carrying that marker comment and {ID} for the process id's
+// (test/debug/buggy.c at -O0, -O2, or without DWARF; collatz.rs), the whole
+// output compared with NAME.expected. In both files {@marker} stands for
+// the line of the program's source carrying that marker comment and {ID} for the process id's
 // first 8 characters ({FULLID} for all of it), so neither hard-codes line
 // numbers or ids.
 // TIMECRAFT_UPDATE_SESSIONS=1 rewrites the .expected files from the
@@ -23,7 +23,7 @@ fs::path sessions_dir() {
   return fs::path(env_or("TIMECRAFT_SOURCE_DIR", ".")) / "test/debug/sessions";
 }
 
-// marker -> line in buggy.c (the installed copy next to the programs).
+// marker -> line in the source (the installed copy next to the programs).
 std::map<std::string, int> markers(const fs::path& source) {
   std::map<std::string, int> out;
   std::ifstream in(source);
@@ -36,7 +36,8 @@ std::map<std::string, int> markers(const fs::path& source) {
   return out;
 }
 
-std::string expand(const std::string& text, const std::map<std::string, int>& lines, const std::string& id) {
+std::string expand(const std::string& text, const std::map<std::string, int>& lines, const std::string& id,
+                   const std::string& source = "buggy.c") {
   std::string out;
   std::regex ref(R"(\{@([a-z_0-9]+)\}|\{ID\}|\{FULLID\})");
   auto it = std::sregex_iterator(text.begin(), text.end(), ref);
@@ -47,7 +48,7 @@ std::string expand(const std::string& text, const std::map<std::string, int>& li
     else if ((*it)[0] == "{FULLID}") out += id;
     else {
       auto f = lines.find((*it)[1]);
-      BOOST_REQUIRE_MESSAGE(f != lines.end(), "no marker @" + std::string((*it)[1]) + " in buggy.c");
+      BOOST_REQUIRE_MESSAGE(f != lines.end(), "no marker @" + std::string((*it)[1]) + " in " + source);
       out += std::to_string(f->second);
     }
     at = size_t(it->position() + it->length());
@@ -58,7 +59,7 @@ std::string expand(const std::string& text, const std::map<std::string, int>& li
 // The reverse of expand for writing .expected files: line numbers of
 // markers that the script names become {@marker} again.
 std::string unexpand(std::string text, const std::string& script, const std::map<std::string, int>& lines,
-                     const std::string& id) {
+                     const std::string& id, const std::string& source) {
   for (size_t p; (p = text.find(id)) != std::string::npos;) text.replace(p, id.size(), "{FULLID}");
   std::string id8 = id.substr(0, 8);
   for (size_t p; (p = text.find(id8)) != std::string::npos;) text.replace(p, id8.size(), "{ID}");
@@ -78,8 +79,9 @@ std::string unexpand(std::string text, const std::string& script, const std::map
   for (auto it = std::sregex_iterator(script.begin(), script.end(), ref); it != std::sregex_iterator(); ++it) {
     int n = lines.at((*it)[1]);
     std::string num = std::to_string(n);
-    // Line numbers where they appear as such: "buggy.c:N", "line N", "N\t".
-    text = std::regex_replace(text, std::regex("buggy\\.c:" + num + "\\b"), "buggy.c:{@" + std::string((*it)[1]) + "}");
+    // Line numbers where they appear as such: "SOURCE:N", "line N", "N\t".
+    std::string escaped = std::regex_replace(source, std::regex(R"([.])"), R"(\.)");
+    text = std::regex_replace(text, std::regex(escaped + ":" + num + "\\b"), source + ":{@" + std::string((*it)[1]) + "}");
     text = std::regex_replace(text, std::regex("line " + num + "\\b"), "line {@" + std::string((*it)[1]) + "}");
     text = std::regex_replace(text, std::regex("(^|\n)" + num + "\t"), "$1{@" + std::string((*it)[1]) + "}\t");
   }
@@ -106,24 +108,25 @@ struct SessionFixture : CliFixture {
 
 };
 
-void run_session(SessionFixture& f, const std::string& name, const std::string& program) {
+void run_session(SessionFixture& f, const std::string& name, const std::string& program,
+                 const std::string& source = "buggy.c") {
   std::string id = f.record(program);
-  auto lines = markers(f.programs / "buggy.c");
+  auto lines = markers(f.programs / source);
   fs::path script_in = sessions_dir() / (name + ".tcdb");
   BOOST_REQUIRE_MESSAGE(fs::exists(script_in), script_in.string() + " is missing (set TIMECRAFT_SOURCE_DIR)");
   std::string script = slurp(script_in);
-  fs::path script_path = f.write(name + ".tcdb", expand(script, lines, id));
+  fs::path script_path = f.write(name + ".tcdb", expand(script, lines, id, source));
   auto r = f.tc({"debug", "--batch", "--echo", "-x", script_path.string(), id}, 120);
   BOOST_TEST_MESSAGE(name << ": " << f.seconds << " s");
   BOOST_TEST(!crashed(r));
   BOOST_TEST(r.err == "");
   fs::path expected_path = sessions_dir() / (name + ".expected");
   if (std::getenv("TIMECRAFT_UPDATE_SESSIONS")) {
-    spit(expected_path, unexpand(r.out, script, lines, id));
+    spit(expected_path, unexpand(r.out, script, lines, id, source));
     return;
   }
   BOOST_REQUIRE_MESSAGE(fs::exists(expected_path), expected_path.string() + " is missing");
-  std::string want = expand(slurp(expected_path), lines, id);
+  std::string want = expand(slurp(expected_path), lines, id, source);
   std::string diff = first_difference(want, r.out);
   BOOST_TEST(diff == "", name << " differs at " << diff);
   // The same commands on the same recording print the same text.
@@ -141,6 +144,9 @@ BOOST_AUTO_TEST_CASE(o0_next_and_finish_over_calls) { run_session(*this, "o0_nex
 BOOST_AUTO_TEST_CASE(o2_inlined_and_optimised_frames) { run_session(*this, "o2_discount", "buggy-O2.wasm"); }
 BOOST_AUTO_TEST_CASE(without_dwarf_the_webassembly_level) { run_session(*this, "nodebug", "buggy-nodebug.wasm"); }
 BOOST_AUTO_TEST_CASE(bad_input_is_one_line_and_the_session_goes_on) { run_session(*this, "bad_input", "buggy-O0.wasm"); }
+BOOST_AUTO_TEST_CASE(a_rust_program_at_the_source_level) {
+  run_session(*this, "rust_collatz", "collatz.wasm", "collatz.rs");
+}
 
 // run and replay print the trap's backtrace with file:line (DWARF read
 // only then); the debugger stops at the trapping instruction.

@@ -32,11 +32,31 @@ Expected<std::unique_ptr<DebugInfo>> DebugInfo::load(const wasm::Module& m) {
   return d;
 }
 
+namespace {
+
+// "collatz::steps" -> "steps", "std::vec<a::b>::push" -> "push": the name
+// after the last top-level "::" (as gdb, `break steps` finds a function
+// in any namespace, module or class); the name itself if it has none.
+std::string unqualified(const std::string& name) {
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (c == '<' || c == '(' || c == '[' || c == '{') ++depth;
+    else if ((c == '>' || c == ')' || c == ']' || c == '}') && depth > 0) --depth;
+    else if (depth == 0 && c == ':' && i + 1 < name.size() && name[i + 1] == ':') start = i + 2, ++i;
+  }
+  return name.substr(start);
+}
+
+}  // namespace
+
 void DebugInfo::build_indexes() {
   for (uint32_t i = 0; i < functions_.size(); ++i) {
     const Function& f = functions_[i];
     if (f.has_code()) by_low_.push_back(i);
     if (!f.name.empty()) by_name_.emplace(f.name, i);
+    if (std::string u = unqualified(f.name); !u.empty() && u != f.name) by_name_.emplace(u, i);
     if (!f.linkage_name.empty() && f.linkage_name != f.name) by_name_.emplace(f.linkage_name, i);
   }
   std::stable_sort(by_low_.begin(), by_low_.end(), [&](uint32_t a, uint32_t b) {
