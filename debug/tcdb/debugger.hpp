@@ -75,6 +75,7 @@ class Debugger {
   void cmd_continue(const std::string& a);
   void cmd_step(const std::string& a, RunSpec::Mode mode);
   void cmd_finish();
+  void finish_inlined(const Frame& f, size_t sel, size_t frames_now);
   void cmd_until(const std::string& a, bool advance);
   void cmd_reverse(const std::string& a, RunSpec::Event event, bool instruction);
   void cmd_reverse_continue();

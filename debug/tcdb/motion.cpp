@@ -240,8 +240,38 @@ void Debugger::cmd_step(const std::string& a, Mode mode) {
   }
 }
 
+// finish from an inlined frame of the innermost WebAssembly frame: it has
+// no return of its own, so step lines (over calls) until it is no longer
+// on the stack, as gdb steps out of the inlined range.
+void Debugger::finish_inlined(const Frame& f, size_t sel, size_t frames_now) {
+  std::fprintf(out_, "Run till exit from %s\n", frame_line(f, sel, !at_line_start(f) || sel > 0).c_str());
+  const size_t outside = frames_now - sel - 1;  // the frames it is inlined into, and theirs
+  for (int guard = 0; guard < 1000000; ++guard) {
+    RunSpec spec = base_spec();
+    spec.mode = Mode::NextLine;
+    auto s = target_->resume(std::move(spec));
+    if (!s) return fail(s.error().message);
+    if (s->reason != Reason::Step) return after_stop(*s);
+    if (frames().size() <= outside) {
+      frame_sel_ = 0;
+      (void)target_->checkpoint_here();
+      print_location(true);
+      refresh_watches();
+      return;
+    }
+  }
+  fail("finish: still in the inlined frame after a million lines; stopped here");
+}
+
 void Debugger::cmd_finish() {
   if (!running()) return;
+  {
+    auto fs = frames();
+    size_t sel = fs.empty() ? 0 : std::min(frame_sel_, fs.size() - 1);
+    if (!fs.empty() && fs[sel].wasm == 0 && fs[sel].source && fs[sel].source->scope &&
+        fs[sel].source->scope->kind == Scope::Kind::Inlined)
+      return finish_inlined(fs[sel], sel, fs.size());
+  }
   auto leave = frame_to_leave("finish", "select the caller (up), or use next or until");
   if (!leave) return;
   const auto& [f, sel] = *leave;
