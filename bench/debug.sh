@@ -113,7 +113,7 @@ declare -A R  # R[prog,field]: medians
 FAILED=0
 bench_program() {
   local p=$1 id i s script w reach_cmds
-  local -a rep nor exa start reach rs rc back ck mem
+  local -a rep nor exa cnt start reach rs rc back ck mem
   setup "$p"
   timed "$TIMECRAFT" run "$WASM" "${ARGS[@]}"
   id=$(head -n 1 "$TMP/err")
@@ -130,6 +130,7 @@ bench_program() {
     timed "$TIMECRAFT" replay -q "$id"; ((RC == 0)) && rep+=("$US") || { note "!!! $p: replay exit $RC"; FAILED=1; }
     timed "$TIMECRAFT" run --no-record "$WASM" "${ARGS[@]}"; ((RC == 0)) && nor+=("$US")
     TIMECRAFT_TIER=exact timed "$TIMECRAFT" replay -q "$id"; ((RC == 0)) && exa+=("$US")
+    TIMECRAFT_TIER=counted timed "$TIMECRAFT" replay -q "$id"; ((RC == 0)) && cnt+=("$US")
     timed "$TIMECRAFT" debug --batch --timing "${CKPT[@]}" -x "$script" "$id"
     if ((RC != 0)) || ! grep -q '^Position ' "$TMP/out" || grep -q 'No more reverse-execution history' "$TMP/out"; then
       note "!!! $p: debug session failed (exit $RC):"; tail -n 5 "$TMP/out" "$TMP/err" >&2; FAILED=1; continue
@@ -147,6 +148,7 @@ bench_program() {
   done
   R[$p,what]=$(paste -sd';' <<<"$reach_cmds" | sed 's/;/; /g') R[$p,rstep]=$RSTEP
   R[$p,replay]=$(median "${rep[@]}") R[$p,norec]=$(median "${nor[@]}") R[$p,exact]=$(median "${exa[@]}")
+  R[$p,counted]=$(median "${cnt[@]}")
   R[$p,start]=$(median "${start[@]}") R[$p,reach]=$(median "${reach[@]}")
   R[$p,rs]=$(median "${rs[@]}") R[$p,rc]=$(median "${rc[@]}") R[$p,back]=$(median "${back[@]}")
   R[$p,ck]=$(median "${ck[@]}") R[$p,mem]=$(median "${mem[@]}")
@@ -184,14 +186,15 @@ startup "${BINS[@]}"
 
 header
 echo "replay, and reaching a late stop under the debugger (seconds)"
-f='%-7s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s\n'
-printf "$f" program "wasm KiB" "stop Minstr" "norec s" "replay s" "exact s" "ex/rep" "start s" "reach s" "reach/rep" "host calls"
+f='%-7s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s %8s\n'
+printf "$f" program "wasm KiB" "stop Minstr" "norec s" "replay s" "exact s" "ex/rep" "count s" "cnt/rep" "start s" "reach s" "reach/rep" "host calls"
 for p in "${PROGRAMS[@]}"; do
-  [[ -n ${R[$p,replay]:-} ]] || { printf "$f" "$p" FAIL - - - - - - - - -; continue; }
+  [[ -n ${R[$p,replay]:-} ]] || { printf "$f" "$p" FAIL - - - - - - - - - - -; continue; }
   printf "$f" "$p" "${R[$p,kib]}" "$(fmt "$(awk -v n="${R[$p,at]:-0}" 'BEGIN {print n/1e6}')" 0)" \
     "$(fmt "$(awk -v u="${R[$p,norec]}" 'BEGIN {print u/1e6}')" 2)" \
     "$(fmt "$(awk -v u="${R[$p,replay]}" 'BEGIN {print u/1e6}')" 2)" \
     "$(fmt "$(awk -v u="${R[$p,exact]}" 'BEGIN {print u/1e6}')" 2)" "$(ratio "${R[$p,exact]}" "${R[$p,replay]}")" \
+    "$(fmt "$(awk -v u="${R[$p,counted]}" 'BEGIN {print u/1e6}')" 2)" "$(ratio "${R[$p,counted]}" "${R[$p,replay]}")" \
     "$(fmt "${R[$p,start]}" 3)" "$(fmt "${R[$p,reach]}" 2)" \
     "$(ratio "$(awk -v s="${R[$p,reach]}" 'BEGIN {print s*1e6}')" "${R[$p,replay]}")" "${R[$p,records]}"
 done

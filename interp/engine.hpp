@@ -91,7 +91,7 @@ struct EngineConfig {
   // With exact_tier: every frame stays on the exact code (a test and
   // comparison mode; TIMECRAFT_TIER=exact sets both for every Store, and
   // TIMECRAFT_TIER=switch moves frames between the codes every few
-  // instructions).
+  // instructions; TIMECRAFT_TIER=counted sets exact_tier alone).
   bool exact_only = false;
   // A memory whose whole range cannot be reserved (address space limited,
   // ulimit -v) keeps its initial size: memory.grow returns -1. That is an

@@ -2,10 +2,10 @@
 # Differential testing against V8: generates COUNT random valid modules with
 # binaryen's `wasm-opt -ttf` (WebAssembly 2.0 features only) from a seeded
 # byte stream, runs each with Node.js (test/diff/diff_runner.js) and with
-# timecraft's engine (bin/tests/wasm_diff_runner, four times: with fuel
+# timecraft's engine (bin/tests/wasm_diff_runner, five times: with fuel
 # and guard pages; without fuel, the production configuration; with fuel
-# and explicit bounds checks; in the debugger's exact tier), and compares
-# the outputs line by line.
+# and explicit bounds checks; in the debugger's exact tier; on its counted
+# tiers with frames switching), and compares the outputs line by line.
 #
 #   scripts/difftest.sh COUNT [SEED]      (SEED defaults to 1)
 #   scripts/difftest.sh --reduce MODULE.wasm [OUT.wasm]   (see below)
@@ -239,6 +239,14 @@ for ((i = 0; i < count; ++i)); do
   if [ "$erc" -ne 0 ]; then fail "$i" "exact tier: exit status $erc"; continue; fi
   if ! cmp -s "$work/$i.engine-exact.txt" "$work/$i.v8.txt"; then
     fail "$i" "exact tier: $(first_diff "$work/$i.engine-exact.txt" "$work/$i.v8.txt")"; continue
+  fi
+  # The debugger's counted tiers, frames moving between the fast and the
+  # exact code every few instructions.
+  TIMECRAFT_TIER=switch engine "$i" engine-switch --fuel 0
+  erc=$?
+  if [ "$erc" -ne 0 ]; then fail "$i" "tiers switching: exit status $erc"; continue; fi
+  if ! cmp -s "$work/$i.engine-switch.txt" "$work/$i.v8.txt"; then
+    fail "$i" "tiers switching: $(first_diff "$work/$i.engine-switch.txt" "$work/$i.v8.txt")"; continue
   fi
   passed=$((passed + 1))
 done

@@ -46,13 +46,14 @@ MemoryInst* StoreImpl::new_memory(MemoryType type) {
 Store::Store(EngineConfig config) : impl_(std::make_unique<Impl>()) {
   impl_->self = this;
   impl_->config = config;
-  // TIMECRAFT_TIER=exact runs everything in the debugger's exact code, and
+  // TIMECRAFT_TIER=exact runs everything in the debugger's exact code,
   // =switch moves frames between its two codes every few instructions (the
-  // test command runs the spec suite both ways, to show the tiers agree).
+  // test command runs the spec suite both ways, to show the tiers agree),
+  // and =counted runs the counted fast code alone (bench/debug.sh).
   Machine& m = impl_->machine;
   if (const char* t = std::getenv("TIMECRAFT_TIER")) {
     std::string_view tier(t);
-    if (tier == "exact" || tier == "switch") impl_->config.exact_tier = true;
+    if (tier == "exact" || tier == "switch" || tier == "counted") impl_->config.exact_tier = true;
     if (tier == "exact") impl_->config.exact_only = true;
     if (tier == "switch") {
       m.tier_switch = 0x9e3779b97f4a7c15ull;
