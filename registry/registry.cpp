@@ -63,6 +63,13 @@ Expected<Registry> Registry::open(const std::string& root) {
   return Registry(root);
 }
 
+Expected<Registry> Registry::open_existing(const std::string& root) {
+  std::error_code ec;
+  if (!fs::is_directory(fs::path(root) / "processes", ec))
+    return make_error(ErrorKind::Usage, "no registry at " + root + " (nothing has been recorded there)");
+  return Registry(root);
+}
+
 std::string Registry::module_path(const std::string& digest) const {
   return root_ + "/modules/sha256/" + digest;
 }

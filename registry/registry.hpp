@@ -45,6 +45,9 @@ class Registry {
  public:
   // Opens (creating on first use) the registry at `root`.
   static Expected<Registry> open(const std::string& root);
+  // Opens the registry at `root` for reading: never creates it; a Usage
+  // error if there is none.
+  static Expected<Registry> open_existing(const std::string& root);
   // The root from --registry, else $TIMECRAFT_REGISTRY, else ~/.timecraft.
   static std::string default_root();
 

@@ -243,3 +243,31 @@ BOOST_AUTO_TEST_CASE(an_endless_pipe_stops_at_the_limit) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(registry_paths, Fixture)
+
+// Only `run` creates a registry: a read-only command pointed at none says
+// so, exits non-zero, and leaves no directory behind.
+BOOST_AUTO_TEST_CASE(read_only_commands_never_create_the_registry) {
+  fs::path none = root / "no-registry";
+  const std::vector<std::vector<std::string>> commands = {
+      {"get", "ps"}, {"get", "mod"}, {"describe", "process", "abcd"}, {"replay", "abcd"},
+      {"trace", "abcd"}, {"logs", "abcd"}, {"profile", "abcd"}, {"debug", "--batch", "abcd"},
+  };
+  for (auto args : commands) {
+    std::string what = args[0] + " " + args[1];
+    args.push_back("--registry");
+    args.push_back(none.string());
+    auto r = tc(args);
+    BOOST_TEST(r.exit_code != 0, what);
+    BOOST_TEST(r.err == "timecraft: error: no registry at " + none.string() +
+                            " (nothing has been recorded there)\n", what << ": " << r.err);
+    BOOST_TEST(!fs::exists(none), what);
+  }
+  // run makes it.
+  auto r = tc({"run", "--registry", none.string(), (programs / "hello-g.wasm").string()});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(fs::is_directory(none / "processes"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

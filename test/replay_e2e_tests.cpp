@@ -214,6 +214,7 @@ BOOST_AUTO_TEST_CASE(tampered_logs_diverge) {
     return true;
   });
   auto rep = tc({"replay", "-q", id});
+  BOOST_TEST_MESSAGE(rep.err);  // the README's example
   BOOST_TEST(rep.exit_code == 3);
   BOOST_TEST(rep.err.find("replay diverged from the log: record ") != std::string::npos, rep.err);
   BOOST_TEST(rep.err.find("fd_write input iovs") != std::string::npos, rep.err);

@@ -113,7 +113,7 @@ int report_trap(const Error& e, const wasm::Module* module) {
 
 namespace tc::cli {
 
-Expected<registry::Registry> open_registry(const std::string& flag) {
+Expected<registry::Registry> open_registry(const std::string& flag, bool create) {
   std::string root = flag;
   if (root.empty()) {
     if (const char* r = std::getenv("TIMECRAFT_REGISTRY"); r && *r) root = r;
@@ -124,7 +124,8 @@ Expected<registry::Registry> open_registry(const std::string& flag) {
     root = cfg->registry_root;
   }
   if (root.empty()) root = registry::Registry::default_root();
-  return registry::Registry::open(registry::expand_home(root));
+  root = registry::expand_home(root);
+  return create ? registry::Registry::open(root) : registry::Registry::open_existing(root);
 }
 
 }  // namespace tc::cli

@@ -73,8 +73,9 @@ int report_trap(const Error& e, const wasm::Module* module = nullptr);
 void add_source_locations(std::vector<TraceFrame>& frames, const wasm::Module& module);
 
 // The registry from --registry (if given), else $TIMECRAFT_REGISTRY, else
-// the config file's registry.root, else ~/.timecraft.
-Expected<registry::Registry> open_registry(const std::string& flag);
+// the config file's registry.root, else ~/.timecraft. Only `run` creates
+// it (`create`); read-only commands report that there is none.
+Expected<registry::Registry> open_registry(const std::string& flag, bool create = false);
 
 int cmd_run(const Args& args);
 int cmd_replay(const Args& args);

@@ -139,7 +139,7 @@ int cmd_run(const Args& args) {
   std::string digest;
   bool prevalidated = false;
   if (record) {
-    auto r = open_registry(vm["registry"].as<std::string>());
+    auto r = open_registry(vm["registry"].as<std::string>(), true);
     if (!r) return fail(kExitError, r.error().to_string());
     reg.emplace(std::move(*r));
     digest = registry::sha256_hex(*bytes);
