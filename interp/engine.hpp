@@ -93,6 +93,10 @@ struct EngineConfig {
   // TIMECRAFT_TIER=switch moves frames between the codes every few
   // instructions; TIMECRAFT_TIER=counted sets exact_tier alone).
   bool exact_only = false;
+  // With exact_tier: keep a calling-context tree of the WebAssembly (and
+  // host) functions called, with each node's exact instruction counts,
+  // calls and time (Store::profile).
+  bool profile = false;
   // A memory whose whole range cannot be reserved (address space limited,
   // ulimit -v) keeps its initial size: memory.grow returns -1. That is an
   // input of the run: the store reports each such memory to
@@ -114,6 +118,20 @@ struct StackFrame {
   uint32_t func_index = 0;  // in the module's function index space
   uint32_t offset = 0;
   bool has_offset = false;  // false for host frames and frames not started
+};
+
+// One node of the profiler's calling-context tree (EngineConfig::profile):
+// a function reached by one path of calls. Node 0 is the root.
+struct ProfileNode {
+  uint32_t parent = 0;
+  bool host = false;             // a host function (its name in host_name)
+  uint32_t func_index = 0;       // WebAssembly functions: in the module's index space
+  std::string host_name;
+  uint64_t calls = 0;
+  uint64_t instructions = 0;     // executed by this function itself on this path
+  uint64_t total_ns = 0;         // this path's time, callees included
+  // Instructions executed per module code offset (sorted by offset).
+  std::vector<std::pair<uint32_t, uint64_t>> offsets;
 };
 
 // Runs when the exact tier's instruction count reaches the stop mark, just
@@ -207,6 +225,9 @@ class Store {
   std::vector<StackFrame> stack_frames() const;
   std::optional<Value> frame_local(size_t frame, uint32_t index) const;
   std::vector<uint64_t> frame_operand_slots(size_t frame) const;
+  // The calling-context tree so far (EngineConfig::profile; else empty);
+  // a parent comes before its children.
+  std::vector<ProfileNode> profile() const;
 
   // Host-side objects (for imports, e.g. the spectest module or WASI).
   // add_table and add_memory return nullptr when the initial size is beyond

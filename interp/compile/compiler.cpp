@@ -50,10 +50,11 @@ void Compiler::segment_start() {
     pending_seg_ = k;
     return;
   }
-  uint32_t at = e_.op(exact_only_ ? IOp::CountExact : IOp::Count, at_);
+  uint32_t at = e_.op(exact_only_ ? IOp::CountExact : profile_ ? IOp::ProfCount : IOp::Count, at_);
   e_.u32(0);
   e_.u32(k);
   out_->segments.push_back(at);
+  out_->seg_first.push_back(uint32_t(out_->seg_offsets.size()));
   seg_count_at_ = at;
 }
 
@@ -179,7 +180,10 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
   // closing else/end after dead code is compiled but never runs, and
   // counts in no segment.
   auto compile = [&](const Instr& in) {
-    if (counted_ && !ctrls_.back().unreachable) e_.set_segment_count(++seg_n_);
+    if (counted_ && !ctrls_.back().unreachable) {
+      e_.set_segment_count(++seg_n_);
+      if (!exact_) out_->seg_offsets.push_back(in.offset);
+    }
     if (!exact_) return instr(in);
     uint32_t k = std::exchange(pending_seg_, UINT32_MAX);
     e_.op(k == UINT32_MAX ? IOp::Step : IOp::SegStep, in.offset);
@@ -199,6 +203,7 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
     }
   }
   close_segment();
+  if (counted_ && !exact_) out_->seg_first.push_back(uint32_t(out_->seg_offsets.size()));  // the last one's end
   out_->frame_slots = max_h_;
   e_.note_height(h_);
   if (!exact_) fuse_pairs(*out_, e_.heights());

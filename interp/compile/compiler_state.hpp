@@ -81,7 +81,8 @@ class Compiler {
   Compiler(const FuncInst& f, bool exact)
       : f_(f), inst_(*f.instance), m_(inst_.module()), out_(std::make_unique<CompiledFunc>()), e_(*out_),
         fuel_(inst_.store->config.fuel != 0), counted_(inst_.store->config.exact_tier),
-        exact_(counted_ && exact), exact_only_(inst_.store->config.exact_only) {}
+        exact_(counted_ && exact), exact_only_(inst_.store->config.exact_only),
+        profile_(inst_.store->config.profile) {}
 
   std::unique_ptr<CompiledFunc> run();
 
@@ -168,6 +169,7 @@ class Compiler {
   const bool counted_;  // EngineConfig::exact_tier: count instructions (both codes)
   const bool exact_;  // the exact code: a Step per instruction, no folding or fusion
   const bool exact_only_;  // EngineConfig::exact_only: Counts never stay in the fast code
+  const bool profile_;  // EngineConfig::profile: ProfCounts
   uint32_t seg_n_ = 0;                // live wasm instructions in the current segment
   uint32_t seg_count_at_ = UINT32_MAX;  // fast code: the current segment's Count
   uint32_t pending_seg_ = UINT32_MAX;   // exact code: the segment the next Step starts

@@ -49,6 +49,9 @@ struct CompiledFunc {
   // instructions of its segment up to and including the one that emitted
   // it; a trap corrects the segment's count by it.
   std::vector<uint32_t> map_count;
+  // Fast code: the module offsets of each segment's instructions, segment
+  // k's from seg_first[k] to seg_first[k + 1] (the profiler's lines).
+  std::vector<uint32_t> seg_offsets, seg_first;
 
   // Bytecode offset of the instruction containing code word `pos`.
   uint32_t bytecode_offset(uint32_t pos) const;

@@ -33,7 +33,8 @@ const uint32_t* exact_pc(FuncInst* f, const uint32_t* pc) {
   if (it == c->map_code.end()) return nullptr;  // no instruction after it
   const uint32_t* next = c->code.data() + *it;
   const int32_t* h = handler_offsets();
-  if (int32_t(next[0]) != h[size_t(IOp::Count)] && int32_t(next[0]) != h[size_t(IOp::CountExact)]) return nullptr;
+  const int32_t op = int32_t(next[0]);
+  if (op != h[size_t(IOp::Count)] && op != h[size_t(IOp::CountExact)] && op != h[size_t(IOp::ProfCount)]) return nullptr;
   ensure_exact(f);
   return f->exact_code->code.data() + f->exact_code->segments[next[2]] - 1;  // in the call
 }

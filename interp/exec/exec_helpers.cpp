@@ -40,7 +40,7 @@ bool step_stop(StoreImpl& store, Error& error) {
   return false;
 }
 
-void count_to_trap(Machine& m, const FuncInst* f, const uint32_t* pc) {
+void count_to_trap(Machine& m, const FuncInst* f, const uint32_t* pc, ProfNode* node) {
   if (!f || !f->code || !pc) return;
   const CompiledFunc& c = *f->code;
   if (c.map_count.empty() || pc < c.code.data() || pc >= c.code.data() + c.code.size()) return;
@@ -50,10 +50,15 @@ void count_to_trap(Machine& m, const FuncInst* f, const uint32_t* pc) {
   const size_t i = size_t(it - c.map_code.begin()) - 1;
   const int32_t count = handler_offsets()[size_t(IOp::Count)];
   const int32_t count_exact = handler_offsets()[size_t(IOp::CountExact)];
+  const int32_t prof_count = handler_offsets()[size_t(IOp::ProfCount)];
   for (size_t j = i + 1; j-- > 0;) {
     int32_t w = int32_t(c.code[c.map_code[j]]);
-    if (w != count && w != count_exact) continue;
+    if (w != count && w != count_exact && w != prof_count) continue;
     m.icount -= c.code[c.map_code[j] + 1] - c.map_count[i];
+    if (node) {
+      node->trap_seg = c.code[c.map_code[j] + 2];
+      node->trap_through = c.map_count[i];
+    }
     return;
   }
 }

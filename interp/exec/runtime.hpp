@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "interp/engine.hpp"
@@ -95,6 +96,40 @@ struct Frame {
   InstanceImpl* instance = nullptr;  // func->instance, read when returning into this frame
 };
 
+// The profiler's calling-context tree (EngineConfig::profile): a node per
+// path of calls, with each segment's executions of the counted fast code
+// (IOp::ProfCount), calls and inclusive time in TSC cycles.
+struct ProfNode {
+  const FuncInst* func = nullptr;  // null for the root
+  uint32_t parent = 0;
+  uint64_t calls = 0;
+  uint64_t cycles = 0;             // inclusive
+  uint32_t trap_seg = UINT32_MAX;  // a trap inside this segment: its instructions
+  uint32_t trap_through = 0;        // after the first trap_through did not run
+  std::vector<uint64_t> segs;      // executions per segment of func's fast code
+  const FuncInst* last_callee = nullptr;  // the child found last (most calls repeat it)
+  uint32_t last_child = 0;
+};
+
+struct Profiler {
+  Profiler();
+  std::vector<ProfNode> nodes{1};   // [0]: the root
+  uint64_t tsc0 = 0;                // TSC and steady clock (ns) when profiling began
+  int64_t ns0 = 0;
+  std::vector<uint32_t> node_at;    // per call depth: the frame's node
+  std::vector<uint64_t> tsc_at;     // per call depth: when the frame was entered
+  struct KeyHash {
+    size_t operator()(const std::pair<uint32_t, const FuncInst*>& k) const {
+      return std::hash<const void*>()(k.second) * 31 + k.first;
+    }
+  };
+  std::unordered_map<std::pair<uint32_t, const FuncInst*>, uint32_t, KeyHash> child_of;
+  uint32_t child(uint32_t parent, const FuncInst* f);
+  void enter(struct Machine& m, uint32_t depth, const FuncInst* f);
+  void leave(struct Machine& m, uint32_t depth);  // the frame at depth + 1 returned
+  void unwind(struct Machine& m, uint32_t from, uint32_t to);  // frames (to, from] abandoned
+};
+
 // The per-store execution stacks, shared by nested invocations (a host
 // function may call back into wasm).
 struct Machine {
@@ -118,6 +153,8 @@ struct Machine {
   std::vector<uint32_t> breakpoints;
   std::function<void(bool after)> host_call_hook;
   uint64_t tier_switch = 0;  // TIMECRAFT_TIER=switch: random state, nonzero when on
+  std::unique_ptr<Profiler> prof;  // EngineConfig::profile
+  uint64_t* prof_segs = nullptr;   // the current node's segment counts
 };
 
 // Rewrites f's Steps at the machine's breakpoints into Breaks and the
