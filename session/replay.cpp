@@ -87,6 +87,8 @@ ReplayEnd ReplaySession::run(const trace::ReplayOptions& opts, const Hooks& hook
   program.on_store = hooks.on_store;
   if (hooks.exact_tier) program.engine.exact_tier = true;
   if (hooks.exact_only) program.engine.exact_tier = program.engine.exact_only = true;
+  if (hooks.profile) program.engine.exact_tier = program.engine.profile = true;
+  program.on_end = hooks.on_end;
   ReplayEnd end;
   auto log = trace::LogReader::open(reg_->log_dir(meta_.id));
   if (!log) {

@@ -63,6 +63,10 @@ class ReplaySession {
     std::function<void(wasm::Store&)> on_store;
     bool exact_tier = false;
     bool exact_only = false;
+    // Counted tiers with the engine's profiler on; `on_end` sees the Store
+    // when the program has ended.
+    bool profile = false;
+    std::function<void(wasm::Store&)> on_end;
   };
   ReplayEnd run(const trace::ReplayOptions& opts, const Hooks& hooks);
 

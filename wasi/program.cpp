@@ -23,6 +23,11 @@ Expected<ProgramOutcome> run_program(std::shared_ptr<const Module> module, Syste
                                      const ProgramConfig& config) {
   Store store(config.engine);
   if (config.on_store) config.on_store(store);
+  struct AtEnd {
+    Store& store;
+    const std::function<void(Store&)>& f;
+    ~AtEnd() { if (f) f(store); }
+  } at_end{store, config.on_end};
   WasiImports imports(store, system);
   std::string missing;
   ImportResolver resolver = [&](std::string_view m, std::string_view n) -> std::optional<ExternVal> {

@@ -21,6 +21,9 @@ struct ProgramConfig {
   // Called with the program's Store before anything runs in it (a debugger
   // sets its hooks there).
   std::function<void(wasm::Store&)> on_store;
+  // Called with the Store when the program has ended, however it ended (a
+  // profiler reads its results there).
+  std::function<void(wasm::Store&)> on_end;
 };
 
 struct ProgramOutcome {
