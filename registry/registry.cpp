@@ -1,4 +1,5 @@
 #include "registry/registry.hpp"
+#include "registry/detail.hpp"
 
 #include <algorithm>
 #include <boost/uuid/uuid.hpp>
@@ -18,7 +19,7 @@ namespace tc::registry {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-namespace {
+namespace detail {
 
 int64_t now_unix_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -26,11 +27,15 @@ int64_t now_unix_ns() {
       .count();
 }
 
+}  // namespace detail
+namespace {
 bool is_hex_digest(const std::string& s) {
   return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
          });
 }
+}  // namespace
+namespace detail {
 
 bool is_uuid(const std::string& s) {
   if (s.size() != 36) return false;
@@ -46,7 +51,8 @@ Error fs_error(const std::string& what, const std::error_code& ec) {
   return make_error(ErrorKind::Io, what + ": " + ec.message());
 }
 
-}  // namespace
+}  // namespace detail
+using namespace detail;
 
 std::string Registry::default_root() {
   if (const char* r = std::getenv("TIMECRAFT_REGISTRY"); r && *r) return r;
@@ -258,7 +264,7 @@ Expected<std::vector<ProcessEntry>> Registry::list_processes() const {
 }
 
 Expected<std::string> Registry::resolve(ObjectKind kind, const std::string& prefix) const {
-  const char* what = kind == ObjectKind::Module ? "module" : "process";
+  const char* what = kind == ObjectKind::Module ? "module" : kind == ObjectKind::Process ? "process" : "profile";
   if (prefix.empty()) return make_error(ErrorKind::Usage, std::string("empty ") + what + " id");
   std::string p = prefix;
   if (kind == ObjectKind::Module && p.rfind("sha256:", 0) == 0) p = p.substr(7);
@@ -269,10 +275,15 @@ Expected<std::string> Registry::resolve(ObjectKind kind, const std::string& pref
     if (!mods) return mods.error();
     for (const auto& m : *mods)
       if (m.digest.rfind(p, 0) == 0) matches.push_back(m.digest);
-  } else {
+  } else if (kind == ObjectKind::Process) {
     auto procs = list_processes();
     if (!procs) return procs.error();
     for (const auto& x : *procs)
+      if (x.id.rfind(p, 0) == 0) matches.push_back(x.id);
+  } else {
+    auto profs = list_profiles();
+    if (!profs) return profs.error();
+    for (const auto& x : *profs)
       if (x.id.rfind(p, 0) == 0) matches.push_back(x.id);
   }
   if (matches.size() == 1) return matches[0];

@@ -39,7 +39,20 @@ struct ProcessEntry {
   uint64_t log_bytes = 0;  // total size of the log segment files
 };
 
-enum class ObjectKind { Module, Process };
+// A stored profile (`timecraft profile`): profiles/<uuid>/profile.pb.gz
+// (pprof's format) and profile.json.
+struct ProfileEntry {
+  std::string id;          // UUID
+  std::string process_id;  // the profiled process
+  std::string type = "cpu";
+  int64_t start_unix_ns = 0;
+  uint64_t duration_ns = 0;
+  uint64_t size = 0;       // bytes of profile.pb.gz
+  std::string summary;     // JSON text the profiler keeps with it (totals, top functions)
+  std::string broken;      // why profile.json is unusable, else ""
+};
+
+enum class ObjectKind { Module, Process, Profile };
 
 class Registry {
  public:
@@ -89,6 +102,13 @@ class Registry {
   // The parsed metadata; errors name the file ("<root>/processes/<id>/process.json: ...").
   Expected<ProcessMeta> load_process_meta(const std::string& id) const;
   Expected<std::vector<ProcessEntry>> list_processes() const;  // newest first
+
+  // Profiles (profiles.cpp): stores one (a new id), lists them newest
+  // first, reads one's pprof bytes.
+  Expected<std::string> put_profile(const ProfileEntry& meta, std::span<const uint8_t> pprof);
+  Expected<std::vector<ProfileEntry>> list_profiles() const;
+  Expected<std::vector<uint8_t>> read_profile(const std::string& id) const;
+  std::string profile_dir(const std::string& id) const { return root_ + "/profiles/" + id; }
 
   // Full id for a unique prefix; errors list what matched (or nothing did).
   Expected<std::string> resolve(ObjectKind kind, const std::string& prefix) const;
