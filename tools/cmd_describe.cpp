@@ -91,6 +91,41 @@ int describe_module(registry::Registry& reg, const std::string& prefix, OutputFo
   return kExitOk;
 }
 
+int describe_profile(registry::Registry& reg, const std::string& prefix, OutputFormat fmt) {
+  auto id = reg.resolve(registry::ObjectKind::Profile, prefix);
+  if (!id) return fail(kExitError, id.error().message);
+  auto all = reg.list_profiles();
+  if (!all) return fail(kExitError, all.error().message);
+  auto it = std::find_if(all->begin(), all->end(), [&](const auto& p) { return p.id == *id; });
+  if (it == all->end()) return fail(kExitError, "profile " + *id + " disappeared");
+  if (!it->broken.empty()) return fail(kExitError, reg.profile_dir(*id) + ": " + it->broken);
+  json summary = it->summary.empty() ? json::object() : json::parse(it->summary, nullptr, false);
+  if (fmt != OutputFormat::Text) {
+    json j = {{"id", it->id}, {"process", it->process_id}, {"type", it->type}, {"start", rfc3339(it->start_unix_ns)},
+              {"start_unix_ns", it->start_unix_ns}, {"duration_ns", it->duration_ns}, {"size", it->size},
+              {"summary", summary}};
+    std::cout << (fmt == OutputFormat::Json ? j.dump(2) + "\n" : to_yaml(j));
+    return kExitOk;
+  }
+  std::cout << "ID:           " << it->id << "\n"
+            << "Process:      " << it->process_id << "\n"
+            << "Type:         " << it->type << " (pprof: export profile ID FILE; go tool pprof FILE)\n"
+            << "Start:        " << human_ago(it->start_unix_ns, std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                            std::chrono::system_clock::now().time_since_epoch()).count()) << ", " << rfc3339(it->start_unix_ns) << "\n"
+            << "Duration:     " << human_duration(it->duration_ns) << "\n"
+            << "Size:         " << human_size(it->size) << "\n";
+  if (summary.is_object() && summary.contains("instructions"))
+    std::cout << "Instructions: " << summary["instructions"].get<uint64_t>() << "\n";
+  if (summary.is_object() && summary.contains("functions") && summary["functions"].is_array()) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& f : summary["functions"])
+      rows.push_back({f.value("function", ""), std::to_string(f.value("self_instructions", uint64_t(0))),
+                      std::to_string(f.value("total_instructions", uint64_t(0))), std::to_string(f.value("calls", uint64_t(0)))});
+    std::cout << "---\n" << format_table({"FUNCTION", "SELF INSTR", "TOTAL INSTR", "CALLS"}, rows);
+  }
+  return kExitOk;
+}
+
 int describe_process(registry::Registry& reg, const std::string& prefix, OutputFormat fmt,
                      bool verbose) {
   auto full = reg.resolve(registry::ObjectKind::Process, prefix);
@@ -227,11 +262,12 @@ int cmd_describe(const Args& args) {
   OutputFormat fmt;
   if (!parse_output_format(vm["output"].as<std::string>(), fmt))
     return usage_error("describe", "-o must be text, json or yaml");
-  auto type = parse_resource(pos_args[0], "describe", {Resource::Process, Resource::Module});
+  auto type = parse_resource(pos_args[0], "describe", {Resource::Process, Resource::Module, Resource::Profile});
   if (!type) return kExitUsage;
   auto reg = open_registry(vm["registry"].as<std::string>());
   if (!reg) return fail(kExitError, reg.error().to_string());
   if (*type == Resource::Module) return describe_module(*reg, pos_args[1], fmt);
+  if (*type == Resource::Profile) return describe_profile(*reg, pos_args[1], fmt);
   return describe_process(*reg, pos_args[1], fmt, vm.count("verbose") > 0);
 }
 

@@ -1,5 +1,6 @@
-// timecraft export module|process|log ID FILE|-: copy a resource out of the
-// registry (module bytes, process metadata JSON, or the log's segments).
+// timecraft export module|process|log|profile ID FILE|-: copy a resource out
+// of the registry (module bytes, process metadata JSON, the log's segments,
+// or a profile in pprof's format).
 #include <boost/program_options.hpp>
 #include <csignal>
 
@@ -24,7 +25,7 @@ int cmd_export(const Args& args) {
   if (auto stop = parse_options("export", args, desc, &pos, vm)) return *stop;
   auto a = vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (a.size() != 3) return usage_error("export", "expected TYPE, ID and FILE (or - for stdout)");
-  auto type = parse_resource(a[0], "export", {Resource::Process, Resource::Module, Resource::Log});
+  auto type = parse_resource(a[0], "export", {Resource::Process, Resource::Module, Resource::Log, Resource::Profile});
   if (!type) return kExitUsage;
   auto reg = open_registry(vm["registry"].as<std::string>());
   if (!reg) return fail(kExitError, reg.error().to_string());
@@ -34,6 +35,12 @@ int cmd_export(const Args& args) {
     auto d = reg->resolve(registry::ObjectKind::Module, a[1]);
     if (!d) return fail(kExitError, d.error().message);
     auto b = reg->read_module(*d);
+    if (!b) return fail(kExitError, b.error().message);
+    data = std::move(*b);
+  } else if (*type == Resource::Profile) {
+    auto id = reg->resolve(registry::ObjectKind::Profile, a[1]);
+    if (!id) return fail(kExitError, id.error().message);
+    auto b = reg->read_profile(*id);
     if (!b) return fail(kExitError, b.error().message);
     data = std::move(*b);
   } else {

@@ -57,11 +57,12 @@ int cmd_get(const Args& args) {
     std::cout << format_table({"TYPE", "ALIASES"},
                               {{"process", "processes, proc, ps"},
                                {"module", "modules, mod"},
+                               {"profile", "profiles, prof"},
                                {"config", "cfg"}});
     return kExitOk;
   }
   auto type = parse_resource(vm["type"].as<std::string>(), "get",
-                             {Resource::Process, Resource::Module, Resource::Config});
+                             {Resource::Process, Resource::Module, Resource::Config, Resource::Profile});
   if (!type) return kExitUsage;
   bool quiet = vm.count("quiet") > 0;
 
@@ -97,6 +98,31 @@ int cmd_get(const Args& args) {
         json e = {{"id", "sha256:" + m.digest}, {"name", m.name}, {"size", m.size},
                   {"created", rfc3339(m.created_unix_ns)}};
         if (!m.broken.empty()) e["broken"] = broken_module(m);
+        j.push_back(e);
+      }
+      emit(j, fmt);
+    }
+    return kExitOk;
+  }
+
+  if (*type == Resource::Profile) {
+    auto profs = reg->list_profiles();
+    if (!profs) return fail(kExitError, profs.error().to_string());
+    if (quiet) {
+      for (const auto& p : *profs) std::cout << p.id << "\n";
+    } else if (fmt == OutputFormat::Text) {
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& p : *profs)
+        rows.push_back({p.id, p.broken.empty() ? p.process_id : "broken: " + p.broken, p.type,
+                        p.start_unix_ns ? human_ago(p.start_unix_ns, now) : "unknown",
+                        human_duration(p.duration_ns), human_size(p.size)});
+      std::cout << format_table({"PROFILE ID", "PROCESS ID", "TYPE", "START", "DURATION", "SIZE"}, rows);
+    } else {
+      json j = json::array();
+      for (const auto& p : *profs) {
+        json e = {{"id", p.id}, {"process", p.process_id}, {"type", p.type}, {"start", rfc3339(p.start_unix_ns)},
+                  {"start_unix_ns", p.start_unix_ns}, {"duration_ns", p.duration_ns}, {"size", p.size}};
+        if (!p.broken.empty()) e["broken"] = p.broken;
         j.push_back(e);
       }
       emit(j, fmt);

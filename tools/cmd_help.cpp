@@ -133,6 +133,7 @@ const char kGetUsage[] =
     "Lists the resources of a type, newest first; without TYPE lists the types.\n"
     "  process (processes, proc, ps)   PROCESS ID, START, STATUS, SIZE (of the log)\n"
     "  module (modules, mod)           MODULE ID (sha256, 12 digits), NAME, SIZE\n"
+    "  profile (profiles, prof)        PROFILE ID, PROCESS ID, TYPE, START, DURATION, SIZE\n"
     "  config (cfg)                    the effective configuration\n"
     "\n"
     "Options:\n"
@@ -144,7 +145,7 @@ const char kGetUsage[] =
     "  timecraft get ps\n";
 
 const char kDescribeUsage[] =
-    "Usage: timecraft describe process|module ID [-v] [-o text|json|yaml]\n"
+    "Usage: timecraft describe process|module|profile ID [-v] [-o text|json|yaml]\n"
     "\n"
     "process: id, start, runtime, status, module, args, env (with -v), limits,\n"
     "and the log: records, batches, segments, compressed/uncompressed sizes and\n"
@@ -154,15 +155,18 @@ const char kDescribeUsage[] =
     "recording stopped early, e.g. on a full disk: the log holds the records\n"
     "before that point, and `Log error` says why).\n"
     "module: digest, name, size, imports and exports with their types in WAT\n"
-    "form, memories and tables.\n";
+    "form, memories and tables.\n"
+    "profile: id, process, type, start, duration, size, instructions and the\n"
+    "top functions.\n";
 
 const char kExportUsage[] =
-    "Usage: timecraft export module|process|log ID FILE|-\n"
+    "Usage: timecraft export module|process|log|profile ID FILE|-\n"
     "\n"
     "Writes a resource to FILE or to stdout (-):\n"
     "  module   the module's exact bytes\n"
     "  process  the process metadata (JSON)\n"
     "  log      the log: its segment files back to back\n"
+    "  profile  a profile in pprof's format (go tool pprof FILE)\n"
     "\n"
     "A new FILE or a regular one is written atomically (a temporary file renamed\n"
     "over it: readers see the old or the new content). A device, FIFO or socket\n"
@@ -204,12 +208,24 @@ const char kConfigUsage[] =
     "Sizes take a unit: B, KiB, MiB, GiB, TiB (or K, M, G, T).\n";
 
 const char kProfileUsage[] =
-    "Usage: timecraft profile [-o text|json|yaml] ID\n"
+    "Usage: timecraft profile [options] ID\n"
     "\n"
-    "Where a recorded run's host calls and time went: per WASI call the count,\n"
-    "errors, bytes the program wrote (in) and bytes it received (out), from the\n"
-    "log; and the time of a replay (no side effects) split between WebAssembly\n"
-    "and host calls answered from the log.\n";
+    "An exact profile of a recorded run, from one replay (no side effects; the\n"
+    "same counts every time): per function the WebAssembly instructions it\n"
+    "executed itself (SELF) and with its callees (TOTAL), its calls and its\n"
+    "time. Host calls show as functions of their own, under their callers.\n"
+    "\n"
+    "Options:\n"
+    "  -n, --top N               rows to show (default 20)\n"
+    "  --lines                   per source line instead (needs DWARF: clang -g)\n"
+    "  --export cpu:FILE         write pprof's format (go tool pprof FILE)\n"
+    "  --flamegraph FILE.svg     write an interactive flame graph\n"
+    "  --folded                  print folded stacks (flamegraph.pl, speedscope)\n"
+    "  --metric instructions|time  what the flame graph and folded stacks count\n"
+    "  --calls                   instead: per WASI call the count, errors, bytes\n"
+    "                            in and out (from the log) and the replay's time\n"
+    "                            split between WebAssembly and host calls\n"
+    "  -o text|json|yaml         output format\n";
 
 const char kHelpUsage[] = "Usage: timecraft help [COMMAND]\n";
 const char kVersionUsage[] = "Usage: timecraft version\n";
@@ -221,12 +237,12 @@ const std::vector<Command>& commands() {
       {"run", "run a WebAssembly module", kRunUsage, cmd_run},
       {"replay", "re-execute a recorded process from its log", kReplayUsage, cmd_replay},
       {"debug", "debug a recorded process: stop anywhere, step forwards and backwards", kDebugUsage, cmd_debug},
-      {"get", "list processes, modules or the configuration", kGetUsage, cmd_get},
-      {"describe", "show one process or module in detail", kDescribeUsage, cmd_describe},
-      {"export", "write a module, process metadata or log to a file", kExportUsage, cmd_export},
+      {"get", "list processes, modules, profiles or the configuration", kGetUsage, cmd_get},
+      {"describe", "show one process, module or profile in detail", kDescribeUsage, cmd_describe},
+      {"export", "write a module, process metadata, log or profile to a file", kExportUsage, cmd_export},
       {"logs", "print a recorded program's stdout/stderr", kLogsUsage, cmd_logs},
       {"trace", "print every recorded host call", kTraceUsage, cmd_trace},
-      {"profile", "summarise a recorded run's host calls and time", kProfileUsage, cmd_profile},
+      {"profile", "exact profile of a recorded run: functions, lines, pprof, flame graph", kProfileUsage, cmd_profile},
       {"config", "show or edit the configuration", kConfigUsage, cmd_config},
       {"wast", "run WebAssembly spec test scripts", kWastUsage, cmd_wast},
       {"version", "print the version", kVersionUsage, cmd_version},

@@ -1,6 +1,7 @@
-// timecraft profile ID: where a recorded run's host calls and time went.
-// Per call: count, errors and bytes moved (from the log), and the time of a
-// side-effect-free replay split between WebAssembly and host calls.
+// timecraft profile ID: an exact profile from a replay (functions, lines,
+// pprof, folded stacks, a flame graph), or with --calls where the host
+// calls and time went: per call count, errors and bytes moved (from the
+// log), and the time of a replay split between WebAssembly and host calls.
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <iostream>
@@ -14,6 +15,12 @@
 #include "trace/decode.hpp"
 #include "trace/log_reader.hpp"
 #include "trace/timing_system.hpp"
+#include "tools/profile_tables.hpp"
+#include "profile/collect.hpp"
+#include "profile/flamegraph.hpp"
+#include "profile/pprof.hpp"
+#include "tools/number_option.hpp"
+#include <fstream>
 
 namespace tc::cli {
 
@@ -26,24 +33,8 @@ struct LogCallStats {
 };
 }  // namespace
 
-int cmd_profile(const Args& args) {
-  po::options_description desc;
-  desc.add_options()
-      ("output,o", po::value<std::string>()->default_value("text"), "")
-      ("registry", po::value<std::string>()->default_value(""), "")
-      ("id", po::value<std::string>(), "");
-  po::positional_options_description pos;
-  pos.add("id", 1);
-  po::variables_map vm;
-  if (auto stop = parse_options("profile", args, desc, &pos, vm)) return *stop;
-  if (!vm.count("id")) return usage_error("profile", "no process id given");
-  OutputFormat fmt;
-  if (!parse_output_format(vm["output"].as<std::string>(), fmt))
-    return usage_error("profile", "-o must be text, json or yaml");
-  auto reg = open_registry(vm["registry"].as<std::string>());
-  if (!reg) return fail(kExitError, reg.error().to_string());
-  auto session = session::ReplaySession::open(*reg, vm["id"].as<std::string>());
-  if (!session) return fail(kExitError, session.error().message);
+// The host calls' summary (--calls).
+int profile_calls(registry::Registry* reg, std::unique_ptr<session::ReplaySession>* session, OutputFormat fmt) {
   const std::string* id = &(*session)->id();
   const registry::ProcessMeta* meta = &(*session)->meta();
 
@@ -116,6 +107,100 @@ int cmd_profile(const Args& args) {
     rows.push_back({name, std::to_string(s.count), std::to_string(s.errors), human_size(s.bytes_in),
                     human_size(s.bytes_out)});
   std::cout << format_table({"CALL", "COUNT", "ERRORS", "BYTES IN", "BYTES OUT"}, rows);
+  return kExitOk;
+}
+
+namespace {
+
+bool write_bytes(const std::string& path, const std::string& bytes, std::string* why) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), std::streamsize(bytes.size()));
+  out.close();
+  if (!out) *why = path + ": cannot write the file";
+  return bool(out);
+}
+
+}  // namespace
+
+int cmd_profile(const Args& args) {
+  po::options_description desc;
+  desc.add_options()
+      ("output,o", po::value<std::string>()->default_value("text"), "")
+      ("registry", po::value<std::string>()->default_value(""), "")
+      ("calls", "")
+      ("lines", "")
+      ("top,n", po::value<std::string>()->default_value("20"), "")
+      ("export", po::value<std::string>(), "")
+      ("flamegraph", po::value<std::string>(), "")
+      ("folded", "")
+      ("metric", po::value<std::string>()->default_value("instructions"), "")
+      ("id", po::value<std::string>(), "");
+  po::positional_options_description pos;
+  pos.add("id", 1);
+  po::variables_map vm;
+  if (auto stop = parse_options("profile", args, desc, &pos, vm)) return *stop;
+  if (!vm.count("id")) return usage_error("profile", "no process id given");
+  OutputFormat fmt;
+  if (!parse_output_format(vm["output"].as<std::string>(), fmt))
+    return usage_error("profile", "-o must be text, json or yaml");
+  auto top = parse_number_option("--top", vm["top"].as<std::string>(), 1, 1000000);
+  if (!top) return usage_error("profile", top.error().message);
+  std::string metric_name = vm["metric"].as<std::string>();
+  if (metric_name != "instructions" && metric_name != "time")
+    return usage_error("profile", "--metric must be instructions or time");
+  profile::Metric metric = metric_name == "time" ? profile::Metric::Nanoseconds : profile::Metric::Instructions;
+  std::string export_path;
+  if (vm.count("export")) {
+    export_path = vm["export"].as<std::string>();
+    if (export_path.rfind("cpu:", 0) == 0) export_path = export_path.substr(4);
+    else if (export_path.find(':') != std::string::npos && export_path.find(':') < export_path.find('/'))
+      return usage_error("profile", "--export takes cpu:FILE (pprof's format), e.g. --export cpu:run.pprof");
+    if (export_path.empty()) return usage_error("profile", "--export cpu:FILE: no file given");
+  }
+  auto reg = open_registry(vm["registry"].as<std::string>());
+  if (!reg) return fail(kExitError, reg.error().to_string());
+  auto session = session::ReplaySession::open(*reg, vm["id"].as<std::string>());
+  if (!session) return fail(kExitError, session.error().message);
+  if (vm.count("calls")) return profile_calls(&*reg, &*session, fmt);
+
+  // DWARF names and lines, when the module has them (a module without
+  // DWARF, or with DWARF we cannot read, is profiled with its name section).
+  std::unique_ptr<debug::DebugInfo> info;
+  if (auto d = debug::DebugInfo::load(*(*session)->module())) info = std::move(*d);
+  profile::ProfileRun run = profile::profile_replay(**session, info.get());
+  if (run.end.kind == session::ReplayEnd::Kind::Failed) return fail(kExitError, run.end.error->message);
+  if (run.end.kind == session::ReplayEnd::Kind::Diverged)
+    std::cerr << "timecraft: warning: the replay diverged (" << run.end.error->message
+              << "); the profile covers the run up to there\n";
+  const profile::Profile& p = run.profile;
+  std::string why;
+  // Every profile is kept in the registry (get profile, describe profile,
+  // export profile), in pprof's format.
+  auto pprof = profile::to_pprof(p);
+  registry::ProfileEntry entry;
+  entry.process_id = p.process_id;
+  entry.start_unix_ns = p.start_unix_ns;
+  entry.duration_ns = p.duration_ns;
+  entry.summary = profile_summary(p, 10);
+  auto stored = reg->put_profile(entry, pprof);
+  if (!stored) return fail(kExitError, "cannot store the profile: " + stored.error().message);
+  std::cerr << *stored << "\n";  // the profile's id, as run prints the process's
+  if (!export_path.empty()) {
+    if (!write_bytes(export_path, std::string(pprof.begin(), pprof.end()), &why)) return fail(kExitError, why);
+  }
+  if (vm.count("flamegraph")) {
+    profile::FlameOptions o;
+    o.title = "timecraft profile " + p.process_id.substr(0, 8) + " (" + p.module_name + ")";
+    o.metric = metric;
+    if (!write_bytes(vm["flamegraph"].as<std::string>(), profile::to_flamegraph_svg(p, o), &why))
+      return fail(kExitError, why);
+  }
+  if (vm.count("folded")) {
+    std::cout << profile::to_folded(p, metric);
+    return kExitOk;
+  }
+  if (!export_path.empty() || vm.count("flamegraph")) return kExitOk;  // files only
+  std::cout << (vm.count("lines") ? line_table(p, size_t(*top), fmt) : function_table(p, size_t(*top), fmt));
   return kExitOk;
 }
 

@@ -12,6 +12,7 @@ const std::vector<ResourceName>& resource_names() {
       {Resource::Module, "module", {"modules", "mod", "mods"}},
       {Resource::Config, "config", {"configs", "cfg"}},
       {Resource::Log, "log", {"logs"}},
+      {Resource::Profile, "profile", {"profiles", "prof"}},
   };
   return names;
 }

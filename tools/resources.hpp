@@ -6,7 +6,7 @@
 
 namespace tc::cli {
 
-enum class Resource { Process, Module, Config, Log };
+enum class Resource { Process, Module, Config, Log, Profile };
 
 struct ResourceName {
   Resource type;
