@@ -2,7 +2,8 @@
 # Debugger benchmark (see bench/README.md, "The debugger"): for each program,
 # record a run, then time plain replay, reaching a breakpoint late in the run
 # under `timecraft debug`, one reverse-step and one reverse-continue there,
-# and report the checkpoints' memory; then `timecraft run` start-up against
+# and report the checkpoints' memory, and a profiling replay (`timecraft
+# profile`); then `timecraft run` start-up against
 # another binary (the main branch's).
 #
 #   bench/debug.sh [PROGRAM...]          programs: sha256 go sort (default: sha256 go)
@@ -113,7 +114,7 @@ declare -A R  # R[prog,field]: medians
 FAILED=0
 bench_program() {
   local p=$1 id i s script w reach_cmds
-  local -a rep nor exa cnt start reach rs rc back ck mem
+  local -a rep nor exa cnt prof start reach rs rc back ck mem
   setup "$p"
   timed "$TIMECRAFT" run "$WASM" "${ARGS[@]}"
   id=$(head -n 1 "$TMP/err")
@@ -131,6 +132,7 @@ bench_program() {
     timed "$TIMECRAFT" run --no-record "$WASM" "${ARGS[@]}"; ((RC == 0)) && nor+=("$US")
     TIMECRAFT_TIER=exact timed "$TIMECRAFT" replay -q "$id"; ((RC == 0)) && exa+=("$US")
     TIMECRAFT_TIER=counted timed "$TIMECRAFT" replay -q "$id"; ((RC == 0)) && cnt+=("$US")
+    timed "$TIMECRAFT" profile -n 1 "$id"; ((RC == 0)) && prof+=("$US") || { note "!!! $p: profile exit $RC"; FAILED=1; }
     timed "$TIMECRAFT" debug --batch --timing "${CKPT[@]}" -x "$script" "$id"
     if ((RC != 0)) || ! grep -q '^Position ' "$TMP/out" || grep -q 'No more reverse-execution history' "$TMP/out"; then
       note "!!! $p: debug session failed (exit $RC):"; tail -n 5 "$TMP/out" "$TMP/err" >&2; FAILED=1; continue
@@ -148,7 +150,7 @@ bench_program() {
   done
   R[$p,what]=$(paste -sd';' <<<"$reach_cmds" | sed 's/;/; /g') R[$p,rstep]=$RSTEP
   R[$p,replay]=$(median "${rep[@]}") R[$p,norec]=$(median "${nor[@]}") R[$p,exact]=$(median "${exa[@]}")
-  R[$p,counted]=$(median "${cnt[@]}")
+  R[$p,counted]=$(median "${cnt[@]}") R[$p,prof]=$(median "${prof[@]}")
   R[$p,start]=$(median "${start[@]}") R[$p,reach]=$(median "${reach[@]}")
   R[$p,rs]=$(median "${rs[@]}") R[$p,rc]=$(median "${rc[@]}") R[$p,back]=$(median "${back[@]}")
   R[$p,ck]=$(median "${ck[@]}") R[$p,mem]=$(median "${mem[@]}")
@@ -197,6 +199,15 @@ for p in "${PROGRAMS[@]}"; do
     "$(fmt "$(awk -v u="${R[$p,counted]}" 'BEGIN {print u/1e6}')" 2)" "$(ratio "${R[$p,counted]}" "${R[$p,replay]}")" \
     "$(fmt "${R[$p,start]}" 3)" "$(fmt "${R[$p,reach]}" 2)" \
     "$(ratio "$(awk -v s="${R[$p,reach]}" 'BEGIN {print s*1e6}')" "${R[$p,replay]}")" "${R[$p,records]}"
+done
+echo
+echo "a profiling replay (timecraft profile: the whole command, table and registry object included)"
+f='%-7s %8s %8s %8s\n'
+printf "$f" program "replay s" "prof s" "prof/rep"
+for p in "${PROGRAMS[@]}"; do
+  [[ -n ${R[$p,prof]:-} && ${R[$p,prof]} != - ]] || continue
+  printf "$f" "$p" "$(fmt "$(awk -v u="${R[$p,replay]}" 'BEGIN {print u/1e6}')" 2)" \
+    "$(fmt "$(awk -v u="${R[$p,prof]}" 'BEGIN {print u/1e6}')" 2)" "$(ratio "${R[$p,prof]}" "${R[$p,replay]}")"
 done
 echo
 echo "at that stop: one reverse command (milliseconds), checkpoints at the end of the session"
