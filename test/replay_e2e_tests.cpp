@@ -317,6 +317,7 @@ BOOST_AUTO_TEST_CASE(validation_is_remembered_per_build) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_ids_get_clear_errors) {
+  BOOST_REQUIRE(tc({"run", (programs / "hello-g.wasm").string()}).exit_code == 0);  // the registry exists
   auto r = tc({"replay", "does-not-exist"});
   BOOST_TEST(r.exit_code == 1);
   BOOST_TEST(r.err == "timecraft: error: no process matches \"does-not-exist\"\n");
