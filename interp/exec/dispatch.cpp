@@ -2,8 +2,6 @@
 // pointer, memory base/size, current instance) lives in locals. wasm->wasm
 // calls never recurse natively: frames go on Machine::frames and the callee
 // frame starts at the caller's first argument slot.
-#include <x86intrin.h>
-
 #include <algorithm>
 #include <atomic>
 #include <bit>
@@ -48,17 +46,6 @@ inline bool host_call(StoreImpl& store, FuncInst* callee, Slot* fp, InstanceImpl
   return true;
 }
 
-// The same, counted in the profiler's tree as a child of the caller's node.
-inline bool prof_host_call(StoreImpl& store, Profiler& prof, uint32_t depth, FuncInst* callee, Slot* fp,
-                           InstanceImpl* inst, TrapScope* scope, Error& error) {
-  uint32_t n = prof.child(prof.node_at[depth], callee);
-  prof.nodes[n].calls++;
-  uint64_t t0 = __rdtsc();
-  bool ok = host_call(store, callee, fp, inst, scope, error);
-  prof.nodes[n].cycles += __rdtsc() - t0;
-  return ok;
-}
-
 // Runs until the entry frame returns. With func == nullptr it only fills
 // g_handler_offsets (label addresses are local to this function). Guarded
 // loads/stores keep scope->pc and calls/returns scope->depth current for
@@ -76,7 +63,6 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
 
   StoreImpl& store = *store_ptr;
   Machine& m = store.machine;
-  Profiler* const prof = m.prof.get();
   Frame* const frames = m.frames.data();
   uint32_t depth = m.depth;
   const uint32_t max_depth = m.max_depth;
@@ -194,7 +180,6 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
     return make_error(ErrorKind::Exhaustion, "call stack exhausted");
   ++depth;
   frames[depth] = Frame{func, base, nullptr, func->instance};
-  if (prof) prof->enter(m, depth, func);
   scope->depth = depth;
   zero_locals(base, *func);
   RELOAD_MEM();
@@ -211,7 +196,7 @@ L__base:
 #include "interp/exec/ops_simd.inc"
 
 do_trap:
-  count_to_trap(m, frames[depth].func, pc, prof ? &prof->nodes[prof->node_at[depth]] : nullptr);
+  count_to_trap(m, depth, pc);
   error = make_error(trap == TrapCode::CallStackExhausted || trap == TrapCode::FuelExhausted
                          ? ErrorKind::Exhaustion
                          : ErrorKind::Trap,
@@ -220,7 +205,6 @@ do_trap:
   if (trap == TrapCode::UndefinedElement || trap == TrapCode::UninitializedElement)
     error.message += " " + std::to_string(trap_index);
 do_error:
-  if (prof) prof->unwind(m, depth, entry_depth - 1);
   append_backtrace(error, frames, entry_depth, depth, pc);
   m.depth = entry_depth - 1;
   return error;
@@ -273,18 +257,18 @@ Expected<void> execute(StoreImpl& store, FuncInst* func, Slot* base) {
     ~Restore() { current_trap_scope() = prev; }
   } restore{scope.prev};
   if (sigsetjmp(scope.buf, 0)) {
-    Machine& m = store.machine;
-    Profiler* prof = m.prof.get();
-    count_to_trap(m, m.frames[scope.depth].func, scope.pc,
-                  prof && scope.depth < prof->node_at.size() ? &prof->nodes[prof->node_at[scope.depth]] : nullptr);
-    if (prof) prof->unwind(m, scope.depth, entry_depth - 1);
+    count_to_trap(store.machine, scope.depth, scope.pc);
+    if (store.machine.prof) store.machine.prof->unwind(entry_depth - 1);
     Error error = make_error(ErrorKind::Trap, trap_message(TrapCode::MemoryOob));
     append_backtrace(error, store.machine.frames.data(), entry_depth, scope.depth, scope.pc);
     store.machine.depth = entry_depth - 1;
     return error;
   }
   current_trap_scope() = &scope;
-  return run(&store, func, base, &scope);
+  auto r = run(&store, func, base, &scope);
+  // The frames this invocation entered have returned or been abandoned.
+  if (store.machine.prof) store.machine.prof->unwind(entry_depth - 1);
+  return r;
 }
 
 }  // namespace tc::wasm

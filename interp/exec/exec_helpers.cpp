@@ -40,8 +40,10 @@ bool step_stop(StoreImpl& store, Error& error) {
   return false;
 }
 
-void count_to_trap(Machine& m, const FuncInst* f, const uint32_t* pc, ProfNode* node) {
+void count_to_trap(Machine& m, uint32_t depth, const uint32_t* pc) {
+  const FuncInst* f = m.frames[depth].func;
   if (!f || !f->code || !pc) return;
+  ProfNode* node = m.prof ? m.prof->node_of(depth) : nullptr;
   const CompiledFunc& c = *f->code;
   if (c.map_count.empty() || pc < c.code.data() || pc >= c.code.data() + c.code.size()) return;
   uint32_t at = uint32_t(pc - c.code.data());

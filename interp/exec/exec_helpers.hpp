@@ -16,8 +16,8 @@ bool step_stop(StoreImpl& store, Error& error);
 // Counted fast code counts a whole segment at its start: a trap inside it
 // takes back the instructions after the trapping one (exact code counts
 // each instruction as it starts, and needs nothing).
-// With the profiler, `node` (the trapping frame's) notes the same.
-void count_to_trap(Machine& m, const FuncInst* f, const uint32_t* pc, ProfNode* node = nullptr);
+// `depth`: the trapping frame's (with the profiler, its node notes the same).
+void count_to_trap(Machine& m, uint32_t depth, const uint32_t* pc);
 // Adds the frames [entry, top] to e.backtrace, innermost first;
 // `pc` is the current instruction of the top frame.
 void append_backtrace(Error& e, const Frame* frames, uint32_t entry, uint32_t top,

@@ -31,27 +31,35 @@ uint32_t Profiler::child(uint32_t parent, const FuncInst* f) {
   return it->second;
 }
 
-void Profiler::enter(Machine& m, uint32_t depth, const FuncInst* f) {
-  if (node_at.size() <= depth) {
-    node_at.resize(depth + 64, 0);
-    tsc_at.resize(depth + 64, 0);
+void Profiler::segment(Machine& m, uint32_t depth, uint32_t k) {
+  const uint32_t keep = k == 0 ? depth - 1 : depth;  // a frame entered at depth replaces any left there
+  if (open > keep) unwind(keep);
+  if (k == 0) {
+    if (node_at.size() <= depth) {
+      node_at.resize(depth + 64, 0);
+      tsc_at.resize(depth + 64, 0);
+    }
+    uint32_t n = child(depth > 1 && open == depth - 1 ? node_at[depth - 1] : 0, m.frames[depth].func);
+    node_at[depth] = n;
+    tsc_at[depth] = __rdtsc();
+    nodes[n].calls++;
+    open = depth;
   }
-  uint32_t n = child(depth ? node_at[depth - 1] : 0, f);
-  node_at[depth] = n;
-  tsc_at[depth] = __rdtsc();
-  nodes[n].calls++;
-  m.prof_segs = nodes[n].segs.data();
+  if (ProfNode* n = node_of(depth); n && k < n->segs.size()) n->segs[k]++;
 }
 
-void Profiler::leave(Machine& m, uint32_t depth) {
-  nodes[node_at[depth + 1]].cycles += __rdtsc() - tsc_at[depth + 1];
-  m.prof_segs = depth ? nodes[node_at[depth]].segs.data() : nullptr;
-}
-
-void Profiler::unwind(Machine& m, uint32_t from, uint32_t to) {
+void Profiler::unwind(uint32_t to) {
+  if (open <= to) return;
   uint64_t now = __rdtsc();
-  for (uint32_t d = from; d > to && d < node_at.size(); --d) nodes[node_at[d]].cycles += now - tsc_at[d];
-  m.prof_segs = to && to < node_at.size() ? nodes[node_at[to]].segs.data() : nullptr;
+  for (uint32_t d = open; d > to; --d) nodes[node_at[d]].cycles += now - tsc_at[d];
+  open = to;
+}
+
+// A host function called from the frame at `depth`: a child of its node.
+void profile_host_call(Profiler& prof, uint32_t depth, const FuncInst* f, uint64_t cycles) {
+  uint32_t n = prof.child(depth >= 1 && depth <= prof.open ? prof.node_at[depth] : 0, f);
+  prof.nodes[n].calls++;
+  prof.nodes[n].cycles += cycles;
 }
 
 }  // namespace tc::wasm

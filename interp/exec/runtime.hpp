@@ -124,10 +124,16 @@ struct Profiler {
     }
   };
   std::unordered_map<std::pair<uint32_t, const FuncInst*>, uint32_t, KeyHash> child_of;
+  uint32_t open = 0;                // frames [1, open] have their node and start time
   uint32_t child(uint32_t parent, const FuncInst* f);
-  void enter(struct Machine& m, uint32_t depth, const FuncInst* f);
-  void leave(struct Machine& m, uint32_t depth);  // the frame at depth + 1 returned
-  void unwind(struct Machine& m, uint32_t from, uint32_t to);  // frames (to, from] abandoned
+  // IOp::ProfCount, at the start of segment k of the frame at `depth`: a
+  // function entry (k = 0) opens the frame's node; frames above `depth`
+  // have returned (every return lands on a segment start); counts the
+  // segment's execution. Out of line: the dispatch loop's handlers for
+  // calls and returns stay as they are.
+  void segment(struct Machine& m, uint32_t depth, uint32_t k);
+  void unwind(uint32_t to);  // frames above `to` have returned or were abandoned
+  ProfNode* node_of(uint32_t depth) { return depth >= 1 && depth <= open ? &nodes[node_at[depth]] : nullptr; }
 };
 
 // The per-store execution stacks, shared by nested invocations (a host
@@ -154,8 +160,10 @@ struct Machine {
   std::function<void(bool after)> host_call_hook;
   uint64_t tier_switch = 0;  // TIMECRAFT_TIER=switch: random state, nonzero when on
   std::unique_ptr<Profiler> prof;  // EngineConfig::profile
-  uint64_t* prof_segs = nullptr;   // the current node's segment counts
 };
+
+// The profiler's count of one host call made by the frame at `depth`.
+void profile_host_call(Profiler& prof, uint32_t depth, const FuncInst* f, uint64_t cycles);
 
 // Rewrites f's Steps at the machine's breakpoints into Breaks and the
 // others back (exact tier; no-op for code without Steps).

@@ -1,4 +1,6 @@
 // Store: host objects, invocation from the embedder, object inspection.
+#include <x86intrin.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <string_view>
@@ -147,7 +149,9 @@ Expected<void> call_host(StoreImpl& store, FuncInst* func, Slot* base, Instance*
   for (size_t i = 0; i < results.size(); ++i) results[i] = Value::zero(t.results[i]);
   HostContext ctx{*store.self, caller};
   if (store.machine.host_call_hook) store.machine.host_call_hook(false);
+  const uint64_t t0 = store.machine.prof ? __rdtsc() : 0;
   auto r = func->host(ctx, std::span<const Value>(args.data(), args.size()), results);
+  if (store.machine.prof) profile_host_call(*store.machine.prof, store.machine.depth, func, __rdtsc() - t0);
   if (store.machine.host_call_hook) store.machine.host_call_hook(true);
   if (!r) return r;
   Slot* d = base;
