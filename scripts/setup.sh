@@ -14,6 +14,8 @@ packages=(
   libedit-dev libbsd-dev libmd-dev libncurses-dev  # the debugger's prompt (linked statically)
   tmux  # the debugger's interactive test
   rustc libstd-rust-dev-wasm32  # a Rust program for the debugger's tests (rustc --target wasm32-wasi -g)
+  golang-go  # go tool pprof reads the exported profiles in the tests
+  chromium  # headless, renders the flame graphs in the tests
 )
 
 missing=()
