@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set-up, build, and run the bundled example: record a run, list it, replay it.
+# Set-up, build, and run the bundled example: record a run, list it, replay
+# it, debug a recording of it built with -g, and profile that recording.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "demo: installing the Debian packages the build needs (scripts/setup.sh; nothing if present)"
@@ -38,3 +39,6 @@ printf '%s\n' 'break main' continue next next 'print now' 'info record' reverse-
 echo
 echo "\$ timecraft debug --echo -x bin/examples/session.tcdb $gid"
 bin/timecraft debug --echo -x bin/examples/session.tcdb "$gid" </dev/null
+echo
+echo "\$ timecraft profile -n 5 $gid     (an exact profile, from one more replay)"
+bin/timecraft profile -n 5 "$gid"
