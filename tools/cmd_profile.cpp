@@ -34,12 +34,12 @@ struct LogCallStats {
 }  // namespace
 
 // The host calls' summary (--calls).
-int profile_calls(registry::Registry* reg, std::unique_ptr<session::ReplaySession>* session, OutputFormat fmt) {
-  const std::string* id = &(*session)->id();
-  const registry::ProcessMeta* meta = &(*session)->meta();
+int profile_calls(const registry::Registry& reg, session::ReplaySession& session, OutputFormat fmt) {
+  const std::string* id = &session.id();
+  const registry::ProcessMeta* meta = &session.meta();
 
   // 1. The log: calls, errors, bytes in (written by the guest) and out.
-  auto log = trace::LogReader::open(reg->log_dir(*id));
+  auto log = trace::LogReader::open(reg.log_dir(*id));
   if (!log) return fail(kExitError, log.error().message);
   std::map<std::string, LogCallStats> calls;
   uint64_t first_ns = 0, last_ns = 0, records = 0;
@@ -64,7 +64,7 @@ int profile_calls(registry::Registry* reg, std::unique_ptr<session::ReplaySessio
   ropts.echo = false;
   std::optional<trace::TimingSystem> timing;
   auto t0 = std::chrono::steady_clock::now();
-  session::ReplayEnd end = (*session)->run(ropts, [&](wasi::System& replayer) -> wasi::System& {
+  session::ReplayEnd end = session.run(ropts, [&](wasi::System& replayer) -> wasi::System& {
     return timing.emplace(replayer);
   });
   uint64_t total_ns = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -161,7 +161,7 @@ int cmd_profile(const Args& args) {
   if (!reg) return fail(kExitError, reg.error().to_string());
   auto session = session::ReplaySession::open(*reg, vm["id"].as<std::string>());
   if (!session) return fail(kExitError, session.error().message);
-  if (vm.count("calls")) return profile_calls(&*reg, &*session, fmt);
+  if (vm.count("calls")) return profile_calls(*reg, **session, fmt);
 
   // DWARF names and lines, when the module has them (a module without
   // DWARF, or with DWARF we cannot read, is profiled with its name section).

@@ -1,6 +1,8 @@
-// The profiler's calling-context tree (EngineConfig::profile), kept by the
-// dispatch loop at calls, returns and unwinding. Time is counted in TSC
-// cycles (cheap enough to read at every call); Store::profile converts.
+// The profiler's calling-context tree (EngineConfig::profile), kept from
+// IOp::ProfCount (function entries, and the segment after each call where a
+// callee has returned), call_host (host calls) and execute() (frames left
+// at the end of an invocation). Time is counted in TSC cycles, read only
+// there; Store::profile converts them to ns.
 #include <x86intrin.h>
 
 #include <algorithm>
@@ -61,10 +63,6 @@ void profile_host_call(Profiler& prof, uint32_t depth, const FuncInst* f, uint64
   prof.nodes[n].calls++;
   prof.nodes[n].cycles += cycles;
 }
-
-}  // namespace tc::wasm
-
-namespace tc::wasm {
 
 std::vector<ProfileNode> Store::profile() const {
   const Profiler* prof = impl_->machine.prof.get();
