@@ -11,6 +11,8 @@
 #include <csignal>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <regex>
+#include <sstream>
 #include <thread>
 
 #include "test/cli_fixture.hpp"
@@ -268,6 +270,42 @@ BOOST_AUTO_TEST_CASE(read_only_commands_never_create_the_registry) {
   auto r = tc({"run", "--registry", none.string(), (programs / "hello-g.wasm").string()});
   BOOST_TEST(r.exit_code == 0, r.err);
   BOOST_TEST(fs::is_directory(none / "processes"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(option_tables, Fixture)
+
+// Help and parsing come from one table per command: every option a
+// command's help names is accepted by its parser (only "unrecognised
+// option" would show a drift), and `-h` works for every command.
+BOOST_AUTO_TEST_CASE(every_option_in_the_help_is_parsed) {
+  auto list = tc({"help"});
+  BOOST_TEST_REQUIRE(list.exit_code == 0);
+  std::vector<std::string> cmds;
+  std::istringstream in(list.out);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("  ", 0) == 0 && line.size() > 2 && line[2] != ' ')
+      cmds.push_back(line.substr(2, line.find(' ', 2) - 2));
+  BOOST_TEST_REQUIRE(cmds.size() >= 13u);
+  size_t checked = 0;
+  for (const auto& cmd : cmds) {
+    auto help = tc({"help", cmd});
+    BOOST_TEST(help.exit_code == 0, cmd);
+    BOOST_TEST(tc({cmd, "-h"}).out == help.out, cmd);
+    auto opts_at = help.out.find("\nOptions:\n");
+    BOOST_TEST(opts_at != std::string::npos, cmd);
+    std::regex opt(R"(\n  (?:-[a-z], )?(--[a-z][a-z0-9-]*))");
+    for (std::sregex_iterator it(help.out.begin() + long(opts_at), help.out.end(), opt), end; it != end; ++it) {
+      std::string name = (*it)[1];
+      if (name == "--help") continue;
+      // A value after it, so that value-taking options do not complain of a missing one.
+      auto r = tc({cmd, name, "1"}, 20);
+      BOOST_TEST(r.err.find("unrecognised option") == std::string::npos, cmd << " " << name << ": " << r.err);
+      ++checked;
+    }
+  }
+  BOOST_TEST(checked > 40u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

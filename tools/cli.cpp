@@ -61,39 +61,6 @@ Expected<std::shared_ptr<const wasm::Module>> load_module_file(const std::string
   return load_module_bytes(path, std::move(*bytes), false);
 }
 
-std::optional<int> parse_options(const std::string& cmd, const Args& args,
-                                 boost::program_options::options_description& desc,
-                                 const boost::program_options::positional_options_description* pos,
-                                 boost::program_options::variables_map& vm) {
-  namespace po = boost::program_options;
-  desc.add_options()("help,h", "");
-  try {
-    po::command_line_parser parser(args);
-    parser.options(desc);
-    if (pos) parser.positional(*pos);
-    po::store(parser.run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return usage_error(cmd, e.what());
-  }
-  if (vm.count("help")) return cmd_help({cmd});
-  return std::nullopt;
-}
-
-void split_at_positional(const Args& args, bool (*takes_value)(const std::string&),
-                         Args& options, Args& rest) {
-  size_t i = 0;
-  for (; i < args.size(); ++i) {
-    const auto& a = args[i];
-    if (a == "--") { ++i; break; }
-    if (a.size() < 2 || a[0] != '-') break;
-    options.push_back(a);
-    if (a.find('=') == std::string::npos && takes_value(a) && i + 1 < args.size())
-      options.push_back(args[++i]);
-  }
-  rest.assign(args.begin() + long(i), args.end());
-}
-
 }  // namespace tc::cli
 
 namespace tc::cli {

@@ -10,6 +10,7 @@
 #include "interp/engine.hpp"
 #include "registry/config.hpp"
 #include "registry/registry.hpp"
+#include "tools/options.hpp"
 
 namespace tc::cli {
 
@@ -20,17 +21,10 @@ constexpr int kExitUsage = 2;   // bad command line
 constexpr int kExitDivergence = 3;  // replay: the program did not do what the log says
 constexpr int kExitTrap = 134;  // the guest trapped (as wasmtime: 128 + SIGABRT)
 
-using Args = std::vector<std::string>;
-
-struct Command {
-  const char* name;
-  const char* summary;
-  const char* usage;  // full help text
-  int (*run)(const Args& args);  // args after the command name
-};
-
-const std::vector<Command>& commands();
-const Command* find_command(const std::string& name);
+// Every command, in `timecraft help`'s order; each is defined next to its
+// code (cmd_*.cpp) with its option table.
+const std::vector<const CommandSpec*>& commands();
+const CommandSpec* find_command(const std::string& name);
 std::string closest(const std::string& word, const std::vector<std::string>& choices);
 
 // "timecraft: error: <what>" on stderr; returns `code` for `return fail(...)`.
@@ -53,19 +47,6 @@ Expected<std::shared_ptr<const wasm::Module>> load_module_bytes(const std::strin
                                                                 std::vector<uint8_t> bytes,
                                                                 bool prevalidated);
 
-// Parses a command's options (-h/--help is added here). Returns the exit
-// status when the command should stop now: a usage error, or help shown.
-std::optional<int> parse_options(const std::string& cmd, const Args& args,
-                                 boost::program_options::options_description& desc,
-                                 const boost::program_options::positional_options_description* pos,
-                                 boost::program_options::variables_map& vm);
-
-// Splits `args` into options (before the first positional) and the rest:
-// the first positional and everything after it belong to the guest.
-// `takes_value` tells which options consume the next argument.
-void split_at_positional(const Args& args, bool (*takes_value)(const std::string&),
-                         Args& options, Args& rest);
-
 // Prints a trap and its WebAssembly backtrace (with file:line where the
 // module has DWARF, read only now); returns kExitTrap.
 int report_trap(const Error& e, const wasm::Module* module = nullptr);
@@ -77,18 +58,21 @@ void add_source_locations(std::vector<TraceFrame>& frames, const wasm::Module& m
 // it (`create`); read-only commands report that there is none.
 Expected<registry::Registry> open_registry(const std::string& flag, bool create = false);
 
-int cmd_run(const Args& args);
-int cmd_replay(const Args& args);
-int cmd_debug(const Args& args);
-int cmd_get(const Args& args);
-int cmd_describe(const Args& args);
-int cmd_export(const Args& args);
-int cmd_logs(const Args& args);
-int cmd_trace(const Args& args);
-int cmd_config(const Args& args);
-int cmd_profile(const Args& args);
-int cmd_wast(const Args& args);
-int cmd_version(const Args& args);
+// Each command's table entry (defined in its cmd_*.cpp).
+const CommandSpec& run_command();
+const CommandSpec& replay_command();
+const CommandSpec& debug_command();
+const CommandSpec& get_command();
+const CommandSpec& describe_command();
+const CommandSpec& export_command();
+const CommandSpec& logs_command();
+const CommandSpec& trace_command();
+const CommandSpec& config_command();
+const CommandSpec& profile_command();
+const CommandSpec& wast_command();
+const CommandSpec& version_command();
+const CommandSpec& help_command();
 int cmd_help(const Args& args);
+int cmd_version(const Args& args);
 
 }  // namespace tc::cli

@@ -16,11 +16,30 @@ namespace tc::cli {
 
 namespace po = boost::program_options;
 
+int cmd_config(const Args& args);
+
+const CommandSpec& config_command() {
+  static const CommandSpec spec = {
+      "config", "show or edit the configuration",
+      "config [--edit]",
+      "Shows the configuration ($TIMECRAFT_CONFIG, else ~/.timecraft/config.yaml);\n"
+      "--edit opens it in $VISUAL/$EDITOR and saves it only if it is valid.\n"
+      "  registry.root     registry location (default ~/.timecraft)\n"
+      "  log.batch-size    records per compressed batch (default 4096)\n"
+      "  log.segment-size  roll over to a new segment past this (default 64MiB)\n"
+      "  log.compression   zlib or none\n"
+      "  module.max-size   `run` refuses a larger module file (default 1GiB)\n"
+      "Sizes take a unit: B, KiB, MiB, GiB, TiB (or K, M, G, T).\n",
+      {{"edit", Option::Flag, "", "edit the file in $VISUAL/$EDITOR (saved only if valid)"}},
+      {},
+      "",
+      cmd_config};
+  return spec;
+}
+
 int cmd_config(const Args& args) {
-  po::options_description desc;
-  desc.add_options()("edit", "");
   po::variables_map vm;
-  if (auto stop = parse_options("config", args, desc, nullptr, vm)) return *stop;
+  if (auto stop = parse_options(config_command(), args, vm)) return *stop;
   std::string path = registry::config_path();
   if (!vm.count("edit")) {
     auto cfg = registry::load_config();

@@ -38,21 +38,41 @@ std::string history_file() {
 
 }  // namespace
 
+int cmd_debug(const Args& args);
+
+const CommandSpec& debug_command() {
+  static const CommandSpec spec = {
+      "debug", "debug a recorded process: stop anywhere, step forwards and backwards",
+      "debug [-x FILE]... [--batch] [--echo] [--timing] [-d DIR]... ID",
+      "Replays a recorded process under a time-travel debugger with gdb's\n"
+      "commands (help lists them): breakpoints at functions, FILE:LINE or\n"
+      "*OFFSET, watchpoints, step/next/finish/until, and their reverse-*\n"
+      "forms; print, x, bt, info locals/args/frame/record/position; goto\n"
+      "record N (just before host call N, numbered as `timecraft trace`).\n"
+      "Source-level with DWARF (clang -g, rustc -g), else at the WebAssembly\n"
+      "level with name-section names. Nothing touches the system: every host\n"
+      "call is answered from the log, so each session is reproducible.\n",
+      {
+          {"command,x", Option::List, "FILE", "run the commands in FILE first"},
+          {"batch", Option::Flag, "",
+           "exit after the -x files (commands also come from stdin\n"
+           "when it is not a terminal); status 1 if the last command failed"},
+          {"echo", Option::Flag, "", "print each scripted command after the prompt"},
+          {"timing", Option::Flag, "",
+           "print the wall time of start-up and of each scripted\ncommand on stderr (timing: SECONDS s: COMMAND)"},
+          {"directory,d", Option::List, "DIR", "look for source files in DIR too"},
+          {"checkpoint-interval", Option::Value, "N", "instructions between automatic checkpoints (20000000)"},
+          kRegistryOption,
+      },
+      {{"id"}},
+      "",
+      cmd_debug};
+  return spec;
+}
+
 int cmd_debug(const Args& args) {
-  po::options_description desc;
-  desc.add_options()
-      ("command,x", po::value<std::vector<std::string>>(), "")
-      ("batch", "")
-      ("echo", "")
-      ("timing", "")
-      ("directory,d", po::value<std::vector<std::string>>(), "")
-      ("checkpoint-interval", po::value<std::string>(), "")
-      ("registry", po::value<std::string>()->default_value(""), "")
-      ("id", po::value<std::string>(), "");
-  po::positional_options_description pos;
-  pos.add("id", 1);
   po::variables_map vm;
-  if (auto stop = parse_options("debug", args, desc, &pos, vm)) return *stop;
+  if (auto stop = parse_options(debug_command(), args, vm)) return *stop;
   if (!vm.count("id")) return usage_error("debug", "no process id given");
   debug::DebuggerOptions opts;
   if (vm.count("directory")) opts.source_dirs = vm["directory"].as<std::vector<std::string>>();

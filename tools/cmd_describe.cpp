@@ -246,17 +246,37 @@ int describe_process(registry::Registry& reg, const std::string& prefix, OutputF
 
 }  // namespace
 
+int cmd_describe(const Args& args);
+
+const CommandSpec& describe_command() {
+  static const CommandSpec spec = {
+      "describe", "show one process, module or profile in detail",
+      "describe process|module|profile ID [-v] [-o text|json|yaml]",
+      "process: id, start, runtime, status, module, args, env (with -v), limits,\n"
+      "and the log: records, batches, segments, compressed/uncompressed sizes and\n"
+      "ratio, a per-segment table (per-batch with -v), any torn tail.\n"
+      "Status: running (no end recorded: still running, or killed), exited (code),\n"
+      "trapped, failed, or truncated (the program ended with that code, but\n"
+      "recording stopped early, e.g. on a full disk: the log holds the records\n"
+      "before that point, and `Log error` says why).\n"
+      "module: digest, name, size, imports and exports with their types in WAT\n"
+      "form, memories and tables.\n"
+      "profile: id, process, type, start, duration, size, instructions and the\n"
+      "top functions.\n",
+      {
+          {"verbose,v", Option::Flag, "", "the environment, and the log's batches"},
+          kOutputOption,
+          kRegistryOption,
+      },
+      {{"args", -1}},
+      "",
+      cmd_describe};
+  return spec;
+}
+
 int cmd_describe(const Args& args) {
-  po::options_description desc;
-  desc.add_options()
-      ("verbose,v", "")
-      ("output,o", po::value<std::string>()->default_value("text"), "")
-      ("registry", po::value<std::string>()->default_value(""), "")
-      ("args", po::value<std::vector<std::string>>(), "");
-  po::positional_options_description pos;
-  pos.add("args", -1);
   po::variables_map vm;
-  if (auto stop = parse_options("describe", args, desc, &pos, vm)) return *stop;
+  if (auto stop = parse_options(describe_command(), args, vm)) return *stop;
   auto pos_args = vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (pos_args.size() != 2) return usage_error("describe", "expected TYPE and ID");
   OutputFormat fmt;

@@ -14,15 +14,37 @@ namespace tc::cli {
 
 namespace po = boost::program_options;
 
+int cmd_export(const Args& args);
+
+const CommandSpec& export_command() {
+  static const CommandSpec spec = {
+      "export", "write a module, process metadata, log or profile to a file",
+      "export module|process|log|profile ID FILE|-",
+      "Writes a resource to FILE or to stdout (-):\n"
+      "  module   the module's exact bytes\n"
+      "  process  the process metadata (JSON)\n"
+      "  log      the log: its segment files back to back\n"
+      "  profile  a profile in pprof's format (go tool pprof FILE)\n"
+      "\n"
+      "A new FILE or a regular one is written atomically (a temporary file renamed\n"
+      "over it: readers see the old or the new content). A device, FIFO or socket\n"
+      "is opened and written in place, as a shell redirection would: it stays\n"
+      "what it is, and a write error (e.g. ENOSPC on /dev/full) is reported.\n"
+      "/dev/stdout and /dev/stderr are timecraft's own. A symbolic link is\n"
+      "followed: a link to a regular file keeps the link and replaces the target\n"
+      "atomically; a link to a device or FIFO is written through; a link to a\n"
+      "missing file is refused (nothing is created).\n",
+      {kRegistryOption},
+      {{"args", -1}},
+      "Exit status: 0, or 1 with one line on stderr if the resource or FILE\n"
+      "cannot be read or written.\n",
+      cmd_export};
+  return spec;
+}
+
 int cmd_export(const Args& args) {
-  po::options_description desc;
-  desc.add_options()
-      ("registry", po::value<std::string>()->default_value(""), "")
-      ("args", po::value<std::vector<std::string>>(), "");
-  po::positional_options_description pos;
-  pos.add("args", -1);
   po::variables_map vm;
-  if (auto stop = parse_options("export", args, desc, &pos, vm)) return *stop;
+  if (auto stop = parse_options(export_command(), args, vm)) return *stop;
   auto a = vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (a.size() != 3) return usage_error("export", "expected TYPE, ID and FILE (or - for stdout)");
   auto type = parse_resource(a[0], "export", {Resource::Process, Resource::Module, Resource::Log, Resource::Profile});

@@ -39,17 +39,32 @@ std::string process_status(const registry::ProcessMeta& m) {
 }
 }  // namespace
 
+int cmd_get(const Args& args);
+
+const CommandSpec& get_command() {
+  static const CommandSpec spec = {
+      "get", "list processes, modules, profiles or the configuration",
+      "get [TYPE] [-o text|json|yaml] [-q]",
+      "Lists the resources of a type, newest first; without TYPE lists the types.\n"
+      "  process (processes, proc, ps)   PROCESS ID, START, STATUS, SIZE (of the log)\n"
+      "  module (modules, mod)           MODULE ID (sha256, 12 digits), NAME, SIZE\n"
+      "  profile (profiles, prof)        PROFILE ID, PROCESS ID, TYPE, START, DURATION, SIZE\n"
+      "  config (cfg)                    the effective configuration\n",
+      {
+          kOutputOption,
+          {"quiet,q", Option::Flag, "", "only the ids, one per line"},
+          kRegistryOption,
+      },
+      {{"type"}},
+      "Example:\n"
+      "  timecraft get ps\n",
+      cmd_get};
+  return spec;
+}
+
 int cmd_get(const Args& args) {
-  po::options_description desc;
-  desc.add_options()
-      ("output,o", po::value<std::string>()->default_value("text"), "")
-      ("quiet,q", "")
-      ("registry", po::value<std::string>()->default_value(""), "")
-      ("type", po::value<std::string>(), "");
-  po::positional_options_description pos;
-  pos.add("type", 1);
   po::variables_map vm;
-  if (auto stop = parse_options("get", args, desc, &pos, vm)) return *stop;
+  if (auto stop = parse_options(get_command(), args, vm)) return *stop;
   OutputFormat fmt;
   if (!parse_output_format(vm["output"].as<std::string>(), fmt))
     return usage_error("get", "-o must be text, json or yaml");

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "tools/cli.hpp"
+#include "tools/number_option.hpp"
 #include "trace/log_reader.hpp"
 #include "trace/output.hpp"
 
@@ -10,16 +11,28 @@ namespace tc::cli {
 
 namespace po = boost::program_options;
 
+int cmd_logs(const Args& args);
+
+const CommandSpec& logs_command() {
+  static const CommandSpec spec = {
+      "logs", "print a recorded program's stdout/stderr",
+      "logs [-n N] ID",
+      "Prints what a recorded program wrote to stdout and stderr, rebuilt from\n"
+      "its log (fd_write on its stdout/stderr, following fd_renumber and\n"
+      "fd_close); stdout goes to stdout and stderr to stderr.\n",
+      {
+          {"lines,n", Option::Value, "N", "only the last N lines"},
+          kRegistryOption,
+      },
+      {{"id"}},
+      "",
+      cmd_logs};
+  return spec;
+}
+
 int cmd_logs(const Args& args) {
-  po::options_description desc;
-  desc.add_options()
-      ("lines,n", po::value<long>(), "")
-      ("registry", po::value<std::string>()->default_value(""), "")
-      ("id", po::value<std::string>(), "");
-  po::positional_options_description pos;
-  pos.add("id", 1);
   po::variables_map vm;
-  if (auto stop = parse_options("logs", args, desc, &pos, vm)) return *stop;
+  if (auto stop = parse_options(logs_command(), args, vm)) return *stop;
   if (!vm.count("id")) return usage_error("logs", "no process id given");
   auto reg = open_registry(vm["registry"].as<std::string>());
   if (!reg) return fail(kExitError, reg.error().to_string());
@@ -32,8 +45,9 @@ int cmd_logs(const Args& args) {
   // -n N: only the last N lines (of stdout and stderr together).
   size_t skip_lines = 0;
   if (vm.count("lines")) {
-    long n = vm["lines"].as<long>();
-    if (n < 0) return usage_error("logs", "-n must not be negative");
+    auto lines = parse_number_option("-n", vm["lines"].as<std::string>(), 0, UINT32_MAX);
+    if (!lines) return usage_error("logs", lines.error().message);
+    long n = long(*lines);
     size_t total = 0;
     for (const auto& c : out.chunks) total += size_t(std::count(c.bytes.begin(), c.bytes.end(), '\n'));
     bool partial = !out.chunks.empty() && !out.chunks.back().bytes.empty() &&

@@ -122,23 +122,41 @@ bool write_bytes(const std::string& path, const std::string& bytes, std::string*
 
 }  // namespace
 
+int cmd_profile(const Args& args);
+
+const CommandSpec& profile_command() {
+  static const CommandSpec spec = {
+      "profile", "exact profile of a recorded run: functions, lines, pprof, flame graph",
+      "profile [options] ID",
+      "An exact profile of a recorded run, from one replay (no side effects; the\n"
+      "same counts every time): per function the WebAssembly instructions it\n"
+      "executed itself (SELF) and with its callees (TOTAL), its calls and its\n"
+      "time. Host calls show as functions of their own, under their callers.\n",
+      {
+          {"top,n", Option::Value, "N", "rows to show", "20"},
+          {"lines", Option::Flag, "", "per source line instead (needs DWARF: clang -g)"},
+          {"export", Option::Value, "cpu:FILE", "write pprof's format (go tool pprof FILE)"},
+          {"flamegraph", Option::Value, "FILE.svg", "write an interactive flame graph"},
+          {"folded", Option::Flag, "", "print folded stacks (flamegraph.pl, speedscope)"},
+          {"metric", Option::Value, "instructions|time", "what the flame graph and folded stacks count",
+           "instructions"},
+          {"calls", Option::Flag, "",
+           "instead: per WASI call the count, errors, bytes\n"
+           "in and out (from the log) and the replay's time\n"
+           "split between WebAssembly and host calls"},
+          kOutputOption,
+          kRegistryOption,
+      },
+      {{"id"}},
+      "Each run stores the profile in the registry (its id on stderr):\n"
+      "get profile, describe profile ID, export profile ID FILE.\n",
+      cmd_profile};
+  return spec;
+}
+
 int cmd_profile(const Args& args) {
-  po::options_description desc;
-  desc.add_options()
-      ("output,o", po::value<std::string>()->default_value("text"), "")
-      ("registry", po::value<std::string>()->default_value(""), "")
-      ("calls", "")
-      ("lines", "")
-      ("top,n", po::value<std::string>()->default_value("20"), "")
-      ("export", po::value<std::string>(), "")
-      ("flamegraph", po::value<std::string>(), "")
-      ("folded", "")
-      ("metric", po::value<std::string>()->default_value("instructions"), "")
-      ("id", po::value<std::string>(), "");
-  po::positional_options_description pos;
-  pos.add("id", 1);
   po::variables_map vm;
-  if (auto stop = parse_options("profile", args, desc, &pos, vm)) return *stop;
+  if (auto stop = parse_options(profile_command(), args, vm)) return *stop;
   if (!vm.count("id")) return usage_error("profile", "no process id given");
   OutputFormat fmt;
   if (!parse_output_format(vm["output"].as<std::string>(), fmt))

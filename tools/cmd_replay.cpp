@@ -14,16 +14,35 @@ namespace tc::cli {
 namespace po = boost::program_options;
 using namespace tc::wasm;
 
+int cmd_replay(const Args& args);
+
+const CommandSpec& replay_command() {
+  static const CommandSpec spec = {
+      "replay", "re-execute a recorded process from its log",
+      "replay [-q] [--registry DIR] ID",
+      "Re-executes a recorded process: the stored module runs again and every\n"
+      "host call is answered from the log, with no real system call (no file,\n"
+      "socket, clock or random source is touched). What the program wrote to\n"
+      "stdout/stderr is written again. ID is a process id or a unique prefix.\n"
+      "\n"
+      "If the program does not make the recorded call with the recorded inputs\n"
+      "(same call, fds, offsets, flags, paths, bytes written, buffer shapes) the\n"
+      "replay stops with an error naming the record, the recorded call and the\n"
+      "observed one.\n",
+      {
+          {"quiet,q", Option::Flag, "", "do not write the program's output again"},
+          kRegistryOption,
+      },
+      {{"id"}},
+      "Exit status: the recorded program's exit status; 3 if the replay\n"
+      "diverged from the log; 134 if the program trapped (as it did when run).\n",
+      cmd_replay};
+  return spec;
+}
+
 int cmd_replay(const Args& args) {
-  po::options_description desc;
-  desc.add_options()
-      ("quiet,q", "")
-      ("registry", po::value<std::string>()->default_value(""), "")
-      ("id", po::value<std::string>(), "");
-  po::positional_options_description pos;
-  pos.add("id", 1);
   po::variables_map vm;
-  if (auto stop = parse_options("replay", args, desc, &pos, vm)) return *stop;
+  if (auto stop = parse_options(replay_command(), args, vm)) return *stop;
   if (!vm.count("id")) return usage_error("replay", "no process id given");
 
   auto reg = open_registry(vm["registry"].as<std::string>());

@@ -28,13 +28,6 @@ using namespace tc::wasm;
 
 namespace {
 
-bool run_takes_value(const std::string& opt) {
-  return opt == "--invoke" || opt == "--max-call-depth" || opt == "--max-memory-pages" ||
-         opt == "--dir" || opt == "--env" || opt == "--listen" || opt == "--registry" ||
-         opt == "--record-batch-size" ||
-         opt == "--fuel";
-}
-
 // --dir HOST, HOST:GUEST or HOST::GUEST (wasmtime's spelling).
 wasi::PosixConfig::Dir parse_dir(const std::string& spec) {
   auto dd = spec.find("::");
@@ -64,26 +57,70 @@ int exit_status(const Expected<wasi::ProgramOutcome>& r, const std::string& path
 
 }  // namespace
 
+int cmd_run(const Args& args);
+
+const CommandSpec& run_command() {
+  static const CommandSpec spec = {
+      "run", "run a WebAssembly module (recorded)",
+      "run [options] [--] MODULE.wasm|MODULE.wat [ARGS...]",
+      "Runs a WebAssembly module in timecraft's interpreter with a WASI preview1\n"
+      "host (wasi_snapshot_preview1). A command module's _start is called with\n"
+      "ARGS as its arguments (argv[0] is the module's file name). A reactor is\n"
+      "run with --invoke: _initialize first (if exported), then NAME.\n"
+      "\n"
+      "The guest sees only what it is given: no host directory, environment\n"
+      "variable or socket unless an option below grants it. Paths are confined\n"
+      "to the preopened directories (\"..\", absolute paths and symlinks cannot\n"
+      "leave them: EPERM).\n",
+      {
+          {"dir", Option::List, "HOST[:GUEST]",
+           "preopen directory HOST, seen by the guest as GUEST\n(default: HOST); also HOST::GUEST. Repeatable."},
+          {"env", Option::List, "NAME=VALUE",
+           "set a guest environment variable; --env NAME copies\nthe host's value. Repeatable."},
+          {"inherit-env", Option::Flag, "", "pass the whole host environment to the guest"},
+          {"listen", Option::List, "ADDR:PORT",
+           "preopen a listening TCP socket for sock_accept\n(after the directories). Repeatable."},
+          {"invoke", Option::Value, "NAME",
+           "call the exported function NAME with ARGS converted\nto its parameter types; print its results, one per line"},
+          {"max-call-depth", Option::Value, "N", "trap with \"call stack exhausted\" beyond N frames", "10000"},
+          {"max-memory-pages", Option::Value, "N", "cap every memory at N 64 KiB pages", "65536"},
+          {"fuel", Option::Value, "N",
+           "stop with \"fuel exhausted\" after N units (one per\nfunction call and per loop iteration; 0 = no limit);\n"
+           "only with --no-record (usage error otherwise)"},
+          {"no-record", Option::Flag, "", "do not record (no registry entry, no process id)"},
+          {"fly-blind", Option::Flag, "", "the same as --no-record"},
+          {"record-batch-size", Option::Value, "N",
+           "records per compressed log batch (default 4096,\nor log.batch-size in the config file)"},
+          kRegistryOption,
+      },
+      {},
+      "Every run is recorded: the module and the log of every host call go into\n"
+      "the registry, and the first line on stderr is the process id, for\n"
+      "`timecraft replay ID`, `logs`, `trace` and `describe process`.\n"
+      "\n"
+      "Examples:\n"
+      "  timecraft run --dir .:/ --env HOME=/ app.wasm input.txt\n"
+      "  timecraft run --no-record --invoke fac examples/fac.wat 20\n"
+      "\n"
+      "Exit status: the guest's exit status (proc_exit, or 0 when _start returns);\n"
+      "1 if the module cannot be loaded or linked, 2 for a usage error, 134 if the\n"
+      "program trapped (the trap message and a WebAssembly backtrace, with names\n"
+      "from the name section, go to stderr).\n"
+      "\n"
+      "If the log cannot be written (e.g. the disk is full) recording stops, the\n"
+      "program runs on, a warning names the last record kept, and the process's\n"
+      "status is \"truncated\"; the exit status is still the program's. If even\n"
+      "the end of the run cannot be stored, the exit status is 1.\n"
+      "The module file may be at most module.max-size (config; default 1GiB).\n",
+      cmd_run};
+  return spec;
+}
+
 int cmd_run(const Args& args) {
   Args opt_args, rest;
-  split_at_positional(args, run_takes_value, opt_args, rest);
-
-  po::options_description desc;
-  desc.add_options()
-      ("invoke", po::value<std::string>(), "")
-      ("dir", po::value<std::vector<std::string>>()->composing(), "")
-      ("env", po::value<std::vector<std::string>>()->composing(), "")
-      ("inherit-env", "")
-      ("listen", po::value<std::vector<std::string>>()->composing(), "")
-      ("max-call-depth", po::value<std::string>()->default_value("10000"), "")
-      ("max-memory-pages", po::value<std::string>()->default_value(std::to_string(kMaxPages)), "")
-      ("no-record", "")
-      ("fly-blind", "")
-      ("fuel", po::value<std::string>(), "")
-      ("record-batch-size", po::value<std::string>(), "")
-      ("registry", po::value<std::string>()->default_value(""), "");
+  split_at_positional(run_command(), args, opt_args, rest);
   po::variables_map vm;
-  if (auto stop = parse_options("run", opt_args, desc, nullptr, vm)) return *stop;
+  if (auto stop = parse_options(run_command(), opt_args, vm)) return *stop;
   // Numbers are checked here: program_options would wrap "-1" silently.
   auto depth = parse_number_option("--max-call-depth", vm["max-call-depth"].as<std::string>(), 1,
                                    kMaxCallDepth);

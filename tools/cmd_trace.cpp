@@ -14,16 +14,25 @@ namespace tc::cli {
 namespace po = boost::program_options;
 using json = nlohmann::json;
 
+int cmd_trace(const Args& args);
+
+const CommandSpec& trace_command() {
+  static const CommandSpec spec = {
+      "trace", "print every recorded host call",
+      "trace [-o text|json|yaml] ID",
+      "Prints every recorded host call: record index, time since the start (s),\n"
+      "the call with its inputs, the errno, its outputs and the bytes it wrote\n"
+      "into guest memory.\n",
+      {kOutputOption, kRegistryOption},
+      {{"id"}},
+      "",
+      cmd_trace};
+  return spec;
+}
+
 int cmd_trace(const Args& args) {
-  po::options_description desc;
-  desc.add_options()
-      ("output,o", po::value<std::string>()->default_value("text"), "")
-      ("registry", po::value<std::string>()->default_value(""), "")
-      ("id", po::value<std::string>(), "");
-  po::positional_options_description pos;
-  pos.add("id", 1);
   po::variables_map vm;
-  if (auto stop = parse_options("trace", args, desc, &pos, vm)) return *stop;
+  if (auto stop = parse_options(trace_command(), args, vm)) return *stop;
   if (!vm.count("id")) return usage_error("trace", "no process id given");
   OutputFormat fmt;
   if (!parse_output_format(vm["output"].as<std::string>(), fmt))

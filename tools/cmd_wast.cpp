@@ -13,18 +13,36 @@ namespace tc::cli {
 namespace po = boost::program_options;
 namespace fs = boost::filesystem;
 
+int cmd_wast(const Args& args);
+
+const CommandSpec& wast_command() {
+  static const CommandSpec spec = {
+      "wast", "run WebAssembly spec test scripts",
+      "wast [options] PATH...",
+      "Runs WebAssembly spec test scripts (.wast files, or directories of them)\n"
+      "and prints one line per file and the totals over all commands:\n"
+      "  N passed, N failed, N skipped\n",
+      {
+          {"expectations", Option::Value, "FILE",
+           "accepted deviations: 'skip GLOB reason' and\n'fail FILE:LINE reason' lines"},
+          {"verbose,v", Option::Flag, "", "also print passing files and accepted failures"},
+          {"max-call-depth", Option::Value, "N", "call depth for assert_exhaustion", "10000"},
+          {"check-counts", Option::Flag, "",
+           "run with the debugger's counted tiers, and fail a\n"
+           "command whose instruction count differs from the\n"
+           "exact code's (TIMECRAFT_TIER=switch also moves\n"
+           "frames between the tiers every few instructions)"},
+      },
+      {{"path", -1}},
+      "Example:\n"
+      "  timecraft wast ../shared/spec-testsuite/wasm-2.0/i32.wast\n",
+      cmd_wast};
+  return spec;
+}
+
 int cmd_wast(const Args& args) {
-  po::options_description desc;
-  desc.add_options()
-      ("expectations", po::value<std::string>(), "")
-      ("verbose,v", "")
-      ("check-counts", "")
-      ("max-call-depth", po::value<std::string>()->default_value("10000"), "")
-      ("path", po::value<std::vector<std::string>>(), "");
-  po::positional_options_description pos;
-  pos.add("path", -1);
   po::variables_map vm;
-  if (auto stop = parse_options("wast", args, desc, &pos, vm)) return *stop;
+  if (auto stop = parse_options(wast_command(), args, vm)) return *stop;
   auto depth = parse_number_option("--max-call-depth", vm["max-call-depth"].as<std::string>(), 1,
                                    kMaxCallDepth);
   if (!depth) return usage_error("wast", depth.error().message);

@@ -11,10 +11,10 @@ int main(int argc, char** argv) {
   std::string name = args[0];
   if (name == "-h" || name == "--help") return cmd_help({});
   if (name == "-v" || name == "--version") return cmd_version({});
-  const Command* cmd = find_command(name);
+  const CommandSpec* cmd = find_command(name);
   if (!cmd) {
     std::vector<std::string> names;
-    for (const auto& c : commands()) names.push_back(c.name);
+    for (const auto* c : commands()) names.push_back(c->name);
     std::cerr << "timecraft: unknown command \"" << name << "\"";
     auto near = closest(name, names);
     if (!near.empty()) std::cerr << "; did you mean \"" << near << "\"?";
