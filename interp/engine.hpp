@@ -3,6 +3,7 @@
 // Implemented by exec/ (instances, dispatch loop) on top of binary/,
 // validate/ and compile/.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -75,6 +76,11 @@ struct EngineConfig {
   // stop at the same instruction. 0 = unlimited, and then the compiled code
   // carries no fuel checks at all.
   uint64_t fuel = 0;  // 0 = unlimited
+  // When set (from anywhere: another thread, a signal handler), execution
+  // stops at the next function entry or loop iteration with
+  // ErrorKind::Interrupted "interrupted" and a backtrace. nullptr: the
+  // compiled code carries no such checks. `run` sets it for SIGINT/SIGTERM.
+  const std::atomic<int>* interrupt = nullptr;
   // The debugger's counted tiers. Every function keeps its fast code, with
   // one instruction per straight-line segment that adds the segment's
   // length to the count of WebAssembly instructions executed

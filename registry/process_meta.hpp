@@ -48,9 +48,13 @@ struct ProcessMeta {
   uint64_t segment_bytes = 0;
   std::string codec;
 
-  // "running" until the end is known: "exited", "trapped", "failed", or
+  // "running" until the end is known: "exited", "trapped", "failed",
+  // "interrupted" (SIGINT/SIGTERM ended it cleanly: message names the
+  // signal, exit_code is 128 + its number, the log is whole up to there), or
   // "truncated" (it ended, exit_code and message say how, but recording
   // stopped early: log_error says why; the log holds what came before).
+  // A run killed outright never stores its end: it stays "running" on disk,
+  // and readers that find no live run holding it call it "killed".
   std::string status = "running";
   int exit_code = 0;
   std::string message;    // trap or failure message

@@ -4,6 +4,7 @@
 
 #include "registry/spare_room.hpp"
 #include "session/build_id.hpp"
+#include "session/interrupt_gate.hpp"
 #include "session/platform.hpp"
 #include "trace/recorder.hpp"
 
@@ -73,13 +74,19 @@ Expected<std::unique_ptr<RecordingSession>> RecordingSession::start(registry::Re
 
 RecordingEnd RecordingSession::run() {
   trace::Recorder recorder(real_, *log_);
+  std::optional<InterruptGate> gate;
+  wasi::System* system = &recorder;
   wasi::ProgramConfig pcfg = spec_.program;
+  if (spec_.interrupt) {
+    system = &gate.emplace(recorder, *spec_.interrupt);
+    pcfg.engine.interrupt = spec_.interrupt;
+  }
   pcfg.engine.on_memory_capped = [&](uint32_t index) {  // recorded at once: a replay needs it
     meta_.capped_memories.push_back(index);
     (void)reg_.write_process_meta(meta_.id, registry::to_json(meta_), /*durable=*/false);
   };
   RecordingEnd end;
-  end.outcome = wasi::run_program(spec_.module, recorder, pcfg);
+  end.outcome = wasi::run_program(spec_.module, *system, pcfg);
 
   auto closed = log_->close();
   end.records_kept = log_->stats().records;  // whole records on disk
@@ -90,6 +97,12 @@ RecordingEnd RecordingSession::run() {
   if (!end.outcome) {
     meta.status = "failed";
     meta.message = end.outcome.error().message;
+  } else if (end.outcome->error && end.outcome->error->kind == ErrorKind::Interrupted) {
+    // A signal ended it (InterruptGate or the engine's poll): 128 + N, as a shell reports it.
+    int sig = spec_.interrupt ? spec_.interrupt->load() : 0;
+    meta.status = "interrupted";
+    meta.message = signal_name(sig);
+    meta.exit_code = 128 + sig;
   } else if (end.outcome->error) {
     meta.status = "trapped";
     meta.message = end.outcome->error->message;

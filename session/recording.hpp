@@ -4,6 +4,7 @@
 // the process metadata written at the start and the end (the end even on
 // a full disk), the log writer and the Recorder.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -31,6 +32,10 @@ struct RecordingSpec {
   trace::LogOptions log;
   std::string codec_name;          // as the configuration names it ("zlib", "none")
   std::string runtime_version;
+  // Set to a signal number (by `run`'s SIGINT/SIGTERM handler) to end the
+  // run cleanly: the program stops at its next host call, function entry
+  // or loop iteration, the log is closed and the status is "interrupted".
+  const std::atomic<int>* interrupt = nullptr;
 };
 
 // How a recorded run ended, as data: the program's outcome and what

@@ -96,7 +96,10 @@ ReplayEnd ReplaySession::run(const trace::ReplayOptions& opts, const Hooks& hook
     end.error = about(meta_.id, log.error());
     return end;
   }
-  trace::Replayer replayer(*log, opts);
+  trace::ReplayOptions ropts = opts;
+  const bool incomplete = meta_.status == "interrupted" || meta_.status == "killed";
+  if (incomplete) ropts.end_after = log->stats().records;
+  trace::Replayer replayer(*log, ropts);
   wasi::System& system = wrap ? wrap(replayer) : replayer;
   auto outcome = wasi::run_program(module_, system, program);
   end.records_replayed = replayer.replayed();
@@ -108,6 +111,18 @@ ReplayEnd ReplaySession::run(const trace::ReplayOptions& opts, const Hooks& hook
     end.error = std::move(e);
     return end;
   };
+  // An interrupted or killed run's log just stops: reaching its end is
+  // the replay's end, not a divergence.
+  if (replayer.divergence() && replayer.ran_out() && incomplete) {
+    end.kind = ReplayEnd::Kind::LogEnded;
+    end.exit_code = meta_.exit_code;
+    std::string how = meta_.status == "killed" ? "the run was killed"
+                                               : "the run was interrupted by " + meta_.message;
+    end.error = make_error(ErrorKind::Interrupted,
+                           "the log ends at record " + std::to_string(replayer.replayed()) + " (" + how + ")");
+    if (outcome && outcome->error) end.error->backtrace = outcome->error->backtrace;
+    return end;
+  }
   if (replayer.divergence()) {
     Error e = *replayer.divergence();
     if (outcome && outcome->error) e.backtrace = outcome->error->backtrace;

@@ -22,6 +22,8 @@ struct ReplayEnd {
     Trapped,   // ... by a trap or exhaustion, exactly as recorded (error)
     Diverged,  // the program did something else than the log says (error)
     Failed,    // the program could not be run at all (error: link, entry point)
+    LogEnded,  // the run was interrupted or killed and the replay reached the
+               // end of its log, as far as the run got (error: where, why)
   };
   Kind kind = Kind::Exited;
   int exit_code = 0;

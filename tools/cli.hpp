@@ -19,6 +19,7 @@ constexpr int kExitOk = 0;
 constexpr int kExitError = 1;   // bad input: unreadable, malformed, invalid, unlinkable
 constexpr int kExitUsage = 2;   // bad command line
 constexpr int kExitDivergence = 3;  // replay: the program did not do what the log says
+constexpr int kExitLogEnded = 4;  // replay: a killed run's log ended (as far as it got)
 constexpr int kExitTrap = 134;  // the guest trapped (as wasmtime: 128 + SIGABRT)
 
 // Every command, in `timecraft help`'s order; each is defined next to its

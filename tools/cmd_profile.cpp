@@ -190,6 +190,8 @@ int cmd_profile(const Args& args) {
   if (run.end.kind == session::ReplayEnd::Kind::Diverged)
     std::cerr << "timecraft: warning: the replay diverged (" << run.end.error->message
               << "); the profile covers the run up to there\n";
+  if (run.end.kind == session::ReplayEnd::Kind::LogEnded)
+    std::cerr << "timecraft: " << run.end.error->message << "; the profile covers the run up to there\n";
   const profile::Profile& p = run.profile;
   std::string why;
   // Every profile is kept in the registry (get profile, describe profile,

@@ -34,8 +34,13 @@ const CommandSpec& replay_command() {
           kRegistryOption,
       },
       {{"id"}},
+      "A run that was interrupted (SIGINT/SIGTERM) or killed replays as far as\n"
+      "its log goes: \"the log ends at record N (the run was killed)\".\n"
+      "\n"
       "Exit status: the recorded program's exit status; 3 if the replay\n"
-      "diverged from the log; 134 if the program trapped (as it did when run).\n",
+      "diverged from the log; 134 if the program trapped (as it did when run);\n"
+      "for an interrupted run 128 + the signal (as when run), for a killed\n"
+      "one 4.\n",
       cmd_replay};
   return spec;
 }
@@ -72,6 +77,9 @@ int cmd_replay(const Args& args) {
       if (e.kind == ErrorKind::Trap || e.kind == ErrorKind::Exhaustion) return report_trap(e, (*session)->module().get());
       return fail(kExitError, e.to_string());
     }
+    case session::ReplayEnd::Kind::LogEnded:  // as far as the run got
+      std::cerr << "timecraft: " << end.error->message << "\n";
+      return (*session)->meta().status == "killed" ? kExitLogEnded : end.exit_code;
     case session::ReplayEnd::Kind::Exited:
       break;
   }

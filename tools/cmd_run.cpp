@@ -1,6 +1,7 @@
 // timecraft run: load a module, link WASI, run it, and record every host
 // call into the registry (unless --no-record). Exit status: the guest's.
 #include <boost/program_options.hpp>
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include "session/value_parse.hpp"
 #include "tools/cli.hpp"
 #include "tools/number_option.hpp"
+#include "wasi/abi.hpp"
 #include "wasi/posix_system.hpp"
 #include "wasi/program.hpp"
 
@@ -40,6 +42,29 @@ wasi::PosixConfig::Dir parse_dir(const std::string& spec) {
 std::string base_name(const std::string& path) {
   auto s = path.find_last_of('/');
   return s == std::string::npos ? path : path.substr(s + 1);
+}
+
+// SIGINT/SIGTERM during a recorded run: the first one asks the run to stop
+// cleanly (RecordingSpec::interrupt); a second one kills as usual (the
+// log is still readable up to its last whole batch: the run shows as killed).
+std::atomic<int> g_stop_signal{0};
+
+void on_stop_signal(int sig) {
+  if (g_stop_signal.load() != 0) {
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+    return;
+  }
+  g_stop_signal.store(sig);
+}
+
+void catch_stop_signals() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: a blocked read or poll returns EINTR
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
 }
 
 // The end of a run as an exit status (printing traps and failures).
@@ -214,6 +239,11 @@ int cmd_run(const Args& args) {
     }
   }
 
+  // Nothing is stored for a module that cannot link: it never ran.
+  if (auto linkable = wasi::check_linkable(**mod); !linkable)
+    return fail(kExitError, path + ": " + linkable.error().message);
+  if (record) wcfg.interrupt = &g_stop_signal;
+
   auto system = wasi::PosixSystem::create(wcfg);
   if (!system) {
     if (system.error().kind == ErrorKind::Usage) return usage_error("run", system.error().message);
@@ -236,16 +266,25 @@ int cmd_run(const Args& args) {
   spec.log.codec = cfg->compression == "none" ? trace::Codec::None : trace::Codec::Zlib;
   spec.codec_name = cfg->compression;
   spec.runtime_version = TIMECRAFT_VERSION;
+  spec.interrupt = &g_stop_signal;
   auto rec = session::RecordingSession::start(*reg, std::move(spec), **system);
   if (!rec) return fail(kExitError, rec.error().to_string());
   std::cerr << (*rec)->id() << std::endl;  // the first line on stderr: the process id
+  catch_stop_signals();
 
   session::RecordingEnd end = (*rec)->run();
   const registry::ProcessMeta& meta = end.meta;
   if (!meta.log_error.empty())
     std::cerr << "timecraft: warning: recording stopped at record " << end.records_kept << ": "
               << meta.log_error << "; the log is readable up to there\n";
-  int code = exit_status(end.outcome, path, **mod);
+  int code;
+  if (meta.status == "interrupted") {
+    std::cerr << "timecraft: interrupted by " << meta.message << ": process " << meta.id
+              << " is recorded, " << end.records_kept << " host call(s)\n";
+    code = meta.exit_code;
+  } else {
+    code = exit_status(end.outcome, path, **mod);
+  }
   if (end.store_error)
     return fail(kExitError, "cannot store how process " + meta.id + " ended (" + meta.status +
                                 ", code " + std::to_string(meta.exit_code) +

@@ -16,6 +16,10 @@ namespace tc::trace {
 
 struct ReplayOptions {
   bool echo = true;  // -q turns it off
+  // A run that was interrupted or killed: its log holds nothing past this
+  // many records, so the program stops as the last of them returns (what
+  // it computed after that is unknown) with ran_out().
+  std::optional<uint64_t> end_after;
   // Echo only the writes of records at or beyond this index (a debugger
   // going back over output it has shown already raises it).
   const uint64_t* echo_from = nullptr;
@@ -41,6 +45,9 @@ class Replayer : public wasi::System {
   uint64_t replayed() const { return replayed_; }
   // True when every record of the log was consumed.
   bool finished();
+  // True when the divergence is that the program went on past the last
+  // record (the expected end of a run that was interrupted or killed).
+  bool ran_out() const { return ran_out_; }
 
  private:
   template <class In, class Out>
@@ -52,6 +59,7 @@ class Replayer : public wasi::System {
   ReplayOptions opts_;
   std::optional<Error> divergence_;
   uint64_t replayed_ = 0;
+  bool ran_out_ = false;
   std::map<wasi::Fd, int> host_out_;  // guest fd -> host fd it echoes to
 };
 

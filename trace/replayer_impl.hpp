@@ -13,6 +13,7 @@ wasi::Errno Replayer::replay(wasi::CallId id, const char* name, const In& in, Ou
                       std::to_string(replayed_) + " records replayed)";
     if (log_.torn_tail()) why += "; the log is cut short: " + *log_.torn_tail();
     diverge(why);
+    ran_out_ = true;
     return wasi::Errno::NotCapable;
   }
   // Built only on a divergence: replay is on the hot path of every call.
@@ -74,6 +75,10 @@ wasi::Errno Replayer::replay(wasi::CallId id, const char* name, const In& in, Ou
     } else if constexpr (std::is_same_v<In, wasi::call::fd_close_in>) {
       host_out_.erase(in.fd);
     }
+  }
+  if (opts_.end_after && replayed_ >= *opts_.end_after) {
+    diverge("the log ends after record " + std::to_string(replayed_ - 1));
+    ran_out_ = true;
   }
   return e;
 }

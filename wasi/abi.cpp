@@ -33,6 +33,21 @@ FuncType wasm_type(const Row& r) {
 
 }  // namespace
 
+Expected<void> check_linkable(const Module& module) {
+  for (const auto& imp : module.imports) {
+    std::string what = imp.module + "::" + imp.name;
+    const Row* row = nullptr;
+    if (imp.module == kModuleName)
+      for (const auto& r : kRows)
+        if (imp.name == r.name) row = &r;
+    if (!row || imp.kind != ExternKind::Func)
+      return make_error(ErrorKind::Unlinkable, (row ? "incompatible import type " : "unknown import ") + what);
+    if (!(module.types[imp.func_type] == wasm_type(*row)))
+      return make_error(ErrorKind::Unlinkable, "incompatible import type " + what);
+  }
+  return {};
+}
+
 WasiImports::WasiImports(Store& store, System& system) : store_(store), system_(system) {}
 
 std::optional<ExternVal> WasiImports::resolve(std::string_view module, std::string_view name) {

@@ -15,6 +15,12 @@ namespace tc::wasi {
 
 inline constexpr std::string_view kModuleName = "wasi_snapshot_preview1";
 
+// Whether every import of `module` is a wasi_snapshot_preview1 function of
+// the right type, without instantiating anything: `run` checks it before a
+// process id exists, so a module that cannot link leaves nothing behind.
+// The error is the one instantiation would give (Unlinkable, naming the import).
+Expected<void> check_linkable(const wasm::Module& module);
+
 class WasiImports {
  public:
   WasiImports(wasm::Store& store, System& system);

@@ -91,7 +91,7 @@ Errno PosixSystem::poll_oneoff(const call::poll_oneoff_in& in, call::poll_oneoff
     }
     int n;
     do n = ::ppoll(pfds.data(), pfds.size(), tp, nullptr);
-    while (n < 0 && errno == EINTR && !ready_now && !have_clock);
+    while (n < 0 && errno == EINTR && !ready_now && !have_clock && !stopping());
     if (n < 0 && errno != EINTR) return errno_from_host(errno);
     for (size_t k = 0; k < pfds.size(); ++k) {
       if (!pfds[k].revents) continue;
@@ -142,7 +142,7 @@ Errno PosixSystem::sock_accept(const call::sock_accept_in& in, call::sock_accept
   int flags = SOCK_CLOEXEC | ((in.flags & kFdflagNonblock) ? SOCK_NONBLOCK : 0);
   int fd;
   do fd = ::accept4(e->fd(), nullptr, nullptr, flags);
-  while (fd < 0 && errno == EINTR);
+  while (fd < 0 && errno == EINTR && !stopping());
   if (fd < 0) return errno_from_host(errno);
   FdEntry n;
   n.host = std::make_shared<HostFd>(fd, true);
@@ -168,7 +168,7 @@ Errno PosixSystem::sock_recv(const call::sock_recv_in& in, call::sock_recv_out& 
   int flags = ((in.flags & kRiRecvPeek) ? MSG_PEEK : 0) | ((in.flags & kRiRecvWaitall) ? MSG_WAITALL : 0);
   ssize_t n;
   do n = ::recvmsg(e->fd(), &msg, flags);
-  while (n < 0 && errno == EINTR);
+  while (n < 0 && errno == EINTR && !stopping());
   if (n < 0) return errno_from_host(errno);
   out.nread = static_cast<Size>(n);
   out.roflags = (msg.msg_flags & MSG_TRUNC) ? kRoRecvDataTruncated : 0;
@@ -188,7 +188,7 @@ Errno PosixSystem::sock_send(const call::sock_send_in& in, call::sock_send_out& 
   msg.msg_iovlen = iov.size();
   ssize_t n;
   do n = ::sendmsg(e->fd(), &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
+  while (n < 0 && errno == EINTR && !stopping());
   if (n < 0) return errno_from_host(errno);
   out.nsent = static_cast<Size>(n);
   return Errno::Success;

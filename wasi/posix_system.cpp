@@ -279,7 +279,7 @@ Errno PosixSystem::random_get(const call::random_get_in& in, call::random_get_ou
   while (done < in.buf.size()) {
     ssize_t n = ::getrandom(in.buf.data() + done, in.buf.size() - done, 0);
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR && !stopping()) continue;
       return errno_from_host(errno);
     }
     done += static_cast<size_t>(n);

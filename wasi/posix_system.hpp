@@ -4,6 +4,7 @@
 // behalf happens inside one of the System methods (clock and random too), so
 // a replayer standing in for this class makes the run side-effect free.
 #pragma once
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ struct PosixConfig {
   std::vector<Dir> dirs;                // fds 3, 4, ... in this order
   std::vector<std::string> listen;      // "ADDR:PORT", after the dirs
   int stdio[3] = {0, 1, 2};             // host descriptors for guest 0, 1, 2 (not owned)
+  // Non-zero once the run must stop (SIGINT/SIGTERM): a call blocked in the
+  // host then returns EINTR instead of waiting on (see EngineConfig::interrupt).
+  const std::atomic<int>* interrupt = nullptr;
 };
 
 class PosixSystem final : public System {
@@ -44,6 +48,7 @@ class PosixSystem final : public System {
   Errno lookup(Fd fd, Rights rights, FdEntry*& out);
   Errno lookup_dir(Fd fd, Rights rights, FdEntry*& out);
 
+  bool stopping() const { return config_.interrupt && config_.interrupt->load() != 0; }
   PosixConfig config_;
   FdTable fds_;
 };

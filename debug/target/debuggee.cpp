@@ -639,6 +639,7 @@ void Debuggee::run() {
     case session::ReplayEnd::Kind::Trapped: s.reason = Reason::Trapped; break;
     case session::ReplayEnd::Kind::Diverged: s.reason = Reason::Diverged; break;
     case session::ReplayEnd::Kind::Failed: s.reason = Reason::Failed; break;
+    case session::ReplayEnd::Kind::LogEnded: s.reason = Reason::LogEnded; break;
   }
   if (end.error) s.message = end.error->message;
   last_ = s;

@@ -70,6 +70,7 @@ struct StopInfo {
   enum class Reason : uint8_t {
     Started, Step, Breakpoint, Watch, Returned, Record, Position,
     Exited, Trapped, Diverged, Failed, Interrupted, Scanned,
+    LogEnded,  // an interrupted or killed run: the replay reached the end of its log
   };
   Reason reason = Reason::Started;
   uint64_t count = 0;        // instructions executed before the current one
@@ -85,7 +86,7 @@ struct StopInfo {
   std::vector<FrameInfo> frames;  // innermost first
   bool ended() const {
     return reason == Reason::Exited || reason == Reason::Trapped || reason == Reason::Diverged ||
-           reason == Reason::Failed;
+           reason == Reason::Failed || reason == Reason::LogEnded;
   }
 };
 

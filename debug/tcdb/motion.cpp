@@ -177,8 +177,10 @@ void Debugger::announce_end(const StopInfo& s) {
   std::string why = s.message;
   const std::string prefix = "replay diverged from the log: ";
   if (why.rfind(prefix, 0) == 0) why = why.substr(prefix.size());
-  std::fprintf(out_, "\n%s: %s\n", s.reason == Reason::Trapped ? "Program trapped" : "The replay diverged from the log",
-               why.c_str());
+  const char* what = s.reason == Reason::Trapped    ? "Program trapped"
+                     : s.reason == Reason::LogEnded ? "The recording ends here"
+                                                    : "The replay diverged from the log";
+  std::fprintf(out_, "\n%s: %s\n", what, why.c_str());
   if (s.count == 0) return;
   auto at = target_->seek(s.count - 1);
   if (!at) return fail(at.error().message);

@@ -31,6 +31,7 @@ void Compiler::push_ctrl(Opcode kind, const BlockType& bt) {
   bind_label();
   // Every entry into a loop (falling in or branching back) lands here.
   if (kind == Opcode::Loop && fuel_) e_.op(IOp::Fuel, at_);
+  if (kind == Opcode::Loop && poll_) e_.op(IOp::Poll, at_);
   ctrls_.push_back(std::move(c));
   if (kind == Opcode::Loop) segment_start();
 }
@@ -171,6 +172,7 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
   ctrls_.push_back(std::move(fc));
 
   if (fuel_) e_.op(IOp::Fuel, fn.body_offset);  // one unit per call
+  if (poll_) e_.op(IOp::Poll, fn.body_offset);
   at_ = fn.body_offset;
   segment_start();
   BodyReader r(m_, fn);
@@ -399,6 +401,7 @@ const char* trap_message(TrapCode c) {
     case TrapCode::IndirectTypeMismatch: return "indirect call type mismatch";
     case TrapCode::CallStackExhausted: return "call stack exhausted";
     case TrapCode::FuelExhausted: return "fuel exhausted";
+    case TrapCode::Interrupted: return "interrupted";
   }
   return "trap";
 }

@@ -80,7 +80,7 @@ class Compiler {
  public:
   Compiler(const FuncInst& f, bool exact)
       : f_(f), inst_(*f.instance), m_(inst_.module()), out_(std::make_unique<CompiledFunc>()), e_(*out_),
-        fuel_(inst_.store->config.fuel != 0), counted_(inst_.store->config.exact_tier),
+        fuel_(inst_.store->config.fuel != 0), poll_(inst_.store->config.interrupt != nullptr), counted_(inst_.store->config.exact_tier),
         exact_(counted_ && exact), exact_only_(inst_.store->config.exact_only),
         profile_(inst_.store->config.profile) {}
 
@@ -166,6 +166,7 @@ class Compiler {
   std::vector<Ctrl> ctrls_;
   uint32_t h_ = 0, max_h_ = 0;
   const bool fuel_;  // EngineConfig::fuel: emit IOp::Fuel at entry and loop headers
+  const bool poll_;  // EngineConfig::interrupt: emit IOp::Poll there too
   const bool counted_;  // EngineConfig::exact_tier: count instructions (both codes)
   const bool exact_;  // the exact code: a Step per instruction, no folding or fusion
   const bool exact_only_;  // EngineConfig::exact_only: Counts never stay in the fast code

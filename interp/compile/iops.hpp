@@ -25,6 +25,7 @@ enum class TrapCode : uint32_t {
   IndirectTypeMismatch,
   CallStackExhausted,
   FuelExhausted,
+  Interrupted,  // EngineConfig::interrupt was set
 };
 const char* trap_message(TrapCode c);
 

@@ -199,7 +199,7 @@ do_trap:
   count_to_trap(m, depth, pc);
   error = make_error(trap == TrapCode::CallStackExhausted || trap == TrapCode::FuelExhausted
                          ? ErrorKind::Exhaustion
-                         : ErrorKind::Trap,
+                         : trap == TrapCode::Interrupted ? ErrorKind::Interrupted : ErrorKind::Trap,
                      trap_message(trap));
   // As the reference interpreter: "undefined element 7".
   if (trap == TrapCode::UndefinedElement || trap == TrapCode::UninitializedElement)

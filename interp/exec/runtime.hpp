@@ -146,6 +146,7 @@ struct Machine {
   uint32_t depth = 0;
   uint32_t max_depth = 0;
   uint64_t fuel = 0;  // units left (EngineConfig::fuel; IOp::Fuel spends them)
+  const std::atomic<int>* interrupt = nullptr;  // EngineConfig::interrupt (IOp::Poll)
   // Exact tier (EngineConfig::exact_tier): instructions counted by Step,
   // the count at which the step hook runs, and where the innermost frame
   // is while the hook or a host function runs.

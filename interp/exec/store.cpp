@@ -68,6 +68,7 @@ Store::Store(EngineConfig config) : impl_(std::make_unique<Impl>()) {
   m.max_depth = std::min<uint32_t>(config.max_call_depth, 1u << 24);
   m.frames.resize(size_t(m.max_depth) + 2);
   m.fuel = config.fuel;
+  m.interrupt = config.interrupt;
   if (impl_->config.exact_tier && impl_->config.profile) m.prof = std::make_unique<Profiler>();
 }
 Store::~Store() = default;
