@@ -163,6 +163,9 @@ Expected<std::optional<Entry>> Reader::next() {
     uint64_t want = std::min<uint64_t>(data ? left_ : pad_, sizeof buf);
     TC_TRY(fill(buf, size_t(want), data ? name_ + " has fewer bytes than its header says"
                                          : "the padding after " + name_));
+    // Padding is zeros, as tar writes it: a flipped byte there is damage too.
+    if (!data && !all_zero(buf, size_t(want)))
+      return make_error(ErrorKind::Io, "the padding after " + name_ + " is not zeros");
     (data ? left_ : pad_) -= want;
   }
   std::string where = entries_ ? "after " + name_ : "at the start";
