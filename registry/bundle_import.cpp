@@ -231,7 +231,9 @@ Expected<ImportResult> import_bundle(Registry& reg, const tar::Source& source,
     return bad("the log reads differently here: " + std::to_string(log->stats().records) +
                " records and it " + said(log->torn_tail()) + "; where it was exported, " +
                std::to_string(m.log_records) + " records and it " + said(m.log_torn));
-  // process.json last, as a run writes it: it is what says a process is whole.
+  // process.json last, as a run writes it: it is what says a process is
+  // whole (its durable write syncs the staging directory too).
+  sync_dir(staging.path + "/log");
   TC_TRY(write_file_atomic(staging.path + "/process.json", meta_text));
 
   // The module before the process that needs it; never with a "validated"

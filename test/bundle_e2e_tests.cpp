@@ -426,6 +426,10 @@ BOOST_AUTO_TEST_CASE(bad_arguments_and_missing_things_are_one_line) {
   BOOST_TEST(none.exit_code == 1);
   BOOST_TEST(one_error_line(none), none.err);
   BOOST_TEST(!fs::exists(root / "x.tar"));
+  // A write error (ENOSPC) is reported.
+  auto full = tc({"export", "bundle", id, "/dev/full"});
+  BOOST_TEST(full.exit_code == 1);
+  BOOST_TEST(full.err == "timecraft: error: cannot write /dev/full: No space left on device\n");
   auto missing = in_b({"import", (root / "nope.tar").string()});
   BOOST_TEST(missing.exit_code == 1);
   BOOST_TEST(missing.err == "timecraft: error: cannot open " + (root / "nope.tar").string() +
