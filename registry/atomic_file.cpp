@@ -13,15 +13,41 @@ namespace {
 Error io_error(const std::string& what) {
   return make_error(ErrorKind::Io, what + ": " + std::strerror(errno));
 }
+
+// The temporary file next to `path`, or -1 (tmp is its name either way).
+int create_temp(const std::string& path, std::string& tmp) {
+  tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(std::random_device{}());
+  return ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+}
+
+// Syncs, closes and renames the written temporary file over `path`.
+Expected<void> commit(int fd, const std::string& tmp, const std::string& path, bool durable) {
+  if ((durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
+    auto e = io_error("cannot sync " + tmp);
+    ::unlink(tmp.c_str());
+    return e;
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    auto e = io_error("cannot rename " + tmp);
+    ::unlink(tmp.c_str());
+    return e;
+  }
+  auto slash = path.find_last_of('/');
+  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  int dfd = durable ? ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return {};
+}
+
 }  // namespace
 
 Expected<void> write_file_atomic(const std::string& path, std::span<const uint8_t> data,
                                  bool durable) {
-  auto slash = path.find_last_of('/');
-  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
-  std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." +
-                    std::to_string(std::random_device{}());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  std::string tmp;
+  int fd = create_temp(path, tmp);
   if (fd < 0) return io_error("cannot create " + tmp);
   const uint8_t* p = data.data();
   size_t left = data.size();
@@ -37,22 +63,21 @@ Expected<void> write_file_atomic(const std::string& path, std::span<const uint8_
     p += n;
     left -= size_t(n);
   }
-  if ((durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
-    auto e = io_error("cannot sync " + tmp);
+  return commit(fd, tmp, path, durable);
+}
+
+Expected<void> write_file_atomic_with(const std::string& path,
+                                      const std::function<Expected<void>(int fd)>& produce,
+                                      bool durable) {
+  std::string tmp;
+  int fd = create_temp(path, tmp);
+  if (fd < 0) return io_error("cannot create " + tmp);
+  if (auto r = produce(fd); !r) {
+    ::close(fd);
     ::unlink(tmp.c_str());
-    return e;
+    return r;
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    auto e = io_error("cannot rename " + tmp);
-    ::unlink(tmp.c_str());
-    return e;
-  }
-  int dfd = durable ? ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return {};
+  return commit(fd, tmp, path, durable);
 }
 
 Expected<void> write_file_atomic(const std::string& path, const std::string& text, bool durable) {

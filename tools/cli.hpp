@@ -66,6 +66,7 @@ const CommandSpec& debug_command();
 const CommandSpec& get_command();
 const CommandSpec& describe_command();
 const CommandSpec& export_command();
+const CommandSpec& import_command();
 const CommandSpec& logs_command();
 const CommandSpec& trace_command();
 const CommandSpec& config_command();

@@ -1,10 +1,11 @@
-// timecraft export module|process|log|profile ID FILE|-: copy a resource out
-// of the registry (module bytes, process metadata JSON, the log's segments,
-// or a profile in pprof's format).
+// timecraft export module|process|log|profile|bundle ID FILE|-: copy a
+// resource out of the registry (module bytes, process metadata JSON, the
+// log's segments, a profile in pprof's format, or a process's bundle).
 #include <boost/program_options.hpp>
 #include <csignal>
 
 #include "registry/atomic_file.hpp"
+#include "registry/bundle.hpp"
 #include "tools/cli.hpp"
 #include "tools/output_file.hpp"
 #include "tools/resources.hpp"
@@ -16,15 +17,36 @@ namespace po = boost::program_options;
 
 int cmd_export(const Args& args);
 
+namespace {
+
+// Streamed: a bundle holds the whole log.
+int export_bundle(const registry::Registry& reg, const std::string& prefix, const std::string& file) {
+  auto id = reg.resolve(registry::ObjectKind::Process, prefix);
+  if (!id) return fail(kExitError, id.error().message);
+  auto w = write_output_stream(file, [&](int fd, const std::string& name) -> Expected<void> {
+    auto m = registry::write_bundle(reg, *id, [&](std::span<const uint8_t> data) {
+      return write_all(fd, data, name);
+    });
+    if (!m) return m.error();
+    return {};
+  });
+  if (!w) return fail(kExitError, w.error().message);
+  return kExitOk;
+}
+
+}  // namespace
+
 const CommandSpec& export_command() {
   static const CommandSpec spec = {
-      "export", "write a module, process metadata, log or profile to a file",
-      "export module|process|log|profile ID FILE|-",
+      "export", "write a module, process metadata, log, profile or bundle to a file",
+      "export module|process|log|profile|bundle ID FILE|-",
       "Writes a resource to FILE or to stdout (-):\n"
       "  module   the module's exact bytes\n"
       "  process  the process metadata (JSON)\n"
       "  log      the log: its segment files back to back\n"
       "  profile  a profile in pprof's format (go tool pprof FILE)\n"
+      "  bundle   a process with its module and log, as one tar file, to replay\n"
+      "           it elsewhere (timecraft import FILE); tar tf FILE lists it\n"
       "\n"
       "A new FILE or a regular one is written atomically (a temporary file renamed\n"
       "over it: readers see the old or the new content). A device, FIFO or socket\n"
@@ -47,10 +69,14 @@ int cmd_export(const Args& args) {
   if (auto stop = parse_options(export_command(), args, vm)) return *stop;
   auto a = vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (a.size() != 3) return usage_error("export", "expected TYPE, ID and FILE (or - for stdout)");
-  auto type = parse_resource(a[0], "export", {Resource::Process, Resource::Module, Resource::Log, Resource::Profile});
+  auto type = parse_resource(a[0], "export", {Resource::Process, Resource::Module, Resource::Log,
+                                              Resource::Profile, Resource::Bundle});
   if (!type) return kExitUsage;
   auto reg = open_registry(vm["registry"].as<std::string>());
   if (!reg) return fail(kExitError, reg.error().to_string());
+  // A closed pipe or FIFO is a write error to report, not a silent death.
+  std::signal(SIGPIPE, SIG_IGN);
+  if (*type == Resource::Bundle) return export_bundle(*reg, a[1], a[2]);
 
   std::vector<uint8_t> data;
   if (*type == Resource::Module) {
@@ -84,8 +110,6 @@ int cmd_export(const Args& args) {
       }
     }
   }
-  // A closed pipe or FIFO is a write error to report, not a silent death.
-  std::signal(SIGPIPE, SIG_IGN);
   auto w = write_output_file(a[2], data);
   if (!w) return fail(kExitError, w.error().message);
   return kExitOk;

@@ -19,7 +19,36 @@ Error os_error(const std::string& what, int e) {
   return make_error(ErrorKind::Io, what + ": " + std::strerror(e));
 }
 
-Expected<void> write_fd(int fd, std::span<const uint8_t> data, const std::string& name) {
+// Our own stdout/stderr under the names a shell user would give them.
+int standard_fd(const std::string& path) {
+  for (int fd : {1, 2}) {
+    std::string n = std::to_string(fd);
+    if (path == "/dev/fd/" + n || path == "/proc/self/fd/" + n ||
+        path == (fd == 1 ? "/dev/stdout" : "/dev/stderr"))
+      return fd;
+  }
+  return path == "-" ? 1 : -1;
+}
+
+// A device, FIFO or socket: written in place.
+Expected<void> write_in_place(const std::string& path, const OutputProducer& produce) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return os_error("cannot open " + path, errno);
+  auto w = produce(fd, path);
+  if (::close(fd) != 0 && w && errno != EINTR) return os_error("cannot write " + path, errno);
+  return w;
+}
+
+// A regular file, replaced atomically (its errors name `shown`, not the
+// temporary file).
+Expected<void> write_atomic(const std::string& path, const std::string& shown,
+                            const OutputProducer& produce) {
+  return registry::write_file_atomic_with(path, [&](int fd) { return produce(fd, shown); });
+}
+
+}  // namespace
+
+Expected<void> write_all(int fd, std::span<const uint8_t> data, const std::string& name) {
   const uint8_t* p = data.data();
   size_t left = data.size();
   while (left) {
@@ -33,31 +62,13 @@ Expected<void> write_fd(int fd, std::span<const uint8_t> data, const std::string
   return {};
 }
 
-// Our own stdout/stderr under the names a shell user would give them.
-int standard_fd(const std::string& path) {
-  for (int fd : {1, 2}) {
-    std::string n = std::to_string(fd);
-    if (path == "/dev/fd/" + n || path == "/proc/self/fd/" + n ||
-        path == (fd == 1 ? "/dev/stdout" : "/dev/stderr"))
-      return fd;
-  }
-  return path == "-" ? 1 : -1;
-}
-
-// A device, FIFO or socket: written in place.
-Expected<void> write_in_place(const std::string& path, std::span<const uint8_t> data) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) return os_error("cannot open " + path, errno);
-  auto w = write_fd(fd, data, path);
-  if (::close(fd) != 0 && w && errno != EINTR) return os_error("cannot write " + path, errno);
-  return w;
-}
-
-}  // namespace
-
 Expected<void> write_output_file(const std::string& path, std::span<const uint8_t> data) {
-  if (int fd = standard_fd(path); fd >= 0)
-    return write_fd(fd, data, fd == 1 ? "to stdout" : "to stderr");
+  return write_output_stream(
+      path, [&](int fd, const std::string& name) { return write_all(fd, data, name); });
+}
+
+Expected<void> write_output_stream(const std::string& path, const OutputProducer& produce) {
+  if (int fd = standard_fd(path); fd >= 0) return produce(fd, fd == 1 ? "to stdout" : "to stderr");
   struct stat lst {};
   if (::lstat(path.c_str(), &lst) != 0) {
     if (errno != ENOENT) return os_error("cannot write " + path, errno);
@@ -68,7 +79,7 @@ Expected<void> write_output_file(const std::string& path, std::span<const uint8_
     struct stat dst {};
     if (::stat(dir.c_str(), &dst) != 0) return os_error("cannot write " + path, errno);
     if (!S_ISDIR(dst.st_mode)) return os_error("cannot write " + path, ENOTDIR);
-    return registry::write_file_atomic(path, data);
+    return write_atomic(path, path, produce);
   }
   if (S_ISLNK(lst.st_mode)) {
     struct stat st {};
@@ -79,14 +90,14 @@ Expected<void> write_output_file(const std::string& path, std::span<const uint8_
       return os_error("cannot write " + path, errno);
     }
     if (S_ISDIR(st.st_mode)) return make_error(ErrorKind::Io, path + ": is a directory");
-    if (!S_ISREG(st.st_mode)) return write_in_place(path, data);
+    if (!S_ISREG(st.st_mode)) return write_in_place(path, produce);
     char resolved[PATH_MAX];
     if (!::realpath(path.c_str(), resolved)) return os_error("cannot resolve " + path, errno);
-    return registry::write_file_atomic(resolved, data);
+    return write_atomic(resolved, path, produce);
   }
-  if (S_ISREG(lst.st_mode)) return registry::write_file_atomic(path, data);
+  if (S_ISREG(lst.st_mode)) return write_atomic(path, path, produce);
   if (S_ISDIR(lst.st_mode)) return make_error(ErrorKind::Io, path + ": is a directory");
-  return write_in_place(path, data);
+  return write_in_place(path, produce);
 }
 
 }  // namespace tc::cli

@@ -3,6 +3,7 @@
 // the path is stays what it was: only regular files are replaced (atomically).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 
@@ -19,5 +20,14 @@ namespace tc::cli {
 // replaced atomically (the link stays), a link to a device or FIFO is
 // written through, and a dangling link is refused (nothing is created).
 Expected<void> write_output_file(const std::string& path, std::span<const uint8_t> data);
+
+// The same for output made piecewise (a bundle, larger than memory should
+// hold): `produce` writes to the descriptor it is given, naming the output
+// `name` in its errors. Its error leaves a regular FILE untouched.
+using OutputProducer = std::function<Expected<void>(int fd, const std::string& name)>;
+Expected<void> write_output_stream(const std::string& path, const OutputProducer& produce);
+
+// write(2) all of `data` to `fd`; errors say "cannot write NAME: ...".
+Expected<void> write_all(int fd, std::span<const uint8_t> data, const std::string& name);
 
 }  // namespace tc::cli

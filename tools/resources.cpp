@@ -13,6 +13,7 @@ const std::vector<ResourceName>& resource_names() {
       {Resource::Config, "config", {"configs", "cfg"}},
       {Resource::Log, "log", {"logs"}},
       {Resource::Profile, "profile", {"profiles", "prof"}},
+      {Resource::Bundle, "bundle", {"bundles"}},
   };
   return names;
 }

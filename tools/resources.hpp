@@ -6,7 +6,7 @@
 
 namespace tc::cli {
 
-enum class Resource { Process, Module, Config, Log, Profile };
+enum class Resource { Process, Module, Config, Log, Profile, Bundle };
 
 struct ResourceName {
   Resource type;
