@@ -2,6 +2,7 @@
 #define BOOST_TEST_MODULE cli_format
 #include <boost/test/unit_test.hpp>
 
+#include "tools/columns.hpp"
 #include "tools/format.hpp"
 
 using namespace tc::cli;
@@ -57,4 +58,29 @@ BOOST_AUTO_TEST_CASE(backtraces_are_formatted_from_frames) {
   BOOST_TEST(format_backtrace({}) == "");
   BOOST_TEST(format_backtrace({host, fac, fac, fac, more}) ==
              "wasm backtrace:\n  0: fd_write\n  1: fac+0x3f  (x3)\n  4: ... 9936 more frames\n");
+}
+
+BOOST_AUTO_TEST_CASE(wrapped_lines) {
+  // At the last space that fits, continuation lines indented.
+  auto w = wrap_line("fd_write(fd=1, iovs=[\"hello\"]) = ESUCCESS nwritten=5", 24, 4);
+  BOOST_REQUIRE(w.size() == 3u);
+  BOOST_TEST(w[0] == "fd_write(fd=1,");
+  BOOST_TEST(w[1] == "    iovs=[\"hello\"]) =");
+  BOOST_TEST(w[2] == "    ESUCCESS nwritten=5");
+  // No space in the second half: cut mid-word; nothing is lost.
+  w = wrap_line("abcdefghijklmnopqrstuvwxyz", 10);
+  BOOST_REQUIRE(w.size() == 3u);
+  BOOST_TEST(w[0] + w[1] + w[2] == "abcdefghijklmnopqrstuvwxyz");
+  BOOST_TEST(wrap_line("short", 10) == std::vector<std::string>{"short"});
+  BOOST_TEST(wrap_line("", 10) == std::vector<std::string>{""});
+  // An indent that leaves under 8 columns is dropped.
+  w = wrap_line("aaaa bbbb cccc", 9, 4);
+  BOOST_TEST(w == (std::vector<std::string>{"aaaa bbbb", "cccc"}));
+}
+
+BOOST_AUTO_TEST_CASE(columns_side_by_side) {
+  auto s = side_by_side({"left", "a longer left line"}, {"right  "}, 23);
+  BOOST_TEST(s == "left       | right\n"
+                  "a longer   |\n"
+                  "left line  |\n");
 }

@@ -255,6 +255,7 @@ BOOST_AUTO_TEST_CASE(read_only_commands_never_create_the_registry) {
   const std::vector<std::vector<std::string>> commands = {
       {"get", "ps"}, {"get", "mod"}, {"describe", "process", "abcd"}, {"replay", "abcd"},
       {"trace", "abcd"}, {"logs", "abcd"}, {"profile", "abcd"}, {"debug", "--batch", "abcd"},
+      {"diff", "abcd", "abcd"},
   };
   for (auto args : commands) {
     std::string what = args[0] + " " + args[1];

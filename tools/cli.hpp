@@ -18,7 +18,8 @@ namespace tc::cli {
 constexpr int kExitOk = 0;
 constexpr int kExitError = 1;   // bad input: unreadable, malformed, invalid, unlinkable
 constexpr int kExitUsage = 2;   // bad command line
-constexpr int kExitDivergence = 3;  // replay: the program did not do what the log says
+constexpr int kExitDivergence = 3;  // replay: the program did not do what the log says;
+                                    // diff: the two runs differ
 constexpr int kExitLogEnded = 4;  // replay: a killed run's log ended (as far as it got)
 constexpr int kExitTrap = 134;  // the guest trapped (as wasmtime: 128 + SIGABRT)
 
@@ -69,6 +70,7 @@ const CommandSpec& export_command();
 const CommandSpec& import_command();
 const CommandSpec& logs_command();
 const CommandSpec& trace_command();
+const CommandSpec& diff_command();
 const CommandSpec& config_command();
 const CommandSpec& profile_command();
 const CommandSpec& wast_command();

@@ -1,11 +1,11 @@
 // timecraft trace ID: every recorded host call, decoded, one per line.
 #include <boost/program_options.hpp>
-#include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "tools/cli.hpp"
 #include "tools/format.hpp"
+#include "tools/record_format.hpp"
 #include "trace/decode.hpp"
 #include "trace/log_reader.hpp"
 
@@ -22,7 +22,7 @@ const CommandSpec& trace_command() {
       "trace [-o text|json|yaml] ID",
       "Prints every recorded host call: record index, time since the start (s),\n"
       "the call with its inputs, the errno, its outputs and the bytes it wrote\n"
-      "into guest memory.\n",
+      "into guest memory (\"returned\" in JSON and YAML).\n",
       {kOutputOption, kRegistryOption},
       {{"id"}},
       "",
@@ -52,18 +52,8 @@ int cmd_trace(const Args& args) {
       std::cout.flush();
       return fail(kExitError, c.error().message);
     }
-    if (fmt == OutputFormat::Text) {
-      char head[48];
-      std::snprintf(head, sizeof head, "%6llu %12.6f  ", static_cast<unsigned long long>(c->index),
-                    double(c->time_ns) / 1e9);
-      std::cout << head << c->to_string() << "\n";
-    } else {
-      json in = json::object(), out = json::object();
-      for (const auto& f : c->inputs) in[f.name] = f.text;
-      for (const auto& f : c->outputs) out[f.name] = f.text;
-      all.push_back({{"record", c->index}, {"time_ns", c->time_ns}, {"call", c->name},
-                     {"inputs", in}, {"errno", wasi::errno_name(c->error)}, {"outputs", out}});
-    }
+    if (fmt == OutputFormat::Text) std::cout << trace_line(*c) << "\n";
+    else all.push_back(trace_json(*c));
   }
   if (fmt == OutputFormat::Json) std::cout << all.dump(2) << "\n";
   else if (fmt == OutputFormat::Yaml) std::cout << to_yaml(all);

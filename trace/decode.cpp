@@ -132,20 +132,21 @@ Expected<DecodedCall> decode_typed(const char* name, const Record& rec) {
   bool ok = true;
   In in{};
   Out out{};
-  wasi::call::visit_fields(in, [&](Kind k, std::string_view field, const auto& v) {
+  auto field = [&](Kind k, std::string_view name, const auto& v) {
     DecodedField f;
-    f.name = field;
+    f.name = name;
     f.kind = k;
+    f.offset = size_t(r.pos() - rec.payload.data());
     ok = ok && dec_text(r, v, f);
-    c.inputs.push_back(std::move(f));
+    f.size = size_t(r.pos() - rec.payload.data()) - f.offset;
+    return f;
+  };
+  wasi::call::visit_fields(in, [&](Kind k, std::string_view name, const auto& v) {
+    c.inputs.push_back(field(k, name, v));
   });
   ok = ok && fields::dec(r, c.error);
-  wasi::call::visit_fields(out, [&](Kind k, std::string_view field, const auto& v) {
-    DecodedField f;
-    f.name = field;
-    f.kind = k;
-    ok = ok && dec_text(r, v, f);
-    c.outputs.push_back(std::move(f));
+  wasi::call::visit_fields(out, [&](Kind k, std::string_view name, const auto& v) {
+    c.outputs.push_back(field(k, name, v));
   });
   wasi::call::visit_fields(in, [&](Kind, std::string_view, const auto& v) {
     using T = std::decay_t<decltype(v)>;

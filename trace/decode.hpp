@@ -18,6 +18,9 @@ struct DecodedField {
   std::string text;                  // printable value
   uint64_t number = 0;               // integer kinds
   std::vector<std::string> buffers;  // IovecsIn bytes / filled destination bytes
+  // Where the field's encoding lies in the record's payload: two records'
+  // fields are equal exactly when these bytes are (the text may omit parts).
+  size_t offset = 0, size = 0;
 };
 
 struct DecodedCall {

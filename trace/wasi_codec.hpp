@@ -38,6 +38,7 @@ class PayloadReader {
   bool bytes(std::span<const uint8_t>& b);
   bool str(std::string& s);
   bool at_end() const { return p_ == end_; }
+  const uint8_t* pos() const { return p_; }
 
  private:
   const uint8_t* p_;
