@@ -20,8 +20,9 @@ std::string machine(const std::string& arch, const std::vector<std::string>& fea
 
 }  // namespace
 
-Expected<std::unique_ptr<ReplaySession>> ReplaySession::open(const registry::Registry& reg,
-                                                             const std::string& id_prefix) {
+Expected<std::unique_ptr<ReplaySession>> ReplaySession::open(
+    const registry::Registry& reg, const std::string& id_prefix,
+    std::shared_ptr<const wasm::Module> module) {
   auto id = reg.resolve(registry::ObjectKind::Process, id_prefix);
   if (!id) return make_error(id.error().kind, id.error().message);
   auto meta = reg.load_process_meta(*id);  // errors name the file
@@ -32,15 +33,19 @@ Expected<std::unique_ptr<ReplaySession>> ReplaySession::open(const registry::Reg
   s->meta_.id = *id;
   const registry::ProcessMeta& m = s->meta_;
 
-  auto bytes = reg.read_module(m.module_digest);
-  if (!bytes) return about(*id, bytes.error());
-  // Stored modules validated when they were recorded; the build that did it
-  // (its mark under this user's key) need not validate them again.
-  bool prevalidated = reg.validated_by(m.module_digest, engine_build_id());
-  auto mod = prevalidated ? wasm::load_prevalidated_module(std::move(*bytes))
-                          : wasm::load_module(std::move(*bytes));
-  if (!mod) return about(*id, mod.error(), "stored module: ");
-  s->module_ = *mod;
+  if (module) {
+    s->module_ = std::move(module);
+  } else {
+    auto bytes = reg.read_module(m.module_digest);
+    if (!bytes) return about(*id, bytes.error());
+    // Stored modules validated when they were recorded; the build that did it
+    // (its mark under this user's key) need not validate them again.
+    bool prevalidated = reg.validated_by(m.module_digest, engine_build_id());
+    auto mod = prevalidated ? wasm::load_prevalidated_module(std::move(*bytes))
+                            : wasm::load_module(std::move(*bytes));
+    if (!mod) return about(*id, mod.error(), "stored module: ");
+    s->module_ = *mod;
+  }
 
   wasi::ProgramConfig& c = s->program_;
   c.engine.max_call_depth = m.max_call_depth;

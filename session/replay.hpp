@@ -40,8 +40,12 @@ class ReplaySession {
   // Resolves an id prefix, reads the metadata, the stored module (checked
   // against its digest; validated unless this build's mark says it did)
   // and opens the log. Errors name the process.
-  static Expected<std::unique_ptr<ReplaySession>> open(const registry::Registry& reg,
-                                                       const std::string& id_prefix);
+  // `module`, if given, replaces the stored one: another build of the
+  // program, replayed against this log (`replay --module`) to see whether
+  // it takes the recorded path.
+  static Expected<std::unique_ptr<ReplaySession>> open(
+      const registry::Registry& reg, const std::string& id_prefix,
+      std::shared_ptr<const wasm::Module> module = nullptr);
 
   const std::string& id() const { return meta_.id; }
   const registry::ProcessMeta& meta() const { return meta_; }

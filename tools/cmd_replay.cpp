@@ -6,6 +6,7 @@
 
 #include "session/replay.hpp"
 #include "session/value_parse.hpp"
+#include "wasi/abi.hpp"
 #include "tools/cli.hpp"
 #include "tools/format.hpp"
 
@@ -19,7 +20,7 @@ int cmd_replay(const Args& args);
 const CommandSpec& replay_command() {
   static const CommandSpec spec = {
       "replay", "re-execute a recorded process from its log",
-      "replay [-q] [--registry DIR] ID",
+      "replay [-q] [--module FILE] [--registry DIR] ID",
       "Re-executes a recorded process: the stored module runs again and every\n"
       "host call is answered from the log, with no real system call (no file,\n"
       "socket, clock or random source is touched). What the program wrote to\n"
@@ -28,9 +29,16 @@ const CommandSpec& replay_command() {
       "If the program does not make the recorded call with the recorded inputs\n"
       "(same call, fds, offsets, flags, paths, bytes written, buffer shapes) the\n"
       "replay stops with an error naming the record, the recorded call and the\n"
-      "observed one.\n",
+      "observed one.\n"
+      "\n"
+      "With --module, another build of the program (e.g. with a fix) runs\n"
+      "against the log instead of the recorded module: either it follows the\n"
+      "log to its end (\"follows the log to its end\" on stderr), or the replay\n"
+      "shows where it leaves the recorded path, as above, with file:line from\n"
+      "that build's DWARF.\n",
       {
           {"quiet,q", Option::Flag, "", "do not write the program's output again"},
+          {"module", Option::Value, "FILE", "replay this build (.wasm or .wat) instead of the recorded one"},
           kRegistryOption,
       },
       {{"id"}},
@@ -52,7 +60,17 @@ int cmd_replay(const Args& args) {
 
   auto reg = open_registry(vm["registry"].as<std::string>());
   if (!reg) return fail(kExitError, reg.error().to_string());
-  auto session = session::ReplaySession::open(*reg, vm["id"].as<std::string>());
+  std::shared_ptr<const wasm::Module> other;
+  std::string other_path;
+  if (vm.count("module")) {
+    other_path = vm["module"].as<std::string>();
+    auto m = load_module_file(other_path);
+    if (!m) return fail(kExitError, m.error().to_string());
+    if (auto linkable = wasi::check_linkable(**m); !linkable)
+      return fail(kExitError, other_path + ": " + linkable.error().message);
+    other = *m;
+  }
+  auto session = session::ReplaySession::open(*reg, vm["id"].as<std::string>(), other);
   if (!session) return fail(kExitError, session.error().message);
   if (auto why = (*session)->platform_differences(); !why.empty())
     std::cerr << "timecraft: warning: " << why
@@ -83,6 +101,9 @@ int cmd_replay(const Args& args) {
     case session::ReplayEnd::Kind::Exited:
       break;
   }
+  if (other)
+    std::cerr << "timecraft: " << other_path << " follows the log of process " << (*session)->id()
+              << " to its end (" << end.records_replayed << " records)\n";
   for (const auto& v : end.results) std::cout << session::format_value(v) << "\n";
   return end.exit_code;
 }

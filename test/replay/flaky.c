@@ -2,6 +2,9 @@
 // when a random byte (getentropy: one random_get) is odd. Built twice, as
 // flaky.wasm and as flaky_fixed.wasm (-DFIXED), whose banner names its
 // build: runs of the two builds part at that first write, before the byte.
+// A third build, flaky_patched.wasm (-DPATCHED -g), is the bug fixed: the
+// same path up to the byte, then an odd byte no longer fails (for
+// `replay --module`, test/interrupt_e2e_tests.cpp and the README).
 #include <stdio.h>
 #include <unistd.h>
 
@@ -20,6 +23,9 @@ int main(void) {
     return 2;
   }
   printf("byte: %u\n", b);
+#ifdef PATCHED
+  if (b & 1) b ^= 1;  // the fix: an odd byte is rounded down
+#endif
   if (b & 1) {
     fprintf(stderr, "failed: the byte is odd\n");
     return 1;
