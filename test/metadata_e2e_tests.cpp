@@ -133,9 +133,11 @@ BOOST_AUTO_TEST_CASE(replay_warns_when_the_build_or_machine_differ) {
   BOOST_TEST(original.find("\"build\": \"\"") == std::string::npos, original);  // recorded
   BOOST_TEST(original.find("\"arch\": \"\"") == std::string::npos, original);
   auto d = tc({"describe", "process", id});
-  BOOST_TEST(d.out.find(", build ") != std::string::npos, d.out);
-  BOOST_TEST(d.out.find("Platform:   ") != std::string::npos, d.out);
-  BOOST_TEST(d.out.find("Platform:   unknown") == std::string::npos, d.out);
+  auto build_at = original.find("\"build\": \"") + 10;
+  std::string build = original.substr(build_at, original.find('"', build_at) - build_at);
+  BOOST_TEST(d.out.find(" " + build + ")\n") != std::string::npos, d.out);  // Runtime: timecraft (VERSION BUILD)
+  BOOST_TEST(d.out.find("\nPlatform: ") != std::string::npos, d.out);
+  BOOST_TEST(d.out.find("Platform: unknown") == std::string::npos, d.out);
 
   auto same = tc({"replay", id});
   BOOST_TEST(same.exit_code == 42);
@@ -168,7 +170,8 @@ BOOST_AUTO_TEST_CASE(replay_warns_when_the_build_or_machine_differ) {
   BOOST_TEST(rep.exit_code == 42);
   BOOST_TEST(rep.err == run.err);
   auto d2 = tc({"describe", "process", id});
-  BOOST_TEST(d2.out.find("Platform:   unknown") != std::string::npos, d2.out);
+  BOOST_TEST(d2.out.find("\nPlatform: unknown") != std::string::npos, d2.out);
+  BOOST_TEST(d2.out.find(" " + build + ")") == std::string::npos, d2.out);  // no build: none shown
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -57,8 +57,8 @@ BOOST_AUTO_TEST_CASE(a_full_disk_truncates_the_recording,
 
   r = tc({"describe", "process", "--registry", reg.string(), id});
   BOOST_TEST(r.exit_code == 0, r.err);
-  BOOST_TEST(contains(r.out, "Status:     truncated (code 0)"), r.out);
-  BOOST_TEST(contains(r.out, "Records:    " + std::to_string(kept) + ","), r.out);
+  BOOST_TEST(contains(r.out, "\nStatus:   truncated (exit 0)\n"), r.out);
+  BOOST_TEST(contains(r.out, "\nRecords: " + std::to_string(kept) + ","), r.out);
   BOOST_TEST(contains(r.out, "(recording stopped at record " + std::to_string(kept) + ")"), r.out);
   BOOST_TEST(!contains(r.out, "Torn tail"), r.out);  // cut back to the last whole batch
   r = tc({"get", "ps", "--registry", reg.string()});

@@ -55,6 +55,18 @@ std::string rfc3339(int64_t unix_ns) {
   return buf;
 }
 
+std::string rfc1123_local(int64_t unix_ns) {
+  // Floor, so that a time before 1970 keeps its second.
+  int64_t s = unix_ns / 1000000000 - (unix_ns % 1000000000 < 0 ? 1 : 0);
+  std::time_t t = std::time_t(s);
+  std::tm tm{};
+  ::tzset();  // localtime_r need not read $TZ itself
+  localtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S %Z", &tm);
+  return buf;
+}
+
 std::string format_table(const std::vector<std::string>& headers,
                          const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> w(headers.size());

@@ -21,6 +21,9 @@ std::string human_size(uint64_t bytes);              // "512 B", "2.36 KiB", "1.
 std::string human_ago(int64_t then_ns, int64_t now_ns);  // "17m ago", "3h ago", "2d ago"
 std::string human_duration(uint64_t ns);             // "1.25ms", "3.2s", "2m10s"
 std::string rfc3339(int64_t unix_ns);                // "2026-11-25T21:37:28Z"
+// RFC 1123 in the local time zone ($TZ), as Go's time.RFC1123:
+// "Thu, 29 Jun 2023 16:33:32 AEST".
+std::string rfc1123_local(int64_t unix_ns);
 
 // Columns padded to the widest cell; headers upper-case as given.
 std::string format_table(const std::vector<std::string>& headers,
