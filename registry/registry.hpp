@@ -41,6 +41,13 @@ struct ModuleEntry {
 // list_processes' entries (the whole metadata: load_process_meta).
 using ProcessEntry = ProcessSummary;
 
+// What prune deleted (or, dry run, would delete).
+struct PruneResult {
+  std::vector<std::string> processes;  // ids
+  std::vector<std::string> modules;    // digests
+  uint64_t bytes_freed = 0;            // their files, profiles included
+  std::vector<std::string> errors;     // what could not be deleted, and why (the rest was)
+};
 
 // A stored profile (`timecraft profile`): profiles/<uuid>/profile.pb.gz
 // (pprof's format) and profile.json.
@@ -119,8 +126,21 @@ class Registry {
   // the next listing a read of process.json.
   Expected<void> index_process(const ProcessMeta& meta);
   // Newest first, from the index; statuses as load_process_meta's. Reads
-  // the process.json of processes the index lacks (and adds them to it).
+  // the process.json of a process the index lacks, or has from another
+  // process.json, and tells the index.
   Expected<std::vector<ProcessSummary>> list_processes() const;
+
+  // Housekeeping (housekeeping.cpp). Deletes a process (a full id) and
+  // its profiles; a Usage error if it is running ("process <id> is
+  // running") or there is none. Waits for a prune to end.
+  Expected<void> delete_process(const std::string& id);
+  // Deletes the processes that started before `older_than_unix_ns` and are
+  // not running (with `keep_failed`, only those that exited 0: trapped,
+  // failed, killed, truncated, non-zero exits and broken ones are kept),
+  // then the modules that no remaining process uses and that no run
+  // stored (or found already stored) since the cutoff. `dry_run`: deletes
+  // nothing, says what it would delete. Holds the registry lock exclusive.
+  Expected<PruneResult> prune(int64_t older_than_unix_ns, bool keep_failed, bool dry_run);
   // The registry-wide lock (<root>/lock): a run holds it shared from
   // storing its module until its process.json exists, so that a prune
   // (exclusive) never deletes a module a starting run is about to use.
@@ -131,6 +151,7 @@ class Registry {
   Expected<std::string> put_profile(const ProfileEntry& meta, std::span<const uint8_t> pprof);
   Expected<std::vector<ProfileEntry>> list_profiles() const;
   Expected<std::vector<uint8_t>> read_profile(const std::string& id) const;
+  Expected<void> delete_profile(const std::string& id);
   std::string profile_dir(const std::string& id) const { return root_ + "/profiles/" + id; }
 
   // Full id for a unique prefix; errors list what matched (or nothing did).
@@ -146,6 +167,10 @@ class Registry {
   // Rewrites the index with one record per existing process; the caller
   // holds the registry lock exclusive.
   Expected<void> compact_index() const;
+  // Deletes a process and its profiles, holding its lock meanwhile: the
+  // bytes freed, or nullopt when it is running (nothing deleted).
+  Expected<std::optional<uint64_t>> remove_process(const std::string& id,
+                                                   const std::vector<std::string>& profiles);
   ModuleEntry read_module_entry(const std::string& digest) const;
   const ValidationKey* validation_key() const;
   std::string root_;
