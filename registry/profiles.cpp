@@ -66,4 +66,12 @@ Expected<std::vector<uint8_t>> Registry::read_profile(const std::string& id) con
   return std::vector<uint8_t>{std::istreambuf_iterator<char>(in), {}};
 }
 
+Expected<void> Registry::delete_profile(const std::string& id) {
+  if (!is_uuid(id)) return make_error(ErrorKind::Usage, "not a profile id: " + id);
+  std::error_code ec;
+  fs::remove_all(profile_dir(id), ec);
+  if (ec) return fs_error("cannot delete profile " + id, ec);
+  return {};
+}
+
 }  // namespace tc::registry

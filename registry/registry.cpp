@@ -2,13 +2,12 @@
 #include "registry/detail.hpp"
 
 #include <algorithm>
-#include <boost/uuid/uuid.hpp>
-#include <boost/uuid/uuid_generators.hpp>
-#include <boost/uuid/uuid_io.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fcntl.h>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
 
 #include "registry/atomic_file.hpp"
 #include "registry/json_fields.hpp"
@@ -42,7 +41,9 @@ bool is_uuid(const std::string& s) {
   for (size_t i = 0; i < s.size(); ++i) {
     bool dash = i == 8 || i == 13 || i == 18 || i == 23;
     if (dash != (s[i] == '-')) return false;
-    if (!dash && !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+    char c = s[i];
+    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!dash && !hex) return false;
   }
   return true;
 }
@@ -102,7 +103,11 @@ Expected<std::string> Registry::put_module(std::span<const uint8_t> bytes,
     f.str("name", old_name, true).str("validated_by", old_mark).integer("created", created).integer("size", size);
     if (!j.is_discarded() && !f.error()) {  // else it is rewritten whole
       bool same_build = mark.empty() || old_mark == mark;
-      if (old_name == name && same_build && size == bytes.size()) return digest;  // already known
+      if (old_name == name && same_build && size == bytes.size()) {  // already known
+        // The sidecar's mtime says when a run last used the module (prune).
+        ::utimensat(AT_FDCWD, (path + ".json").c_str(), nullptr, 0);
+        return digest;
+      }
       if (created) meta["created"] = created;
     }
   }
@@ -199,70 +204,6 @@ Expected<std::vector<ModuleEntry>> Registry::list_modules() const {
   return out;
 }
 
-std::string Registry::new_process_id() {
-  static thread_local boost::uuids::random_generator gen;
-  return boost::uuids::to_string(gen());
-}
-
-std::string Registry::process_dir(const std::string& id) const { return root_ + "/processes/" + id; }
-std::string Registry::log_dir(const std::string& id) const { return process_dir(id) + "/log"; }
-
-Expected<void> Registry::create_process(const std::string& id) {
-  std::error_code ec;
-  if (!fs::create_directory(process_dir(id), ec)) {
-    if (ec) return fs_error("cannot create process " + id, ec);
-    return make_error(ErrorKind::Io, "process " + id + " already exists");
-  }
-  return {};
-}
-
-Expected<void> Registry::write_process_meta(const std::string& id, const std::string& j,
-                                            bool durable) {
-  return write_file_atomic(process_dir(id) + "/process.json", j, durable);
-}
-
-Expected<std::string> Registry::read_process_meta(const std::string& id) const {
-  auto bytes = read_file(process_dir(id) + "/process.json");
-  if (!bytes) return bytes.error();
-  return std::string(bytes->begin(), bytes->end());
-}
-
-Expected<ProcessMeta> Registry::load_process_meta(const std::string& id) const {
-  auto text = read_process_meta(id);
-  if (!text) return text.error();  // names the file
-  auto meta = process_meta_from_json(*text);
-  if (!meta) return make_error(meta.error().kind, process_dir(id) + "/process.json: " + meta.error().message);
-  return meta;
-}
-
-Expected<std::vector<ProcessEntry>> Registry::list_processes() const {
-  std::vector<ProcessEntry> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(root_ + "/processes", ec)) {
-    std::string id = e.path().filename().string();
-    if (!is_uuid(id)) continue;
-    ProcessEntry p;
-    p.id = id;
-    if (auto text = read_process_meta(id); !text) {
-      p.broken = "process.json cannot be read";
-    } else if (auto meta = process_meta_from_json(*text); !meta) {
-      p.broken = "process.json: " + meta.error().message;
-    } else {
-      p.start_unix_ns = meta->start_unix_ns;
-      p.meta = std::move(*meta);
-    }
-    std::error_code ec2;
-    for (const auto& s : fs::directory_iterator(log_dir(id), ec2))
-      if (s.is_regular_file(ec2)) p.log_bytes += s.file_size(ec2);
-    out.push_back(std::move(p));
-  }
-  if (ec) return fs_error("cannot list processes", ec);
-  std::sort(out.begin(), out.end(), [](const ProcessEntry& a, const ProcessEntry& b) {
-    return a.start_unix_ns != b.start_unix_ns ? a.start_unix_ns > b.start_unix_ns : a.id < b.id;
-  });
-  return out;
-}
-
 Expected<std::string> Registry::resolve(ObjectKind kind, const std::string& prefix) const {
   const char* what = kind == ObjectKind::Module ? "module" : kind == ObjectKind::Process ? "process" : "profile";
   if (prefix.empty()) return make_error(ErrorKind::Usage, std::string("empty ") + what + " id");
@@ -276,10 +217,11 @@ Expected<std::string> Registry::resolve(ObjectKind kind, const std::string& pref
     for (const auto& m : *mods)
       if (m.digest.rfind(p, 0) == 0) matches.push_back(m.digest);
   } else if (kind == ObjectKind::Process) {
-    auto procs = list_processes();
-    if (!procs) return procs.error();
-    for (const auto& x : *procs)
-      if (x.id.rfind(p, 0) == 0) matches.push_back(x.id);
+    auto ids = process_ids();  // names only: no process.json is read
+    if (!ids) return ids.error();
+    for (const auto& id : *ids)
+      if (id.rfind(p, 0) == 0) matches.push_back(id);
+    std::sort(matches.begin(), matches.end());  // directory order is arbitrary
   } else {
     auto profs = list_profiles();
     if (!profs) return profs.error();

@@ -37,6 +37,10 @@ Expected<std::unique_ptr<RecordingSession>> RecordingSession::start(registry::Re
                                                                     wasi::System& real) {
   std::unique_ptr<RecordingSession> s(new RecordingSession(reg, std::move(spec), real));
   const RecordingSpec& sp = s->spec_;
+  // Shared with other runs, exclusive with a prune: held from storing the
+  // module until process.json names it, so a prune cannot delete it between.
+  auto registry_lock = reg.lock_registry(registry::FileLock::Mode::Shared);
+  if (!registry_lock) return registry_lock.error();
   TC_TRY(reg.put_module(sp.module->bytes, sp.module_name, engine_build_id(), sp.digest));
 
   registry::ProcessMeta& meta = s->meta_;
@@ -60,14 +64,26 @@ Expected<std::unique_ptr<RecordingSession>> RecordingSession::start(registry::Re
   meta.batch_records = sp.log.batch_records;
   meta.segment_bytes = sp.log.segment_bytes;
   meta.codec = sp.codec_name;
-  TC_TRY(reg.create_process(meta.id));
+  // Held for the whole run (the session's life): while it is, the process
+  // is running; once free, a process.json still saying "running" was killed.
+  auto lock = reg.create_process(meta.id);
+  if (!lock) return lock.error();
+  s->lock_ = std::move(*lock);
   const std::string start_json = registry::to_json(meta);
   TC_TRY(reg.write_process_meta(meta.id, start_json, /*durable=*/false));
+  registry_lock->release();
+  (void)reg.index_process(meta);  // a cache: a listing reads process.json without it
   // Room to store the end even if the run fills the disk (see store_end).
   (void)registry::reserve_file_space(reg.process_meta_path(meta.id),
                                      start_json.size() + kEndReserve);
   auto log = trace::LogWriter::create(reg.log_dir(meta.id), sp.log);
-  if (!log) return log.error();
+  if (!log) {  // the run ends before it began, and says so
+    meta.end_unix_ns = now_unix_ns();
+    meta.status = "failed";
+    meta.message = log.error().message;
+    if (store_end(reg, meta)) (void)reg.index_process(meta);
+    return log.error();
+  }
   s->log_ = std::move(*log);
   return s;
 }
@@ -114,6 +130,7 @@ RecordingEnd RecordingSession::run() {
   // The run ended (exit code and message kept) but its log stops early.
   if (!meta.log_error.empty()) meta.status = "truncated";
   if (auto stored = store_end(reg_, meta); !stored) end.store_error = stored.error();
+  else (void)reg_.index_process(meta);
   end.meta = meta;
   return end;
 }

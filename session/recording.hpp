@@ -66,6 +66,7 @@ class RecordingSession {
   RecordingSpec spec_;
   wasi::System& real_;
   registry::ProcessMeta meta_;
+  registry::FileLock lock_;  // the process's: held while it runs (Registry::is_running)
   std::unique_ptr<trace::LogWriter> log_;
 };
 

@@ -251,7 +251,7 @@ BOOST_AUTO_TEST_CASE(one_broken_process_json_breaks_only_itself) {
     BOOST_REQUIRE(list.has_value());
     BOOST_REQUIRE(list->size() == 2u);
     for (const auto& p : *list) {
-      BOOST_TEST((p.id == good) == p.meta.has_value(), text);
+      BOOST_TEST((p.id == good) == p.broken.empty(), text);
       BOOST_TEST((p.id == bad) == !p.broken.empty(), text);
     }
     BOOST_TEST(r->resolve(ObjectKind::Process, good).has_value());

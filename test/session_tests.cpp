@@ -85,6 +85,56 @@ BOOST_AUTO_TEST_CASE(another_module_against_the_log_diverges_at_a_record) {
   BOOST_TEST(end.error->message.find("record ") != std::string::npos, end.error->message);
 }
 
+BOOST_AUTO_TEST_CASE(a_recording_is_running_while_its_session_lives) {
+  session::RecordingSpec spec;
+  spec.module = load("exit_code.wasm");
+  spec.module_name = "exit_code.wasm";
+  spec.digest = registry::sha256_hex(spec.module->bytes);
+  spec.posix.args = {"exit_code.wasm"};
+  spec.posix.stdio[1] = spec.posix.stdio[2] = out_fd;
+  spec.codec_name = "zlib";
+  auto system = wasi::PosixSystem::create(spec.posix);
+  BOOST_REQUIRE(system.has_value());
+  auto killed_spec = spec;
+  auto rec = session::RecordingSession::start(reg, std::move(spec), **system);
+  BOOST_REQUIRE_MESSAGE(rec.has_value(), (rec ? "" : rec.error().message));
+  std::string id = (*rec)->id();
+  auto status = [&] {
+    auto list = reg.list_processes();
+    BOOST_REQUIRE(list.has_value());
+    for (const auto& p : *list)
+      if (p.id == id) return p.status;
+    return std::string("(not listed)");
+  };
+  BOOST_TEST(reg.is_running(id));
+  BOOST_TEST(status() == "running");
+  // The registry lock is free again once the process exists (a prune may run).
+  auto prune_lock = registry::FileLock::try_acquire(root.string() + "/lock", registry::FileLock::Mode::Exclusive);
+  BOOST_REQUIRE(prune_lock.has_value());
+  BOOST_TEST(prune_lock->has_value());
+  prune_lock = std::optional<registry::FileLock>();
+  auto end = (*rec)->run();
+  BOOST_TEST(end.meta.status == "exited");
+  BOOST_TEST(status() == "exited");
+  auto index = registry::ProcessIndex(reg.index_path()).load();
+  BOOST_TEST(index.lines == 2u);  // its start and its end
+  uint64_t log_bytes = 0;
+  for (const auto& f : fs::directory_iterator(reg.log_dir(id))) log_bytes += f.file_size();
+  BOOST_TEST(index.latest.at(id).summary.log_bytes == log_bytes);
+  BOOST_TEST(log_bytes > 0u);
+  rec->reset();
+  BOOST_TEST(!reg.is_running(id));
+  BOOST_TEST(status() == "exited");
+
+  // A run that dies before its end (the session gone without run()).
+  auto dead = session::RecordingSession::start(reg, std::move(killed_spec), **system);
+  BOOST_REQUIRE(dead.has_value());
+  id = (*dead)->id();
+  dead->reset();
+  BOOST_TEST(status() == "killed");
+  BOOST_TEST(reg.load_process_meta(id)->status == "killed");
+}
+
 BOOST_AUTO_TEST_CASE(a_wrong_id_is_an_error_naming_it) {
   auto s = session::ReplaySession::open(reg, "ffffffff");
   BOOST_REQUIRE(!s.has_value());

@@ -32,7 +32,7 @@ std::string broken_module(const registry::ModuleEntry& m) {
 
 // "exited 0", "trapped", "running", "truncated (exit 0)" (the recording
 // stopped early, e.g. on a full disk), ...
-std::string process_status(const registry::ProcessMeta& m) {
+std::string process_status(const registry::ProcessEntry& m) {
   if (m.status == "exited") return "exited " + std::to_string(m.exit_code);
   if (m.status == "truncated") return "truncated (exit " + std::to_string(m.exit_code) + ")";
   return m.status;
@@ -153,17 +153,17 @@ int cmd_get(const Args& args) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& p : *procs)
       rows.push_back({p.id, p.start_unix_ns ? human_ago(p.start_unix_ns, now) : "unknown",
-                      p.meta ? process_status(*p.meta) : "broken: " + p.broken,
+                      p.broken.empty() ? process_status(p) : "broken: " + p.broken,
                       human_size(p.log_bytes)});
     std::cout << format_table({"PROCESS ID", "START", "STATUS", "SIZE"}, rows);
   } else {
     json j = json::array();
     for (const auto& p : *procs) {
       json e = {{"id", p.id}, {"start", rfc3339(p.start_unix_ns)}, {"log_size", p.log_bytes}};
-      if (p.meta) {
-        e["module"] = p.meta->module_name;
-        e["status"] = p.meta->status;
-        e["exit_code"] = p.meta->exit_code;
+      if (p.broken.empty()) {
+        e["module"] = p.module_name;
+        e["status"] = p.status;
+        e["exit_code"] = p.exit_code;
       } else {
         e["status"] = "broken";
         e["broken"] = p.broken;
