@@ -310,3 +310,29 @@ BOOST_AUTO_TEST_CASE(every_option_in_the_help_is_parsed) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(config_edit, Fixture)
+
+// `config --edit` with an editor (a script) that writes a bad file: the
+// error names the line, the configuration stays as it was; a good edit is
+// saved.
+BOOST_AUTO_TEST_CASE(a_bad_edit_names_the_line_and_changes_nothing) {
+  auto bad = write("bad-editor.sh", "#!/bin/sh\nprintf 'log:\\n  compression: zlib\\n  batch-size: 0\\n' > \"$1\"\n");
+  auto good = write("good-editor.sh", "#!/bin/sh\nprintf 'log:\\n  batch-size: 77\\n' > \"$1\"\n");
+  fs::permissions(bad, fs::perms::owner_all);
+  fs::permissions(good, fs::perms::owner_all);
+  ::setenv("VISUAL", bad.c_str(), 1);
+  auto r = tc({"config", "--edit"});
+  BOOST_TEST(r.exit_code == 1);
+  BOOST_TEST(r.err == "timecraft config: log.batch-size must be 1..1000000 (line 3)\n"
+                      "timecraft: error: configuration unchanged\n", r.err);
+  BOOST_TEST(!fs::exists(config));
+  ::setenv("VISUAL", good.c_str(), 1);
+  r = tc({"config", "--edit"});
+  ::unsetenv("VISUAL");
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(r.out == "saved " + config.string() + "\n");
+  BOOST_TEST(contains(tc({"config"}).out, "batch-size: 77"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

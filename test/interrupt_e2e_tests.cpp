@@ -145,6 +145,36 @@ BOOST_AUTO_TEST_CASE(a_second_sigint_kills) {
   BOOST_TEST((code == 130), code);
 }
 
+// SIGKILL leaves no end: while the run lives it is "running" (and cannot be
+// deleted); once dead it is "killed", and its replay stops at the end of
+// its log with exit status 4, not as a divergence.
+BOOST_AUTO_TEST_CASE(a_killed_run_shows_killed_and_replays_to_its_end) {
+  auto module = write("prog.wat", kSpin);
+  Background b = start(*this, module);
+  std::string err = slurp(b.err_path);
+  std::string id = take_id(err);
+  auto ps = tc({"get", "ps", "-o", "json"});
+  BOOST_TEST(contains(ps.out, "\"status\": \"running\""), ps.out);
+  auto del = tc({"delete", "process", id});
+  BOOST_TEST(del.exit_code == 1);
+  BOOST_TEST(del.err == "timecraft: error: process " + id + " is running\n", del.err);
+  ::kill(b.pid, SIGKILL);
+  BOOST_TEST(wait_for(b) == 128 + SIGKILL);
+  ps = tc({"get", "ps"});
+  BOOST_TEST(contains(ps.out, "killed"), ps.out);
+  BOOST_TEST(tc({"get", "ps", "--failed", "-q"}).out == id + "\n");
+  auto d = tc({"describe", "process", id});
+  BOOST_TEST(contains(d.out, "Status:   killed"), d.out);
+  auto rep = tc({"replay", id}, 20);
+  BOOST_TEST(rep.exit_code == 4, rep.err);
+  // The one record was still in the unwritten batch when the run died
+  // (a batch is written when full or at the end): the log is empty.
+  BOOST_TEST(rep.out == "");
+  BOOST_TEST(contains(rep.err, "timecraft: the log ends at record 0 (the run was killed)"), rep.err);
+  // Dead, it can be deleted.
+  BOOST_TEST(tc({"delete", "process", id}).exit_code == 0);
+}
+
 // A module that cannot link never runs: no id is printed, nothing is stored.
 BOOST_AUTO_TEST_CASE(a_module_that_cannot_link_stores_nothing) {
   auto module = write("unlinkable.wat",

@@ -72,6 +72,8 @@ const CommandSpec& logs_command();
 const CommandSpec& trace_command();
 const CommandSpec& diff_command();
 const CommandSpec& config_command();
+const CommandSpec& delete_command();
+const CommandSpec& prune_command();
 const CommandSpec& profile_command();
 const CommandSpec& wast_command();
 const CommandSpec& version_command();

@@ -1,5 +1,6 @@
 // timecraft get [TYPE]: list registry resources as a table, JSON or YAML.
 #include <boost/program_options.hpp>
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -8,6 +9,8 @@
 #include "registry/process_meta.hpp"
 #include "tools/cli.hpp"
 #include "tools/format.hpp"
+#include "tools/number_option.hpp"
+#include "tools/process_list.hpp"
 #include "tools/resources.hpp"
 
 namespace tc::cli {
@@ -30,13 +33,6 @@ std::string broken_module(const registry::ModuleEntry& m) {
   return "broken: .json sidecar: " + m.broken;
 }
 
-// "exited 0", "trapped", "running", "truncated (exit 0)" (the recording
-// stopped early, e.g. on a full disk), ...
-std::string process_status(const registry::ProcessEntry& m) {
-  if (m.status == "exited") return "exited " + std::to_string(m.exit_code);
-  if (m.status == "truncated") return "truncated (exit " + std::to_string(m.exit_code) + ")";
-  return m.status;
-}
 }  // namespace
 
 int cmd_get(const Args& args);
@@ -44,20 +40,34 @@ int cmd_get(const Args& args);
 const CommandSpec& get_command() {
   static const CommandSpec spec = {
       "get", "list processes, modules, profiles or the configuration",
-      "get [TYPE] [-o text|json|yaml] [-q]",
+      "get [TYPE] [-o text|json|yaml] [-q]\n"
+      "get ps [--failed] [--status S] [--module M] [--since 2h] [--sort KEY] [-n N]",
       "Lists the resources of a type, newest first; without TYPE lists the types.\n"
-      "  process (processes, proc, ps)   PROCESS ID, START, STATUS, SIZE (of the log)\n"
+      "  process (processes, proc, ps)   PROCESS ID, MODULE, START, DURATION,\n"
+      "                                  STATUS, SIZE (of the log)\n"
       "  module (modules, mod)           MODULE ID (sha256, 12 digits), NAME, SIZE\n"
       "  profile (profiles, prof)        PROFILE ID, PROCESS ID, TYPE, START, DURATION, SIZE\n"
-      "  config (cfg)                    the effective configuration\n",
+      "  config (cfg)                    the effective configuration\n"
+      "\n"
+      "A process's STATUS: running, exited N, trapped, failed (it could not\n"
+      "run), interrupted (SIGINT/SIGTERM), killed (it ended without storing its\n"
+      "end: SIGKILL, a crash, a power cut), truncated (its recording stopped\n"
+      "early, e.g. on a full disk).\n",
       {
           kOutputOption,
           {"quiet,q", Option::Flag, "", "only the ids, one per line"},
+          {"failed", Option::Flag, "", "processes only: those that failed (a non-zero exit,\na trap, a failure, an interruption or a kill)"},
+          {"status", Option::List, "S", "processes only: with status S (repeatable, or S,S)"},
+          {"module", Option::Value, "M", "processes only: of module M (its name, or a\ndigest prefix of 4 digits or more)"},
+          {"since", Option::Value, "AGE", "processes only: started within AGE (90s, 30m, 2h, 7d)"},
+          {"sort", Option::Value, "KEY", "processes only: start (newest first), duration or\nsize (largest first)", "start"},
+          {"limit,n", Option::Value, "N", "processes only: at most N"},
           kRegistryOption,
       },
       {{"type"}},
-      "Example:\n"
-      "  timecraft get ps\n",
+      "Examples:\n"
+      "  timecraft get ps --failed --since 1h\n"
+      "  timecraft get ps --module app.wasm --sort duration -n 5 -o json\n",
       cmd_get};
   return spec;
 }
@@ -145,32 +155,45 @@ int cmd_get(const Args& args) {
     return kExitOk;
   }
 
+  ProcessQuery q;
+  if (vm.count("status"))
+    for (const auto& s : vm["status"].as<std::vector<std::string>>())
+      for (size_t at = 0; at <= s.size();) {
+        size_t comma = std::min(s.find(',', at), s.size());
+        std::string word = s.substr(at, comma - at);
+        const auto& known = process_statuses();
+        if (std::find(known.begin(), known.end(), word) == known.end()) {
+          std::string list;
+          for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+          return usage_error("get", "--status " + word + ": not a status (" + list + ")");
+        }
+        q.statuses.push_back(word);
+        at = comma + 1;
+      }
+  q.failed = vm.count("failed") > 0;
+  if (vm.count("module")) q.module = vm["module"].as<std::string>();
+  if (vm.count("since")) {
+    auto age = parse_age_option("--since", vm["since"].as<std::string>());
+    if (!age) return usage_error("get", age.error().message);
+    q.since_ns = *age;
+  }
+  q.sort = vm["sort"].as<std::string>();
+  if (q.sort != "start" && q.sort != "duration" && q.sort != "size")
+    return usage_error("get", "--sort must be start, duration or size");
+  if (vm.count("limit")) {
+    auto n = parse_number_option("-n", vm["limit"].as<std::string>(), 0, UINT32_MAX);
+    if (!n) return usage_error("get", n.error().message);
+    q.limit = *n;
+  }
   auto procs = reg->list_processes();
   if (!procs) return fail(kExitError, procs.error().to_string());
+  auto shown = select_processes(std::move(*procs), q, now);
   if (quiet) {
-    for (const auto& p : *procs) std::cout << p.id << "\n";
+    for (const auto& p : shown) std::cout << p.id << "\n";
   } else if (fmt == OutputFormat::Text) {
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& p : *procs)
-      rows.push_back({p.id, p.start_unix_ns ? human_ago(p.start_unix_ns, now) : "unknown",
-                      p.broken.empty() ? process_status(p) : "broken: " + p.broken,
-                      human_size(p.log_bytes)});
-    std::cout << format_table({"PROCESS ID", "START", "STATUS", "SIZE"}, rows);
+    std::cout << process_table(shown, now);
   } else {
-    json j = json::array();
-    for (const auto& p : *procs) {
-      json e = {{"id", p.id}, {"start", rfc3339(p.start_unix_ns)}, {"log_size", p.log_bytes}};
-      if (p.broken.empty()) {
-        e["module"] = p.module_name;
-        e["status"] = p.status;
-        e["exit_code"] = p.exit_code;
-      } else {
-        e["status"] = "broken";
-        e["broken"] = p.broken;
-      }
-      j.push_back(e);
-    }
-    emit(j, fmt);
+    std::cout << process_objects(shown, now, fmt);
   }
   return kExitOk;
 }

@@ -24,6 +24,35 @@ Expected<uint64_t> parse_number_option(const std::string& option, const std::str
   return v;
 }
 
+Expected<int64_t> parse_age_option(const std::string& option, const std::string& text) {
+  auto bad = [&] {
+    return make_error(ErrorKind::Usage, option + ": \"" + text +
+                                            "\" is not a length of time such as 90s, 30m, 2h, 7d or 2w");
+  };
+  if (text.empty()) return bad();
+  int64_t total = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t j = i;
+    while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
+    if (j == i || j == text.size() || j - i > 9) return bad();
+    int64_t n = std::stoll(text.substr(i, j - i));
+    int64_t unit = 0;
+    switch (text[j]) {
+      case 's': unit = 1; break;
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      case 'w': unit = 7 * 86400; break;
+      default: return bad();
+    }
+    total += n * unit;
+    if (total > int64_t(100) * 365 * 86400) return bad();  // a century is plenty
+    i = j + 1;
+  }
+  return total * 1000000000;
+}
+
 Expected<void> check_listen_option(const std::string& spec) {
   auto colon = spec.rfind(':');
   if (colon == std::string::npos)

@@ -18,6 +18,9 @@ constexpr uint64_t kMaxBatchRecords = 1000000;
 // A decimal integer in [min, max] (digits only: no sign, no spaces).
 Expected<uint64_t> parse_number_option(const std::string& option, const std::string& text,
                                        uint64_t min, uint64_t max);
+// A length of time, "90s", "30m", "2h", "7d", "2w" (or a sum: "1h30m"), in
+// nanoseconds: for --since and --older-than.
+Expected<int64_t> parse_age_option(const std::string& option, const std::string& text);
 // --listen ADDR:PORT: a colon and a decimal port 0..65535 (the address is
 // checked when the socket is opened).
 Expected<void> check_listen_option(const std::string& spec);

@@ -15,6 +15,8 @@
 #endif
 
 int main(void) {
+  setvbuf(stdout, NULL, _IOLBF, 0);  // a write per line, a pipe or not: the
+                                      // divergence shows the line that wrote
   printf("flaky (%s build): checking a random byte\n", BUILD);
   fflush(stdout);  // its own fd_write, before the random_get
   unsigned char b = 0;
