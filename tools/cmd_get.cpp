@@ -91,6 +91,9 @@ int cmd_get(const Args& args) {
   if (!type) return kExitUsage;
   bool quiet = vm.count("quiet") > 0;
 
+  if (*type != Resource::Process)
+    for (const char* o : {"failed", "status", "module", "since", "limit"})
+      if (vm.count(o)) return usage_error("get", std::string("--") + o + " only applies to processes (get ps)");
   if (*type == Resource::Config) {
     auto cfg = registry::load_config();
     if (!cfg) return fail(kExitError, cfg.error().to_string());
