@@ -14,7 +14,7 @@
 # and the findings; exits non-zero if there was one (or the build failed).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-targets=(fuzz_module fuzz_text fuzz_log fuzz_replay fuzz_meta fuzz_debug)
+targets=(fuzz_module fuzz_text fuzz_log fuzz_replay fuzz_meta fuzz_debug fuzz_gdbremote)
 usage() { echo "usage: scripts/fuzz.sh TARGET|all SECONDS [-- LIBFUZZER_ARGS...]   (targets: ${targets[*]})" >&2; exit 2; }
 [ "${1:-}" = list ] && { printf '%s\n' "${targets[@]}"; exit 0; }
 [ $# -ge 2 ] || usage
