@@ -15,6 +15,7 @@
 
 #include "debug/tcdb/debugger.hpp"
 #include "tools/cli.hpp"
+#include "tools/debug_listen.hpp"
 #include "tools/line_input.hpp"
 #include "tools/number_option.hpp"
 
@@ -43,7 +44,8 @@ int cmd_debug(const Args& args);
 const CommandSpec& debug_command() {
   static const CommandSpec spec = {
       "debug", "debug a recorded process: stop anywhere, step forwards and backwards",
-      "debug [-x FILE]... [--batch] [--echo] [--timing] [-d DIR]... ID",
+      "debug [-x FILE]... [--batch] [--echo] [--timing] [-d DIR]... ID\n"
+      "debug --listen ADDR:PORT ID",
       "Replays a recorded process under a time-travel debugger with gdb's\n"
       "commands (help lists them): breakpoints at functions, FILE:LINE or\n"
       "*OFFSET, watchpoints, step/next/finish/until, and their reverse-*\n"
@@ -51,7 +53,11 @@ const CommandSpec& debug_command() {
       "record N (just before host call N, numbered as `timecraft trace`).\n"
       "Source-level with DWARF (clang -g, rustc -g), else at the WebAssembly\n"
       "level with name-section names. Nothing touches the system: every host\n"
-      "call is answered from the log, so each session is reproducible.\n",
+      "call is answered from the log, so each session is reproducible.\n"
+      "With --listen, serves the GDB remote protocol instead (LLDB's\n"
+      "WebAssembly dialect, reverse bc/bs too): `lldb x.wasm -o 'gdb-remote\n"
+      "127.0.0.1:1234'`. One client; the session ends when it detaches or\n"
+      "disconnects.\n",
       {
           {"command,x", Option::List, "FILE", "run the commands in FILE first"},
           {"batch", Option::Flag, "",
@@ -62,6 +68,9 @@ const CommandSpec& debug_command() {
            "print the wall time of start-up and of each scripted\ncommand on stderr (timing: SECONDS s: COMMAND)"},
           {"directory,d", Option::List, "DIR", "look for source files in DIR too"},
           {"checkpoint-interval", Option::Value, "N", "instructions between automatic checkpoints (20000000)"},
+          {"listen", Option::Value, "ADDR:PORT",
+           "serve the GDB remote protocol on ADDR:PORT (e.g. 127.0.0.1:1234;\n"
+           "port 0 picks one) and print \"listening on ADDR:PORT\" on stderr"},
           kRegistryOption,
       },
       {{"id"}},
@@ -80,6 +89,15 @@ int cmd_debug(const Args& args) {
     auto n = parse_number_option("--checkpoint-interval", vm["checkpoint-interval"].as<std::string>(), 1000, UINT64_MAX);
     if (!n) return usage_error("debug", n.error().message);
     opts.checkpoint_interval = *n;
+  }
+  if (vm.count("listen")) {
+    std::string spec = vm["listen"].as<std::string>();
+    if (auto ok = check_listen_option(spec); !ok) return usage_error("debug", ok.error().message);
+    if (vm.count("command") || vm.count("batch") || vm.count("echo") || vm.count("timing"))
+      return usage_error("debug", "--listen serves a remote debugger: no -x, --batch, --echo or --timing with it");
+    auto reg = open_registry(vm["registry"].as<std::string>());
+    if (!reg) return fail(kExitError, reg.error().to_string());
+    return debug_listen(*reg, vm["id"].as<std::string>(), spec, opts.checkpoint_interval);
   }
   std::vector<std::string> scripts;
   if (vm.count("command")) scripts = vm["command"].as<std::vector<std::string>>();

@@ -1,0 +1,338 @@
+// `timecraft debug --listen`: the GDB remote protocol server on a recording
+// of test/debug/buggy.c, driven by raw packets over a socket; its answers
+// are compared with what `timecraft debug --batch` says at the same
+// position (breakpoint addresses, $localN/$globalN, x).
+#define BOOST_TEST_MODULE gdbremote_e2e_tests
+#include <boost/test/unit_test.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <regex>
+
+#include "test/cli_fixture.hpp"
+
+using namespace tc::test;
+
+namespace {
+
+std::string checksum(const std::string& body) {
+  unsigned s = 0;
+  for (unsigned char c : body) s += c;
+  char buf[3];
+  std::snprintf(buf, sizeof buf, "%02x", s & 0xff);
+  return buf;
+}
+
+// A running `timecraft debug --listen 127.0.0.1:0 ID`, and a client of it.
+struct Server {
+  pid_t pid = -1;
+  int err = -1;   // its stderr
+  int sock = -1;
+  int port = 0;
+  std::string stderr_text, in;
+
+  Server(const std::string& bin, const std::string& id, const std::string& listen = "127.0.0.1:0") {
+    int p[2];
+    BOOST_REQUIRE(pipe2(p, O_CLOEXEC) == 0);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, p[1], 2);
+    std::vector<std::string> args = {bin, "debug", "--listen", listen, id};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    BOOST_REQUIRE(posix_spawn(&pid, bin.c_str(), &fa, nullptr, argv.data(), environ) == 0);
+    posix_spawn_file_actions_destroy(&fa);
+    ::close(p[1]);
+    err = p[0];
+  }
+  ~Server() {
+    if (sock >= 0) ::close(sock);
+    if (pid > 0 && wait_exit(0) == -2) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+    if (err >= 0) ::close(err);
+  }
+
+  // Reads stderr until a line is complete (or it closes); that line.
+  std::string first_line(int timeout_ms = 30000) {
+    while (stderr_text.find('\n') == std::string::npos) {
+      pollfd pf{err, POLLIN, 0};
+      if (::poll(&pf, 1, timeout_ms) <= 0) break;
+      char buf[512];
+      ssize_t n = ::read(err, buf, sizeof buf);
+      if (n <= 0) break;
+      stderr_text.append(buf, size_t(n));
+    }
+    return stderr_text.substr(0, stderr_text.find('\n'));
+  }
+
+  void connect() {
+    std::string line = first_line();
+    std::smatch m;
+    BOOST_REQUIRE_MESSAGE(std::regex_match(line, m, std::regex(R"(listening on 127\.0\.0\.1:(\d+))")), line);
+    port = std::stoi(m[1]);
+    BOOST_REQUIRE(port > 0);
+    sock = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(uint16_t(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    BOOST_REQUIRE(::connect(sock, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  }
+
+  void raw(const std::string& bytes) { BOOST_REQUIRE(::send(sock, bytes.data(), bytes.size(), MSG_NOSIGNAL) == ssize_t(bytes.size())); }
+
+  // The next thing the server sends: "+", "-" or a packet's body ("$...#cs" checked).
+  std::string next(int timeout_ms = 60000) {
+    for (;;) {
+      if (!in.empty() && (in[0] == '+' || in[0] == '-')) {
+        std::string c = in.substr(0, 1);
+        in.erase(0, 1);
+        return c;
+      }
+      size_t hash = in.find('#');
+      if (!in.empty() && in[0] == '$' && hash != std::string::npos && in.size() >= hash + 3) {
+        std::string body = in.substr(1, hash - 1);
+        BOOST_TEST(in.substr(hash + 1, 2) == checksum(body));
+        in.erase(0, hash + 3);
+        return body;
+      }
+      pollfd pf{sock, POLLIN, 0};
+      if (::poll(&pf, 1, timeout_ms) <= 0) return "<timeout>";
+      char buf[65536];
+      ssize_t n = ::recv(sock, buf, sizeof buf, 0);
+      if (n <= 0) return "<closed>";
+      in.append(buf, size_t(n));
+    }
+  }
+
+  // One packet (no-ack mode once it is on), its reply.
+  std::string ask(const std::string& body) {
+    raw("$" + body + "#" + checksum(body));
+    return next();
+  }
+
+  // -1 still running after `seconds` (-2 if timed out), else the exit status.
+  int wait_exit(int seconds) {
+    for (int i = 0; i <= seconds * 20; ++i) {
+      int st = 0;
+      pid_t r = ::waitpid(pid, &st, WNOHANG);
+      if (r == pid) {
+        pid = -1;
+        return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+      }
+      if (i < seconds * 20) ::usleep(50000);
+    }
+    return -2;
+  }
+};
+
+struct Fixture : CliFixture {
+  std::string id;
+  Fixture() {
+    auto r = tc({"run", (programs / "buggy-O0.wasm").string()});
+    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    id = take_id(r.err);
+  }
+  // `timecraft debug --batch` with these commands: its output.
+  std::string tcdb(const std::string& commands) {
+    fs::path script = write("s.tcdb", commands);
+    auto r = tc({"debug", "--batch", "-x", script.string(), id}, 120);
+    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.out + r.err);
+    return r.out;
+  }
+  // The session with no-ack mode on.
+  void start(Server& s) {
+    s.connect();
+    BOOST_TEST(s.ask("QStartNoAckMode") == "+");
+    BOOST_TEST(s.next() == "OK");
+  }
+};
+
+uint64_t le_value(const std::string& hex) {
+  uint64_t v = 0;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) v |= uint64_t(std::stoul(hex.substr(i, 2), nullptr, 16)) << (4 * i);
+  return v;
+}
+
+std::string capture(const std::string& text, const std::string& re) {
+  std::smatch m;
+  BOOST_REQUIRE_MESSAGE(std::regex_search(text, m, std::regex(re)), "no " + re + " in:\n" + text);
+  return m[1];
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(gdbremote, Fixture)
+
+BOOST_AUTO_TEST_CASE(handshake_and_queries) {
+  Server s(bin, id);
+  s.connect();
+  // Ack mode first: each packet is acknowledged.
+  s.raw("$qSupported:swbreak+;xmlRegisters=i386#" + checksum("qSupported:swbreak+;xmlRegisters=i386"));
+  BOOST_TEST(s.next() == "+");
+  std::string sup = s.next();
+  for (const char* f : {"PacketSize=", "QStartNoAckMode+", "qXfer:libraries:read+", "ReverseContinue+",
+                        "ReverseStep+", "swbreak+"})
+    BOOST_TEST(contains(sup, f), sup << " lacks " << f);
+  s.raw("+");
+  BOOST_TEST(s.ask("QStartNoAckMode") == "+");
+  BOOST_TEST(s.next() == "OK");
+  // Then no acknowledgements.
+  std::string triple = "7761736d33322d756e6b6e6f776e2d756e6b6e6f776e2d7761736d";  // wasm32-unknown-unknown-wasm
+  BOOST_TEST(contains(s.ask("qHostInfo"), "triple:" + triple + ";"));
+  BOOST_TEST(contains(s.ask("qProcessInfo"), "triple:" + triple + ";"));
+  BOOST_TEST(s.ask("qC") == "QC1");
+  BOOST_TEST(s.ask("qfThreadInfo") == "m1");
+  BOOST_TEST(s.ask("qsThreadInfo") == "l");
+  BOOST_TEST(s.ask("qXfer:libraries:read::0,1000") ==
+             "l<library-list><library name=\"buggy-O0.wasm\"><section address=\"0x4000000000000000\"/></library></library-list>");
+  // In pieces: 'm' while more follows.
+  std::string part = s.ask("qXfer:libraries:read::0,10");
+  BOOST_TEST(part == "m<library-list><l");
+  BOOST_TEST(contains(s.ask("qRegisterInfo0"), "name:pc;"));
+  BOOST_TEST(s.ask("qRegisterInfo1") == "E45");
+  // Stopped before the first instruction: the pc is a code address.
+  std::string stop = s.ask("?");
+  BOOST_TEST(stop.rfind("T05thread:1;", 0) == 0u, stop);
+  std::string pc = capture(stop, "thread-pcs:([0-9a-f]+);");
+  BOOST_TEST(pc.size() == 16u);
+  BOOST_TEST(pc[0] == '4');
+  BOOST_TEST(le_value(s.ask("p0")) == std::stoull(pc, nullptr, 16));
+  // The code space is the module's bytes: "\0asm" at offset 0.
+  BOOST_TEST(s.ask("m4000000000000000,4") == "0061736d");
+  BOOST_TEST(s.ask("qUnknownThing") == "");
+  BOOST_TEST(s.ask("M10,1:00") == "E02");  // the recording decides memory
+  BOOST_TEST(s.ask("D") == "OK");
+  BOOST_TEST(s.wait_exit(30) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(breakpoint_locals_memory_and_reverse) {
+  std::string out = tcdb("break apply_discount\ncontinue\nprint $local0\nprint $local1\nprint $global0\nbt\n"
+                         "x/4xw &counter\nprint &counter\n");
+  uint64_t bp = std::stoull(capture(out, R"(Breakpoint 1 at 0x([0-9a-f]+):)"), nullptr, 16);
+  std::string caller_pc = capture(out, R"(#1  0x([0-9a-f]+) in line_price)");
+  std::string local0 = capture(out, R"(\$1 = i32:(-?\d+))"), local1 = capture(out, R"(\$2 = i32:(-?\d+))");
+  std::string global0 = capture(out, R"(\$3 = i32:(-?\d+))");
+  std::string words = capture(out, R"(<counter>:\t([^\n]+))");
+  std::string counter = capture(out, R"(\(int \*\) 0x([0-9a-f]+) <counter>)");
+
+  Server s(bin, id);
+  start(s);
+  char z[64];
+  std::snprintf(z, sizeof z, "Z0,%llx,1", (unsigned long long)((1ull << 62) | bp));
+  BOOST_TEST(s.ask(z) == "OK");
+  std::string stop = s.ask("c");
+  BOOST_TEST(contains(stop, "reason:breakpoint;"), stop);
+  BOOST_TEST(std::stoull(capture(stop, "thread-pcs:([0-9a-f]+);"), nullptr, 16) == ((1ull << 62) | bp));
+  // The call stack: innermost first, 8 bytes each; the caller's pc as bt shows it.
+  std::string stack = s.ask("qWasmCallStack:1");
+  BOOST_REQUIRE(stack.size() >= 32u);
+  BOOST_TEST(le_value(stack.substr(0, 16)) == ((1ull << 62) | bp));
+  BOOST_TEST(le_value(stack.substr(16, 16)) == ((1ull << 62) | std::stoull(caller_pc, nullptr, 16)));
+  // Values as the in-process debugger prints them ($localN, $globalN: i32).
+  BOOST_TEST(int32_t(le_value(s.ask("qWasmLocal:0;0"))) == std::stoi(local0));
+  BOOST_TEST(int32_t(le_value(s.ask("qWasmLocal:0;1"))) == std::stoi(local1));
+  BOOST_TEST(s.ask("qWasmLocal:0;0").size() == 8u);  // an i32: 4 bytes
+  BOOST_TEST(int32_t(le_value(s.ask("qWasmGlobal:0;0"))) == std::stoi(global0));
+  BOOST_TEST(s.ask("qWasmLocal:99;0") == "E04");
+  BOOST_TEST(s.ask("qWasmLocal:0;9999") == "E04");
+  BOOST_TEST(s.ask("qWasmStackValue:0;999") == "E04");
+  // Linear memory: x/4xw's words.
+  std::string mem = s.ask("m" + counter + ",10");
+  BOOST_REQUIRE(mem.size() == 32u);
+  std::string as_words;
+  for (int i = 0; i < 4; ++i) {
+    char w[16];
+    std::snprintf(w, sizeof w, "%s0x%08llx", i ? "\t" : "", (unsigned long long)le_value(mem.substr(8 * i, 8)));
+    as_words += w;
+  }
+  BOOST_TEST(as_words == words);
+  BOOST_TEST(s.ask("mffffffff,4") == "E03");
+  // Forward again to the second hit, then back: bc lands on the first.
+  std::string second = s.ask("c");
+  BOOST_TEST(contains(second, "reason:breakpoint;"));
+  std::string local0_second = s.ask("qWasmLocal:0;0");
+  BOOST_TEST(s.ask("bc") == stop);
+  BOOST_TEST(int32_t(le_value(s.ask("qWasmLocal:0;0"))) == std::stoi(local0));
+  BOOST_TEST(s.ask("qWasmLocal:0;0") != local0_second);
+  // bs: one instruction back, a smaller pc in the same function's prologue.
+  std::string back = s.ask("bs");
+  BOOST_TEST(contains(back, "reason:trace;"));
+  BOOST_TEST(std::stoull(capture(back, "thread-pcs:([0-9a-f]+);"), nullptr, 16) < ((1ull << 62) | bp));
+  BOOST_TEST(contains(s.ask("s"), "thread-pcs:" + capture(stop, "thread-pcs:([0-9a-f]+);")));
+  // No breakpoint before the first hit: bc goes to the start of history.
+  BOOST_TEST(s.ask("z0," + std::string(z + 3)) == "OK");
+  BOOST_TEST(contains(s.ask("bc"), "replaylog:begin;"));
+  // Continue to the end: the exit status.
+  BOOST_TEST(s.ask("vCont;c") == "W00");
+  BOOST_TEST(s.ask("D") == "OK");
+  BOOST_TEST(s.wait_exit(30) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(malformed_packets_get_errors) {
+  Server s(bin, id);
+  s.connect();
+  // Ack mode: a bad checksum or a truncated packet is asked for again.
+  s.raw("$qC#00");
+  BOOST_TEST(s.next() == "-");
+  s.raw("$m0,4$qC#" + checksum("qC"));
+  BOOST_TEST(s.next() == "-");
+  BOOST_TEST(s.next() == "+");
+  BOOST_TEST(s.next() == "QC1");
+  // Line noise between packets is ignored.
+  s.raw("garbage!");
+  BOOST_TEST(s.ask("qC") == "+");
+  BOOST_TEST(s.next() == "QC1");
+  s.raw("-");  // a nak: the last reply again
+  BOOST_TEST(s.next() == "QC1");
+  BOOST_TEST(s.ask("QStartNoAckMode") == "+");
+  BOOST_TEST(s.next() == "OK");
+  // No-ack mode: errors as replies; the session goes on.
+  s.raw("$qC#00");
+  BOOST_TEST(s.next() == "E01");
+  for (const char* bad : {"mzz,4", "m10", "Z0,1", "Z9,1,1", "qWasmLocal:x;1", "qWasmLocal:1", "c10", "vCont;q",
+                          "p", "Hq1", "qXfer:libraries:read::zz"})
+    BOOST_TEST(s.ask(bad) == "E01", bad);
+  BOOST_TEST(s.ask("Z0,10000,1") == "E03");  // a breakpoint in linear memory
+  BOOST_TEST(s.ask("Z0,4fffffffffffffff,1") == "E03");  // past the module
+  BOOST_TEST(s.ask(std::string(300, 'x')) == "");
+  BOOST_TEST(s.ask("qC") == "QC1");
+  BOOST_TEST(s.ask("k") == "X09");
+  BOOST_TEST(s.wait_exit(30) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_client_that_disconnects_ends_the_session) {
+  Server s(bin, id);
+  start(s);
+  s.raw("$m0,4");  // half a packet, then gone
+  ::close(s.sock);
+  s.sock = -1;
+  BOOST_TEST(s.wait_exit(30) == 0);
+  BOOST_TEST(s.first_line() == "listening on 127.0.0.1:" + std::to_string(s.port));
+}
+
+BOOST_AUTO_TEST_CASE(a_port_in_use_is_one_error_line) {
+  Server first(bin, id);
+  first.connect();
+  Server second(bin, id, "127.0.0.1:" + std::to_string(first.port));
+  BOOST_TEST(second.wait_exit(30) == 1);
+  std::string line = second.first_line();
+  BOOST_TEST(contains(line, "127.0.0.1:" + std::to_string(first.port)), line);
+  BOOST_TEST(contains(line, "in use"), line);
+  BOOST_TEST(second.stderr_text.find('\n') == second.stderr_text.size() - 1);
+  auto r = tc({"debug", "--listen", "nowhere", id});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(contains(r.err, "ADDR:PORT"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
