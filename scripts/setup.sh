@@ -16,6 +16,7 @@ packages=(
   rustc libstd-rust-dev-wasm32  # a Rust program for the debugger's tests (rustc --target wasm32-wasi -g)
   golang-go  # go tool pprof reads the exported profiles in the tests
   chromium  # headless, renders the flame graphs in the tests
+  lldb-16  # LLDB drives `timecraft debug --listen` in test/lldb_e2e_tests.cpp (not co-installable with lldb-14)
 )
 
 missing=()

@@ -82,7 +82,7 @@ std::string Session::stop_reply(const StopInfo& s, const char* extra) {
   std::string r = interrupted ? "T02" : "T05";
   char pcs[32];
   std::snprintf(pcs, sizeof pcs, "%llx", (unsigned long long)pc());
-  r += "thread:1;name:" + to_hex(name_) + ";threads:1;thread-pcs:" + pcs + ";00:" + le_hex(pc()) + ";";
+  r += "thread:1;hexname:" + to_hex(name_) + ";threads:1;thread-pcs:" + pcs + ";00:" + le_hex(pc()) + ";";
   if (s.ended()) {
     // A trap, a divergence or the end of an interrupted run's log: shown at
     // the instruction that did it, as a wasm exception.

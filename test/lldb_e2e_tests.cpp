@@ -1,0 +1,96 @@
+// Debian 12's lldb-16 against `timecraft debug --listen` on a recording of
+// test/debug/buggy.c (-O0): what it supports for wasm without a wasm
+// process plugin (the top frame only, no locals), asserted on its output.
+// Skipped, with the reason, when lldb-16 is not installed.
+#define BOOST_TEST_MODULE lldb_e2e_tests
+#include <boost/test/unit_test.hpp>
+
+#include "test/gdbremote_server.hpp"
+
+using namespace tc::test;
+
+namespace {
+
+const char* const kLldb = "/usr/bin/lldb-16";
+
+boost::test_tools::assertion_result have_lldb(boost::unit_test::test_unit_id) {
+  boost::test_tools::assertion_result r(::access(kLldb, X_OK) == 0);
+  if (!r) r.message() << "skipped: lldb-16 is not installed (scripts/setup.sh installs it)";
+  return r;
+}
+
+// The line of buggy.c that carries "// @marker".
+int marker_line(const fs::path& source, const std::string& marker) {
+  std::ifstream in(source);
+  std::string l;
+  for (int n = 1; std::getline(in, l); ++n)
+    if (l.find("// @" + marker) != std::string::npos) return n;
+  BOOST_FAIL("no @" + marker + " in " + source.string());
+  return 0;
+}
+
+struct Fixture : CliFixture {
+  std::string id;
+  Fixture() {
+    auto r = tc({"run", (programs / "buggy-O0.wasm").string()});
+    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    id = take_id(r.err);
+  }
+  // lldb-16 -b with these commands, connected to a fresh server; its output.
+  std::string lldb(const std::vector<std::string>& commands, int* server_status) {
+    Server s(bin, id);
+    std::string line = s.first_line();
+    std::string port = line.substr(line.rfind(':') + 1);
+    std::vector<std::string> args = {kLldb, "-b", "--no-lldbinit", (programs / "buggy-O0.wasm").string(),
+                                     "-o", "gdb-remote 127.0.0.1:" + port};
+    for (const auto& c : commands) args.insert(args.end(), {"-o", c});
+    auto r = run_process(args, 120);
+    BOOST_TEST_MESSAGE(r.out);
+    *server_status = s.wait_exit(30);
+    return r.out + r.err;
+  }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(lldb16, Fixture)
+
+BOOST_AUTO_TEST_CASE(breakpoints_steps_disassembly_and_globals, *boost::unit_test::precondition(have_lldb)) {
+  int off_line = marker_line(programs / "buggy.c", "discount_off");
+  int status = -1;
+  std::string out = lldb({"b total_price", "b buggy.c:" + std::to_string(off_line), "c", "c", "bt", "dis -c 2 --pc",
+                          "target variable counter", "si", "detach"},
+                         &status);
+  // By function, and file:line: code addresses (space 1); main calls
+  // total_price, which calls apply_discount (through line_price).
+  BOOST_TEST(std::regex_search(out, std::regex(R"(Breakpoint 1: where = buggy-O0\.wasm`total_price)")), out);
+  BOOST_TEST(contains(out, "stop reason = breakpoint 1.1"), out);
+  BOOST_TEST(std::regex_search(out, std::regex(R"(Breakpoint 2: where = buggy-O0\.wasm`apply_discount \+ \d+ at buggy\.c:)" +
+                                               std::to_string(off_line) + R"(:\d+, address = 0x4000000000000[0-9a-f]{3})")),
+             out);
+  BOOST_TEST(contains(out, "stop reason = breakpoint 2.1"), out);
+  // The stop shows the source line.
+  BOOST_TEST(std::regex_search(out, std::regex("-> " + std::to_string(off_line) + " +\t  int off = price \\* percent / 100;")), out);
+  BOOST_TEST(contains(out, "frame #0: 0x4000"), out);
+  // Disassembly at the pc (LLDB's wasm disassembler over the m packets' bytes).
+  BOOST_TEST(std::regex_search(out, std::regex(R"(->  0x4000000000000[0-9a-f]{3} <\+\d+>: local\.get)")), out);
+  // A C global read from linear memory (space 0).
+  BOOST_TEST(contains(out, "(int) counter = 7"), out);
+  BOOST_TEST(contains(out, "stop reason = instruction step into"), out);
+  BOOST_TEST(contains(out, "Process 1 detached"), out);
+  BOOST_TEST(status == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_watchpoint_and_the_exit, *boost::unit_test::precondition(have_lldb)) {
+  int status = -1;
+  std::string out = lldb({"b total_price", "c", "watchpoint set variable counter", "c", "c"}, &status);
+  BOOST_TEST(contains(out, "Watchpoint created: Watchpoint 1: addr = 0x00000db0 size = 4 state = enabled type = w"), out);
+  BOOST_TEST(contains(out, "old value: 7"), out);
+  BOOST_TEST(contains(out, "new value: 8"), out);
+  BOOST_TEST(contains(out, "stop reason = watchpoint 1"), out);
+  // The replay runs on to the recorded exit.
+  BOOST_TEST(contains(out, "Process 1 exited with status = 0"), out);
+  BOOST_TEST(status == 0);  // lldb disconnects when it exits
+}
+
+BOOST_AUTO_TEST_SUITE_END()
