@@ -154,6 +154,33 @@ BOOST_AUTO_TEST_CASE(breakpoint_locals_memory_and_reverse) {
   BOOST_TEST(s.wait_exit(30) == 0);
 }
 
+// A watch stop shows the writing instruction as the pc (tcdb's position
+// one instruction back), with the write done; `s` then shows the next one.
+// Read and access watchpoints are not supported: the empty reply.
+BOOST_AUTO_TEST_CASE(a_watch_stops_at_the_writing_instruction) {
+  std::string out = tcdb("print &counter\nwatch counter\ncontinue\nreverse-stepi\n");
+  std::string counter = capture(out, R"(\(int \*\) 0x([0-9a-f]+) <counter>)");
+  // reverse-stepi from the watch stop: "0xOFFSET<TAB>LINE<TAB>counter++;".
+  std::string writer = capture(out, R"(\n0x([0-9a-f]+)\t\d+\t  counter\+\+;)");
+  Server s(bin, id);
+  start(s);
+  BOOST_TEST(s.ask("Z3," + counter + ",4") == "");
+  BOOST_TEST(s.ask("Z4," + counter + ",4") == "");
+  BOOST_TEST(s.ask("Z2," + counter + ",4") == "OK");
+  std::string stop = s.ask("c");
+  BOOST_TEST(contains(stop, "reason:watchpoint;"), stop);
+  uint64_t pc = std::stoull(capture(stop, "thread-pcs:([0-9a-f]+);"), nullptr, 16);
+  BOOST_TEST(pc == ((1ull << 62) | std::stoull(writer, nullptr, 16)), stop << "\n" << out);
+  BOOST_TEST(le_value(s.ask("qWasmCallStack:1").substr(0, 16)) == pc);
+  BOOST_TEST(le_value(s.ask("m" + counter + ",4")) == 8u);  // the write is done
+  std::string step = s.ask("s");
+  BOOST_TEST(contains(step, "reason:trace;"), step);
+  BOOST_TEST(std::stoull(capture(step, "thread-pcs:([0-9a-f]+);"), nullptr, 16) > pc);
+  BOOST_TEST(s.ask("c") == "W00");
+  BOOST_TEST(s.ask("D") == "OK");
+  BOOST_TEST(s.wait_exit(30) == 0);
+}
+
 BOOST_AUTO_TEST_CASE(malformed_packets_get_errors) {
   Server s(bin, id);
   s.connect();

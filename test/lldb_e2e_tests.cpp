@@ -83,14 +83,29 @@ BOOST_AUTO_TEST_CASE(breakpoints_steps_disassembly_and_globals, *boost::unit_tes
 
 BOOST_AUTO_TEST_CASE(a_watchpoint_and_the_exit, *boost::unit_test::precondition(have_lldb)) {
   int status = -1;
-  std::string out = lldb({"b total_price", "c", "watchpoint set variable counter", "c", "c"}, &status);
+  int write_line = marker_line(programs / "buggy.c", "total_counter");
+  std::string out = lldb({"b total_price", "c", "watchpoint set variable counter", "breakpoint delete 1", "c", "c"},
+                         &status);
   BOOST_TEST(contains(out, "Watchpoint created: Watchpoint 1: addr = 0x00000db0 size = 4 state = enabled type = w"), out);
   BOOST_TEST(contains(out, "old value: 7"), out);
   BOOST_TEST(contains(out, "new value: 8"), out);
   BOOST_TEST(contains(out, "stop reason = watchpoint 1"), out);
+  // At the writing line (counter++ is the function's last write before
+  // `return`, so the instruction after the store is on the next line).
+  BOOST_TEST(std::regex_search(out, std::regex("-> " + std::to_string(write_line) + " +\t  counter\\+\\+;")), out);
   // The replay runs on to the recorded exit.
   BOOST_TEST(contains(out, "Process 1 exited with status = 0"), out);
   BOOST_TEST(status == 0);  // lldb disconnects when it exits
+}
+
+// The replay sees writes only: Z3 (read) gets the empty "not supported"
+// reply, which LLDB 16 reports as a failed watchpoint packet.
+BOOST_AUTO_TEST_CASE(a_read_watchpoint_is_refused, *boost::unit_test::precondition(have_lldb)) {
+  int status = -1;
+  std::string out = lldb({"b total_price", "c", "watchpoint set variable -w read counter"}, &status);
+  BOOST_TEST(contains(out, "error: Watchpoint creation failed (addr=0xdb0, size=4"), out);
+  BOOST_TEST(contains(out, "error: sending gdb watchpoint packet failed"), out);
+  BOOST_TEST(status == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "interp/validate/body_reader.hpp"
+
 namespace tc::debug::gdbremote {
 
 namespace {
@@ -61,8 +63,24 @@ std::vector<uint32_t> Session::wasm_frames() const {
 }
 
 uint64_t Session::pc() const {
+  if (writer_) return kCodeSpace | *writer_;
   auto wf = wasm_frames();
   return wf.empty() ? kCodeSpace : kCodeSpace | t_.stop().frames[wf[0]].offset;
+}
+
+// A watch stop comes right after the write, and a write (a store, a
+// memory.fill/copy, a host call) never branches: the writer is the
+// instruction just before the pc in the same function's code.
+std::optional<uint32_t> Session::writing_instruction() const {
+  auto wf = wasm_frames();
+  if (wf.empty()) return std::nullopt;
+  const FrameInfo& f = t_.stop().frames[wf[0]];
+  if (f.func_index < m_.num_imported_funcs || f.func_index >= m_.total_funcs()) return std::nullopt;
+  wasm::BodyReader r(m_, m_.functions[f.func_index - m_.num_imported_funcs]);
+  wasm::Instr in;
+  std::optional<uint32_t> before;
+  while (r.next(in) && in.offset < f.offset) before = in.offset;
+  return before;
 }
 
 RunSpec Session::base_spec() const {
@@ -105,7 +123,15 @@ std::string Session::stop_reply(const StopInfo& s, const char* extra) {
 }
 
 std::string Session::resume(const req::Resume& r) {
+  const bool at_writer = writer_.has_value();
+  writer_.reset();
   if (r.reverse) return reverse(r.step);
+  if (r.step && at_writer) {
+    // The shown instruction (the write) has run: a step shows the next one.
+    StopInfo shown = t_.stop();
+    shown.reason = Reason::Step;
+    return last_stop_ = stop_reply(shown);
+  }
   RunSpec spec = base_spec();
   if (r.step) {
     spec.mode = RunSpec::Mode::StepInstr;
@@ -121,6 +147,7 @@ std::string Session::resume(const req::Resume& r) {
     shown.count = at->count;
   }
   if (!shown.ended()) (void)t_.checkpoint_here();  // going back from here is then quick
+  if (shown.reason == Reason::Watch) writer_ = writing_instruction();
   return last_stop_ = stop_reply(shown);
 }
 
@@ -303,7 +330,7 @@ std::string Session::reply(const Request& request) {
           return "vCont;c;C;s;S";
         } else if constexpr (std::is_same_v<T, req::WasmCallStack>) {
           std::string out;
-          for (uint32_t i : wasm_frames()) out += le_hex(kCodeSpace | t_.stop().frames[i].offset);
+          for (uint32_t i : wasm_frames()) out += le_hex(out.empty() ? pc() : kCodeSpace | t_.stop().frames[i].offset);
           return out;
         } else if constexpr (std::is_same_v<T, req::WasmValue>) {
           return wasm_value(r);

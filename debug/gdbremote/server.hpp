@@ -4,6 +4,7 @@
 // code address (kCodeSpace | file offset) of the innermost frame; reverse
 // execution (bc, bs) seeks back through the Target's checkpoints.
 #pragma once
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -40,12 +41,16 @@ class Session {
   RunSpec base_spec() const;
   std::vector<uint32_t> wasm_frames() const;  // Target frame indices of the wasm frames, innermost first
   uint64_t pc() const;
+  std::optional<uint32_t> writing_instruction() const;
 
   Target& t_;
   const wasm::Module& m_;
   std::string name_;
   std::set<uint32_t> breakpoints_;  // module file offsets
   std::vector<WatchSpan> watches_;
+  // At a watch stop, the writing instruction's offset: shown as the pc
+  // (its write done), so that LLDB names the writing line, not the next.
+  std::optional<uint32_t> writer_;
   std::string last_stop_;  // the reply to `?` (the last stop as reported)
   bool no_ack_ = false, swbreak_ = false, finished_ = false;
 };

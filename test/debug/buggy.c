@@ -72,7 +72,7 @@ __attribute__((noinline)) int total_price(const int *p, int n) {
     int q = quantities[i % 2][i % 3];
     total += line_price(p[i], q);  // @total_add
   }
-  counter++;
+  counter++;  // @total_counter
   return total;  // @total_return
 }
 
