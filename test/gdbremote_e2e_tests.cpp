@@ -238,3 +238,29 @@ BOOST_AUTO_TEST_CASE(a_port_in_use_is_one_error_line) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// 0x03 during a `c`: the replay stops where it got to, with a T02 (SIGINT)
+// stop reply, long before the end (spin-O0 replays for seconds).
+BOOST_FIXTURE_TEST_CASE(an_interrupt_stops_a_continue, CliFixture) {
+  auto r = tc({"run", (programs / "spin-O0.wasm").string(), "30000000"}, 120);
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  Server s(bin, take_id(r.err));
+  s.connect();
+  BOOST_TEST(s.ask("QStartNoAckMode") == "+");
+  BOOST_TEST(s.next() == "OK");
+  auto t0 = std::chrono::steady_clock::now();
+  s.raw("$c#" + checksum("c"));
+  ::usleep(200000);
+  s.raw("\x03");
+  std::string stop = s.next(5000);
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  BOOST_TEST(stop.rfind("T02thread:1;", 0) == 0u, stop);
+  BOOST_TEST(contains(stop, "reason:signal;"), stop);
+  BOOST_TEST(took < 3.0, took << " s");
+  // Stopped in the program: its frames, then the session goes on.
+  std::string stack = s.ask("qWasmCallStack:1");
+  BOOST_TEST(stack.size() >= 32u, stack);
+  BOOST_TEST(stack.substr(0, 16) == capture(stop, ";00:([0-9a-f]{16});"));
+  BOOST_TEST(s.ask("D") == "OK");
+  BOOST_TEST(s.wait_exit(30) == 0);
+}

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "debug/gdbremote/interrupt_watch.hpp"
 #include "interp/validate/body_reader.hpp"
 
 namespace tc::debug::gdbremote {
@@ -137,7 +138,11 @@ std::string Session::resume(const req::Resume& r) {
     spec.mode = RunSpec::Mode::StepInstr;
     spec.stop_at = t_.stop().count + 1;
   }
+  std::optional<InterruptWatch> watch;  // 0x03 while it runs: a T02 stop where it got to
+  if (fd_ >= 0 && !r.step) watch.emplace(fd_, [this] { t_.interrupt(); }, pending_);
   auto s = t_.resume(std::move(spec));
+  watch.reset();
+  t_.clear_interrupt();
   if (!s) return kReplayFailed;
   StopInfo shown = *s;
   if (s->ended() && s->reason != Reason::Exited && s->count > 0) {
@@ -354,6 +359,11 @@ std::string Session::handle(std::string_view body) {
 }
 
 Expected<void> Session::serve(int fd) {
+  fd_ = fd;
+  struct Unset {
+    int& fd;
+    ~Unset() { fd = -1; }
+  } unset{fd_};
   Decoder in;
   std::string last;  // the last reply, framed, for a Nak
   auto send_all = [&](const std::string& bytes) {
@@ -376,7 +386,7 @@ Expected<void> Session::serve(int fd) {
       std::string out;
       switch (e->kind) {
         case Event::Kind::Ack:
-        case Event::Kind::Interrupt:  // the replay runs to its stop without reading: nothing to interrupt
+        case Event::Kind::Interrupt:  // while stopped (a `c` watches for its own): nothing to interrupt
           continue;
         case Event::Kind::Nak:
           if (!no_ack_ && !send_all(last)) return {};
@@ -392,6 +402,8 @@ Expected<void> Session::serve(int fd) {
           if (!send_all(out)) return {};
           if (e->body == "QStartNoAckMode") no_ack_ = true;
           if (finished_) return {};
+          in.feed(pending_);  // what came during a `c`
+          pending_.clear();
           continue;
         }
       }

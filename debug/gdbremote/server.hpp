@@ -51,6 +51,8 @@ class Session {
   // At a watch stop, the writing instruction's offset: shown as the pc
   // (its write done), so that LLDB names the writing line, not the next.
   std::optional<uint32_t> writer_;
+  int fd_ = -1;           // the client's socket, while serve() runs
+  std::string pending_;   // bytes read during a `c` that were not 0x03
   std::string last_stop_;  // the reply to `?` (the last stop as reported)
   bool no_ack_ = false, swbreak_ = false, finished_ = false;
 };
