@@ -37,11 +37,12 @@ struct Fixture : CliFixture {
     id = take_id(r.err);
   }
   // lldb-16 -b with these commands, connected to a fresh server; its output.
-  std::string lldb(const std::vector<std::string>& commands, int* server_status) {
-    Server s(bin, id);
+  std::string lldb(const std::vector<std::string>& commands, int* server_status,
+                   const std::string& program = "buggy-O0.wasm", std::string of = "") {
+    Server s(bin, of.empty() ? id : of);
     std::string line = s.first_line();
     std::string port = line.substr(line.rfind(':') + 1);
-    std::vector<std::string> args = {kLldb, "-b", "--no-lldbinit", (programs / "buggy-O0.wasm").string(),
+    std::vector<std::string> args = {kLldb, "-b", "--no-lldbinit", (programs / program).string(),
                                      "-o", "gdb-remote 127.0.0.1:" + port};
     for (const auto& c : commands) args.insert(args.end(), {"-o", c});
     auto r = run_process(args, 120);
@@ -105,6 +106,25 @@ BOOST_AUTO_TEST_CASE(a_read_watchpoint_is_refused, *boost::unit_test::preconditi
   std::string out = lldb({"b total_price", "c", "watchpoint set variable -w read counter"}, &status);
   BOOST_TEST(contains(out, "error: Watchpoint creation failed (addr=0xdb0, size=4"), out);
   BOOST_TEST(contains(out, "error: sending gdb watchpoint packet failed"), out);
+  BOOST_TEST(status == 0);
+}
+
+// `process interrupt` during a continue (LLDB sends 0x03): a SIGINT stop
+// in the loop, long before the end of spin-O0's seconds of replay.
+BOOST_AUTO_TEST_CASE(process_interrupt_stops_a_continue, *boost::unit_test::precondition(have_lldb)) {
+  auto r = tc({"run", (programs / "spin-O0.wasm").string(), "30000000"}, 120);
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  int status = -1;
+  std::string out = lldb({"script lldb.debugger.SetAsync(True)", "c", "script import time; time.sleep(0.3)",
+                          "process interrupt", "script time.sleep(1)", "script lldb.debugger.SetAsync(False)",
+                          "thread list", "detach"},
+                         &status, "spin-O0.wasm", take_id(r.err));
+  BOOST_TEST(std::regex_search(out, std::regex(R"(thread #1: tid = 0x0001, 0x4000000000000[0-9a-f]{3} )"
+                                               R"(spin-O0\.wasm`[^\n]+ at spin\.c:\d+(:\d+)?, name = 'spin-O0\.wasm', )"
+                                               R"(stop reason = signal SIGINT)")),
+             out);
+  BOOST_TEST(!contains(out, "exited with status"), out);
+  BOOST_TEST(contains(out, "Process 1 detached"), out);
   BOOST_TEST(status == 0);
 }
 
