@@ -51,3 +51,13 @@ if ! dpkg-query -W -f='${Status}' golang-1.23-go 2>/dev/null | grep -q "install 
     echo "setup: golang-1.23-go skipped (not Debian 12); bench/debug.sh needs Go >= 1.21 for its go program"
   fi
 fi
+
+# test/dap_e2e_tests.cpp drives lldb-vscode-16 from node through the npm
+# package @vscode/debugadapter-testsupport (test/dap/package-lock.json). Without
+# the registry the set-up goes on, and those tests skip.
+dap="$(cd "$(dirname "$0")/.." && pwd)/test/dap"
+if [ ! -d "$dap/node_modules" ] && command -v npm >/dev/null; then
+  echo "setup: npm ci --prefix test/dap"
+  npm ci --prefix "$dap" --no-audit --no-fund --loglevel=error >/dev/null ||
+    echo "setup: npm ci --prefix test/dap failed; test/dap_e2e_tests will skip"
+fi
