@@ -81,7 +81,7 @@ std::string squeeze(std::string s) {
 // The index `timecraft trace` prints for the first record of `call`.
 uint64_t trace_index(const json& trace, const std::string& call) {
   for (const auto& r : trace)
-    if (r["call"] == call) return r["record"].get<uint64_t>();
+    if (r["call"] == call) return r["index"].get<uint64_t>();
   BOOST_FAIL("no " + call + " record");
   return 0;
 }

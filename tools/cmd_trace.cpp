@@ -6,13 +6,14 @@
 #include "tools/cli.hpp"
 #include "tools/format.hpp"
 #include "tools/record_format.hpp"
+#include "trace/call_text.hpp"
 #include "trace/decode.hpp"
 #include "trace/log_reader.hpp"
 
 namespace tc::cli {
 
 namespace po = boost::program_options;
-using json = nlohmann::json;
+using ojson = nlohmann::ordered_json;
 
 int cmd_trace(const Args& args);
 
@@ -21,8 +22,13 @@ const CommandSpec& trace_command() {
       "trace", "print every recorded host call",
       "trace [-o text|json|yaml] ID",
       "Prints every recorded host call: record index, time since the start (s),\n"
-      "the call with its inputs, the errno, its outputs and the bytes it wrote\n"
-      "into guest memory (\"returned\" in JSON and YAML).\n",
+      "the call with its inputs, the errno, then, if it is ESUCCESS, its outputs\n"
+      "and the bytes it wrote into guest memory (\"returned\" in JSON and YAML).\n"
+      "Enums and flags are named as WASI names them (oflags=CREAT|TRUNC,\n"
+      "whence=SET, filetype=REGULAR_FILE; unknown bits in hex). JSON and YAML\n"
+      "are typed: numbers as numbers, enums as names, flag sets as lists of\n"
+      "names, bytes whole: {\"text\": \"...\"} when valid UTF-8, else\n"
+      "{\"base64\": \"...\"}.\n",
       {kOutputOption, kRegistryOption},
       {{"id"}},
       "",
@@ -45,14 +51,14 @@ int cmd_trace(const Args& args) {
   if (!log) return fail(kExitError, log.error().message);
 
   trace::Record r;
-  json all = json::array();
+  ojson all = ojson::array();
   while (log->next(r)) {
     auto c = trace::decode_record(r);
     if (!c) {
       std::cout.flush();
       return fail(kExitError, c.error().message);
     }
-    if (fmt == OutputFormat::Text) std::cout << trace_line(*c) << "\n";
+    if (fmt == OutputFormat::Text) std::cout << trace::record_text(*c);
     else all.push_back(trace_json(*c));
   }
   if (fmt == OutputFormat::Json) std::cout << all.dump(2) << "\n";
