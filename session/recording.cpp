@@ -89,7 +89,7 @@ Expected<std::unique_ptr<RecordingSession>> RecordingSession::start(registry::Re
 }
 
 RecordingEnd RecordingSession::run() {
-  trace::Recorder recorder(real_, *log_);
+  trace::Recorder recorder(real_, *log_, spec_.on_record);
   std::optional<InterruptGate> gate;
   wasi::System* system = &recorder;
   wasi::ProgramConfig pcfg = spec_.program;

@@ -12,6 +12,7 @@
 
 #include "registry/process_meta.hpp"
 #include "registry/registry.hpp"
+#include "trace/log_reader.hpp"
 #include "trace/log_writer.hpp"
 #include "wasi/posix_system.hpp"
 #include "wasi/program.hpp"
@@ -36,6 +37,8 @@ struct RecordingSpec {
   // run cleanly: the program stops at its next host call, function entry
   // or loop iteration, the log is closed and the status is "interrupted".
   const std::atomic<int>* interrupt = nullptr;
+  // Sees each record as it is made (`run -T`); what is recorded is the same.
+  trace::RecordHook on_record;
 };
 
 // How a recorded run ended, as data: the program's outcome and what

@@ -57,13 +57,14 @@ struct DiffFixture : CliFixture {
     BOOST_REQUIRE_EQUAL(r.exit_code, 0);
     return json::parse(r.out);
   }
-  // Line `index` of `timecraft trace ID` (text).
+  // Record `index`'s line of `timecraft trace ID` (text: after the header
+  // and the column names).
   std::string trace_line(const std::string& id, uint64_t index) {
     auto r = tc({"trace", id});
     BOOST_REQUIRE_EQUAL(r.exit_code, 0);
     auto all = split_lines(r.out);
-    BOOST_REQUIRE(index < all.size());
-    return all[index];
+    BOOST_REQUIRE(index + 2 < all.size());
+    return all[index + 2];
   }
   json diff_json(const std::string& a, const std::string& b, int expect) {
     auto r = tc({"diff", "-o", "json", a, b});
@@ -81,7 +82,7 @@ std::string squeeze(std::string s) {
 // The index `timecraft trace` prints for the first record of `call`.
 uint64_t trace_index(const json& trace, const std::string& call) {
   for (const auto& r : trace)
-    if (r["call"] == call) return r["record"].get<uint64_t>();
+    if (r["call"] == call) return r["index"].get<uint64_t>();
   BOOST_FAIL("no " + call + " record");
   return 0;
 }

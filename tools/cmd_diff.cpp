@@ -15,6 +15,7 @@
 #include "tools/format.hpp"
 #include "tools/number_option.hpp"
 #include "tools/record_format.hpp"
+#include "trace/call_text.hpp"
 #include "trace/decode.hpp"
 #include "trace/log_diff.hpp"
 
@@ -99,19 +100,19 @@ struct RecordText {
 
 RecordText record_text(const trace::OwnedRecord& r) {
   auto c = trace::decode_record(r.view());
-  return {trace_head(r.index, r.time_ns),
+  return {trace::record_head(r.index, r.time_ns),
           c ? c->to_string() : trace::call_name(r.call_id) + ": " + c.error().message};
 }
 
 json record_json(const trace::OwnedRecord& r) {
   auto c = trace::decode_record(r.view());
   if (c) return trace_json(*c);
-  return {{"record", r.index}, {"time_ns", r.time_ns}, {"call", trace::call_name(r.call_id)},
+  return {{"index", r.index}, {"time_ns", r.time_ns}, {"call", trace::call_name(r.call_id)},
           {"error", c.error().message}};
 }
 
-// The width of trace_head, where a record's wrapped lines resume.
-constexpr size_t kRecordIndent = 21;
+// The width of a record's head, where its wrapped lines resume.
+constexpr size_t kRecordIndent = trace::kRecordHeadWidth;
 // Columns narrower than this show a record's head on a line of its own
 // and wrap the call under it, not beside it.
 constexpr size_t kNarrowColumn = 60;

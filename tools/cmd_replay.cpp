@@ -9,6 +9,7 @@
 #include "wasi/abi.hpp"
 #include "tools/cli.hpp"
 #include "tools/format.hpp"
+#include "tools/trace_option.hpp"
 
 namespace tc::cli {
 
@@ -20,7 +21,7 @@ int cmd_replay(const Args& args);
 const CommandSpec& replay_command() {
   static const CommandSpec spec = {
       "replay", "re-execute a recorded process from its log",
-      "replay [-q] [--module FILE] [--registry DIR] ID",
+      "replay [-q] [-T] [--trace-file FILE] [--module FILE] [--registry DIR] ID",
       "Re-executes a recorded process: the stored module runs again and every\n"
       "host call is answered from the log, with no real system call (no file,\n"
       "socket, clock or random source is touched). What the program wrote to\n"
@@ -35,9 +36,15 @@ const CommandSpec& replay_command() {
       "against the log instead of the recorded module: either it follows the\n"
       "log to its end (\"follows the log to its end\" on stderr), or the replay\n"
       "shows where it leaves the recorded path, as above, with file:line from\n"
-      "that build's DWARF.\n",
+      "that build's DWARF.\n"
+      "\n"
+      "With -T each host call is printed as the replay consumes its record,\n"
+      "the line `timecraft trace` prints for it (the recorded time included),\n"
+      "so a replay's trace is the run's.\n",
       {
           {"quiet,q", Option::Flag, "", "do not write the program's output again"},
+          kTraceOption,
+          kTraceFileOption,
           {"module", Option::Value, "FILE", "replay this build (.wasm or .wat) instead of the recorded one"},
           kRegistryOption,
       },
@@ -70,6 +77,8 @@ int cmd_replay(const Args& args) {
       return fail(kExitError, other_path + ": " + linkable.error().message);
     other = *m;
   }
+  auto live = open_live_trace(vm);
+  if (!live) return fail(kExitError, live.error().message);
   auto session = session::ReplaySession::open(*reg, vm["id"].as<std::string>(), other);
   if (!session) return fail(kExitError, session.error().message);
   if (auto why = (*session)->platform_differences(); !why.empty())
@@ -78,7 +87,9 @@ int cmd_replay(const Args& args) {
 
   trace::ReplayOptions ropts;
   ropts.echo = !vm.count("quiet");
+  if (*live) ropts.on_record = (*live)->hook();
   session::ReplayEnd end = (*session)->run(ropts);
+  warn_if_trace_failed(live->get());
   std::cout.flush();
   switch (end.kind) {
     case session::ReplayEnd::Kind::Failed:

@@ -13,6 +13,8 @@
 #include "session/value_parse.hpp"
 #include "tools/cli.hpp"
 #include "tools/number_option.hpp"
+#include "tools/trace_option.hpp"
+#include "trace/recorder.hpp"
 #include "wasi/abi.hpp"
 #include "wasi/posix_system.hpp"
 #include "wasi/program.hpp"
@@ -116,6 +118,8 @@ const CommandSpec& run_command() {
           {"fly-blind", Option::Flag, "", "the same as --no-record"},
           {"record-batch-size", Option::Value, "N",
            "records per compressed log batch (default 4096,\nor log.batch-size in the config file)"},
+          kTraceOption,
+          kTraceFileOption,
           kRegistryOption,
       },
       {},
@@ -164,6 +168,8 @@ int cmd_run(const Args& args) {
     for (const auto& l : vm["listen"].as<std::vector<std::string>>())
       if (auto ok = check_listen_option(l); !ok) return usage_error("run", ok.error().message);
   if (rest.empty()) return usage_error("run", "no module given");
+  auto live = open_live_trace(vm);  // before anything is stored: a bad FILE stops here
+  if (!live) return fail(kExitError, live.error().message);
 
   const std::string path = rest[0];
   Args guest_args(rest.begin() + 1, rest.end());
@@ -251,7 +257,14 @@ int cmd_run(const Args& args) {
   }
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is EPIPE for the guest, not death
 
-  if (!record) return exit_status(wasi::run_program(*mod, **system, pcfg), path, **mod);
+  if (!record) {
+    std::optional<trace::Recorder> tracer;  // no log: only the live trace
+    wasi::System* sys = system->get();
+    if (*live) sys = &tracer.emplace(*sys, (*live)->hook());
+    int code = exit_status(wasi::run_program(*mod, *sys, pcfg), path, **mod);
+    warn_if_trace_failed(live->get());
+    return code;
+  }
 
   // Recording: module and metadata into the registry, then the log.
   session::RecordingSpec spec;
@@ -267,12 +280,14 @@ int cmd_run(const Args& args) {
   spec.codec_name = cfg->compression;
   spec.runtime_version = TIMECRAFT_VERSION;
   spec.interrupt = &g_stop_signal;
+  if (*live) spec.on_record = (*live)->hook();
   auto rec = session::RecordingSession::start(*reg, std::move(spec), **system);
   if (!rec) return fail(kExitError, rec.error().to_string());
   std::cerr << (*rec)->id() << std::endl;  // the first line on stderr: the process id
   catch_stop_signals();
 
   session::RecordingEnd end = (*rec)->run();
+  warn_if_trace_failed(live->get());
   const registry::ProcessMeta& meta = end.meta;
   if (!meta.log_error.empty())
     std::cerr << "timecraft: warning: recording stopped at record " << end.records_kept << ": "

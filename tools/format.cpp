@@ -111,20 +111,22 @@ bool needs_quotes(const std::string& s) {
   return s.find_first_of(":#{}[],&*?|<>=!%@`'\"\\\n\t") != std::string::npos;
 }
 
-std::string scalar(const nlohmann::json& j) {
+template <class Json>
+std::string scalar(const Json& j) {
   if (j.is_string()) {
-    const auto& s = j.get_ref<const std::string&>();
-    return needs_quotes(s) ? nlohmann::json(s).dump() : s;
+    const auto& s = j.template get_ref<const std::string&>();
+    return needs_quotes(s) ? Json(s).dump() : s;
   }
   return j.dump();
 }
 
-void emit(const nlohmann::json& j, int indent, std::string& out) {
+template <class Json>
+void emit(const Json& j, int indent, std::string& out) {
   std::string pad(size_t(indent), ' ');
   if (j.is_object()) {
     for (auto it = j.begin(); it != j.end(); ++it) {
       const auto& v = it.value();
-      std::string key = needs_quotes(it.key()) ? nlohmann::json(it.key()).dump() : it.key();
+      std::string key = needs_quotes(it.key()) ? Json(it.key()).dump() : it.key();
       if ((v.is_object() || v.is_array()) && !v.empty()) {
         out += pad + key + ":\n";
         emit(v, v.is_array() ? indent : indent + 2, out);
@@ -158,6 +160,12 @@ void emit(const nlohmann::json& j, int indent, std::string& out) {
 }  // namespace
 
 std::string to_yaml(const nlohmann::json& j) {
+  std::string out;
+  emit(j, 0, out);
+  return out;
+}
+
+std::string to_yaml(const nlohmann::ordered_json& j) {
   std::string out;
   emit(j, 0, out);
   return out;

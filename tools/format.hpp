@@ -33,5 +33,6 @@ enum class OutputFormat { Text, Json, Yaml };
 bool parse_output_format(const std::string& s, OutputFormat& out);
 // YAML for a JSON value (block style; strings quoted only when needed).
 std::string to_yaml(const nlohmann::json& j);
+std::string to_yaml(const nlohmann::ordered_json& j);  // keys in their order
 
 }  // namespace tc::cli

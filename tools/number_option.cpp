@@ -53,6 +53,35 @@ Expected<int64_t> parse_age_option(const std::string& option, const std::string&
   return total * 1000000000;
 }
 
+Expected<uint64_t> parse_offset_option(const std::string& option, const std::string& text) {
+  auto bad = [&] {
+    return make_error(ErrorKind::Usage, option + ": \"" + text +
+                                            "\" is not a time such as 1.5s, 250ms, 800us or 20ns");
+  };
+  size_t end = 0;
+  while (end < text.size() && ((text[end] >= '0' && text[end] <= '9') || text[end] == '.')) ++end;
+  std::string number = text.substr(0, end), unit = text.substr(end);
+  uint64_t scale;  // nanoseconds per unit
+  if (unit.empty() || unit == "s") scale = 1000000000;
+  else if (unit == "ms") scale = 1000000;
+  else if (unit == "us") scale = 1000;
+  else if (unit == "ns") scale = 1;
+  else return bad();
+  // Whole and fraction digits apart: exact, no floating point.
+  auto dot = number.find('.');
+  std::string whole = number.substr(0, dot), frac = dot == std::string::npos ? "" : number.substr(dot + 1);
+  if ((whole.empty() && frac.empty()) || frac.find('.') != std::string::npos) return bad();
+  uint64_t w = 0, f = 0;
+  if (!whole.empty() && (!parse_decimal(whole, w) || w > 1000000000000000000ull / scale)) return bad();
+  uint64_t f_scale = scale;
+  for (char c : frac) {
+    if (c < '0' || c > '9') return bad();
+    f_scale /= 10;  // digits beyond a nanosecond are dropped
+    f += uint64_t(c - '0') * f_scale;
+  }
+  return w * scale + f;
+}
+
 Expected<void> check_listen_option(const std::string& spec) {
   auto colon = spec.rfind(':');
   if (colon == std::string::npos)

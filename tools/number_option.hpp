@@ -21,6 +21,10 @@ Expected<uint64_t> parse_number_option(const std::string& option, const std::str
 // A length of time, "90s", "30m", "2h", "7d", "2w" (or a sum: "1h30m"), in
 // nanoseconds: for --since and --older-than.
 Expected<int64_t> parse_age_option(const std::string& option, const std::string& text);
+// A time since the start of a run, in nanoseconds: a decimal number of
+// seconds with an optional unit, "1.5s", "250ms", "800us", "20ns", "2".
+// For `trace --since/--until`.
+Expected<uint64_t> parse_offset_option(const std::string& option, const std::string& text);
 // --listen ADDR:PORT: a colon and a decimal port 0..65535 (the address is
 // checked when the socket is opened).
 Expected<void> check_listen_option(const std::string& spec);

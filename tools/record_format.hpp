@@ -1,21 +1,23 @@
-// How `timecraft trace` shows a record, shared with `timecraft diff` so both
-// print a host call the same way.
+// How `timecraft trace` shows a record as JSON or YAML, shared with
+// `timecraft diff` so both print a host call the same way (the text form
+// is trace/call_text.hpp).
 #pragma once
-#include <cstdint>
 #include <nlohmann/json.hpp>
-#include <string>
+#include <string_view>
 
 #include "trace/decode.hpp"
 
 namespace tc::cli {
 
-// "     2     0.000538  random_get(buf=1 bytes) = ESUCCESS <- \"c\"": the
-// record index, seconds since the start (trace_head), then
-// DecodedCall::to_string().
-std::string trace_line(const trace::DecodedCall& c);
-std::string trace_head(uint64_t index, uint64_t time_ns);  // "     2     0.000538  "
-// {"record", "time_ns", "call", "inputs": {name: text}, "errno",
-//  "outputs": {name: text}, "returned": [quoted bytes written into memory]}
-nlohmann::json trace_json(const trace::DecodedCall& c);
+// {"index", "time_ns", "call", "inputs": {name: value}, "errno",
+//  "outputs": {name: value} (empty unless errno is ESUCCESS),
+//  "returned": [bytes the call wrote into guest memory]}.
+// Values are typed: numbers as numbers, enums as names ("REGULAR_FILE"),
+// flag sets as lists of names (["CREAT", "TRUNC"]), records as objects,
+// lists as arrays, bytes whole as bytes_json.
+nlohmann::ordered_json trace_json(const trace::DecodedCall& c);
+nlohmann::ordered_json value_json(const trace::FieldValue& v);
+// {"text": "..."} for valid UTF-8, else {"base64": "..."} (RFC 4648).
+nlohmann::ordered_json bytes_json(std::string_view b);
 
 }  // namespace tc::cli

@@ -1,123 +1,168 @@
 #include "trace/decode.hpp"
 
+#include "trace/call_text.hpp"
 #include "trace/wasi_fields.hpp"
 
 namespace tc::trace {
 
 using namespace tc::wasi;
 
-std::string quote_bytes(std::string_view b, size_t max) {
-  static const char* hex = "0123456789abcdef";
-  std::string s = "\"";
-  for (size_t i = 0; i < b.size() && i < max; ++i) {
-    unsigned char c = static_cast<unsigned char>(b[i]);
-    if (c == '\n') s += "\\n";
-    else if (c == '\t') s += "\\t";
-    else if (c == '"' || c == '\\') { s += '\\'; s += char(c); }
-    else if (c >= 32 && c < 127) s += char(c);
-    else { s += "\\x"; s += hex[c >> 4]; s += hex[c & 15]; }
-  }
-  if (b.size() > max) s += "...";
-  return s + "\"";
-}
-
 namespace {
 
-// Decode one field of C++ type T from the payload into text.
+using V = FieldValue;
+
+V filetype(Filetype t) { return V::named(NameSet::Filetype, uint64_t(t)); }
+
+V fdstat_value(const Fdstat& s) {
+  V v = V::record();
+  v.add("filetype", filetype(s.filetype));
+  v.add("flags", V::named(NameSet::Fdflags, s.flags));
+  v.add("rights_base", V::named(NameSet::Rights, s.rights_base));
+  v.add("rights_inheriting", V::named(NameSet::Rights, s.rights_inheriting), true);
+  return v;
+}
+
+V filestat_value(const Filestat& s) {
+  V v = V::record();
+  v.add("dev", V::unsigned_(s.dev), true);
+  v.add("ino", V::unsigned_(s.ino), true);
+  v.add("filetype", filetype(s.filetype));
+  v.add("nlink", V::unsigned_(s.nlink), true);
+  v.add("size", V::unsigned_(s.size));
+  v.add("atim", V::unsigned_(s.atim), true);
+  v.add("mtim", V::unsigned_(s.mtim));
+  v.add("ctim", V::unsigned_(s.ctim), true);
+  return v;
+}
+
+V dirent_value(const Dirent& d) {
+  V v = V::record();
+  v.add("next", V::unsigned_(d.next), true);
+  v.add("ino", V::unsigned_(d.ino), true);
+  v.add("type", filetype(d.type));
+  v.add("name", V::bytes_of(d.name, false));
+  return v;
+}
+
+// A clock subscription's members, or an fd one's (witx's union arms).
+V subscription_value(const Subscription& s) {
+  V v = V::record();
+  v.add("userdata", V::unsigned_(s.userdata));
+  v.add("type", V::named(NameSet::Eventtype, uint64_t(s.type)));
+  if (s.type == EventType::Clock) {
+    v.add("id", V::named(NameSet::ClockId, uint64_t(s.clock_id)));
+    v.add("timeout", V::unsigned_(s.timeout));
+    v.add("precision", V::unsigned_(s.precision));
+    v.add("flags", V::named(NameSet::Subclockflags, s.clock_flags));
+  } else {
+    v.add("fd", V::unsigned_(s.fd));
+  }
+  return v;
+}
+
+V event_value(const Event& e) {
+  V v = V::record();
+  v.add("userdata", V::unsigned_(e.userdata));
+  v.add("error", V::errno_(uint64_t(e.error)));
+  v.add("type", V::named(NameSet::Eventtype, uint64_t(e.type)));
+  if (e.type != EventType::Clock) {  // fd_readwrite
+    v.add("nbytes", V::unsigned_(e.nbytes));
+    v.add("flags", V::named(NameSet::Eventrwflags, e.flags));
+  }
+  return v;
+}
+
+template <class T, class F>
+V list_of(const std::vector<T>& items, F&& one) {
+  V v = V::list();
+  for (const auto& x : items) v.add("", one(x));
+  return v;
+}
+
+// Decodes one field of C++ type T (of calls.def kind `k`) from the payload.
 template <class T>
-bool dec_text(PayloadReader& r, const T&, DecodedField& f) {
+bool dec_field(PayloadReader& r, const T&, Kind k, DecodedField& f) {
   if constexpr (std::is_integral_v<T> || std::is_enum_v<T>) {
     T v{};
     if (!fields::dec(r, v)) return false;
-    if constexpr (std::is_same_v<T, Errno>) {
-      f.text = errno_name(v);
-    } else if constexpr (std::is_signed_v<T> && !std::is_enum_v<T>) {
-      f.text = std::to_string(int64_t(v));
-    } else {
-      f.text = std::to_string(uint64_t(v));
-    }
     f.number = uint64_t(v);
+    if constexpr (std::is_same_v<T, Errno>) f.value = V::errno_(f.number);
+    else if (names_of(k) != NameSet::None) f.value = V::named(names_of(k), f.number);
+    else if constexpr (std::is_signed_v<T> && !std::is_enum_v<T>) f.value = V::signed_(int64_t(v));
+    else f.value = V::unsigned_(f.number);
     return true;
   } else if constexpr (std::is_same_v<T, std::string_view> || std::is_same_v<T, std::string>) {
     std::string s;
     if (!r.str(s)) return false;
-    f.text = quote_bytes(s);
+    f.value = V::bytes_of(s, false);
     f.buffers.push_back(std::move(s));
     return true;
   } else if constexpr (std::is_same_v<T, IovecsIn>) {
     uint64_t n;
     if (!r.u64(n)) return false;
-    f.text = "[";
+    f.value = V::list();
     for (uint64_t i = 0; i < n; ++i) {
       std::span<const uint8_t> b;
       if (!r.bytes(b)) return false;
       std::string s(b.begin(), b.end());
-      f.text += (i ? ", " : "") + quote_bytes(s);
+      f.value.add("", V::bytes_of(s, true));
       f.buffers.push_back(std::move(s));
     }
-    f.text += "]";
     return true;
   } else if constexpr (std::is_same_v<T, IovecsOut>) {
     uint64_t n;
     if (!r.u64(n)) return false;
-    f.text = "[";
+    f.value = V::list();
     for (uint64_t i = 0; i < n; ++i) {
       uint64_t len;
       if (!r.u64(len)) return false;
-      f.text += (i ? ", " : "") + std::to_string(len) + " bytes";
+      f.value.add("", V::length(len));
     }
-    f.text += "]";
     return true;
   } else if constexpr (std::is_same_v<T, std::span<uint8_t>>) {
-    uint64_t len;
-    if (!r.u64(len)) return false;
-    f.text = std::to_string(len) + " bytes";
-    f.number = len;
+    if (!r.u64(f.number)) return false;
+    f.value = V::length(f.number);
     return true;
   } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
     std::vector<std::string> v;
     if (!fields::dec(r, v)) return false;
-    f.text = "[";
-    for (size_t i = 0; i < v.size(); ++i) f.text += (i ? ", " : "") + quote_bytes(v[i]);
-    f.text += "]";
+    f.value = list_of(v, [](const std::string& s) { return V::bytes_of(s, false); });
     f.buffers = std::move(v);
     return true;
   } else if constexpr (std::is_same_v<T, Fdstat>) {
     Fdstat s;
     if (!fields::dec(r, s)) return false;
-    f.text = "{filetype=" + std::to_string(int(s.filetype)) + ", flags=" + std::to_string(s.flags) +
-             ", rights_base=" + std::to_string(s.rights_base) + "}";
+    f.value = fdstat_value(s);
     return true;
   } else if constexpr (std::is_same_v<T, Filestat>) {
     Filestat s;
     if (!fields::dec(r, s)) return false;
-    f.text = "{filetype=" + std::to_string(int(s.filetype)) + ", size=" + std::to_string(s.size) +
-             ", mtim=" + std::to_string(s.mtim) + "}";
+    f.value = filestat_value(s);
     return true;
   } else if constexpr (std::is_same_v<T, Prestat>) {
     Prestat s;
     if (!fields::dec(r, s)) return false;
-    f.text = "{dir, name_len=" + std::to_string(s.name_len) + "}";
+    f.value = V::record();
+    f.value.add("tag", V::named(NameSet::Preopentype, s.tag));
+    f.value.add("name_len", V::unsigned_(s.name_len));
     return true;
   } else if constexpr (std::is_same_v<T, std::vector<Dirent>>) {
     std::vector<Dirent> v;
     if (!fields::dec(r, v)) return false;
-    f.text = std::to_string(v.size()) + " entries";
-    for (size_t i = 0; i < v.size() && i < 8; ++i) f.text += (i ? " " : ": ") + quote_bytes(v[i].name);
-    if (v.size() > 8) f.text += " ...";
+    f.value = list_of(v, dirent_value);
     return true;
   } else if constexpr (std::is_same_v<T, std::vector<Subscription>>) {
     std::vector<Subscription> v;
     if (!fields::dec(r, v)) return false;
-    f.text = std::to_string(v.size()) + " subscriptions";
+    f.value = list_of(v, subscription_value);
     return true;
   } else if constexpr (std::is_same_v<T, std::vector<Event>>) {
     std::vector<Event> v;
     if (!fields::dec(r, v)) return false;
-    f.text = std::to_string(v.size()) + " events";
+    f.value = list_of(v, event_value);
     return true;
   } else {
-    static_assert(sizeof(T) == 0, "no text decoder for this kind");
+    static_assert(sizeof(T) == 0, "no decoder for this kind");
   }
 }
 
@@ -137,7 +182,8 @@ Expected<DecodedCall> decode_typed(const char* name, const Record& rec) {
     f.name = name;
     f.kind = k;
     f.offset = size_t(r.pos() - rec.payload.data());
-    ok = ok && dec_text(r, v, f);
+    ok = ok && dec_field(r, v, k, f);
+    if (ok) f.text = value_text(f.value);
     f.size = size_t(r.pos() - rec.payload.data()) - f.offset;
     return f;
   };
@@ -186,17 +232,6 @@ const DecodedField* DecodedCall::output(std::string_view n) const {
   for (const auto& f : outputs)
     if (f.name == n) return &f;
   return nullptr;
-}
-
-std::string DecodedCall::to_string() const {
-  std::string s = name + "(";
-  for (size_t i = 0; i < inputs.size(); ++i)
-    s += (i ? ", " : "") + inputs[i].name + "=" + inputs[i].text;
-  s += ") = ";
-  s += errno_name(error);
-  for (const auto& o : outputs) s += " " + o.name + "=" + o.text;
-  for (const auto& b : filled) s += " <- " + quote_bytes(b, 32);
-  return s;
 }
 
 }  // namespace tc::trace

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "interp/error.hpp"
+#include "trace/field_value.hpp"
 #include "trace/log_reader.hpp"
 #include "wasi/call_types.hpp"
 
@@ -15,7 +16,8 @@ namespace tc::trace {
 struct DecodedField {
   std::string name;
   wasi::Kind kind{};
-  std::string text;                  // printable value
+  FieldValue value;                  // typed, whole
+  std::string text;                  // value as `trace` prints it (trace/call_text.hpp)
   uint64_t number = 0;               // integer kinds
   std::vector<std::string> buffers;  // IovecsIn bytes / filled destination bytes
   // Where the field's encoding lies in the record's payload: two records'
@@ -35,14 +37,12 @@ struct DecodedCall {
 
   const DecodedField* input(std::string_view n) const;
   const DecodedField* output(std::string_view n) const;
-  // "fd_write(fd=1, iovs=["hi\n"]) = ESUCCESS nwritten=3"
+  // "fd_write(fd=1, iovs=["hi\n"]) = ESUCCESS nwritten=3" (call_text with
+  // the default style)
   std::string to_string() const;
 };
 
 // Fails (Io) on a payload that does not decode; never crashes.
 Expected<DecodedCall> decode_record(const Record& r);
-
-// Quotes bytes like a C string, cut at `max` bytes ("..." after).
-std::string quote_bytes(std::string_view b, size_t max = 64);
 
 }  // namespace tc::trace

@@ -3,6 +3,7 @@
 // as the torn tail; everything before it is returned.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,6 +21,10 @@ struct Record {
   uint32_t call_id = 0;
   std::span<const uint8_t> payload;  // valid until the next call to next()
 };
+
+// Sees each record as it is made (Recorder) or consumed (Replayer): the
+// live trace of `run -T` and `replay -T`. The payload lives only for the call.
+using RecordHook = std::function<void(const Record&)>;
 
 struct BatchInfo {
   uint32_t segment = 0;

@@ -1,12 +1,13 @@
 // Recorder: a wasi::System that forwards every call to the real System and
 // appends a record (timestamp, call id, inputs, errno, outputs, bytes
-// written into guest memory) to the log.
+// written into guest memory) to the log, then shows it to `on_record`.
 #pragma once
 #include <chrono>
 #include <optional>
 #include <vector>
 
 #include "interp/error.hpp"
+#include "trace/log_reader.hpp"
 #include "trace/log_writer.hpp"
 #include "wasi/system.hpp"
 
@@ -14,8 +15,15 @@ namespace tc::trace {
 
 class Recorder : public wasi::System {
  public:
-  Recorder(wasi::System& real, LogWriter& log)
-      : real_(real), log_(log), start_(std::chrono::steady_clock::now()) {}
+  // `on_record`, if given, sees every call's record as it is appended (and
+  // still after the log failed: the index then goes on counting calls).
+  Recorder(wasi::System& real, LogWriter& log, RecordHook on_record = {})
+      : real_(real), log_(&log), on_record_(std::move(on_record)),
+        start_(std::chrono::steady_clock::now()) {}
+  // No log: records are only shown to `on_record` (`run --no-record -T`).
+  Recorder(wasi::System& real, RecordHook on_record)
+      : real_(real), log_(nullptr), on_record_(std::move(on_record)),
+        start_(std::chrono::steady_clock::now()) {}
 
 #define WASI_CALL(name, id, params, results, ins, outs)                          \
   wasi::Errno name(const wasi::call::name##_in& in, wasi::call::name##_out& out) \
@@ -37,7 +45,9 @@ class Recorder : public wasi::System {
   void record(wasi::CallId id, const In& in, wasi::Errno e, const Out& out);
 
   wasi::System& real_;
-  LogWriter& log_;
+  LogWriter* log_;  // null: none
+  RecordHook on_record_;
+  uint64_t index_ = 0;  // of the next record
   std::chrono::steady_clock::time_point start_;
   std::vector<uint8_t> buf_;
   std::optional<Error> log_error_;

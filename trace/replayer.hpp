@@ -24,6 +24,8 @@ struct ReplayOptions {
   // going back over output it has shown already raises it).
   const uint64_t* echo_from = nullptr;
   int stdout_fd = 1, stderr_fd = 2;
+  // Sees each record once the program has made its call (`replay -T`).
+  RecordHook on_record;
 };
 
 class Replayer : public wasi::System {

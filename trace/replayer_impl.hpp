@@ -76,6 +76,7 @@ wasi::Errno Replayer::replay(wasi::CallId id, const char* name, const In& in, Ou
       host_out_.erase(in.fd);
     }
   }
+  if (opts_.on_record) opts_.on_record(r);
   if (opts_.end_after && replayed_ >= *opts_.end_after) {
     diverge("the log ends after record " + std::to_string(replayed_ - 1));
     ran_out_ = true;
