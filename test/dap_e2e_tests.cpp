@@ -31,23 +31,7 @@ boost::test_tools::assertion_result have_dap(boost::unit_test::test_unit_id) {
   return r;
 }
 
-// The line of buggy.c that carries "// @marker".
-int marker_line(const fs::path& source, const std::string& marker) {
-  std::ifstream in(source);
-  std::string l;
-  for (int n = 1; std::getline(in, l); ++n)
-    if (l.find("// @" + marker) != std::string::npos) return n;
-  BOOST_FAIL("no @" + marker + " in " + source.string());
-  return 0;
-}
-
-struct Fixture : CliFixture {
-  std::string id;
-  Fixture() {
-    auto r = tc({"run", (programs / "buggy-O0.wasm").string()});
-    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-    id = take_id(r.err);
-  }
+struct Fixture : BuggyRecording {
   // node test/dap/attach.mjs PORT PROGRAM buggy.c LINE against a fresh server.
   ProcResult attach(int line, int* server_status) {
     Server s(bin, id);

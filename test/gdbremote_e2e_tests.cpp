@@ -11,13 +11,7 @@ using namespace tc::test;
 
 namespace {
 
-struct Fixture : CliFixture {
-  std::string id;
-  Fixture() {
-    auto r = tc({"run", (programs / "buggy-O0.wasm").string()});
-    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-    id = take_id(r.err);
-  }
+struct Fixture : BuggyRecording {
   // `timecraft debug --batch` with these commands: its output.
   std::string tcdb(const std::string& commands) {
     fs::path script = write("s.tcdb", commands);

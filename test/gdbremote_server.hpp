@@ -8,11 +8,32 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include <fstream>
 #include <regex>
 
 #include "test/cli_fixture.hpp"
 
 namespace tc::test {
+
+// The line of a source file that carries "// @marker".
+inline int marker_line(const fs::path& source, const std::string& marker) {
+  std::ifstream in(source);
+  std::string l;
+  for (int n = 1; std::getline(in, l); ++n)
+    if (l.find("// @" + marker) != std::string::npos) return n;
+  BOOST_FAIL("no @" + marker + " in " + source.string());
+  return 0;
+}
+
+// A private registry holding one recording of buggy-O0.wasm (`id`).
+struct BuggyRecording : CliFixture {
+  std::string id;
+  BuggyRecording() {
+    auto r = tc({"run", (programs / "buggy-O0.wasm").string()});
+    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    id = take_id(r.err);
+  }
+};
 
 inline std::string checksum(const std::string& body) {
   unsigned s = 0;

@@ -19,23 +19,7 @@ boost::test_tools::assertion_result have_lldb(boost::unit_test::test_unit_id) {
   return r;
 }
 
-// The line of buggy.c that carries "// @marker".
-int marker_line(const fs::path& source, const std::string& marker) {
-  std::ifstream in(source);
-  std::string l;
-  for (int n = 1; std::getline(in, l); ++n)
-    if (l.find("// @" + marker) != std::string::npos) return n;
-  BOOST_FAIL("no @" + marker + " in " + source.string());
-  return 0;
-}
-
-struct Fixture : CliFixture {
-  std::string id;
-  Fixture() {
-    auto r = tc({"run", (programs / "buggy-O0.wasm").string()});
-    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-    id = take_id(r.err);
-  }
+struct Fixture : BuggyRecording {
   // lldb-16 -b with these commands, connected to a fresh server; its output.
   std::string lldb(const std::vector<std::string>& commands, int* server_status,
                    const std::string& program = "buggy-O0.wasm", std::string of = "") {
