@@ -33,7 +33,19 @@ async function main() {
   await dc.start();
   await dc.initializeRequest({ adapterID: 'lldb-vscode', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
   const initialized = dc.waitForEvent('initialized');
-  await dc.attachRequest({ program, attachCommands: [`gdb-remote 127.0.0.1:${port}`] });
+  // lldb-vscode 16 runs attachCommands asynchronously, then polls the process
+  // state and fails on the state a process has before it is connected
+  // ("process unloaded during launch or attach") when the connection is slow,
+  // as on a loaded machine: connect synchronously, then give it back its async
+  // mode.
+  await dc.attachRequest({
+    program,
+    attachCommands: [
+      'script lldb.debugger.SetAsync(False)',
+      `gdb-remote 127.0.0.1:${port}`,
+      'script lldb.debugger.SetAsync(True)',
+    ],
+  });
   await initialized;
   const bps = await dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line }] });
   const bp = bps.body.breakpoints[0];
