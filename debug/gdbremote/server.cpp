@@ -69,9 +69,9 @@ uint64_t Session::pc() const {
   return wf.empty() ? kCodeSpace : kCodeSpace | t_.stop().frames[wf[0]].offset;
 }
 
-// A watch stop comes right after the write, and a write (a store, a
-// memory.fill/copy, a host call) never branches: the writer is the
-// instruction just before the pc in the same function's code.
+// A watch stop comes right after the access, and an access (a load, a
+// store, a memory.fill/copy, a host call) never branches: the accessing
+// instruction is the one just before the pc in the same function's code.
 std::optional<uint32_t> Session::writing_instruction() const {
   auto wf = wasm_frames();
   if (wf.empty()) return std::nullopt;
@@ -110,10 +110,16 @@ std::string Session::stop_reply(const StopInfo& s, const char* extra) {
     r += "reason:breakpoint;";
     if (swbreak_) r += "swbreak:;";
   } else if (s.reason == Reason::Watch && s.watch < watches_.size()) {
-    // LLDB reads "ADDR INDEX HITADDR" (decimal) from the description.
-    std::string d = std::to_string(watches_[s.watch].addr) + " " + std::to_string(s.watch) + " " +
-                    std::to_string(watches_[s.watch].addr);
-    r += "reason:watchpoint;description:" + to_hex(d) + ";";
+    // gdb's watch/rwatch/awatch:ADDR (the watchpoint's address), as the
+    // watchpoint's type says; then LLDB's own form, which it reads last:
+    // "ADDR INDEX HITADDR" (decimal) in the description.
+    const WatchSpan& w = watches_[s.watch];
+    const char* key = w.kind == WatchKind::Read ? "rwatch" : w.kind == WatchKind::Access ? "awatch" : "watch";
+    char addr[24];
+    std::snprintf(addr, sizeof addr, "%llx", (unsigned long long)w.addr);
+    uint64_t hit = std::clamp(s.watch_addr, w.addr, w.addr + w.len - 1);  // in the watch's range
+    std::string d = std::to_string(w.addr) + " " + std::to_string(s.watch) + " " + std::to_string(hit);
+    r += std::string(key) + ":" + addr + ";reason:watchpoint;description:" + to_hex(d) + ";";
   } else if (s.reason == Reason::Step) {
     r += "reason:trace;";
   } else if (interrupted) {
@@ -126,7 +132,18 @@ std::string Session::stop_reply(const StopInfo& s, const char* extra) {
 std::string Session::resume(const req::Resume& r) {
   const bool at_writer = writer_.has_value();
   writer_.reset();
-  if (r.reverse) return reverse(r.step);
+  if (r.reverse) {
+    ended_.reset();  // back before the end: forward reaches it again
+    return reverse(r.step);
+  }
+  if (ended_) {
+    // Past a trap (or the end of what was recorded) the program does not
+    // go on: it ended there, as a process killed by a signal. gdb's X
+    // packet: SIGILL for a trap, SIGINT for a run interrupted when it was
+    // recorded, SIGABRT for a replay that diverged or failed.
+    const char* sig = *ended_ == Reason::Trapped ? "X04" : *ended_ == Reason::LogEnded ? "X02" : "X06";
+    return last_stop_ = sig;
+  }
   if (r.step && at_writer) {
     // The shown instruction (the write) has run: a step shows the next one.
     StopInfo shown = t_.stop();
@@ -153,6 +170,7 @@ std::string Session::resume(const req::Resume& r) {
   }
   if (!shown.ended()) (void)t_.checkpoint_here();  // going back from here is then quick
   if (shown.reason == Reason::Watch) writer_ = writing_instruction();
+  if (shown.ended() && shown.reason != Reason::Exited) ended_ = shown.reason;
   return last_stop_ = stop_reply(shown);
 }
 
@@ -179,12 +197,14 @@ std::string Session::reverse(bool step) {
   }
   const StopInfo hit = **f;
   const bool watch = hit.watch != UINT32_MAX;
-  // A watch change is seen after the write: stop before the writing instruction.
+  // A watch hit is seen after the instruction: stop before it.
   auto s = t_.seek(*hit.found - (watch && *hit.found > 0 ? 1 : 0));
   if (!s) return kReplayFailed;
   StopInfo shown = *s;
   shown.reason = watch ? Reason::Watch : Reason::Breakpoint;
   shown.watch = hit.watch;
+  shown.watch_read = hit.watch_read;
+  shown.watch_addr = hit.watch_addr;
   shown.breakpoint = hit.breakpoint;
   return last_stop_ = stop_reply(shown);
 }
@@ -198,12 +218,13 @@ std::string Session::breakpoint(const req::Breakpoint& b) {
     else breakpoints_.erase(uint32_t(off));
     return "OK";
   }
-  // Watchpoints: a change of the bytes is what the replay sees (a write of
-  // the same value is none); reads are not watched.
-  if (b.type != 2) return "";
+  // Watchpoints on linear memory: 2 write (a change of the bytes: a write
+  // of the same value is none), 3 read, 4 access (a read or a write).
+  if (b.type < 2 || b.type > 4) return "";
   if ((b.addr >> 62) != 0 || b.kind == 0 || b.kind > 8) return kBadAddress;
-  WatchSpan w{b.addr, uint32_t(b.kind)};
-  auto same = [&](const WatchSpan& x) { return x.addr == w.addr && x.len == w.len; };
+  const WatchKind kind = b.type == 2 ? WatchKind::Write : b.type == 3 ? WatchKind::Read : WatchKind::Access;
+  WatchSpan w{b.addr, uint32_t(b.kind), kind};
+  auto same = [&](const WatchSpan& x) { return x.addr == w.addr && x.len == w.len && x.kind == w.kind; };
   if (b.insert) {
     if (std::none_of(watches_.begin(), watches_.end(), same)) watches_.push_back(w);
   } else {

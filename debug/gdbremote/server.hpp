@@ -48,9 +48,12 @@ class Session {
   std::string name_;
   std::set<uint32_t> breakpoints_;  // module file offsets
   std::vector<WatchSpan> watches_;
-  // At a watch stop, the writing instruction's offset: shown as the pc
-  // (its write done), so that LLDB names the writing line, not the next.
+  // At a watch stop, the accessing instruction's offset: shown as the pc
+  // (its access done), so that LLDB names the accessing line, not the next.
   std::optional<uint32_t> writer_;
+  // The program's end (not an exit) was reported: how it ended. Going on
+  // from there gives gdb's "terminated by a signal" reply.
+  std::optional<StopInfo::Reason> ended_;
   int fd_ = -1;           // the client's socket, while serve() runs
   std::string pending_;   // bytes read during a `c` that were not 0x03
   std::string last_stop_;  // the reply to `?` (the last stop as reported)
