@@ -150,7 +150,6 @@ BOOST_AUTO_TEST_CASE(breakpoint_locals_memory_and_reverse) {
 
 // A watch stop shows the writing instruction as the pc (tcdb's position
 // one instruction back), with the write done; `s` then shows the next one.
-// Read and access watchpoints are not supported: the empty reply.
 BOOST_AUTO_TEST_CASE(a_watch_stops_at_the_writing_instruction) {
   std::string out = tcdb("print &counter\nwatch counter\ncontinue\nreverse-stepi\n");
   std::string counter = capture(out, R"(\(int \*\) 0x([0-9a-f]+) <counter>)");
@@ -158,11 +157,10 @@ BOOST_AUTO_TEST_CASE(a_watch_stops_at_the_writing_instruction) {
   std::string writer = capture(out, R"(\n0x([0-9a-f]+)\t\d+\t  counter\+\+;)");
   Server s(bin, id);
   start(s);
-  BOOST_TEST(s.ask("Z3," + counter + ",4") == "");
-  BOOST_TEST(s.ask("Z4," + counter + ",4") == "");
   BOOST_TEST(s.ask("Z2," + counter + ",4") == "OK");
   std::string stop = s.ask("c");
   BOOST_TEST(contains(stop, "reason:watchpoint;"), stop);
+  BOOST_TEST(contains(stop, "watch:" + counter + ";"), stop);  // gdb's form
   uint64_t pc = std::stoull(capture(stop, "thread-pcs:([0-9a-f]+);"), nullptr, 16);
   BOOST_TEST(pc == ((1ull << 62) | std::stoull(writer, nullptr, 16)), stop << "\n" << out);
   BOOST_TEST(le_value(s.ask("qWasmCallStack:1").substr(0, 16)) == pc);
@@ -170,6 +168,70 @@ BOOST_AUTO_TEST_CASE(a_watch_stops_at_the_writing_instruction) {
   std::string step = s.ask("s");
   BOOST_TEST(contains(step, "reason:trace;"), step);
   BOOST_TEST(std::stoull(capture(step, "thread-pcs:([0-9a-f]+);"), nullptr, 16) > pc);
+  BOOST_TEST(s.ask("c") == "W00");
+  BOOST_TEST(s.ask("D") == "OK");
+  BOOST_TEST(s.wait_exit(30) == 0);
+}
+
+// Read (Z3) and access (Z4) watchpoints stop right after the instruction
+// that reads (or writes) the watched bytes, shown as the pc: where tcdb's
+// rwatch/awatch stop, one instruction back. counter is read by
+// `counter++` in total_price, written by it, then read in main.
+BOOST_AUTO_TEST_CASE(read_and_access_watchpoints) {
+  std::string out = tcdb("print &counter\nrwatch counter\ncontinue\nreverse-stepi\ncontinue\ncontinue\nreverse-stepi\n");
+  std::string counter = capture(out, R"(\(int \*\) 0x([0-9a-f]+) <counter>)");
+  uint64_t read1 = std::stoull(capture(out, R"(\n0x([0-9a-f]+)\t\d+\t  counter\+\+;)"), nullptr, 16);
+  uint64_t read2 = std::stoull(capture(out, R"(\n0x([0-9a-f]+)\t\d+\t  int sum = add\(total, counter\);)"), nullptr, 16);
+  uint64_t write = std::stoull(capture(tcdb("watch counter\ncontinue\nreverse-stepi\n"), R"(\n0x([0-9a-f]+)\t\d+\t  counter\+\+;)"),
+                               nullptr, 16);
+  BOOST_TEST(read1 < write);
+  auto pc_of = [&](const std::string& stop) { return std::stoull(capture(stop, "thread-pcs:([0-9a-f]+);"), nullptr, 16); };
+  const uint64_t code = 1ull << 62;
+  uint64_t addr = std::stoull(counter, nullptr, 16);
+  // LLDB's description: "ADDR INDEX HITADDR" in decimal.
+  auto description = [&](int index) {
+    std::string d = std::to_string(addr) + " " + std::to_string(index) + " " + std::to_string(addr);
+    std::string hex;
+    for (unsigned char c : d) {
+      char b[3];
+      std::snprintf(b, sizeof b, "%02x", c);
+      hex += b;
+    }
+    return "reason:watchpoint;description:" + hex + ";";
+  };
+
+  Server s(bin, id);
+  start(s);
+  BOOST_TEST(s.ask("Z3," + counter + ",0") == "E03");
+  BOOST_TEST(s.ask("Z3," + counter + ",4") == "OK");
+  std::string stop = s.ask("c");
+  BOOST_TEST(contains(stop, "rwatch:" + counter + ";" + description(0)), stop);
+  BOOST_TEST(pc_of(stop) == (code | read1), stop << "\n" << out);
+  BOOST_TEST(le_value(s.ask("m" + counter + ",4")) == 7u);  // read, not yet written
+  std::string second = s.ask("c");
+  BOOST_TEST(contains(second, "rwatch:" + counter + ";"), second);
+  BOOST_TEST(pc_of(second) == (code | read2));
+  BOOST_TEST(le_value(s.ask("m" + counter + ",4")) == 8u);
+  // bc: back to the first read, before it.
+  std::string back = s.ask("bc");
+  BOOST_TEST(contains(back, "rwatch:" + counter + ";"), back);
+  BOOST_TEST(pc_of(back) == (code | read1));
+  BOOST_TEST(s.ask("z3," + counter + ",4") == "OK");
+  // An access watch: the read, the write (8), the read in main.
+  BOOST_TEST(s.ask("Z4," + counter + ",4") == "OK");
+  std::string a1 = s.ask("c");
+  BOOST_TEST(contains(a1, "awatch:" + counter + ";" + description(0)), a1);
+  BOOST_TEST(pc_of(a1) == (code | read1));
+  std::string a2 = s.ask("c");
+  BOOST_TEST(contains(a2, "awatch:" + counter + ";"), a2);
+  BOOST_TEST(pc_of(a2) == (code | write), a2 << "\n" << out);
+  BOOST_TEST(le_value(s.ask("m" + counter + ",4")) == 8u);
+  std::string a3 = s.ask("c");
+  BOOST_TEST(pc_of(a3) == (code | read2));
+  // bc with the access watch: back to the write.
+  BOOST_TEST(pc_of(s.ask("bc")) == (code | write));
+  BOOST_TEST(le_value(s.ask("m" + counter + ",4")) == 7u);  // before it
+  BOOST_TEST(s.ask("z4," + counter + ",4") == "OK");
   BOOST_TEST(s.ask("c") == "W00");
   BOOST_TEST(s.ask("D") == "OK");
   BOOST_TEST(s.wait_exit(30) == 0);
