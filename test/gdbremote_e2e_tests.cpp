@@ -296,11 +296,14 @@ BOOST_AUTO_TEST_CASE(a_port_in_use_is_one_error_line) {
 BOOST_AUTO_TEST_SUITE_END()
 
 // 0x03 during a `c`: the replay stops where it got to, with a T02 (SIGINT)
-// stop reply, long before the end (spin-O0 replays for seconds).
+// stop reply, long before the end (spin-O0 replays for seconds). Detached,
+// the replay runs on to the end: the program's whole output, as recorded.
 BOOST_FIXTURE_TEST_CASE(an_interrupt_stops_a_continue, CliFixture) {
   auto r = tc({"run", (programs / "spin-O0.wasm").string(), "30000000"}, 120);
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-  Server s(bin, take_id(r.err));
+  BOOST_REQUIRE(contains(r.out, "spin: result "));
+  fs::path out = root / "replay.out";
+  Server s(bin, take_id(r.err), "127.0.0.1:0", out.string());
   s.connect();
   BOOST_TEST(s.ask("QStartNoAckMode") == "+");
   BOOST_TEST(s.next() == "OK");
@@ -317,6 +320,39 @@ BOOST_FIXTURE_TEST_CASE(an_interrupt_stops_a_continue, CliFixture) {
   std::string stack = s.ask("qWasmCallStack:1");
   BOOST_TEST(stack.size() >= 32u, stack);
   BOOST_TEST(stack.substr(0, 16) == capture(stop, ";00:([0-9a-f]{16});"));
+  BOOST_TEST(s.ask("D") == "OK");
+  BOOST_TEST(s.wait_exit(60) == 0);
+  std::ifstream in(out);
+  std::string echoed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  BOOST_TEST(echoed == r.out);
+}
+
+// After a trap the program does not go on: a `c` or `s` from the trap's
+// stop gets gdb's "terminated by a signal" reply (SIGABRT, as `timecraft
+// run` exits 128 + 6), not the same trap again; back one instruction, a
+// `c` reaches the trap again.
+BOOST_FIXTURE_TEST_CASE(going_on_after_a_trap_ends_the_process, CliFixture) {
+  auto r = tc({"run", (programs / "divide.wasm").string()}, 120);
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 134, r.err);
+  Server s(bin, take_id(r.err));
+  s.connect();
+  BOOST_TEST(s.ask("QStartNoAckMode") == "+");
+  BOOST_TEST(s.next() == "OK");
+  std::string trap = s.ask("c");
+  std::string why;
+  for (char c : std::string("integer divide by zero")) {
+    char b[3];
+    std::snprintf(b, sizeof b, "%02x", (unsigned char)c);
+    why += b;
+  }
+  BOOST_TEST(contains(trap, "reason:exception;description:" + why + ";"), trap);
+  BOOST_TEST(s.ask("c") == "X06");
+  BOOST_TEST(s.ask("s") == "X06");
+  BOOST_TEST(s.ask("?") == "X06");
+  std::string back = s.ask("bs");
+  BOOST_TEST(contains(back, "reason:trace;"), back);
+  BOOST_TEST(s.ask("c") == trap);
+  BOOST_TEST(s.ask("vCont;c") == "X06");
   BOOST_TEST(s.ask("D") == "OK");
   BOOST_TEST(s.wait_exit(30) == 0);
 }

@@ -138,10 +138,11 @@ std::string Session::resume(const req::Resume& r) {
   }
   if (ended_) {
     // Past a trap (or the end of what was recorded) the program does not
-    // go on: it ended there, as a process killed by a signal. gdb's X
-    // packet: SIGILL for a trap, SIGINT for a run interrupted when it was
-    // recorded, SIGABRT for a replay that diverged or failed.
-    const char* sig = *ended_ == Reason::Trapped ? "X04" : *ended_ == Reason::LogEnded ? "X02" : "X06";
+    // go on: it ended there, as a process killed by a signal (gdb's X
+    // packet). SIGABRT for a trap, as `timecraft run` exits 128 + SIGABRT,
+    // and for a replay that diverged or failed; SIGINT for a run that was
+    // interrupted when it was recorded.
+    const char* sig = *ended_ == Reason::LogEnded ? "X02" : "X06";
     return last_stop_ = sig;
   }
   if (r.step && at_writer) {
@@ -364,7 +365,7 @@ std::string Session::reply(const Request& request) {
           finished_ = true;
           return "X09";
         } else if constexpr (std::is_same_v<T, req::Detach>) {
-          finished_ = true;
+          finished_ = detached_ = true;
           return "OK";
         } else {
           return "";  // unknown: not supported
@@ -422,6 +423,12 @@ Expected<void> Session::serve(int fd) {
           out = (no_ack_ ? "" : "+") + last;
           if (!send_all(out)) return {};
           if (e->body == "QStartNoAckMode") no_ack_ = true;
+          if (detached_) {
+            // Detached, a program runs on by itself: the replay goes on to
+            // its end, printing the rest of the program's output.
+            auto end = t_.resume(RunSpec{});
+            if (!end) return end.error();
+          }
           if (finished_) return {};
           in.feed(pending_);  // what came during a `c`
           pending_.clear();

@@ -22,8 +22,9 @@ class Session {
   // qXfer:libraries (LLDB matches it against the file it was given).
   Session(Target& target, const wasm::Module& module, std::string name);
 
-  // Serves a connected socket until the client detaches (D), kills (k)
-  // or disconnects; the socket stays open. Errors: the socket failed.
+  // Serves a connected socket until the client detaches (D: the replay
+  // then runs on to its end), kills (k) or disconnects; the socket stays
+  // open. Errors: the socket failed, or the replay after a detach.
   Expected<void> serve(int fd);
   // The reply body to one packet body (what serve() sends, framed).
   std::string handle(std::string_view body);
@@ -57,7 +58,7 @@ class Session {
   int fd_ = -1;           // the client's socket, while serve() runs
   std::string pending_;   // bytes read during a `c` that were not 0x03
   std::string last_stop_;  // the reply to `?` (the last stop as reported)
-  bool no_ack_ = false, swbreak_ = false, finished_ = false;
+  bool no_ack_ = false, swbreak_ = false, finished_ = false, detached_ = false;
 };
 
 }  // namespace tc::debug::gdbremote
