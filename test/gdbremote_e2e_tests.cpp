@@ -148,6 +148,41 @@ BOOST_AUTO_TEST_CASE(breakpoint_locals_memory_and_reverse) {
   BOOST_TEST(s.wait_exit(30) == 0);
 }
 
+// qWasmStackValue:FRAME;INDEX counts from the bottom of the frame's
+// operand stack (LLVM's DW_OP_WASM_location 2) and replies as many bytes as
+// the value's type has: before apply_discount's i32.mul (-O0), its two i32
+// operands, price and percent as tcdb prints them (they were 8 bytes, and
+// counted from the top, before).
+BOOST_AUTO_TEST_CASE(stack_values_as_wide_as_their_type) {
+  std::string out = tcdb("break apply_discount\ncontinue\nprint price\nprint percent\ndisassemble\n");
+  uint64_t bp = std::stoull(capture(out, R"(Breakpoint 1 at 0x([0-9a-f]+):)"), nullptr, 16);
+  uint64_t mul = std::stoull(capture(out, R"(0x([0-9a-f]+) <\+\d+>:\ti32\.mul)"), nullptr, 16);
+  int price = std::stoi(capture(out, R"(\$1 = (-?\d+))")), percent = std::stoi(capture(out, R"(\$2 = (-?\d+))"));
+  Server s(bin, id);
+  start(s);
+  char z[64];
+  std::snprintf(z, sizeof z, "Z0,%llx,1", (unsigned long long)((1ull << 62) | bp));
+  BOOST_TEST(s.ask(z) == "OK");
+  BOOST_TEST(contains(s.ask("c"), "reason:breakpoint;"));
+  BOOST_TEST(s.ask("qWasmStackValue:0;0") == "E04");  // an empty stack at the line's start
+  uint64_t pc = 0;
+  for (int i = 0; i < 30 && pc != ((1ull << 62) | mul); ++i)
+    pc = std::stoull(capture(s.ask("s"), "thread-pcs:([0-9a-f]+);"), nullptr, 16);
+  BOOST_REQUIRE(pc == ((1ull << 62) | mul));
+  std::string v0 = s.ask("qWasmStackValue:0;0"), v1 = s.ask("qWasmStackValue:0;1");
+  BOOST_TEST(v0.size() == 8u, v0);  // an i32: 4 bytes
+  BOOST_TEST(v1.size() == 8u, v1);
+  BOOST_TEST(int32_t(le_value(v0)) == price);
+  BOOST_TEST(int32_t(le_value(v1)) == percent);
+  BOOST_TEST(s.ask("qWasmStackValue:0;2") == "E04");
+  // The caller, line_price, at its call: the call's arguments, the same two.
+  BOOST_TEST(int32_t(le_value(s.ask("qWasmStackValue:1;0"))) == price);
+  BOOST_TEST(s.ask("qWasmStackValue:1;1") == v1);
+  BOOST_TEST(s.ask("qWasmStackValue:1;2") == "E04");
+  BOOST_TEST(s.ask("D") == "OK");
+  BOOST_TEST(s.wait_exit(30) == 0);
+}
+
 // A watch stop shows the writing instruction as the pc (tcdb's position
 // one instruction back), with the write done; `s` then shows the next one.
 BOOST_AUTO_TEST_CASE(a_watch_stops_at_the_writing_instruction) {

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "debug/gdbremote/interrupt_watch.hpp"
+#include "debug/gdbremote/operand_types.hpp"
 #include "interp/validate/body_reader.hpp"
 
 namespace tc::debug::gdbremote {
@@ -267,10 +268,23 @@ std::string Session::wasm_value(const req::WasmValue& v) {
   if (v.frame >= wf.size()) return kNoValue;
   uint32_t frame = wf[v.frame];
   if (v.kind == K::StackValue) {
-    // The operand's type is not known here: 8 bytes, an i32 zero-extended.
-    auto bits = t_.operand(frame, v.index);
+    // The index counts from the bottom of the frame's operand stack (LLVM's
+    // DW_OP_WASM_location 2); the reply is as wide as the value's type. The
+    // replay's slots (a v128 takes two) are found from the types, which
+    // must account for all of them.
+    const FrameInfo& f = t_.stop().frames[frame];
+    auto types = operand_types(m_, f.func_index, f.offset);
+    if (!types || v.index >= types->size()) return kNoValue;
+    uint32_t slots = 0, at = 0;
+    for (uint32_t i = 0; i < types->size(); ++i) {
+      if (i == v.index) at = slots;
+      slots += (*types)[i] == wasm::ValType::V128 ? 2 : 1;
+    }
+    size_t size = value_size((*types)[v.index]);
+    if (size > 8 || !t_.operand(frame, slots - 1) || t_.operand(frame, slots)) return kNoValue;
+    auto bits = t_.operand(frame, slots - 1 - at);
     if (!bits) return kNoValue;
-    return le_hex(*bits, 8);
+    return le_hex(*bits, size);
   }
   uint32_t func = t_.stop().frames[frame].func_index;
   if (func < m_.num_imported_funcs || func >= m_.total_funcs()) return kNoValue;
