@@ -391,3 +391,38 @@ BOOST_FIXTURE_TEST_CASE(going_on_after_a_trap_ends_the_process, CliFixture) {
   BOOST_TEST(s.ask("D") == "OK");
   BOOST_TEST(s.wait_exit(30) == 0);
 }
+
+// A run interrupted while it was recorded: the replay ends where its log
+// does, a reason:exception stop (its message as the description, not a
+// "malformed reply" from the replaying process), and going on gets X02
+// (SIGINT, how the recorded run ended).
+BOOST_FIXTURE_TEST_CASE(a_recording_of_an_interrupted_run_ends_with_sigint, CliFixture) {
+  fs::path err = root / "run.err";
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::string module = (programs / "spin-O0.wasm").string(), n = "3000000000";
+  std::vector<char*> argv = {bin.data(), const_cast<char*>("run"), module.data(), n.data(), nullptr};
+  pid_t pid = -1;
+  BOOST_REQUIRE(posix_spawn(&pid, bin.c_str(), &fa, nullptr, argv.data(), environ) == 0);
+  posix_spawn_file_actions_destroy(&fa);
+  for (int i = 0; i < 500 && !contains(slurp(err), "\n"); ++i) ::usleep(10000);  // its id: recording
+  ::usleep(300000);
+  ::kill(pid, SIGINT);
+  int st = 0;
+  BOOST_REQUIRE(::waitpid(pid, &st, 0) == pid);
+  BOOST_REQUIRE_MESSAGE(WIFEXITED(st) && WEXITSTATUS(st) == 130, slurp(err));
+  std::string err_text = slurp(err);
+  Server s(bin, take_id(err_text));
+  s.connect();
+  BOOST_TEST(s.ask("QStartNoAckMode") == "+");
+  BOOST_TEST(s.next() == "OK");
+  std::string end = s.ask("c");
+  BOOST_TEST(end.rfind("T05thread:1;", 0) == 0u, end);
+  BOOST_TEST(contains(end, "reason:exception;description:"), end);
+  BOOST_TEST(s.ask("c") == "X02");
+  BOOST_TEST(s.ask("D") == "OK");
+  BOOST_TEST(s.wait_exit(30) == 0);
+}
