@@ -178,4 +178,46 @@ BOOST_AUTO_TEST_CASE(reverse_search_finds_the_last_forward_hit) {
   BOOST_TEST(!none->has_value());  // nothing before the first hit
 }
 
+// Read and access watches on all of buggy's data (below the stack): every
+// hit going forwards, each a stop right after the instruction that touched
+// the bytes; then from the end, the reverse searches (across checkpoint
+// windows 300 instructions apart) find the same hits, last first.
+BOOST_AUTO_TEST_CASE(reverse_search_finds_the_last_read_and_access_hits) {
+  std::string id = record_id("buggy-O0.wasm");
+  for (WatchKind kind : {WatchKind::Read, WatchKind::Access}) {
+    auto replay = open(id);
+    auto t = Target::start(*replay, nullptr, false);
+    BOOST_REQUIRE(t.has_value());
+    (*t)->checkpoint_interval = 300;
+    RunSpec spec;
+    spec.watches = {WatchSpan{1024, 65536 - 1024, kind}};
+    std::vector<uint64_t> hits;
+    bool any_write = false;
+    for (;;) {
+      auto s = (*t)->resume(spec);
+      BOOST_REQUIRE(s.has_value());
+      if (s->ended()) break;
+      BOOST_REQUIRE(s->reason == StopInfo::Reason::Watch);
+      BOOST_TEST(s->watch == 0u);
+      BOOST_TEST((s->watch_addr >= 1024 && s->watch_addr < 65536));
+      if (kind == WatchKind::Read) BOOST_TEST(s->watch_read);
+      any_write |= !s->watch_read;
+      hits.push_back(s->count);
+    }
+    BOOST_TEST_MESSAGE(hits.size() << " hits");
+    BOOST_REQUIRE(hits.size() >= 20u);
+    BOOST_TEST(any_write == (kind == WatchKind::Access));
+    for (size_t k = hits.size(); k-- > hits.size() - 20;) {
+      RunSpec back = spec;
+      back.event = RunSpec::Event::Hit;
+      auto found = (*t)->find_before(back);
+      BOOST_REQUIRE(found.has_value());
+      BOOST_REQUIRE(found->has_value());
+      BOOST_TEST(*(*found)->found == hits[k]);
+      auto s = (*t)->seek(*(*found)->found);
+      BOOST_REQUIRE(s.has_value());
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
