@@ -58,7 +58,10 @@ BOOST_AUTO_TEST_CASE(handshake_and_queries) {
   BOOST_TEST(s.next() == "OK");
   // Then no acknowledgements.
   std::string triple = "7761736d33322d756e6b6e6f776e2d756e6b6e6f776e2d7761736d";  // wasm32-unknown-unknown-wasm
-  BOOST_TEST(contains(s.ask("qHostInfo"), "triple:" + triple + ";"));
+  std::string host = s.ask("qHostInfo");
+  BOOST_TEST(contains(host, "triple:" + triple + ";"));
+  BOOST_TEST(contains(host, "watchpoint_exceptions_received:after;"));  // stops after the access
+  BOOST_TEST(s.ask("qWatchpointSupportInfo:") == "num:32;");
   BOOST_TEST(contains(s.ask("qProcessInfo"), "triple:" + triple + ";"));
   BOOST_TEST(s.ask("qC") == "QC1");
   BOOST_TEST(s.ask("qfThreadInfo") == "m1");

@@ -332,8 +332,10 @@ std::string Session::reply(const Request& request) {
         } else if constexpr (std::is_same_v<T, req::SetOk>) {
           return "OK";
         } else if constexpr (std::is_same_v<T, req::HostInfo>) {
+          // Watchpoint stops come after the accessing instruction (LLDB
+          // then does not step over it itself).
           return "vendor:unknown;ostype:unknown;arch:wasm32;triple:" + to_hex(std::string_view(kTriple)) +
-                 ";endian:little;ptrsize:4;";
+                 ";endian:little;ptrsize:4;watchpoint_exceptions_received:after;";
         } else if constexpr (std::is_same_v<T, req::ProcessInfo>) {
           return "pid:1;parent-pid:1;vendor:unknown;ostype:unknown;arch:wasm32;triple:" +
                  to_hex(std::string_view(kTriple)) + ";endian:little;ptrsize:4;";
