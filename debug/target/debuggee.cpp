@@ -26,9 +26,10 @@ struct LineKey {
 };
 
 // An instruction that reads or writes linear memory 0 at an address taken
-// from the operand stack (`slot`: how many slots below the top it is) plus
-// `mem_offset`; `size` bytes, or (size 0) as many as the top slot says
-// (memory.copy/fill/init). memory.copy both reads and writes.
+// from the operand stack (read_slot/write_slot: how many 64-bit slots
+// below the top it is) plus `mem_offset`; `size` bytes, or (size 0) as
+// many as the top slot says (memory.copy/fill/init). memory.copy both
+// reads (its source) and writes (its destination).
 struct MemAccess {
   uint32_t offset = 0;  // the instruction's module offset
   uint32_t mem_offset = 0;
@@ -191,11 +192,11 @@ void Debuggee::index_writes() {
         uint8_t slot = above == wasm::OpType::V ? 0 : above == wasm::OpType::V128 ? 2 : 1;
         (store ? a.write : a.read) = true;
         (store ? a.write_slot : a.read_slot) = slot;
-      } else if (in.op == O::MemoryCopy && in.a == 0 && in.b == 0) {  // dst, src, n
+      } else if (in.op == O::MemoryCopy) {  // dst, src, n (memory 0: the only one decoded)
         a.read = a.write = true;
         a.read_slot = 1;
         a.write_slot = 2;
-      } else if ((in.op == O::MemoryFill || in.op == O::MemoryInit) && (in.op == O::MemoryInit ? in.b : in.a) == 0) {
+      } else if (in.op == O::MemoryFill || in.op == O::MemoryInit) {
         a.write = true;  // dst, value or source offset, n
         a.write_slot = 2;
       } else {
