@@ -250,6 +250,7 @@ BOOST_AUTO_TEST_CASE(the_instructions_that_read_and_write_a_watch) {
   std::string id = record_wat(R"((module
   (memory 1)
   (data (i32.const 100) "abcdefgh")
+  (data $z "z")
   (func (export "_start")
     (memory.copy (i32.const 200) (i32.const 100) (i32.const 8))  ;; reads 100..108: the stop at 4
     (drop (v128.load (i32.const 96)))                            ;; reads 96..112: 6
@@ -259,6 +260,7 @@ BOOST_AUTO_TEST_CASE(the_instructions_that_read_and_write_a_watch) {
     (i64.store offset=8 (i32.const 96) (i64.const 0))            ;; writes 104..112: 20
     (drop (v128.load64_lane 1 (i32.const 100) (v128.const i64x2 0 0)))  ;; reads 100..108: 23
     (v128.store32_lane 0 (i32.const 107) (v128.const i64x2 0 0))  ;; writes 107..111: 27
+    (memory.init $z (i32.const 105) (i32.const 0) (i32.const 1))  ;; writes 105: 31
     (drop (i32.load16_u (i32.const 108)))))                      ;; just past it
 )");
   // Each stop as "COUNT r|w ADDR".
@@ -280,10 +282,10 @@ BOOST_AUTO_TEST_CASE(the_instructions_that_read_and_write_a_watch) {
   };
   using V = std::vector<std::string>;
   BOOST_TEST(hits(WatchKind::Read) == (V{"4 r 100", "6 r 96", "9 r 104", "23 r 100"}), boost::test_tools::per_element());
-  BOOST_TEST(hits(WatchKind::Access) == (V{"4 r 100", "6 r 96", "9 r 104", "17 w 106", "20 w 104", "23 r 100", "27 w 107"}),
+  BOOST_TEST(hits(WatchKind::Access) == (V{"4 r 100", "6 r 96", "9 r 104", "17 w 106", "20 w 104", "23 r 100", "27 w 107", "31 w 105"}),
              boost::test_tools::per_element());
-  // Write watches see changes only: memory.fill's zeros, then the i64
-  // store's (the lane store writes zeros over zeros).
+  // Write watches see changes only: memory.fill's zeros, the i64 store's,
+  // memory.init's "z" (the lane store writes zeros over zeros).
   auto replay = open(id);
   auto t = Target::start(*replay, nullptr, false);
   BOOST_REQUIRE(t.has_value());
@@ -291,7 +293,7 @@ BOOST_AUTO_TEST_CASE(the_instructions_that_read_and_write_a_watch) {
   spec.watches = {WatchSpan{104, 4, WatchKind::Write}};
   std::vector<uint64_t> changes;
   for (auto s = (*t)->resume(spec); s && !s->ended(); s = (*t)->resume(spec)) changes.push_back(s->count);
-  BOOST_TEST(changes == (std::vector<uint64_t>{17, 20}), boost::test_tools::per_element());
+  BOOST_TEST(changes == (std::vector<uint64_t>{17, 20, 31}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
