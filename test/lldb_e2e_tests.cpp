@@ -107,6 +107,25 @@ BOOST_AUTO_TEST_CASE(a_read_watchpoint_stops_at_the_reading_lines, *boost::unit_
   BOOST_TEST(status == 0);
 }
 
+// An access watchpoint (Z4, `-w read_write`): the read and the write of
+// `counter++`, then main's read, then the exit.
+BOOST_AUTO_TEST_CASE(an_access_watchpoint_stops_at_reads_and_writes, *boost::unit_test::precondition(have_lldb)) {
+  int status = -1;
+  int line = marker_line(programs / "buggy.c", "total_counter");
+  std::string out = lldb({"b total_price", "c", "watchpoint set variable -w read_write counter", "breakpoint delete 1",
+                          "c", "c", "c", "c"},
+                         &status);
+  BOOST_TEST(contains(out, "Watchpoint 1: addr = 0x00000db0 size = 4 state = enabled type = rw"), out);
+  std::string at_line = "stop reason = watchpoint 1\n[^\n]*\n(.*\n){3}-> ";
+  std::regex read(at_line + std::to_string(line) + " +\t  counter\\+\\+;");
+  auto n = std::distance(std::sregex_iterator(out.begin(), out.end(), read), std::sregex_iterator());
+  BOOST_TEST(n == 2, out);  // its read, its write
+  BOOST_TEST(std::regex_search(out, std::regex(at_line + "\\d+ +\t  int sum = add\\(total, counter\\);")), out);
+  BOOST_TEST(contains(out, "Watchpoint 1 hit:\nold value: 7\nnew value: 8"), out);  // the write
+  BOOST_TEST(contains(out, "Process 1 exited with status = 0"), out);
+  BOOST_TEST(status == 0);
+}
+
 // `process interrupt` during a continue (LLDB sends 0x03): a SIGINT stop
 // in the loop, long before the end of spin-O0's seconds of replay.
 BOOST_AUTO_TEST_CASE(process_interrupt_stops_a_continue, *boost::unit_test::precondition(have_lldb)) {
