@@ -140,6 +140,7 @@ BOOST_FIXTURE_TEST_SUITE(sessions, SessionFixture)
 
 BOOST_AUTO_TEST_CASE(o0_a_wrong_value_two_calls_deep) { run_session(*this, "o0_discount", "buggy-O0.wasm"); }
 BOOST_AUTO_TEST_CASE(o0_a_watchpoint_finds_the_stray_write) { run_session(*this, "o0_overwrite", "buggy-O0.wasm"); }
+BOOST_AUTO_TEST_CASE(o0_read_and_access_watchpoints) { run_session(*this, "o0_rwatch", "buggy-O0.wasm"); }
 BOOST_AUTO_TEST_CASE(o0_next_and_finish_over_calls) { run_session(*this, "o0_next_finish", "buggy-O0.wasm"); }
 BOOST_AUTO_TEST_CASE(o2_inlined_and_optimised_frames) { run_session(*this, "o2_discount", "buggy-O2.wasm"); }
 BOOST_AUTO_TEST_CASE(without_dwarf_the_webassembly_level) { run_session(*this, "nodebug", "buggy-nodebug.wasm"); }

@@ -58,7 +58,10 @@ BOOST_AUTO_TEST_CASE(handshake_and_queries) {
   BOOST_TEST(s.next() == "OK");
   // Then no acknowledgements.
   std::string triple = "7761736d33322d756e6b6e6f776e2d756e6b6e6f776e2d7761736d";  // wasm32-unknown-unknown-wasm
-  BOOST_TEST(contains(s.ask("qHostInfo"), "triple:" + triple + ";"));
+  std::string host = s.ask("qHostInfo");
+  BOOST_TEST(contains(host, "triple:" + triple + ";"));
+  BOOST_TEST(contains(host, "watchpoint_exceptions_received:after;"));  // stops after the access
+  BOOST_TEST(s.ask("qWatchpointSupportInfo:") == "num:32;");
   BOOST_TEST(contains(s.ask("qProcessInfo"), "triple:" + triple + ";"));
   BOOST_TEST(s.ask("qC") == "QC1");
   BOOST_TEST(s.ask("qfThreadInfo") == "m1");
@@ -148,9 +151,43 @@ BOOST_AUTO_TEST_CASE(breakpoint_locals_memory_and_reverse) {
   BOOST_TEST(s.wait_exit(30) == 0);
 }
 
+// qWasmStackValue:FRAME;INDEX counts from the bottom of the frame's
+// operand stack (LLVM's DW_OP_WASM_location 2) and replies as many bytes as
+// the value's type has: before apply_discount's i32.mul (-O0), its two i32
+// operands, price and percent as tcdb prints them (they were 8 bytes, and
+// counted from the top, before).
+BOOST_AUTO_TEST_CASE(stack_values_as_wide_as_their_type) {
+  std::string out = tcdb("break apply_discount\ncontinue\nprint price\nprint percent\ndisassemble\n");
+  uint64_t bp = std::stoull(capture(out, R"(Breakpoint 1 at 0x([0-9a-f]+):)"), nullptr, 16);
+  uint64_t mul = std::stoull(capture(out, R"(0x([0-9a-f]+) <\+\d+>:\ti32\.mul)"), nullptr, 16);
+  int price = std::stoi(capture(out, R"(\$1 = (-?\d+))")), percent = std::stoi(capture(out, R"(\$2 = (-?\d+))"));
+  Server s(bin, id);
+  start(s);
+  char z[64];
+  std::snprintf(z, sizeof z, "Z0,%llx,1", (unsigned long long)((1ull << 62) | bp));
+  BOOST_TEST(s.ask(z) == "OK");
+  BOOST_TEST(contains(s.ask("c"), "reason:breakpoint;"));
+  BOOST_TEST(s.ask("qWasmStackValue:0;0") == "E04");  // an empty stack at the line's start
+  uint64_t pc = 0;
+  for (int i = 0; i < 30 && pc != ((1ull << 62) | mul); ++i)
+    pc = std::stoull(capture(s.ask("s"), "thread-pcs:([0-9a-f]+);"), nullptr, 16);
+  BOOST_REQUIRE(pc == ((1ull << 62) | mul));
+  std::string v0 = s.ask("qWasmStackValue:0;0"), v1 = s.ask("qWasmStackValue:0;1");
+  BOOST_TEST(v0.size() == 8u, v0);  // an i32: 4 bytes
+  BOOST_TEST(v1.size() == 8u, v1);
+  BOOST_TEST(int32_t(le_value(v0)) == price);
+  BOOST_TEST(int32_t(le_value(v1)) == percent);
+  BOOST_TEST(s.ask("qWasmStackValue:0;2") == "E04");
+  // The caller, line_price, at its call: the call's arguments, the same two.
+  BOOST_TEST(int32_t(le_value(s.ask("qWasmStackValue:1;0"))) == price);
+  BOOST_TEST(s.ask("qWasmStackValue:1;1") == v1);
+  BOOST_TEST(s.ask("qWasmStackValue:1;2") == "E04");
+  BOOST_TEST(s.ask("D") == "OK");
+  BOOST_TEST(s.wait_exit(30) == 0);
+}
+
 // A watch stop shows the writing instruction as the pc (tcdb's position
 // one instruction back), with the write done; `s` then shows the next one.
-// Read and access watchpoints are not supported: the empty reply.
 BOOST_AUTO_TEST_CASE(a_watch_stops_at_the_writing_instruction) {
   std::string out = tcdb("print &counter\nwatch counter\ncontinue\nreverse-stepi\n");
   std::string counter = capture(out, R"(\(int \*\) 0x([0-9a-f]+) <counter>)");
@@ -158,11 +195,10 @@ BOOST_AUTO_TEST_CASE(a_watch_stops_at_the_writing_instruction) {
   std::string writer = capture(out, R"(\n0x([0-9a-f]+)\t\d+\t  counter\+\+;)");
   Server s(bin, id);
   start(s);
-  BOOST_TEST(s.ask("Z3," + counter + ",4") == "");
-  BOOST_TEST(s.ask("Z4," + counter + ",4") == "");
   BOOST_TEST(s.ask("Z2," + counter + ",4") == "OK");
   std::string stop = s.ask("c");
   BOOST_TEST(contains(stop, "reason:watchpoint;"), stop);
+  BOOST_TEST(contains(stop, "watch:" + counter + ";"), stop);  // gdb's form
   uint64_t pc = std::stoull(capture(stop, "thread-pcs:([0-9a-f]+);"), nullptr, 16);
   BOOST_TEST(pc == ((1ull << 62) | std::stoull(writer, nullptr, 16)), stop << "\n" << out);
   BOOST_TEST(le_value(s.ask("qWasmCallStack:1").substr(0, 16)) == pc);
@@ -170,6 +206,70 @@ BOOST_AUTO_TEST_CASE(a_watch_stops_at_the_writing_instruction) {
   std::string step = s.ask("s");
   BOOST_TEST(contains(step, "reason:trace;"), step);
   BOOST_TEST(std::stoull(capture(step, "thread-pcs:([0-9a-f]+);"), nullptr, 16) > pc);
+  BOOST_TEST(s.ask("c") == "W00");
+  BOOST_TEST(s.ask("D") == "OK");
+  BOOST_TEST(s.wait_exit(30) == 0);
+}
+
+// Read (Z3) and access (Z4) watchpoints stop right after the instruction
+// that reads (or writes) the watched bytes, shown as the pc: where tcdb's
+// rwatch/awatch stop, one instruction back. counter is read by
+// `counter++` in total_price, written by it, then read in main.
+BOOST_AUTO_TEST_CASE(read_and_access_watchpoints) {
+  std::string out = tcdb("print &counter\nrwatch counter\ncontinue\nreverse-stepi\ncontinue\ncontinue\nreverse-stepi\n");
+  std::string counter = capture(out, R"(\(int \*\) 0x([0-9a-f]+) <counter>)");
+  uint64_t read1 = std::stoull(capture(out, R"(\n0x([0-9a-f]+)\t\d+\t  counter\+\+;)"), nullptr, 16);
+  uint64_t read2 = std::stoull(capture(out, R"(\n0x([0-9a-f]+)\t\d+\t  int sum = add\(total, counter\);)"), nullptr, 16);
+  uint64_t write = std::stoull(capture(tcdb("watch counter\ncontinue\nreverse-stepi\n"), R"(\n0x([0-9a-f]+)\t\d+\t  counter\+\+;)"),
+                               nullptr, 16);
+  BOOST_TEST(read1 < write);
+  auto pc_of = [&](const std::string& stop) { return std::stoull(capture(stop, "thread-pcs:([0-9a-f]+);"), nullptr, 16); };
+  const uint64_t code = 1ull << 62;
+  uint64_t addr = std::stoull(counter, nullptr, 16);
+  // LLDB's description: "ADDR INDEX HITADDR" in decimal.
+  auto description = [&](int index) {
+    std::string d = std::to_string(addr) + " " + std::to_string(index) + " " + std::to_string(addr);
+    std::string hex;
+    for (unsigned char c : d) {
+      char b[3];
+      std::snprintf(b, sizeof b, "%02x", c);
+      hex += b;
+    }
+    return "reason:watchpoint;description:" + hex + ";";
+  };
+
+  Server s(bin, id);
+  start(s);
+  BOOST_TEST(s.ask("Z3," + counter + ",0") == "E03");
+  BOOST_TEST(s.ask("Z3," + counter + ",4") == "OK");
+  std::string stop = s.ask("c");
+  BOOST_TEST(contains(stop, "rwatch:" + counter + ";" + description(0)), stop);
+  BOOST_TEST(pc_of(stop) == (code | read1), stop << "\n" << out);
+  BOOST_TEST(le_value(s.ask("m" + counter + ",4")) == 7u);  // read, not yet written
+  std::string second = s.ask("c");
+  BOOST_TEST(contains(second, "rwatch:" + counter + ";"), second);
+  BOOST_TEST(pc_of(second) == (code | read2));
+  BOOST_TEST(le_value(s.ask("m" + counter + ",4")) == 8u);
+  // bc: back to the first read, before it.
+  std::string back = s.ask("bc");
+  BOOST_TEST(contains(back, "rwatch:" + counter + ";"), back);
+  BOOST_TEST(pc_of(back) == (code | read1));
+  BOOST_TEST(s.ask("z3," + counter + ",4") == "OK");
+  // An access watch: the read, the write (8), the read in main.
+  BOOST_TEST(s.ask("Z4," + counter + ",4") == "OK");
+  std::string a1 = s.ask("c");
+  BOOST_TEST(contains(a1, "awatch:" + counter + ";" + description(0)), a1);
+  BOOST_TEST(pc_of(a1) == (code | read1));
+  std::string a2 = s.ask("c");
+  BOOST_TEST(contains(a2, "awatch:" + counter + ";"), a2);
+  BOOST_TEST(pc_of(a2) == (code | write), a2 << "\n" << out);
+  BOOST_TEST(le_value(s.ask("m" + counter + ",4")) == 8u);
+  std::string a3 = s.ask("c");
+  BOOST_TEST(pc_of(a3) == (code | read2));
+  // bc with the access watch: back to the write.
+  BOOST_TEST(pc_of(s.ask("bc")) == (code | write));
+  BOOST_TEST(le_value(s.ask("m" + counter + ",4")) == 7u);  // before it
+  BOOST_TEST(s.ask("z4," + counter + ",4") == "OK");
   BOOST_TEST(s.ask("c") == "W00");
   BOOST_TEST(s.ask("D") == "OK");
   BOOST_TEST(s.wait_exit(30) == 0);
@@ -234,11 +334,14 @@ BOOST_AUTO_TEST_CASE(a_port_in_use_is_one_error_line) {
 BOOST_AUTO_TEST_SUITE_END()
 
 // 0x03 during a `c`: the replay stops where it got to, with a T02 (SIGINT)
-// stop reply, long before the end (spin-O0 replays for seconds).
+// stop reply, long before the end (spin-O0 replays for seconds). Detached,
+// the replay runs on to the end: the program's whole output, as recorded.
 BOOST_FIXTURE_TEST_CASE(an_interrupt_stops_a_continue, CliFixture) {
   auto r = tc({"run", (programs / "spin-O0.wasm").string(), "30000000"}, 120);
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-  Server s(bin, take_id(r.err));
+  BOOST_REQUIRE(contains(r.out, "spin: result "));
+  fs::path out = root / "replay.out";
+  Server s(bin, take_id(r.err), "127.0.0.1:0", out.string());
   s.connect();
   BOOST_TEST(s.ask("QStartNoAckMode") == "+");
   BOOST_TEST(s.next() == "OK");
@@ -255,6 +358,74 @@ BOOST_FIXTURE_TEST_CASE(an_interrupt_stops_a_continue, CliFixture) {
   std::string stack = s.ask("qWasmCallStack:1");
   BOOST_TEST(stack.size() >= 32u, stack);
   BOOST_TEST(stack.substr(0, 16) == capture(stop, ";00:([0-9a-f]{16});"));
+  BOOST_TEST(s.ask("D") == "OK");
+  BOOST_TEST(s.wait_exit(60) == 0);
+  std::ifstream in(out);
+  std::string echoed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  BOOST_TEST(echoed == r.out);
+}
+
+// After a trap the program does not go on: a `c` or `s` from the trap's
+// stop gets gdb's "terminated by a signal" reply (SIGABRT, as `timecraft
+// run` exits 128 + 6), not the same trap again; back one instruction, a
+// `c` reaches the trap again.
+BOOST_FIXTURE_TEST_CASE(going_on_after_a_trap_ends_the_process, CliFixture) {
+  auto r = tc({"run", (programs / "divide.wasm").string()}, 120);
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 134, r.err);
+  Server s(bin, take_id(r.err));
+  s.connect();
+  BOOST_TEST(s.ask("QStartNoAckMode") == "+");
+  BOOST_TEST(s.next() == "OK");
+  std::string trap = s.ask("c");
+  std::string why;
+  for (char c : std::string("integer divide by zero")) {
+    char b[3];
+    std::snprintf(b, sizeof b, "%02x", (unsigned char)c);
+    why += b;
+  }
+  BOOST_TEST(contains(trap, "reason:exception;description:" + why + ";"), trap);
+  BOOST_TEST(s.ask("c") == "X06");
+  BOOST_TEST(s.ask("s") == "X06");
+  BOOST_TEST(s.ask("?") == "X06");
+  std::string back = s.ask("bs");
+  BOOST_TEST(contains(back, "reason:trace;"), back);
+  BOOST_TEST(s.ask("c") == trap);
+  BOOST_TEST(s.ask("vCont;c") == "X06");
+  BOOST_TEST(s.ask("D") == "OK");
+  BOOST_TEST(s.wait_exit(30) == 0);
+}
+
+// A run interrupted while it was recorded: the replay ends where its log
+// does, a reason:exception stop (its message as the description, not a
+// "malformed reply" from the replaying process), and going on gets X02
+// (SIGINT, how the recorded run ended).
+BOOST_FIXTURE_TEST_CASE(a_recording_of_an_interrupted_run_ends_with_sigint, CliFixture) {
+  fs::path err = root / "run.err";
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::string module = (programs / "spin-O0.wasm").string(), n = "3000000000";
+  std::vector<char*> argv = {bin.data(), const_cast<char*>("run"), module.data(), n.data(), nullptr};
+  pid_t pid = -1;
+  BOOST_REQUIRE(posix_spawn(&pid, bin.c_str(), &fa, nullptr, argv.data(), environ) == 0);
+  posix_spawn_file_actions_destroy(&fa);
+  for (int i = 0; i < 500 && !contains(slurp(err), "\n"); ++i) ::usleep(10000);  // its id: recording
+  ::usleep(300000);
+  ::kill(pid, SIGINT);
+  int st = 0;
+  BOOST_REQUIRE(::waitpid(pid, &st, 0) == pid);
+  BOOST_REQUIRE_MESSAGE(WIFEXITED(st) && WEXITSTATUS(st) == 130, slurp(err));
+  std::string err_text = slurp(err);
+  Server s(bin, take_id(err_text));
+  s.connect();
+  BOOST_TEST(s.ask("QStartNoAckMode") == "+");
+  BOOST_TEST(s.next() == "OK");
+  std::string end = s.ask("c");
+  BOOST_TEST(end.rfind("T05thread:1;", 0) == 0u, end);
+  BOOST_TEST(contains(end, "reason:exception;description:"), end);
+  BOOST_TEST(s.ask("c") == "X02");
   BOOST_TEST(s.ask("D") == "OK");
   BOOST_TEST(s.wait_exit(30) == 0);
 }

@@ -51,13 +51,15 @@ struct Server {
   int port = 0;
   std::string stderr_text, in;
 
-  Server(const std::string& bin, const std::string& id, const std::string& listen = "127.0.0.1:0") {
+  // The program's output (the replay's echo) goes to `stdout_path`.
+  Server(const std::string& bin, const std::string& id, const std::string& listen = "127.0.0.1:0",
+         const std::string& stdout_path = "/dev/null") {
     int p[2];
     BOOST_REQUIRE(pipe2(p, O_CLOEXEC) == 0);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_adddup2(&fa, p[1], 2);
     std::vector<std::string> args = {bin, "debug", "--listen", listen, id};
     std::vector<char*> argv;

@@ -83,13 +83,46 @@ BOOST_AUTO_TEST_CASE(a_watchpoint_and_the_exit, *boost::unit_test::precondition(
   BOOST_TEST(status == 0);  // lldb disconnects when it exits
 }
 
-// The replay sees writes only: Z3 (read) gets the empty "not supported"
-// reply, which LLDB 16 reports as a failed watchpoint packet.
-BOOST_AUTO_TEST_CASE(a_read_watchpoint_is_refused, *boost::unit_test::precondition(have_lldb)) {
+// A read watchpoint (Z3): LLDB stops at each line that reads counter
+// (`counter++` in total_price, then main's `add(total, counter)`), the
+// reading instruction shown as the pc, and runs on to the exit.
+BOOST_AUTO_TEST_CASE(a_read_watchpoint_stops_at_the_reading_lines, *boost::unit_test::precondition(have_lldb)) {
   int status = -1;
-  std::string out = lldb({"b total_price", "c", "watchpoint set variable -w read counter"}, &status);
-  BOOST_TEST(contains(out, "error: Watchpoint creation failed (addr=0xdb0, size=4"), out);
-  BOOST_TEST(contains(out, "error: sending gdb watchpoint packet failed"), out);
+  int read_line = marker_line(programs / "buggy.c", "total_counter");
+  std::string out = lldb({"b total_price", "c", "watchpoint set variable -w read counter", "breakpoint delete 1", "c", "c",
+                          "c"},
+                         &status);
+  BOOST_TEST(contains(out, "Watchpoint created: Watchpoint 1: addr = 0x00000db0 size = 4 state = enabled type = r"), out);
+  std::regex first("stop reason = watchpoint 1\n    frame #0: 0x4000000000000[0-9a-f]{3} buggy-O0\\.wasm`total_price[^\n]* at buggy\\.c:" +
+                   std::to_string(read_line) + ":\\d+\n(.*\n){3}-> " + std::to_string(read_line) + " +\t  counter\\+\\+;");
+  BOOST_TEST(std::regex_search(out, first), out);
+  std::regex second("stop reason = watchpoint 1\n    frame #0: 0x4000000000000[0-9a-f]{3} buggy-O0\\.wasm`main at buggy\\.c:\\d+:\\d+\n"
+                    "(.*\n){3}-> \\d+ +\t  int sum = add\\(total, counter\\);");
+  BOOST_TEST(std::regex_search(out, second), out);
+  // LLDB shows the value it last saw and the value now: read, not changed
+  // by the first read; changed by counter++ before the second.
+  BOOST_TEST(contains(out, "Watchpoint 1 hit:\nold value: 7\nnew value: 7"), out);
+  BOOST_TEST(contains(out, "Watchpoint 1 hit:\nold value: 7\nnew value: 8"), out);
+  BOOST_TEST(contains(out, "Process 1 exited with status = 0"), out);
+  BOOST_TEST(status == 0);
+}
+
+// An access watchpoint (Z4, `-w read_write`): the read and the write of
+// `counter++`, then main's read, then the exit.
+BOOST_AUTO_TEST_CASE(an_access_watchpoint_stops_at_reads_and_writes, *boost::unit_test::precondition(have_lldb)) {
+  int status = -1;
+  int line = marker_line(programs / "buggy.c", "total_counter");
+  std::string out = lldb({"b total_price", "c", "watchpoint set variable -w read_write counter", "breakpoint delete 1",
+                          "c", "c", "c", "c"},
+                         &status);
+  BOOST_TEST(contains(out, "Watchpoint 1: addr = 0x00000db0 size = 4 state = enabled type = rw"), out);
+  std::string at_line = "stop reason = watchpoint 1\n[^\n]*\n(.*\n){3}-> ";
+  std::regex read(at_line + std::to_string(line) + " +\t  counter\\+\\+;");
+  auto n = std::distance(std::sregex_iterator(out.begin(), out.end(), read), std::sregex_iterator());
+  BOOST_TEST(n == 2, out);  // its read, its write
+  BOOST_TEST(std::regex_search(out, std::regex(at_line + "\\d+ +\t  int sum = add\\(total, counter\\);")), out);
+  BOOST_TEST(contains(out, "Watchpoint 1 hit:\nold value: 7\nnew value: 8"), out);  // the write
+  BOOST_TEST(contains(out, "Process 1 exited with status = 0"), out);
   BOOST_TEST(status == 0);
 }
 

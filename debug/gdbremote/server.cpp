@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "debug/gdbremote/interrupt_watch.hpp"
+#include "debug/gdbremote/operand_types.hpp"
 #include "interp/validate/body_reader.hpp"
 
 namespace tc::debug::gdbremote {
@@ -69,9 +70,9 @@ uint64_t Session::pc() const {
   return wf.empty() ? kCodeSpace : kCodeSpace | t_.stop().frames[wf[0]].offset;
 }
 
-// A watch stop comes right after the write, and a write (a store, a
-// memory.fill/copy, a host call) never branches: the writer is the
-// instruction just before the pc in the same function's code.
+// A watch stop comes right after the access, and an access (a load, a
+// store, a memory.fill/copy, a host call) never branches: the accessing
+// instruction is the one just before the pc in the same function's code.
 std::optional<uint32_t> Session::writing_instruction() const {
   auto wf = wasm_frames();
   if (wf.empty()) return std::nullopt;
@@ -110,10 +111,16 @@ std::string Session::stop_reply(const StopInfo& s, const char* extra) {
     r += "reason:breakpoint;";
     if (swbreak_) r += "swbreak:;";
   } else if (s.reason == Reason::Watch && s.watch < watches_.size()) {
-    // LLDB reads "ADDR INDEX HITADDR" (decimal) from the description.
-    std::string d = std::to_string(watches_[s.watch].addr) + " " + std::to_string(s.watch) + " " +
-                    std::to_string(watches_[s.watch].addr);
-    r += "reason:watchpoint;description:" + to_hex(d) + ";";
+    // gdb's watch/rwatch/awatch:ADDR (the watchpoint's address), as the
+    // watchpoint's type says; then LLDB's own form, which it reads last:
+    // "ADDR INDEX HITADDR" (decimal) in the description.
+    const WatchSpan& w = watches_[s.watch];
+    const char* key = w.kind == WatchKind::Read ? "rwatch" : w.kind == WatchKind::Access ? "awatch" : "watch";
+    char addr[24];
+    std::snprintf(addr, sizeof addr, "%llx", (unsigned long long)w.addr);
+    uint64_t hit = std::clamp(s.watch_addr, w.addr, w.addr + w.len - 1);  // in the watch's range
+    std::string d = std::to_string(w.addr) + " " + std::to_string(s.watch) + " " + std::to_string(hit);
+    r += std::string(key) + ":" + addr + ";reason:watchpoint;description:" + to_hex(d) + ";";
   } else if (s.reason == Reason::Step) {
     r += "reason:trace;";
   } else if (interrupted) {
@@ -126,7 +133,19 @@ std::string Session::stop_reply(const StopInfo& s, const char* extra) {
 std::string Session::resume(const req::Resume& r) {
   const bool at_writer = writer_.has_value();
   writer_.reset();
-  if (r.reverse) return reverse(r.step);
+  if (r.reverse) {
+    ended_.reset();  // back before the end: forward reaches it again
+    return reverse(r.step);
+  }
+  if (ended_) {
+    // Past a trap (or the end of what was recorded) the program does not
+    // go on: it ended there, as a process killed by a signal (gdb's X
+    // packet). SIGABRT for a trap, as `timecraft run` exits 128 + SIGABRT,
+    // and for a replay that diverged or failed; SIGINT for a run that was
+    // interrupted when it was recorded.
+    const char* sig = *ended_ == Reason::LogEnded ? "X02" : "X06";
+    return last_stop_ = sig;
+  }
   if (r.step && at_writer) {
     // The shown instruction (the write) has run: a step shows the next one.
     StopInfo shown = t_.stop();
@@ -153,6 +172,7 @@ std::string Session::resume(const req::Resume& r) {
   }
   if (!shown.ended()) (void)t_.checkpoint_here();  // going back from here is then quick
   if (shown.reason == Reason::Watch) writer_ = writing_instruction();
+  if (shown.ended() && shown.reason != Reason::Exited) ended_ = shown.reason;
   return last_stop_ = stop_reply(shown);
 }
 
@@ -179,12 +199,14 @@ std::string Session::reverse(bool step) {
   }
   const StopInfo hit = **f;
   const bool watch = hit.watch != UINT32_MAX;
-  // A watch change is seen after the write: stop before the writing instruction.
+  // A watch hit is seen after the instruction: stop before it.
   auto s = t_.seek(*hit.found - (watch && *hit.found > 0 ? 1 : 0));
   if (!s) return kReplayFailed;
   StopInfo shown = *s;
   shown.reason = watch ? Reason::Watch : Reason::Breakpoint;
   shown.watch = hit.watch;
+  shown.watch_read = hit.watch_read;
+  shown.watch_addr = hit.watch_addr;
   shown.breakpoint = hit.breakpoint;
   return last_stop_ = stop_reply(shown);
 }
@@ -198,12 +220,13 @@ std::string Session::breakpoint(const req::Breakpoint& b) {
     else breakpoints_.erase(uint32_t(off));
     return "OK";
   }
-  // Watchpoints: a change of the bytes is what the replay sees (a write of
-  // the same value is none); reads are not watched.
-  if (b.type != 2) return "";
+  // Watchpoints on linear memory: 2 write (a change of the bytes: a write
+  // of the same value is none), 3 read, 4 access (a read or a write).
+  if (b.type < 2 || b.type > 4) return "";
   if ((b.addr >> 62) != 0 || b.kind == 0 || b.kind > 8) return kBadAddress;
-  WatchSpan w{b.addr, uint32_t(b.kind)};
-  auto same = [&](const WatchSpan& x) { return x.addr == w.addr && x.len == w.len; };
+  const WatchKind kind = b.type == 2 ? WatchKind::Write : b.type == 3 ? WatchKind::Read : WatchKind::Access;
+  WatchSpan w{b.addr, uint32_t(b.kind), kind};
+  auto same = [&](const WatchSpan& x) { return x.addr == w.addr && x.len == w.len && x.kind == w.kind; };
   if (b.insert) {
     if (std::none_of(watches_.begin(), watches_.end(), same)) watches_.push_back(w);
   } else {
@@ -245,10 +268,23 @@ std::string Session::wasm_value(const req::WasmValue& v) {
   if (v.frame >= wf.size()) return kNoValue;
   uint32_t frame = wf[v.frame];
   if (v.kind == K::StackValue) {
-    // The operand's type is not known here: 8 bytes, an i32 zero-extended.
-    auto bits = t_.operand(frame, v.index);
+    // The index counts from the bottom of the frame's operand stack (LLVM's
+    // DW_OP_WASM_location 2); the reply is as wide as the value's type. The
+    // replay's slots (a v128 takes two) are found from the types, which
+    // must account for all of them.
+    const FrameInfo& f = t_.stop().frames[frame];
+    auto types = operand_types(m_, f.func_index, f.offset);
+    if (!types || v.index >= types->size()) return kNoValue;
+    uint32_t slots = 0, at = 0;
+    for (uint32_t i = 0; i < types->size(); ++i) {
+      if (i == v.index) at = slots;
+      slots += (*types)[i] == wasm::ValType::V128 ? 2 : 1;
+    }
+    size_t size = value_size((*types)[v.index]);
+    if (size > 8 || !t_.operand(frame, slots - 1) || t_.operand(frame, slots)) return kNoValue;
+    auto bits = t_.operand(frame, slots - 1 - at);
     if (!bits) return kNoValue;
-    return le_hex(*bits, 8);
+    return le_hex(*bits, size);
   }
   uint32_t func = t_.stop().frames[frame].func_index;
   if (func < m_.num_imported_funcs || func >= m_.total_funcs()) return kNoValue;
@@ -296,8 +332,10 @@ std::string Session::reply(const Request& request) {
         } else if constexpr (std::is_same_v<T, req::SetOk>) {
           return "OK";
         } else if constexpr (std::is_same_v<T, req::HostInfo>) {
+          // Watchpoint stops come after the accessing instruction (LLDB
+          // then does not step over it itself).
           return "vendor:unknown;ostype:unknown;arch:wasm32;triple:" + to_hex(std::string_view(kTriple)) +
-                 ";endian:little;ptrsize:4;";
+                 ";endian:little;ptrsize:4;watchpoint_exceptions_received:after;";
         } else if constexpr (std::is_same_v<T, req::ProcessInfo>) {
           return "pid:1;parent-pid:1;vendor:unknown;ostype:unknown;arch:wasm32;triple:" +
                  to_hex(std::string_view(kTriple)) + ";endian:little;ptrsize:4;";
@@ -343,7 +381,7 @@ std::string Session::reply(const Request& request) {
           finished_ = true;
           return "X09";
         } else if constexpr (std::is_same_v<T, req::Detach>) {
-          finished_ = true;
+          finished_ = detached_ = true;
           return "OK";
         } else {
           return "";  // unknown: not supported
@@ -401,6 +439,12 @@ Expected<void> Session::serve(int fd) {
           out = (no_ack_ ? "" : "+") + last;
           if (!send_all(out)) return {};
           if (e->body == "QStartNoAckMode") no_ack_ = true;
+          if (detached_) {
+            // Detached, a program runs on by itself: the replay goes on to
+            // its end, printing the rest of the program's output.
+            auto end = t_.resume(RunSpec{});
+            if (!end) return end.error();
+          }
           if (finished_) return {};
           in.feed(pending_);  // what came during a `c`
           pending_.clear();

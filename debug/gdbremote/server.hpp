@@ -22,8 +22,9 @@ class Session {
   // qXfer:libraries (LLDB matches it against the file it was given).
   Session(Target& target, const wasm::Module& module, std::string name);
 
-  // Serves a connected socket until the client detaches (D), kills (k)
-  // or disconnects; the socket stays open. Errors: the socket failed.
+  // Serves a connected socket until the client detaches (D: the replay
+  // then runs on to its end), kills (k) or disconnects; the socket stays
+  // open. Errors: the socket failed, or the replay after a detach.
   Expected<void> serve(int fd);
   // The reply body to one packet body (what serve() sends, framed).
   std::string handle(std::string_view body);
@@ -48,13 +49,16 @@ class Session {
   std::string name_;
   std::set<uint32_t> breakpoints_;  // module file offsets
   std::vector<WatchSpan> watches_;
-  // At a watch stop, the writing instruction's offset: shown as the pc
-  // (its write done), so that LLDB names the writing line, not the next.
+  // At a watch stop, the accessing instruction's offset: shown as the pc
+  // (its access done), so that LLDB names the accessing line, not the next.
   std::optional<uint32_t> writer_;
+  // The program's end (not an exit) was reported: how it ended. Going on
+  // from there gives gdb's "terminated by a signal" reply.
+  std::optional<StopInfo::Reason> ended_;
   int fd_ = -1;           // the client's socket, while serve() runs
   std::string pending_;   // bytes read during a `c` that were not 0x03
   std::string last_stop_;  // the reply to `?` (the last stop as reported)
-  bool no_ack_ = false, swbreak_ = false, finished_ = false;
+  bool no_ack_ = false, swbreak_ = false, finished_ = false, detached_ = false;
 };
 
 }  // namespace tc::debug::gdbremote

@@ -25,6 +25,27 @@ struct LineKey {
   bool operator==(const LineKey&) const = default;
 };
 
+// An instruction that reads or writes linear memory 0 at an address taken
+// from the operand stack (read_slot/write_slot: how many 64-bit slots
+// below the top it is) plus `mem_offset`; `size` bytes, or (size 0) as
+// many as the top slot says (memory.copy/fill/init). memory.copy both
+// reads (its source) and writes (its destination).
+struct MemAccess {
+  uint32_t offset = 0;  // the instruction's module offset
+  uint32_t mem_offset = 0;
+  uint8_t size = 0;
+  uint8_t read_slot = 0, write_slot = 0;
+  bool read = false, write = false;
+  bool operator<(uint32_t o) const { return offset < o; }
+};
+
+// A watch an instruction is about to touch.
+struct AccessHit {
+  uint32_t watch = 0;
+  uint64_t addr = 0;
+  bool read = false;
+};
+
 class Debuggee {
  public:
   Debuggee(session::ReplaySession& replay, const DebugInfo* info, int fd)
@@ -67,6 +88,11 @@ class Debuggee {
   // and after host calls.
   void index_writes();
   bool watching() const { return !spec_.watches.empty(); }
+  // Read and access watches are checked by address, before each
+  // instruction that reads (access: or writes) memory, Breaks patched there.
+  bool by_address() const { return reads_watched_; }
+  std::optional<AccessHit> access_hit(uint32_t offset);
+  void hit_by_address(const AccessHit& h, StopInfo& s);
   bool user_breakpoint(uint32_t offset) const {
     return std::binary_search(user_breaks_.begin(), user_breaks_.end(), offset);
   }
@@ -100,6 +126,11 @@ class Debuggee {
   uint64_t code_start_ = 0;
   std::vector<uint8_t> stmt_;  // 1: a statement starts here (with a line); 2: in a prologue
   std::vector<uint32_t> after_writes_;  // offsets of instructions right after a memory write
+  std::vector<MemAccess> accesses_;     // memory accesses by instruction, by offset
+  bool reads_watched_ = false;          // spec_ has a read or access watch
+  // Seen before the instruction at the current position ran: reported at
+  // the next position, once it has.
+  std::optional<AccessHit> pending_;
   std::vector<uint32_t> user_breaks_;   // spec_.breakpoints, sorted
   std::vector<uint32_t> patched_;       // the Breaks now in the code
   void add_break(uint32_t offset);      // one more Break (patched_ kept in step)
@@ -145,13 +176,76 @@ void Debuggee::index_writes() {
     while (r.next(in)) {
       if (wrote) after_writes_.push_back(in.offset);
       using K = wasm::ImmKind;
+      using O = wasm::Opcode;
       K imm = in.info->imm;
       wrote = ((imm == K::MemArg || imm == K::MemArgLane) && in.info->r == wasm::OpType::V) ||
-              in.op == wasm::Opcode::MemoryFill || in.op == wasm::Opcode::MemoryCopy ||
-              in.op == wasm::Opcode::MemoryInit;
+              in.op == O::MemoryFill || in.op == O::MemoryCopy || in.op == O::MemoryInit;
+      MemAccess a;
+      a.offset = in.offset;
+      if (imm == K::MemArg || imm == K::MemArgLane) {
+        // The address is below the value a store or lane access takes (a
+        // v128 is two slots).
+        a.mem_offset = in.mem.offset;
+        a.size = uint8_t(1u << in.info->align);
+        bool store = in.info->r == wasm::OpType::V;
+        wasm::OpType above = store || imm == K::MemArgLane ? in.info->p2 : wasm::OpType::V;
+        uint8_t slot = above == wasm::OpType::V ? 0 : above == wasm::OpType::V128 ? 2 : 1;
+        (store ? a.write : a.read) = true;
+        (store ? a.write_slot : a.read_slot) = slot;
+      } else if (in.op == O::MemoryCopy) {  // dst, src, n (memory 0: the only one decoded)
+        a.read = a.write = true;
+        a.read_slot = 1;
+        a.write_slot = 2;
+      } else if (in.op == O::MemoryFill || in.op == O::MemoryInit) {
+        a.write = true;  // dst, value or source offset, n
+        a.write_slot = 2;
+      } else {
+        continue;
+      }
+      accesses_.push_back(a);
     }
   }
   std::sort(after_writes_.begin(), after_writes_.end());
+  std::sort(accesses_.begin(), accesses_.end(), [](const MemAccess& x, const MemAccess& y) { return x.offset < y.offset; });
+}
+
+std::optional<AccessHit> Debuggee::access_hit(uint32_t offset) {
+  auto it = std::lower_bound(accesses_.begin(), accesses_.end(), offset);
+  if (it == accesses_.end() || it->offset != offset) return std::nullopt;
+  const MemAccess& a = *it;
+  std::vector<uint64_t> slots = store->frame_operand_slots(0);
+  auto slot = [&](uint8_t k) { return k < slots.size() ? slots[slots.size() - 1 - k] : 0; };
+  if (slots.size() <= std::max(a.read ? a.read_slot : 0, a.write ? a.write_slot : 0)) return std::nullopt;
+  const uint64_t size = a.size ? a.size : uint32_t(slot(0));
+  if (size == 0) return std::nullopt;  // a bulk operation of no bytes touches none
+  auto touches = [&](const WatchSpan& w, uint8_t k) {
+    uint64_t at = uint64_t(uint32_t(slot(k))) + a.mem_offset;
+    return at < w.addr + w.len && w.addr < at + size;
+  };
+  for (uint32_t i = 0; i < spec_.watches.size(); ++i) {
+    const WatchSpan& w = spec_.watches[i];
+    if (w.kind == WatchKind::Write) continue;
+    if (a.read && touches(w, a.read_slot))
+      return AccessHit{i, uint64_t(uint32_t(slot(a.read_slot))) + a.mem_offset, true};
+    if (w.kind == WatchKind::Access && a.write && touches(w, a.write_slot))
+      return AccessHit{i, uint64_t(uint32_t(slot(a.write_slot))) + a.mem_offset, false};
+  }
+  return std::nullopt;
+}
+
+// A hit by address, in a Watch stop or a Scan's last hit: the watch's
+// bytes before (an access watch: as last seen) and now (a write of an
+// access watch is then seen as a change no more).
+void Debuggee::hit_by_address(const AccessHit& h, StopInfo& s) {
+  const WatchSpan& w = spec_.watches[h.watch];
+  s.watch = h.watch;
+  s.watch_read = h.read;
+  s.watch_addr = h.addr;
+  bool ok;
+  std::vector<uint8_t> now = read_memory(w.addr, w.len, &ok);
+  s.old_bytes = w.kind == WatchKind::Access ? watched_[h.watch] : now;
+  s.new_bytes = now;
+  watched_[h.watch] = std::move(now);
 }
 
 bool Debuggee::line_event(uint32_t offset) const {
@@ -192,6 +286,7 @@ std::vector<uint8_t> Debuggee::read_memory(uint64_t addr, uint32_t len, bool* ok
 
 bool Debuggee::watch_changed(size_t i, std::vector<uint8_t>* now) {
   const WatchSpan& w = spec_.watches[i];
+  if (w.kind == WatchKind::Read) return false;  // reads change nothing
   const uint8_t* p = memory_at(w.addr, w.len);
   const std::vector<uint8_t>& was = watched_[i];
   bool same = p ? was.size() == w.len && std::memcmp(p, was.data(), w.len) == 0 : was.empty();
@@ -214,7 +309,7 @@ bool Debuggee::per_instruction() const {
 // are Break instructions and need no mark).
 void Debuggee::arm() {
   if (!store) return;
-  if (interrupted) { store->set_stop_at(0); return; }
+  if (interrupted || pending_) { store->set_stop_at(0); return; }
   uint64_t n = store->instruction_count();  // counted so far
   if (per_instruction() && (spec_.mode != Mode::Scan || n + 1 >= spec_.scan_from)) {
     store->set_stop_at(0);
@@ -249,10 +344,20 @@ void Debuggee::begin(RunSpec spec) {
   finish_by_break_ = false;
   user_breaks_ = spec_.breakpoints;
   std::sort(user_breaks_.begin(), user_breaks_.end());
+  reads_watched_ = false;
+  bool writes_watched = false, access_watched = false;
+  for (const auto& w : spec_.watches) {
+    reads_watched_ |= w.kind != WatchKind::Write;
+    writes_watched |= w.kind != WatchKind::Read;
+    access_watched |= w.kind == WatchKind::Access;
+  }
+  pending_.reset();
   if (store) {
     std::vector<uint32_t> patch = spec_.breakpoints;
-    if (watching()) patch.insert(patch.end(), after_writes_.begin(), after_writes_.end());
-    std::sort(patch.begin(), patch.end());
+    if (writes_watched) patch.insert(patch.end(), after_writes_.begin(), after_writes_.end());
+    for (const MemAccess& a : accesses_)
+      if ((reads_watched_ && a.read) || (access_watched && a.write)) patch.push_back(a.offset);
+    patch.erase(std::unique((std::sort(patch.begin(), patch.end()), patch.begin()), patch.end()), patch.end());
     if (patch != patched_) {  // re-patching walks all compiled code
       patched_ = patch;
       store->set_breakpoints(std::move(patch));
@@ -264,6 +369,10 @@ void Debuggee::begin(RunSpec spec) {
         add_break(*at);
         finish_by_break_ = true;
       }
+    // The instruction about to run (the program stopped in the step hook)
+    // may touch a watch: from here on, it has not run yet.
+    if (reads_watched_ && started_ && !last_.in_host_call && (spec_.mode != Mode::Scan || spec_.event == Event::Hit))
+      pending_ = access_hit(store->step_offset());
   }
   arm();
 }
@@ -315,8 +424,15 @@ bool Debuggee::on_step() {
     }
     switch (spec_.event) {
       case Event::Hit: {
-        bool hit = store->at_breakpoint() && n > start_n_ && user_breakpoint(offset);
-        if (hit) {
+        bool hit = false;
+        if (pending_) {  // the instruction before this one touched a watch
+          hit = true;
+          hit_by_address(*pending_, hit_);
+          hit_.breakpoint = 0;
+          pending_.reset();
+        }
+        if (!hit && store->at_breakpoint() && n > start_n_ && user_breakpoint(offset)) {
+          hit = true;
           hit_.breakpoint = offset;
           hit_.watch = UINT32_MAX;
         }
@@ -325,12 +441,15 @@ bool Debuggee::on_step() {
           if (watch_changed(i, &now)) {
             hit = true;
             hit_.watch = uint32_t(i);
+            hit_.watch_read = false;
+            hit_.watch_addr = spec_.watches[i].addr;
             hit_.old_bytes = watched_[i];
             hit_.new_bytes = now;
             watched_[i] = std::move(now);
           }
         }
         if (hit) found_ = n;
+        if (by_address()) pending_ = access_hit(offset);
         break;
       }
       case Event::LineStep: case Event::LineNext: {
@@ -356,6 +475,14 @@ bool Debuggee::on_step() {
     arm();
     return true;
   }
+  if (pending_) {  // the instruction before this one touched a watch: it has run
+    AccessHit h = *pending_;
+    pending_.reset();
+    hit_by_address(h, last_);
+    stop(Reason::Watch);
+    return true;
+  }
+  if (by_address()) pending_ = access_hit(offset);  // stopping here first: begin() looks again
   if (n >= spec_.stop_at) {
     stop(spec_.mode == Mode::StepInstr ? Reason::Step : Reason::Position);
     return true;
@@ -369,6 +496,8 @@ bool Debuggee::on_step() {
     std::vector<uint8_t> now;
     if (watch_changed(i, &now)) {
       last_.watch = uint32_t(i);
+      last_.watch_read = false;
+      last_.watch_addr = spec_.watches[i].addr;
       last_.old_bytes = watched_[i];
       last_.new_bytes = now;
       stop(Reason::Watch);
@@ -427,6 +556,8 @@ void Debuggee::stop(Reason why) {
   if (why == Reason::Scanned && spec_.event == Event::Hit && found_) {
     last_.breakpoint = hit_.breakpoint;
     last_.watch = hit_.watch;
+    last_.watch_read = hit_.watch_read;
+    last_.watch_addr = hit_.watch_addr;
     last_.old_bytes = hit_.old_bytes;
     last_.new_bytes = hit_.new_bytes;
   }
@@ -618,6 +749,8 @@ void Debuggee::run() {
     if (spec_.event == Event::Hit && found_) {
       sc.breakpoint = hit_.breakpoint;
       sc.watch = hit_.watch;
+      sc.watch_read = hit_.watch_read;
+      sc.watch_addr = hit_.watch_addr;
       sc.old_bytes = hit_.old_bytes;
       sc.new_bytes = hit_.new_bytes;
     }

@@ -10,7 +10,7 @@ void encode(wire::Writer& w, const RunSpec& s) {
   w.u64(s.breakpoints.size());
   for (uint32_t b : s.breakpoints) w.u32(b);
   w.u64(s.watches.size());
-  for (const auto& x : s.watches) { w.u64(x.addr); w.u32(x.len); }
+  for (const auto& x : s.watches) { w.u64(x.addr); w.u32(x.len); w.u8(uint8_t(x.kind)); }
   w.u64(s.stop_at);
   w.u64(s.record);
   w.u32(s.return_depth);
@@ -30,6 +30,9 @@ bool decode(wire::Reader& r, RunSpec& s) {
     WatchSpan x;
     x.addr = r.u64();
     x.len = r.u32();
+    uint8_t kind = r.u8();
+    if (kind > uint8_t(WatchKind::Access)) return false;
+    x.kind = WatchKind(kind);
     s.watches.push_back(x);
   }
   s.stop_at = r.u64();
@@ -51,6 +54,8 @@ void encode(wire::Writer& w, const StopInfo& s) {
   w.u8(s.in_host_call);
   w.u32(s.breakpoint);
   w.u32(s.watch);
+  w.u8(s.watch_read);
+  w.u64(s.watch_addr);
   w.blob(s.old_bytes);
   w.blob(s.new_bytes);
   w.u32(uint32_t(s.exit_code));
@@ -73,6 +78,8 @@ bool decode(wire::Reader& r, StopInfo& s) {
   s.in_host_call = r.u8() != 0;
   s.breakpoint = r.u32();
   s.watch = r.u32();
+  s.watch_read = r.u8() != 0;
+  s.watch_addr = r.u64();
   s.old_bytes = r.blob();
   s.new_bytes = r.blob();
   s.exit_code = int32_t(r.u32());
@@ -90,7 +97,7 @@ bool decode(wire::Reader& r, StopInfo& s) {
     f.host = flags & 2;
     s.frames.push_back(f);
   }
-  return r.ok() && uint8_t(s.reason) <= uint8_t(StopInfo::Reason::Scanned);
+  return r.ok() && uint8_t(s.reason) <= uint8_t(StopInfo::Reason::LogEnded);
 }
 
 }  // namespace tc::debug

@@ -18,13 +18,21 @@
 
 namespace tc::debug {
 
+// A watch on linear memory 0. Write: a change of its bytes (by an
+// instruction or a host call; a write of the same value is none). Read: an
+// instruction that reads any of its bytes. Access: an instruction that
+// reads or writes any of them, or a change by a host call.
+enum class WatchKind : uint8_t { Write, Read, Access };
+
 struct WatchSpan {
   uint64_t addr = 0;
   uint32_t len = 0;
+  WatchKind kind = WatchKind::Write;
 };
 
 // How a resumed program runs and where it stops. Whatever the mode, it
-// stops at the first breakpoint or changed watch, at `stop_at` (an
+// stops at the first breakpoint or watch hit (right after the instruction
+// that touched the watch), at `stop_at` (an
 // absolute count), or when the program ends.
 struct RunSpec {
   enum class Mode : uint8_t {
@@ -38,7 +46,7 @@ struct RunSpec {
     Scan,       // run to stop_at and report the last `event` before it
   };
   enum class Event : uint8_t {
-    Hit,       // a breakpoint or a changed watch (reverse-continue)
+    Hit,       // a breakpoint or a watch hit (reverse-continue)
     LineStep,  // the start of the line before the current one (reverse-step)
     LineNext,  // ... ignoring deeper frames (reverse-next)
     Caller,    // the last instruction outside the current frame (reverse-finish)
@@ -79,6 +87,8 @@ struct StopInfo {
   bool in_host_call = false; // stopped in host call `record` (before it)
   uint32_t breakpoint = 0;   // Breakpoint: its offset
   uint32_t watch = 0;        // Watch: the index in RunSpec::watches
+  bool watch_read = false;   // Watch: a read hit it (else a write or a change)
+  uint64_t watch_addr = 0;   // Watch: the first byte of the access (a change: the watch's address)
   std::vector<uint8_t> old_bytes, new_bytes;
   int32_t exit_code = 0;
   std::string message;       // Trapped/Diverged/Failed: what happened

@@ -170,7 +170,21 @@ void Debugger::cmd_enable(const std::string& a, bool on) {
       fail("No breakpoint number " + std::to_string(n) + ".");
 }
 
-void Debugger::cmd_watch(const std::string& a) {
+namespace {
+// As gdb names them.
+const char* watch_title(WatchKind k) {
+  return k == WatchKind::Read ? "Read watchpoint" : k == WatchKind::Access ? "Access (read/write) watchpoint" : "Watchpoint";
+}
+const char* watch_type(WatchKind k) {
+  return k == WatchKind::Read ? "read watchpoint" : k == WatchKind::Access ? "acc watchpoint" : "watchpoint";
+}
+}  // namespace
+
+std::string Debugger::watch_heading(const Breakpoint& w) const {
+  return std::string(watch_title(w.kind)) + " " + std::to_string(w.number) + ": " + w.expr;
+}
+
+void Debugger::cmd_watch(const std::string& a, WatchKind kind) {
   if (!running()) return;
   std::string expr = trim(a);
   if (expr.empty()) return fail("Argument required (expression to compute).");
@@ -183,6 +197,7 @@ void Debugger::cmd_watch(const std::string& a) {
   Breakpoint b;
   b.number = next_number_++;
   b.watch = true;
+  b.kind = kind;
   b.expr = expr;
   b.what = expr;
   b.addr = range->address;
@@ -192,7 +207,7 @@ void Debugger::cmd_watch(const std::string& a) {
   if (!bytes) return fail(bytes.error().message);
   b.value = *bytes;
   breakpoints_.push_back(b);
-  std::fprintf(out_, "Watchpoint %u: %s\n", b.number, expr.c_str());
+  std::fprintf(out_, "%s\n", watch_heading(b).c_str());
 }
 
 void Debugger::info_breakpoints(bool watch_only) {
@@ -211,7 +226,7 @@ void Debugger::info_breakpoints(bool watch_only) {
           what = (fn ? "in " + fn->name + " " : std::string()) + "at " + short_file(loc->file) + ":" + std::to_string(loc->line);
         }
     }
-    std::fprintf(out_, "%-7u %-14s %-4s %-3s %-10s %s\n", b.number, b.watch ? "watchpoint" : "breakpoint",
+    std::fprintf(out_, "%-7u %-14s %-4s %-3s %-10s %s\n", b.number, b.watch ? watch_type(b.kind) : "breakpoint",
                  b.temporary ? "del" : "keep", b.enabled ? "y" : "n", addr.c_str(), what.c_str());
     if (b.hits)
       std::fprintf(out_, "\t%s already hit %llu time%s\n", b.watch ? "watchpoint" : "breakpoint",

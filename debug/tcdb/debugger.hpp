@@ -71,7 +71,7 @@ class Debugger {
   void cmd_break(const std::string& a, bool temporary);
   void cmd_delete(const std::string& a);
   void cmd_enable(const std::string& a, bool on);
-  void cmd_watch(const std::string& a);
+  void cmd_watch(const std::string& a, WatchKind kind);
   void cmd_continue(const std::string& a);
   void cmd_step(const std::string& a, RunSpec::Mode mode);
   void cmd_finish();
@@ -162,6 +162,7 @@ class Debugger {
   struct Breakpoint {
     uint32_t number = 0;
     bool watch = false, temporary = false, enabled = true;
+    WatchKind kind = WatchKind::Write;  // watch: watch, rwatch or awatch
     std::vector<uint64_t> offsets;
     std::string what;      // as shown by info breakpoints
     std::string expr;      // watch: the expression
@@ -176,6 +177,7 @@ class Debugger {
   Breakpoint* breakpoint_at(uint64_t offset);  // the enabled breakpoint there, if any
   std::optional<std::pair<Frame, size_t>> frame_to_leave(const std::string& command, const std::string& hint);
   std::string watch_value(const Breakpoint& w, const std::vector<uint8_t>& bytes) const;
+  std::string watch_heading(const Breakpoint& w) const;  // "Watchpoint 2: counter", as gdb
   std::optional<uint64_t> records_;  // host calls in the log
   uint32_t next_number_ = 1;
   std::map<std::string, std::vector<std::string>> sources_;

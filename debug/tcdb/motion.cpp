@@ -28,7 +28,7 @@ RunSpec Debugger::base_spec() {
   RunSpec spec;
   for (auto& b : breakpoints_) {
     if (!b.enabled) continue;
-    if (b.watch) spec.watches.push_back(WatchSpan{b.addr, b.len});
+    if (b.watch) spec.watches.push_back(WatchSpan{b.addr, b.len, b.kind});
     else for (uint64_t o : b.offsets) spec.breakpoints.push_back(uint32_t(o));
   }
   return spec;
@@ -137,8 +137,12 @@ void Debugger::after_stop(const StopInfo& s) {
       if (s.watch < ws.size()) {
         Breakpoint& w = *ws[s.watch];
         ++w.hits;
-        std::fprintf(out_, "\nWatchpoint %u: %s\n\nOld value = %s\nNew value = %s\n", w.number, w.expr.c_str(),
-                     watch_value(w, s.old_bytes).c_str(), watch_value(w, s.new_bytes).c_str());
+        // As gdb: a read (or a write of the same value) shows the value.
+        if (s.old_bytes == s.new_bytes)
+          std::fprintf(out_, "\n%s\n\nValue = %s\n", watch_heading(w).c_str(), watch_value(w, s.new_bytes).c_str());
+        else
+          std::fprintf(out_, "\n%s\n\nOld value = %s\nNew value = %s\n", watch_heading(w).c_str(),
+                       watch_value(w, s.old_bytes).c_str(), watch_value(w, s.new_bytes).c_str());
       }
       print_location(true);
       break;
