@@ -7,6 +7,9 @@
 #define BOOST_TEST_MODULE s3_store_tests
 #include <boost/test/unit_test.hpp>
 
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,6 +18,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -100,6 +106,125 @@ std::string run(const std::string& cmd, int* status) {
   while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
   *status = ::pclose(p);
   return out;
+}
+
+// A scripted HTTP server on 127.0.0.1 for what radosgw cannot be made to
+// do on demand: fail with 5xx, stall, drop a reply, ignore If-None-Match.
+// (The S3 protocol itself is tested against radosgw; this tests the
+// client's reactions.) One connection at a time, closed after each reply.
+struct FakeRequest {
+  std::string method, target, body;
+  std::map<std::string, std::string> headers;  // names lower-case
+};
+class FakeHttp {
+ public:
+  static constexpr const char* kStall = "<stall>";  // never answer (until the client hangs up)
+  static constexpr const char* kDrop = "<drop>";    // close without answering
+  using Handler = std::function<std::string(const FakeRequest&)>;
+
+  explicit FakeHttp(Handler h) : handler_(std::move(h)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    BOOST_REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    BOOST_REQUIRE(::listen(fd_, 16) == 0);
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~FakeHttp() {
+    stop_ = true;
+    thread_.join();
+    ::close(fd_);
+  }
+  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int requests() const { return requests_; }
+
+  static std::string reply(int status, const std::string& body = "", const std::string& headers = "") {
+    return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\nConnection: close\r\n" + headers + "\r\n" + body;
+  }
+  static std::string error(int status, const std::string& code) {
+    return reply(status, "<?xml version=\"1.0\"?><Error><Code>" + code + "</Code><Message>m</Message></Error>");
+  }
+
+ private:
+  bool wait_readable(int fd) {
+    while (!stop_) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 20) > 0) return true;
+    }
+    return false;
+  }
+  void serve() {
+    while (wait_readable(fd_)) {
+      int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) continue;
+      std::string in;
+      char buf[65536];
+      size_t head_end;
+      bool ok = true;
+      while ((head_end = in.find("\r\n\r\n")) == std::string::npos) {
+        ssize_t n = wait_readable(c) ? ::read(c, buf, sizeof buf) : 0;
+        if (n <= 0) { ok = false; break; }
+        in.append(buf, size_t(n));
+      }
+      if (!ok) { ::close(c); continue; }
+      FakeRequest r;
+      std::string head = in.substr(0, head_end);
+      size_t sp1 = head.find(' '), sp2 = head.find(' ', sp1 + 1);
+      r.method = head.substr(0, sp1);
+      r.target = head.substr(sp1 + 1, sp2 - sp1 - 1);
+      for (size_t at = head.find("\r\n"); at != std::string::npos;) {
+        size_t next = head.find("\r\n", at + 2);
+        std::string line = head.substr(at + 2, next == std::string::npos ? std::string::npos : next - at - 2);
+        size_t colon = line.find(':');
+        if (colon != std::string::npos) {
+          std::string k = line.substr(0, colon);
+          for (char& ch : k) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+          r.headers[k] = line.substr(line.find_first_not_of(' ', colon + 1));
+        }
+        at = next;
+      }
+      size_t want = r.headers.count("content-length") ? std::stoul(r.headers["content-length"]) : 0;
+      if (r.headers.count("expect")) ::write(c, "HTTP/1.1 100 Continue\r\n\r\n", 25);
+      r.body = in.substr(head_end + 4);
+      while (r.body.size() < want) {
+        ssize_t n = wait_readable(c) ? ::read(c, buf, sizeof buf) : 0;
+        if (n <= 0) break;
+        r.body.append(buf, size_t(n));
+      }
+      ++requests_;
+      std::string out = handler_(r);
+      if (out == kStall) {
+        while (wait_readable(c) && ::read(c, buf, sizeof buf) > 0) {  // until the client gives up
+        }
+      } else if (out != kDrop) {
+        for (size_t at = 0; at < out.size();) {
+          ssize_t n = ::write(c, out.data() + at, out.size() - at);
+          if (n <= 0) break;
+          at += size_t(n);
+        }
+      }
+      ::close(c);
+    }
+  }
+  Handler handler_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> requests_{0};
+  std::thread thread_;
+};
+
+ClientOptions fake_options(const FakeHttp& f) {
+  ClientOptions o;
+  o.endpoint = f.endpoint();
+  o.credentials = {"AK", "SK", ""};
+  o.backoff_ms = 20;
+  return o;
 }
 
 }  // namespace
@@ -193,6 +318,121 @@ BOOST_AUTO_TEST_CASE(credentials_from_the_environment_and_the_aws_file) {
   BOOST_REQUIRE(!c);
   BOOST_TEST(c.error().message.find("AWS_ACCESS_KEY_ID") != std::string::npos);
   fs::remove_all(dir);
+}
+
+// --- the client's reactions (a scripted server) ---------------------------
+
+BOOST_AUTO_TEST_CASE(retries_on_5xx_then_succeeds) {
+  std::atomic<int> n{0};
+  FakeHttp f([&](const FakeRequest&) {
+    return ++n <= 2 ? FakeHttp::error(503, "SlowDown") : FakeHttp::reply(200, "ok");
+  });
+  Client c(fake_options(f));
+  auto r = c.get("bkt", "k");
+  REQUIRE_OK(r);
+  BOOST_REQUIRE(*r);
+  BOOST_TEST((**r == bytes("ok")));
+  BOOST_TEST(f.requests() == 3);
+}
+
+BOOST_AUTO_TEST_CASE(no_retry_on_4xx_and_a_bounded_number_on_5xx) {
+  FakeHttp bad([](const FakeRequest&) { return FakeHttp::error(400, "InvalidRequest"); });
+  Client c(fake_options(bad));
+  auto r = c.get("bkt", "k");
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(r.error().to_string() == "s3://bkt/k: 400 InvalidRequest: m");
+  BOOST_TEST(bad.requests() == 1);
+
+  FakeHttp down([](const FakeRequest&) { return FakeHttp::error(500, "InternalError"); });
+  ClientOptions o = fake_options(down);
+  o.attempts = 3;
+  Client d(o);
+  auto p = d.put("bkt", "k", bytes("x"), true);
+  BOOST_REQUIRE(!p);
+  BOOST_TEST(p.error().to_string() == "s3://bkt/k: 500 InternalError: m");
+  BOOST_TEST(down.requests() == 3);
+}
+
+BOOST_AUTO_TEST_CASE(a_stalled_server_times_out) {
+  FakeHttp f([](const FakeRequest&) { return std::string(FakeHttp::kStall); });
+  ClientOptions o = fake_options(f);
+  o.stall_timeout_s = 1;
+  o.attempts = 2;
+  Client c(o);
+  auto t0 = Clock::now();
+  auto r = c.get("bkt", "k");
+  double ms = ms_since(t0);
+  BOOST_REQUIRE(!r);
+  BOOST_TEST_MESSAGE(r.error().to_string() << " (after " << ms << " ms)");
+  BOOST_TEST(r.error().to_string().find("s3://bkt: " + f.endpoint() + ": timed out") == 0u, r.error().to_string());
+  BOOST_TEST(f.requests() == 2);
+  BOOST_TEST(ms < 6000.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_lost_reply_to_a_conditional_put_is_still_stored) {
+  // The first PUT stores the object but its reply is lost; the retry gets
+  // 412. The ETag shows the object holds our bytes: Stored, not taken for
+  // another writer's.
+  std::mutex mu;
+  std::map<std::string, std::string> objects;
+  int puts = 0;
+  FakeHttp f([&](const FakeRequest& r) {
+    std::lock_guard<std::mutex> g(mu);
+    if (r.method == "PUT") {
+      if (objects.count(r.target) && r.headers.count("if-none-match")) return FakeHttp::error(412, "PreconditionFailed");
+      objects[r.target] = r.body;
+      return ++puts == 1 ? std::string(FakeHttp::kDrop) : FakeHttp::reply(200);
+    }
+    if (r.method == "HEAD" && objects.count(r.target)) {
+      auto md5 = [](const std::string& s) {
+        // md5("mine"), the bytes PUT below.
+        return s == "mine" ? std::string("\"918b81db5e91d031548b963c93845e5b\"") : std::string("\"?\"");
+      };
+      return "HTTP/1.1 200 X\r\nContent-Length: " + std::to_string(objects[r.target].size()) +
+             "\r\nETag: " + md5(objects[r.target]) + "\r\nConnection: close\r\n\r\n";
+    }
+    return FakeHttp::reply(404);
+  });
+  Client c(fake_options(f));
+  auto p = c.put("bkt", "seg/0", bytes("mine"), true);
+  REQUIRE_OK(p);
+  BOOST_TEST((*p == PutOutcome::Stored));
+  // Someone else's bytes under the key: the 412 stands.
+  objects["/bkt/seg/1"] = "theirs";
+  puts = 5;
+  auto q = c.put("bkt", "seg/1", bytes("mine"), true);
+  REQUIRE_OK(q);
+  BOOST_TEST((*q == PutOutcome::PreconditionFailed));
+}
+
+BOOST_AUTO_TEST_CASE(a_server_ignoring_conditional_writes_gets_the_fallback) {
+  std::mutex mu;
+  std::map<std::string, std::string> objects;
+  FakeHttp f([&](const FakeRequest& r) {  // a mock that, like s3rver or moto, ignores If-None-Match
+    std::lock_guard<std::mutex> g(mu);
+    if (r.method == "PUT") {
+      objects[r.target] = r.body;
+      return FakeHttp::reply(200);
+    }
+    if (r.method == "DELETE") {
+      objects.erase(r.target);
+      return FakeHttp::reply(204);
+    }
+    if (!objects.count(r.target)) return r.method == "HEAD" ? FakeHttp::reply(404) : FakeHttp::error(404, "NoSuchKey");
+    if (r.method == "HEAD")
+      return "HTTP/1.1 200 X\r\nContent-Length: " + std::to_string(objects[r.target].size()) + "\r\nConnection: close\r\n\r\n";
+    return FakeHttp::reply(200, objects[r.target]);
+  });
+  auto s = S3Store::open("s3://bkt/pre", fake_options(f));
+  REQUIRE_OK(s);
+  auto probe = (*s)->probe_conditional_writes();
+  REQUIRE_OK(probe);
+  BOOST_TEST(!*probe);
+  BOOST_TEST(((*s)->conditional_writes() == std::optional<bool>(false)));
+  BOOST_TEST(objects.size() == 0u);  // the probe removed its key
+  BOOST_TEST(((*s)->put_if_absent("modules/sha256/ab", bytes("first")).value() == PutResult::Stored));
+  BOOST_TEST(((*s)->put_if_absent("modules/sha256/ab", bytes("second")).value() == PutResult::AlreadyExists));
+  BOOST_TEST((objects["/bkt/pre/modules/sha256/ab"] == "first"));
 }
 
 // --- against the server ---------------------------------------------------

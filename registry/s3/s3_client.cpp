@@ -13,6 +13,9 @@
 
 #include "registry/sha256.hpp"
 
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/md5.h>
+
 namespace tc::registry::s3 {
 
 namespace {
@@ -31,6 +34,18 @@ std::string trim(std::string_view s) {
 
 std::string s3_name(const std::string& bucket, const std::string& key) {
   return key.empty() ? "s3://" + bucket : "s3://" + bucket + "/" + key;
+}
+
+std::string md5_hex(std::span<const uint8_t> data) {
+  unsigned char md[MD5_DIGEST_LENGTH];
+  MD5(data.data(), data.size(), md);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : md) {
+    out.push_back(hex[b >> 4]);
+    out.push_back(hex[b & 15]);
+  }
+  return out;
 }
 
 Error io(std::string msg) { return make_error(ErrorKind::Io, std::move(msg)); }
@@ -196,6 +211,7 @@ Expected<Response> Client::request(const std::string& method, const std::string&
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
     curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
     curl_slist_free_all(hl);
+    r.attempts = attempt + 1;
     if (rc == CURLE_OK) {
       handles_->give(h);
       if (retryable(r.status) && attempt + 1 < opt_.attempts) {
@@ -209,7 +225,10 @@ Expected<Response> Client::request(const std::string& method, const std::string&
       last_error = "cannot connect to " + opt_.endpoint + ": " +
                    (os_errno ? std::string(std::strerror(int(os_errno))) : std::string(errbuf));
     } else if (rc == CURLE_OPERATION_TIMEDOUT) {
-      last_error = opt_.endpoint + ": timed out (" + std::string(*errbuf ? errbuf : curl_easy_strerror(rc)) + ")";
+      std::string why = *errbuf ? errbuf : curl_easy_strerror(rc);
+      if (why.find("too slow") != std::string::npos)  // CURLOPT_LOW_SPEED_*
+        why = "no byte moved for " + std::to_string(opt_.stall_timeout_s) + " s";
+      last_error = opt_.endpoint + ": timed out (" + why + ")";
     } else {
       last_error = opt_.endpoint + ": " + std::string(*errbuf ? errbuf : curl_easy_strerror(rc));
     }
@@ -306,7 +325,13 @@ Expected<PutOutcome> Client::put(const std::string& bucket, const std::string& k
   if (if_none_match) headers.push_back("If-None-Match: *");
   auto r = request("PUT", bucket, key, {}, headers, data);
   if (!r) return std::move(r.error());
-  if (r->status == 412 && if_none_match) return PutOutcome::PreconditionFailed;
+  if (r->status == 412 && if_none_match) {
+    if (r->attempts > 1) {
+      auto m = head(bucket, key);
+      if (m && *m && (*m)->etag == "\"" + md5_hex(data) + "\"") return PutOutcome::Stored;
+    }
+    return PutOutcome::PreconditionFailed;
+  }
   if (r->status != 200) return http_error(bucket, key, *r);
   return PutOutcome::Stored;
 }

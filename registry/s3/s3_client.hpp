@@ -51,6 +51,7 @@ struct Response {
   long status = 0;
   std::vector<uint8_t> body;
   std::map<std::string, std::string> headers;  // names lower-case
+  int attempts = 1;  // how many times it was sent (retries + 1)
   std::string header(const std::string& name) const;
 };
 
@@ -86,7 +87,10 @@ class Client {
   Expected<std::optional<std::vector<uint8_t>>> get_range(const std::string& bucket,
                                                           const std::string& key, uint64_t offset,
                                                           uint64_t len) const;
-  // One PUT; `if_none_match`: only if absent (If-None-Match: *).
+  // One PUT; `if_none_match`: only if absent (If-None-Match: *). When a
+  // retry of a conditional PUT gets 412, the first try may have stored it
+  // and lost the reply: the object's ETag (a single PUT's is the body's
+  // MD5) tells whether it holds our bytes, which is then Stored.
   Expected<PutOutcome> put(const std::string& bucket, const std::string& key,
                            std::span<const uint8_t> data, bool if_none_match) const;
   // Multipart upload in parts of options().part_size (aborted on failure).
