@@ -64,7 +64,13 @@ start() {
   mkdir -p "$dir" || die "cannot create $dir"
   dir=$(cd "$dir" && pwd)
   mkdir -p "$dir"/{run,log,mon,osd}
-  local mon_port rgw_port fsid conf
+  # The last error a daemon logged (ceph marks them " -1 "), for the
+  # one-line reason: the caller may delete DIR right after.
+  why() {
+    local l
+    l=$(grep -h ' -1 ' "$dir/log/$1.log" 2>/dev/null | tail -2 | sed 's/^[^ ]* [^ ]* *-1 //' | paste -sd ';' | cut -c1-300)
+    echo "${l:+ ($1.log: $l)}"
+  }
   mon_port=$(free_port) && rgw_port=$(free_port) || die "cannot pick free ports"
   fsid=$(uuidgen)
   conf=$dir/ceph.conf
@@ -120,27 +126,32 @@ EOF
   monmaptool --create --clobber --fsid "$fsid" --addv a "[v2:127.0.0.1:$mon_port]" "$dir/monmap" >/dev/null ||
     die "monmaptool failed"
   ceph-mon "${c[@]}" --mkfs -i a --monmap "$dir/monmap" >>"$dir/log/setup.log" 2>&1 ||
-    die "ceph-mon --mkfs failed (see $dir/log)"
-  ceph-mon "${c[@]}" -i a >>"$dir/log/setup.log" 2>&1 || die "ceph-mon did not start (see $dir/log)"
+    die "ceph-mon --mkfs failed$(why ceph-mon.a)"
+  ceph-mon "${c[@]}" -i a >>"$dir/log/setup.log" 2>&1 || die "ceph-mon did not start$(why ceph-mon.a)"
   local uuid id
   uuid=$(uuidgen)
-  id=$(timeout 30 ceph "${c[@]}" osd new "$uuid" 2>>"$dir/log/setup.log") || die "ceph osd new failed (see $dir/log)"
+  id=$(timeout 30 ceph "${c[@]}" osd new "$uuid" 2>>"$dir/log/setup.log") || die "ceph osd new failed$(why ceph-mon.a)"
   mkdir -p "$dir/osd/ceph-$id"
   ceph-osd "${c[@]}" -i "$id" --mkfs --osd-uuid "$uuid" >>"$dir/log/setup.log" 2>&1 ||
-    die "ceph-osd --mkfs failed (see $dir/log)"
-  ceph-osd "${c[@]}" -i "$id" >>"$dir/log/setup.log" 2>&1 || die "ceph-osd did not start (see $dir/log)"
+    die "ceph-osd --mkfs failed$(why ceph-osd.$id)"
+  ceph-osd "${c[@]}" -i "$id" >>"$dir/log/setup.log" 2>&1 || die "ceph-osd did not start$(why ceph-osd.$id)"
   mkdir -p "$dir/rgw"
-  radosgw "${c[@]}" -n client.rgw.test >>"$dir/log/setup.log" 2>&1 || die "radosgw did not start (see $dir/log)"
+  # In the foreground (-f) but in the background here: its pid is known
+  # even if it exits before writing its pid file (a port taken meanwhile).
+  radosgw "${c[@]}" -f -n client.rgw.test >>"$dir/log/setup.log" 2>&1 </dev/null &
+  local rgw=$!
+  echo "$rgw" >"$dir/run/radosgw.pid"
 
-  local endpoint=http://127.0.0.1:$rgw_port up=0
-  for ((i = 0; i < 600; i++)); do
+  local endpoint=http://127.0.0.1:$rgw_port up=0 deadline=$((SECONDS + 60))
+  while ((SECONDS < deadline)); do
     if curl -s -o /dev/null -m 2 "$endpoint/"; then up=1; break; fi
+    alive "$rgw" || die "radosgw exited$(why ceph-client.rgw.test)"
     sleep 0.1
   done
-  [ "$up" -eq 1 ] || die "radosgw did not answer on $endpoint within 60 s (see $dir/log)"
+  [ "$up" -eq 1 ] || die "radosgw did not answer on $endpoint within 60 s$(why ceph-client.rgw.test)"
   timeout 60 radosgw-admin "${c[@]}" user create --uid=timecraft-test --display-name="timecraft tests" \
     --access-key="$access_key" --secret="$secret_key" >>"$dir/log/setup.log" 2>&1 ||
-    die "radosgw-admin user create failed (see $dir/log)"
+    die "radosgw-admin user create failed$(why ceph-client.admin)"
   cat >"$dir/env" <<EOF
 TIMECRAFT_TEST_S3_ENDPOINT=$endpoint
 TIMECRAFT_TEST_S3_ACCESS_KEY=$access_key

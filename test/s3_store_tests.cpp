@@ -58,19 +58,23 @@ ClientOptions options(std::string secret = env("TIMECRAFT_TEST_S3_SECRET_KEY")) 
   o.endpoint = env("TIMECRAFT_TEST_S3_ENDPOINT");
   o.credentials.access_key = env("TIMECRAFT_TEST_S3_ACCESS_KEY");
   o.credentials.secret_key = std::move(secret);
+  o.stall_timeout_s = 10;  // a wedged server fails the tests sooner
   return o;
 }
 
-// The run's bucket, created on first use.
+// The run's bucket, created on first use (a failure is remembered: every
+// later test fails at once with it, instead of waiting on the server again).
 const std::string& bucket() {
-  static const std::string name = [] {
+  static std::string name, failure;
+  if (name.empty() && failure.empty()) {
     std::string b = "tc-test-" + std::to_string(::getpid()) + "-" +
                     std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1000000007);
     Client c(options());
     auto r = c.create_bucket(b);
-    REQUIRE_OK(r);
-    return b;
-  }();
+    if (r) name = b;
+    else failure = r.error().to_string();
+  }
+  BOOST_REQUIRE_MESSAGE(failure.empty(), "creating the test bucket: " << failure);
   return name;
 }
 
