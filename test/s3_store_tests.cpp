@@ -674,6 +674,21 @@ BOOST_AUTO_TEST_CASE(a_missing_bucket_is_no_such_bucket) {
   BOOST_TEST(p.error().to_string().find("NoSuchBucket") != std::string::npos, p.error().to_string());
 }
 
+BOOST_AUTO_TEST_CASE(opened_with_the_users_credentials) {
+  ::setenv("AWS_ACCESS_KEY_ID", env("TIMECRAFT_TEST_S3_ACCESS_KEY").c_str(), 1);
+  ::setenv("AWS_SECRET_ACCESS_KEY", env("TIMECRAFT_TEST_S3_SECRET_KEY").c_str(), 1);
+  auto s = S3Store::open("s3://" + bucket() + "/env", env("TIMECRAFT_TEST_S3_ENDPOINT"), "");
+  ::unsetenv("AWS_ACCESS_KEY_ID");
+  ::unsetenv("AWS_SECRET_ACCESS_KEY");
+  REQUIRE_OK(s);
+  BOOST_TEST((*s)->describe() == "s3://" + bucket() + "/env");
+  REQUIRE_OK((*s)->check());
+  BOOST_TEST(((*s)->put_if_absent("k", bytes("v")).value() == PutResult::Stored));
+  auto bad = S3Store::open("s3://" + bucket(), "127.0.0.1:7480", "");
+  BOOST_REQUIRE(!bad);
+  BOOST_TEST(bad.error().to_string().find("is not http://host[:port]") != std::string::npos, bad.error().to_string());
+}
+
 BOOST_AUTO_TEST_CASE(radosgw_honours_conditional_writes) {
   auto s = store("probe");
   BOOST_TEST(!s->conditional_writes().has_value());

@@ -4,15 +4,46 @@
 
 namespace tc::registry::s3 {
 
+namespace {
+
+Expected<void> check_endpoint(const Location& loc, const std::string& e) {
+  if (e.empty())
+    return make_error(ErrorKind::Usage, loc.to_string() + ": no endpoint (e.g. http://127.0.0.1:7480)");
+  if ((e.rfind("http://", 0) != 0 && e.rfind("https://", 0) != 0) || e.find_first_of("?# ") != std::string::npos)
+    return make_error(ErrorKind::Usage, loc.to_string() + ": endpoint '" + e +
+                                            "' is not http://host[:port] or https://host[:port]");
+  return {};
+}
+
+}  // namespace
+
 S3Store::S3Store(Location loc, ClientOptions options)
     : loc_(std::move(loc)), client_(std::make_unique<Client>(std::move(options))) {}
 
 Expected<std::unique_ptr<S3Store>> S3Store::open(std::string_view url, ClientOptions options) {
   auto loc = parse_location(url);
   if (!loc) return std::move(loc.error());
-  if (options.endpoint.empty())
-    return make_error(ErrorKind::Usage, loc->to_string() + ": no endpoint (e.g. http://127.0.0.1:7480)");
+  TC_TRY(check_endpoint(*loc, options.endpoint));
+  if (options.region.empty()) options.region = "us-east-1";
   return std::unique_ptr<S3Store>(new S3Store(std::move(*loc), std::move(options)));
+}
+
+Expected<std::unique_ptr<S3Store>> S3Store::open(std::string_view url, std::string endpoint,
+                                                 std::string region) {
+  auto loc = parse_location(url);
+  if (!loc) return std::move(loc.error());
+  TC_TRY(check_endpoint(*loc, endpoint));  // before asking for credentials
+  auto creds = load_credentials();
+  if (!creds) {
+    Error e = std::move(creds.error());
+    e.message = std::string(url) + ": " + e.message;
+    return e;
+  }
+  ClientOptions o;
+  o.endpoint = std::move(endpoint);
+  if (!region.empty()) o.region = std::move(region);
+  o.credentials = std::move(*creds);
+  return open(url, std::move(o));
 }
 
 std::string S3Store::object_key(const std::string& key) const {

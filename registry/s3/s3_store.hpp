@@ -29,8 +29,14 @@ namespace tc::registry::s3 {
 
 class S3Store : public ObjectStore {
  public:
-  // `url`: s3://bucket[/prefix]. Does not contact the server (check() does).
+  // `url`: s3://bucket[/prefix]; options.endpoint: http(s)://host[:port].
+  // Does not contact the server (check() does).
   static Expected<std::unique_ptr<S3Store>> open(std::string_view url, ClientOptions options);
+  // The same with the user's credentials (load_credentials(): the AWS_*
+  // variables, else ~/.aws/credentials) and default client settings: what
+  // the registry's config (remote, endpoint, region) needs.
+  static Expected<std::unique_ptr<S3Store>> open(std::string_view url, std::string endpoint,
+                                                 std::string region);
 
   std::string describe() const override { return loc_.to_string(); }
   Expected<std::optional<ObjectInfo>> head(const std::string& key) const override;
