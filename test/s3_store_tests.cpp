@@ -409,6 +409,31 @@ BOOST_AUTO_TEST_CASE(a_lost_reply_to_a_conditional_put_is_still_stored) {
   BOOST_TEST((*q == PutOutcome::PreconditionFailed));
 }
 
+BOOST_AUTO_TEST_CASE(a_failed_multipart_upload_is_aborted) {
+  std::mutex mu;
+  std::vector<std::string> seen;
+  FakeHttp f([&](const FakeRequest& r) {
+    std::lock_guard<std::mutex> g(mu);
+    seen.push_back(r.method + " " + r.target + " " + std::to_string(r.body.size()));
+    if (r.method == "POST" && r.target.find("?uploads") != std::string::npos)
+      return FakeHttp::reply(200, "<InitiateMultipartUploadResult><UploadId>u1</UploadId></InitiateMultipartUploadResult>");
+    if (r.method == "PUT" && r.target.find("partNumber=1&") != std::string::npos)
+      return FakeHttp::reply(200, "", "ETag: \"p1\"\r\n");
+    if (r.method == "PUT") return FakeHttp::error(400, "EntityTooSmall");
+    if (r.method == "DELETE") return FakeHttp::reply(204);
+    return FakeHttp::error(400, "Unexpected");
+  });
+  ClientOptions o = fake_options(f);
+  o.part_size = 1000;
+  Client c(o);
+  auto r = c.put_multipart("bkt", "seg/big", random_bytes(2500, 1));
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(r.error().to_string() == "s3://bkt/seg/big: 400 EntityTooSmall: m");
+  std::vector<std::string> want = {"POST /bkt/seg/big?uploads= 0", "PUT /bkt/seg/big?partNumber=1&uploadId=u1 1000",
+                                   "PUT /bkt/seg/big?partNumber=2&uploadId=u1 1000", "DELETE /bkt/seg/big?uploadId=u1 0"};
+  BOOST_TEST(seen == want, boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(a_server_ignoring_conditional_writes_gets_the_fallback) {
   std::mutex mu;
   std::map<std::string, std::string> objects;
