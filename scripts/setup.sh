@@ -17,6 +17,8 @@ packages=(
   golang-go  # go tool pprof reads the exported profiles in the tests
   chromium  # headless, renders the flame graphs in the tests
   lldb-16  # LLDB drives `timecraft debug --listen` in test/lldb_e2e_tests.cpp (not co-installable with lldb-14)
+  libcurl4-openssl-dev  # the S3 registry's client (registry/s3/)
+  ceph-mon ceph-osd radosgw  # a real S3 server for its tests (scripts/s3-server.sh)
 )
 
 missing=()

@@ -20,11 +20,25 @@ export TIMECRAFT_CONFIG=$TIMECRAFT_REGISTRY/config.yaml
 # ... and the validation key out of ~/.local/state (outside the registry, as for users).
 TIMECRAFT_KEY_DIR=$(mktemp -d /tmp/timecraft-test-key.XXXXXX)
 export TIMECRAFT_KEY_FILE=$TIMECRAFT_KEY_DIR/validation.key
-trap 'rm -rf "$TIMECRAFT_REGISTRY" "$TIMECRAFT_KEY_DIR"' EXIT
+# A real S3 server (a one-node radosgw, scripts/s3-server.sh) for the S3
+# tests, stopped at exit; without it they skip, and say why.
+TIMECRAFT_S3_DIR=$(mktemp -d /tmp/timecraft-test-s3.XXXXXX)
+trap 'scripts/s3-server.sh stop "$TIMECRAFT_S3_DIR"; rm -rf "$TIMECRAFT_REGISTRY" "$TIMECRAFT_KEY_DIR" "$TIMECRAFT_S3_DIR"' EXIT
 if ! { b2 -j2 -d0 && b2 -j2 -d0 test; }; then
   echo "build failed"
   echo "0 passed, 1 failed"
   exit 1
+fi
+
+s3_t0=${EPOCHREALTIME/./}
+if s3_out=$(scripts/s3-server.sh start "$TIMECRAFT_S3_DIR" 2>&1); then
+  # shellcheck disable=SC1091
+  . "$TIMECRAFT_S3_DIR/env"
+  export TIMECRAFT_TEST_S3_ENDPOINT TIMECRAFT_TEST_S3_ACCESS_KEY TIMECRAFT_TEST_S3_SECRET_KEY
+  echo "s3: radosgw at $TIMECRAFT_TEST_S3_ENDPOINT (started in $(( (${EPOCHREALTIME/./} - s3_t0) / 1000 )) ms)"
+else
+  export TIMECRAFT_TEST_S3_SKIP_REASON=$(echo "$s3_out" | tail -1)
+  echo "s3: no server ($TIMECRAFT_TEST_S3_SKIP_REASON): the S3 tests skip"
 fi
 
 passed=0
