@@ -257,6 +257,16 @@ BOOST_FIXTURE_TEST_CASE(replays_with_the_server_gone, CliFixture) {
   auto r = tc({"replay", rec.id});
   BOOST_TEST(r.exit_code == 0, r.err);
   BOOST_TEST(r.out == rec.run.out);
+  BOOST_TEST(r.err == rec.run.err);
+  // With no network at all: a new, empty network namespace.
+  if (run_process({"/usr/bin/unshare", "-n", "/bin/true"}, 10).exit_code == 0) {
+    auto n = run_process({"/usr/bin/unshare", "-n", bin, "replay", rec.id}, 60);
+    BOOST_TEST(n.exit_code == 0, n.err);
+    BOOST_TEST(n.out == rec.run.out);
+    BOOST_TEST(n.err == rec.run.err);
+  } else {
+    BOOST_TEST_MESSAGE("unshare -n unavailable: replayed with the port closed only");
+  }
   BOOST_TEST(tc({"trace", "request", rec.id}).out == before);
 }
 
