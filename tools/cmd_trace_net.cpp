@@ -40,7 +40,7 @@ const CommandSpec& trace_network_command() {
       "failed calls. A run without sockets prints both tables empty.\n"
       "\n"
       "JSON and YAML: {\"process\", \"events\": [...], \"sockets\": [...]}, numbers as\n"
-      "numbers; -o jsonl: one event object a line.\n",
+      "numbers, an unknown address null; -o jsonl: one event object a line.\n",
       {kNetOutputOption, kRegistryOption},
       {{"id"}},
       "Examples:\n"
@@ -140,6 +140,7 @@ std::string seconds(uint64_t ns) {
 }
 
 std::string or_unknown(const std::string& s) { return s.empty() ? "?" : s; }
+ojson or_null(const std::string& s) { return s.empty() ? ojson(nullptr) : ojson(s); }
 
 std::string how_text(uint64_t how) {
   if ((how & 3) == 3) return "RD|WR";
@@ -152,7 +153,7 @@ const char* role(const trace::NetSocket& s) {
 
 ojson event_json(const trace::NetEvent& e, const trace::NetSocket& s) {
   ojson j = {{"record", e.record}, {"time_ns", e.time_ns}, {"event", trace::net_event_name(e.kind)},
-             {"fd", e.fd}, {"call", e.call}, {"local", s.local}, {"peer", s.peer},
+             {"fd", e.fd}, {"call", e.call}, {"local", or_null(s.local)}, {"peer", or_null(s.peer)},
              {"errno", wasi::errno_name(e.error)}};
   if (e.kind == trace::NetEventKind::Recv || e.kind == trace::NetEventKind::Send) j["size"] = e.size;
   if (e.kind == trace::NetEventKind::Shutdown) j["how"] = how_text(e.how);
@@ -160,7 +161,7 @@ ojson event_json(const trace::NetEvent& e, const trace::NetSocket& s) {
 }
 
 ojson socket_json(const trace::NetSocket& s) {
-  ojson j = {{"fd", s.fd}, {"role", role(s)}, {"local", s.local}, {"peer", s.peer},
+  ojson j = {{"fd", s.fd}, {"role", role(s)}, {"local", or_null(s.local)}, {"peer", or_null(s.peer)},
              {"opened_ns", s.first_ns}, {"closed_ns", nullptr},
              {"bytes_received", s.bytes_received}, {"bytes_sent", s.bytes_sent},
              {"recvs", s.recvs}, {"sends", s.sends}, {"errors", s.errors}};
@@ -290,7 +291,7 @@ int cmd_trace_request(const Args& args) {
     for (const auto& x : xs) {
       const auto& s = l->act.sockets[x.socket];
       all.push_back({{"record", x.request.first_record}, {"time_ns", x.request.first_ns},
-                     {"fd", s.fd}, {"local", s.local}, {"peer", s.peer},
+                     {"fd", s.fd}, {"local", or_null(s.local)}, {"peer", or_null(s.peer)},
                      {"duration_ns", x.duration_ns()},
                      {"request", message_json(x.request, true)},
                      {"response", x.response ? message_json(*x.response, false) : ojson(nullptr)}});
