@@ -97,13 +97,16 @@ struct Recording {
 };
 
 // Records the server answering three curl invocations (4 requests).
-Recording record_http(CliFixture& f) {
+Recording record_http(CliFixture& f, std::vector<std::string> run_options = {}) {
   Recording rec;
   rec.port = free_port();
   std::string base = "http://127.0.0.1:" + std::to_string(rec.port);
   auto server = std::async(std::launch::async, [&] {
-    return f.tc({"run", "--listen", "127.0.0.1:" + std::to_string(rec.port),
-                 (f.programs / "http_server.wasm").string(), "4"}, 60);
+    std::vector<std::string> args = {"run", "--listen", "127.0.0.1:" + std::to_string(rec.port)};
+    args.insert(args.end(), run_options.begin(), run_options.end());
+    args.push_back((f.programs / "http_server.wasm").string());
+    args.push_back("4");
+    return f.tc(args, 60);
   });
   for (int i = 0; i < 600 && !listening(rec.port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   BOOST_REQUIRE_MESSAGE(listening(rec.port), "the server never listened");
@@ -269,6 +272,27 @@ BOOST_FIXTURE_TEST_CASE(replays_with_the_server_gone, CliFixture) {
     BOOST_TEST_MESSAGE("unshare -n unavailable: replayed with the port closed only");
   }
   BOOST_TEST(tc({"trace", "request", rec.id}).out == before);
+}
+
+// A log whose last batch is torn: what could be read is printed, then a
+// warning, and exit 1 (as `trace`).
+BOOST_FIXTURE_TEST_CASE(a_torn_log_prints_what_it_holds_and_fails, CliFixture) {
+  auto rec = record_http(*this, {"--record-batch-size", "4"});
+  auto whole = parse(tc({"trace", "network", "-o", "json", rec.id}).out);
+  fs::path seg = registry / "processes" / rec.id / "log" / "log.000000";
+  BOOST_REQUIRE(fs::exists(seg));
+  fs::resize_file(seg, fs::file_size(seg) - 5);
+  auto r = tc({"trace", "network", "-o", "json", rec.id});
+  BOOST_TEST(r.exit_code == 1);
+  BOOST_TEST(r.err.rfind("timecraft: warning: the log ends early: ", 0) == 0, r.err);
+  auto j = parse(r.out);
+  BOOST_TEST(j["events"].size() > 0u);
+  BOOST_TEST(j["events"].size() < whole["events"].size());
+  for (size_t i = 0; i < j["events"].size(); ++i) BOOST_TEST(j["events"][i] == whole["events"][i]);
+  auto q = tc({"trace", "request", rec.id});
+  BOOST_TEST(q.exit_code == 1);
+  BOOST_TEST(contains(q.out.substr(0, q.out.find('\n')), ", torn tail: "), q.out);
+  BOOST_TEST(contains(q.out, " GET "), q.out);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_run_without_sockets_has_empty_tables, CliFixture) {

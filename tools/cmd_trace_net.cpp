@@ -47,8 +47,9 @@ const CommandSpec& trace_network_command() {
       "  timecraft trace network 3f2a\n"
       "  timecraft trace network -o json 3f2a\n"
       "\n"
-      "Exit status: 0; 1 if the process is unknown or its log cannot be read;\n"
-      "2 on a usage error.\n",
+      "Exit status: 0; 1 if the process is unknown or its log cannot be read or\n"
+      "ends early (what could be read is printed, and a warning says where it\n"
+      "tore); 2 on a usage error.\n",
       cmd_trace_network};
   return spec;
 }
@@ -79,8 +80,9 @@ const CommandSpec& trace_request_command() {
       "  timecraft trace request 3f2a\n"
       "  timecraft trace request -v 3f2a\n"
       "\n"
-      "Exit status: 0; 1 if the process is unknown or its log cannot be read;\n"
-      "2 on a usage error.\n",
+      "Exit status: 0; 1 if the process is unknown or its log cannot be read or\n"
+      "ends early (what could be read is printed, and a warning says where it\n"
+      "tore); 2 on a usage error.\n",
       cmd_trace_request};
   return spec;
 }
@@ -101,6 +103,7 @@ bool parse_format(const std::string& o, Format& f) {
 struct Loaded {
   std::string id, module;
   uint64_t records = 0;
+  std::optional<std::string> torn;  // the log ended early: what was read is here
   trace::NetActivity act;
 };
 
@@ -127,8 +130,7 @@ Expected<Loaded> load(const po::variables_map& vm) {
     if (!c) return std::move(c.error());
     t.feed(*c);
   }
-  if (log->torn_tail())
-    std::cerr << "timecraft: warning: the log ends early: " << *log->torn_tail() << "\n";
+  out.torn = log->torn_tail();
   out.act = t.take();
   return out;
 }
@@ -178,8 +180,17 @@ void print_json(Format f, const ojson& whole, const ojson& lines) {
 }
 
 std::string header_line(const Loaded& l, size_t n, const char* what) {
-  return "process " + l.id + " (" + (l.module.empty() ? "metadata unreadable" : l.module) + "), " +
-         std::to_string(l.records) + " records, " + std::to_string(n) + " " + what;
+  std::string s = "process " + l.id + " (" + (l.module.empty() ? "metadata unreadable" : l.module) +
+                  "), " + std::to_string(l.records) + " records, " + std::to_string(n) + " " + what;
+  return l.torn ? s + ", torn tail: " + *l.torn : s;
+}
+
+// As `trace`: a torn log prints what could be read, then warns and fails.
+int done(const Loaded& l) {
+  std::cout.flush();
+  if (!l.torn) return kExitOk;
+  std::cerr << "timecraft: warning: the log ends early: " << *l.torn << "\n";
+  return kExitError;
 }
 
 }  // namespace
@@ -200,7 +211,7 @@ int cmd_trace_network(const Args& args) {
     for (const auto& e : act.events) events.push_back(event_json(e, act.sockets[e.socket]));
     for (const auto& s : act.sockets) sockets.push_back(socket_json(s));
     print_json(fmt, {{"process", l->id}, {"events", events}, {"sockets", sockets}}, events);
-    return kExitOk;
+    return done(*l);
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : act.events) {
@@ -227,7 +238,7 @@ int cmd_trace_network(const Args& args) {
             << format_table({"FD", "ROLE", "LOCAL", "PEER", "OPENED", "CLOSED", "RECEIVED", "SENT",
                              "ERRORS"},
                             rows);
-  return kExitOk;
+  return done(*l);
 }
 
 namespace {
@@ -297,7 +308,7 @@ int cmd_trace_request(const Args& args) {
                      {"response", x.response ? message_json(*x.response, false) : ojson(nullptr)}});
     }
     print_json(fmt, all, all);
-    return kExitOk;
+    return done(*l);
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& x : xs) {
@@ -314,7 +325,7 @@ int cmd_trace_request(const Args& args) {
   std::cout << header_line(*l, xs.size(), xs.size() == 1 ? "exchange" : "exchanges") << "\n";
   if (!verbose) {
     std::cout << table;
-    return kExitOk;
+    return done(*l);
   }
   std::istringstream lines(table);
   std::string line;
@@ -325,7 +336,7 @@ int cmd_trace_request(const Args& args) {
     std::cout << line << "\n" << head_lines(x.request, true);
     if (x.response) std::cout << head_lines(*x.response, false);
   }
-  return kExitOk;
+  return done(*l);
 }
 
 }  // namespace tc::cli
