@@ -114,11 +114,11 @@ Parsed message(const Flat& f, size_t& pos, bool request, std::string_view req_me
                                                                 : line_end - pos);
   // The start line, even while the stream ends before its CRLF.
   if (line_end == std::string::npos) {
-    HttpMessage probe;
     std::string_view head = first.substr(0, std::min<size_t>(first.size(), 16));
     bool looks = request ? is_token(head.substr(0, head.find(' '))) && head.find(' ') != head.npos
                          : std::string_view("HTTP/1.").substr(0, head.size()) == head.substr(0, 7);
     if (!looks) return Parsed::NotHttp;
+    if (request) m.method = head.substr(0, head.find(' '));
   } else if (!start_line(first, request, m)) {
     return Parsed::NotHttp;
   }
