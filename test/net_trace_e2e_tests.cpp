@@ -295,6 +295,29 @@ BOOST_FIXTURE_TEST_CASE(a_torn_log_prints_what_it_holds_and_fails, CliFixture) {
   BOOST_TEST(contains(q.out, " GET "), q.out);
 }
 
+// With a preopened directory the listener is fd 4 (after the directories).
+BOOST_FIXTURE_TEST_CASE(the_listener_comes_after_the_preopened_directories, CliFixture) {
+  int port = free_port();
+  fs::create_directories(root / "d");
+  auto server = std::async(std::launch::async, [&] {
+    return tc({"run", "--dir", (root / "d").string() + ":/d", "--listen",
+               "127.0.0.1:" + std::to_string(port), (programs / "http_server.wasm").string(), "1", "4"});
+  });
+  for (int i = 0; i < 600 && !listening(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto c = curl({"http://127.0.0.1:" + std::to_string(port) + "/hello"});
+  auto run = server.get();
+  BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  BOOST_TEST(contains(c.r.out, "hello, world"));
+  auto j = parse(tc({"trace", "network", "-o", "json", take_id(run.err)}).out);
+  BOOST_REQUIRE_EQUAL(j["sockets"].size(), 2u);
+  BOOST_TEST(j["sockets"][0]["fd"] == 4);
+  BOOST_TEST(j["sockets"][0]["role"] == "listen");
+  BOOST_TEST(j["sockets"][0]["local"] == "127.0.0.1:" + std::to_string(port));
+  BOOST_TEST(j["sockets"][1]["listener_fd"] == 4);
+  BOOST_TEST(j["sockets"][1]["fd"] == 5);
+  BOOST_TEST(j["sockets"][1]["bytes_received"].get<uint64_t>() == c.request);
+}
+
 BOOST_FIXTURE_TEST_CASE(a_run_without_sockets_has_empty_tables, CliFixture) {
   auto run = tc({"run", (programs / "http_server.wasm").string(), "0"});
   BOOST_REQUIRE_EQUAL(run.exit_code, 0);
