@@ -349,6 +349,7 @@ BOOST_FIXTURE_TEST_CASE(wrong_ids_and_usage_errors, CliFixture) {
     auto h = tc({"trace", sub, "-h"});
     BOOST_TEST(h.exit_code == 0);
     BOOST_TEST(contains(h.out, std::string("Usage: timecraft trace ") + sub));
+    BOOST_TEST(tc({"help", "trace", sub}).out == h.out);
   }
   BOOST_TEST(tc({"trace", "request", "-v", "-o", "json", id}).exit_code == 2);
   BOOST_TEST(tc({"trace", "network", "-v", id}).exit_code == 2);  // no -v there

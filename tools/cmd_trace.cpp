@@ -26,8 +26,8 @@ const CommandSpec& trace_command() {
   static const CommandSpec spec = {
       "trace", "print every recorded host call",
       "trace [-v] [-x] [--call NAMES] [--fd N] [--records A..B] [--since T] [--until T] [-o F] ID\n"
-      "trace network [-o F] ID      (sockets: timecraft trace network -h)\n"
-      "trace request [-v] [-o F] ID (HTTP/1.x exchanges: timecraft trace request -h)",
+      "trace network [-o F] ID      (sockets: timecraft help trace network)\n"
+      "trace request [-v] [-o F] ID (HTTP/1.x: timecraft help trace request)",
       "Prints every recorded host call: record index, time since the start (s),\n"
       "the call with its inputs, the errno, then, if it is ESUCCESS, its outputs\n"
       "and the bytes it wrote into guest memory (\"<- ...\"; \"returned\" in JSON\n"
