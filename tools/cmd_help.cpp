@@ -56,6 +56,9 @@ int cmd_help(const Args& args) {
       std::cerr << "\n";
       return kExitUsage;
     }
+    // trace's subcommands have their own help: "help trace network".
+    if (c == &trace_command() && args.size() > 1 && (args[1] == "network" || args[1] == "request"))
+      return c->run({args[1], "--help"});
     std::cout << format_help(*c);
     return kExitOk;
   }

@@ -19,11 +19,15 @@ namespace po = boost::program_options;
 using ojson = nlohmann::ordered_json;
 
 int cmd_trace(const Args& args);
+int cmd_trace_network(const Args& args);  // tools/cmd_trace_net.cpp
+int cmd_trace_request(const Args& args);
 
 const CommandSpec& trace_command() {
   static const CommandSpec spec = {
       "trace", "print every recorded host call",
-      "trace [-v] [-x] [--call NAMES] [--fd N] [--records A..B] [--since T] [--until T] [-o F] ID",
+      "trace [-v] [-x] [--call NAMES] [--fd N] [--records A..B] [--since T] [--until T] [-o F] ID\n"
+      "trace network [-o F] ID      (sockets: timecraft help trace network)\n"
+      "trace request [-v] [-o F] ID (HTTP/1.x: timecraft help trace request)",
       "Prints every recorded host call: record index, time since the start (s),\n"
       "the call with its inputs, the errno, then, if it is ESUCCESS, its outputs\n"
       "and the bytes it wrote into guest memory (\"<- ...\"; \"returned\" in JSON\n"
@@ -116,6 +120,8 @@ std::string header_line(const registry::Registry& reg, const std::string& id,
 }  // namespace
 
 int cmd_trace(const Args& args) {
+  if (!args.empty() && args[0] == "network") return cmd_trace_network({args.begin() + 1, args.end()});
+  if (!args.empty() && args[0] == "request") return cmd_trace_request({args.begin() + 1, args.end()});
   po::variables_map vm;
   if (auto stop = parse_options(trace_command(), args, vm)) return *stop;
   if (!vm.count("id")) return usage_error("trace", "no process id given");

@@ -94,7 +94,10 @@ std::optional<int> parse_options(const CommandSpec& spec, const Args& args, po::
   } catch (const po::error& e) {
     return usage_error(spec.name, e.what());
   }
-  if (vm.count("help")) return cmd_help({spec.name});
+  if (vm.count("help")) {  // (not through cmd_help: "trace network" is no command of its own)
+    std::cout << format_help(spec);
+    return 0;
+  }
   return std::nullopt;
 }
 
