@@ -181,6 +181,8 @@ json process_json(const registry::ProcessMeta& m, const Expected<trace::LogReade
       {"env_count", m.env.size()},
       {"dirs", dirs},
       {"listen", m.listen},
+      {"dial", m.dial},
+      {"net", m.net},
       {"invoke", m.invoke ? json(*m.invoke) : json(nullptr)},
       {"invoke_args", m.invoke_args},
       {"limits", {{"max_call_depth", m.max_call_depth}, {"max_memory_pages", m.max_memory_pages},
