@@ -268,6 +268,12 @@ BOOST_FIXTURE_TEST_CASE(trace_shows_addresses, NetFixture) {
   auto meta = nlohmann::json::parse(std::ifstream(process_json(id)));
   BOOST_TEST(meta["dial"].size() == 2);
   BOOST_TEST(meta["dial"][0] == dial(s.tcp_port));
+  auto desc = tc({"describe", "process", id});
+  BOOST_TEST(desc.out.find("Network:\n  dial " + dial(s.tcp_port) + "\n  dial " + dial(s.udp_port) + "\n") !=
+                 std::string::npos,
+             desc.out);
+  auto dj = tc({"describe", "process", id, "-o", "json"});
+  BOOST_TEST(nlohmann::json::parse(dj.out)["dial"].size() == 2);
 }
 
 BOOST_FIXTURE_TEST_CASE(server_under_listen, NetFixture) {
