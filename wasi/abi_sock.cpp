@@ -68,12 +68,13 @@ void write_addr(const GuestMemory& mem, uint64_t ptr, uint64_t port_ptr, const S
   mem.store<uint32_t>(port_ptr, a.port);
 }
 
-Errno sock_opt(uint64_t level, uint64_t name, call::sock_setsockopt_in& in) {
+// A SOL_SOCKET option: int-valued ones only (struct linger, struct timeval
+// and a device name are ENOTSUP).
+Errno sock_opt(uint64_t level, uint64_t name, uint32_t& level_out, SockOpt& name_out) {
   if (level != kSolSocket || name > uint64_t(SockOpt::BindToDevice)) return Errno::Inval;
-  in.level = u32(level);
-  in.name = SockOpt(name);
-  switch (in.name) {
-    // struct linger, struct timeval and a device name: not int-valued.
+  level_out = u32(level);
+  name_out = SockOpt(name);
+  switch (name_out) {
     case SockOpt::Linger:
     case SockOpt::RcvTimeo:
     case SockOpt::SndTimeo:
@@ -218,7 +219,7 @@ Expected<Errno> sock_setsockopt(Env& env, const uint64_t* a) {
   call::sock_setsockopt_in in;
   call::sock_setsockopt_out out;
   in.fd = u32(a[0]);
-  TC_WASI_CHECK(sock_opt(a[1], a[2], in));
+  TC_WASI_CHECK(sock_opt(a[1], a[2], in.level, in.name));
   if (a[4] != 4) return Errno::Inval;
   TC_WASI_CHECK(env.mem.check(a[3], 4));
   in.value = int32_t(env.mem.load<uint32_t>(a[3]));
@@ -228,10 +229,10 @@ Expected<Errno> sock_setsockopt(Env& env, const uint64_t* a) {
 // flag_size_ptr holds the buffer's size and gets the value's (WasmEdge and
 // its Rust client declare it `*mut u32`).
 Expected<Errno> sock_getsockopt(Env& env, const uint64_t* a) {
-  call::sock_setsockopt_in opt;
-  TC_WASI_CHECK(sock_opt(a[1], a[2], opt));
-  call::sock_getsockopt_in in{u32(a[0]), opt.level, opt.name};
+  call::sock_getsockopt_in in;
   call::sock_getsockopt_out out;
+  in.fd = u32(a[0]);
+  TC_WASI_CHECK(sock_opt(a[1], a[2], in.level, in.name));
   TC_WASI_CHECK(env.mem.check(a[4], 4, 4));
   if (env.mem.load<uint32_t>(a[4]) < 4) return Errno::Inval;
   TC_WASI_CHECK(env.mem.check(a[3], 4));
