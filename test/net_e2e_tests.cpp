@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <future>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -56,8 +57,14 @@ struct Servers {
   uint16_t tcp_port = 0, udp_port = 0;
   std::atomic<bool> stop{false};
   std::atomic<int> connections{0}, datagrams{0};
-  std::string last_request;
+  std::mutex mutex;
+  std::string last_request_;  // under mutex
   std::thread thread;
+
+  std::string last_request() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return last_request_;
+  }
 
   Servers() {
     tcp = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -87,7 +94,10 @@ struct Servers {
           if (n <= 0) break;
           req.append(buf, size_t(n));
         }
-        last_request = req;
+        {
+          std::lock_guard<std::mutex> lock(mutex);
+          last_request_ = req;
+        }
         send(c, kResponse, sizeof kResponse - 1, MSG_NOSIGNAL);
         close(c);
       }
@@ -178,7 +188,7 @@ BOOST_FIXTURE_TEST_CASE(client_fetches_under_dial, NetFixture) {
   BOOST_TEST(r.out.find("udp: sent 4 bytes, got \"pong\" from 127.0.0.1:" + u + "\n") != std::string::npos);
   BOOST_TEST(s.connections.load() == 1);
   BOOST_TEST(s.datagrams.load() == 1);
-  BOOST_TEST(s.last_request == "GET / HTTP/1.0\r\nHost: 127.0.0.1:" + p + "\r\n\r\n");
+  BOOST_TEST(s.last_request() == "GET / HTTP/1.0\r\nHost: 127.0.0.1:" + p + "\r\n\r\n");
 }
 
 BOOST_FIXTURE_TEST_CASE(replay_needs_no_network, NetFixture) {
