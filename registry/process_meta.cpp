@@ -22,6 +22,8 @@ std::string to_json(const ProcessMeta& m) {
       {"env", m.env},
       {"dirs", dirs},
       {"listen", m.listen},
+      {"dial", m.dial},
+      {"net", m.net},
       {"invoke", m.invoke ? json(*m.invoke) : json(nullptr)},
       {"invoke_args", m.invoke_args},
       {"limits", {{"max_call_depth", m.max_call_depth}, {"max_memory_pages", m.max_memory_pages},
@@ -55,7 +57,7 @@ Expected<ProcessMeta> process_meta_from_json(const std::string& text) {
     d.str("host", dir.host).str("guest", dir.guest);
     m.dirs.push_back(std::move(dir));
   });
-  f.strings("listen", m.listen).opt_str("invoke", m.invoke).strings("invoke_args", m.invoke_args);
+  f.strings("listen", m.listen).strings("dial", m.dial).strings("net", m.net).opt_str("invoke", m.invoke).strings("invoke_args", m.invoke_args);
   f.object("limits", true)
       .integer("max_call_depth", m.max_call_depth)
       .integer("max_memory_pages", m.max_memory_pages)

@@ -35,6 +35,7 @@ struct ProcessMeta {
   };
   std::vector<Dir> dirs;
   std::vector<std::string> listen;
+  std::vector<std::string> dial, net;  // run --dial / --net
   std::optional<std::string> invoke;
   std::vector<std::string> invoke_args;
 

@@ -57,6 +57,8 @@ Expected<std::unique_ptr<RecordingSession>> RecordingSession::start(registry::Re
   meta.env = sp.posix.environ;
   for (const auto& d : sp.posix.dirs) meta.dirs.push_back({d.host_path, d.guest_path});
   meta.listen = sp.posix.listen;
+  meta.dial = sp.posix.dial;
+  meta.net = sp.posix.net;
   meta.invoke = sp.program.invoke;
   meta.invoke_args = sp.invoke_args;
   meta.max_call_depth = sp.program.engine.max_call_depth;

@@ -106,7 +106,13 @@ const CommandSpec& run_command() {
            "set a guest environment variable; --env NAME copies\nthe host's value. Repeatable."},
           {"inherit-env", Option::Flag, "", "pass the whole host environment to the guest"},
           {"listen", Option::List, "ADDR:PORT",
-           "preopen a listening TCP socket for sock_accept\n(after the directories). Repeatable."},
+           "preopen a listening TCP socket for sock_accept\n(after the directories); a sock_bind to ADDR:PORT gets\nit too. Repeatable."},
+          {"dial", Option::List, "HOST:PORT",
+           "let sock_connect / sock_send_to reach HOST:PORT (every\naddress HOST resolves to). Repeatable."},
+          {"net", Option::List, "ALLOW-LIST",
+           "let the guest connect to and bind the addresses of\nALLOW-LIST: rules HOST:PORT, comma-separated; HOST an\n"
+           "IPv4 address, [IPv6], either with /PREFIX, or *;\nPORT a number, LO-HI or * (e.g. 127.0.0.1:8080,10.0.0.0/8:*).\n"
+           "Without --dial/--listen/--net nothing is reachable\n(ENOTCAPABLE). Repeatable."},
           {"invoke", Option::Value, "NAME",
            "call the exported function NAME with ARGS converted\nto its parameter types; print its results, one per line"},
           {"max-call-depth", Option::Value, "N", "trap with \"call stack exhausted\" beyond N frames", "10000"},
@@ -167,6 +173,12 @@ int cmd_run(const Args& args) {
   if (vm.count("listen"))
     for (const auto& l : vm["listen"].as<std::vector<std::string>>())
       if (auto ok = check_listen_option(l); !ok) return usage_error("run", ok.error().message);
+  if (vm.count("dial"))
+    for (const auto& d : vm["dial"].as<std::vector<std::string>>())
+      if (auto ok = wasi::parse_endpoint("--dial", d); !ok) return usage_error("run", ok.error().message);
+  if (vm.count("net"))
+    for (const auto& n : vm["net"].as<std::vector<std::string>>())
+      if (auto ok = wasi::parse_net_rules(n); !ok) return usage_error("run", ok.error().message);
   if (rest.empty()) return usage_error("run", "no module given");
   auto live = open_live_trace(vm);  // before anything is stored: a bad FILE stops here
   if (!live) return fail(kExitError, live.error().message);
@@ -196,6 +208,8 @@ int cmd_run(const Args& args) {
   if (vm.count("dir"))
     for (const auto& d : vm["dir"].as<std::vector<std::string>>()) wcfg.dirs.push_back(parse_dir(d));
   if (vm.count("listen")) wcfg.listen = vm["listen"].as<std::vector<std::string>>();
+  if (vm.count("dial")) wcfg.dial = vm["dial"].as<std::vector<std::string>>();
+  if (vm.count("net")) wcfg.net = vm["net"].as<std::vector<std::string>>();
 
   // Recording opens the registry first: a module this engine build has
   // validated before (same sha256) is then only decoded.

@@ -108,6 +108,12 @@ std::string process_text(const registry::ProcessMeta& m, const Expected<trace::L
     o << "Dirs:\n";
     for (const auto& d : m.dirs) o << "  " << d.host << " -> " << d.guest << "\n";
   }
+  if (!m.listen.empty() || !m.dial.empty() || !m.net.empty()) {
+    o << "Network:\n";  // what the guest could reach (run --listen / --dial / --net)
+    for (const auto& l : m.listen) o << "  listen " << l << "\n";
+    for (const auto& d : m.dial) o << "  dial " << d << "\n";
+    for (const auto& n : m.net) o << "  net " << n << "\n";
+  }
   o << label("Limits", kOurs) << "call depth " << m.max_call_depth << ", memory " << m.max_memory_pages << " pages";
   if (!m.capped_memories.empty()) {
     o << "; memory";
@@ -181,6 +187,8 @@ json process_json(const registry::ProcessMeta& m, const Expected<trace::LogReade
       {"env_count", m.env.size()},
       {"dirs", dirs},
       {"listen", m.listen},
+      {"dial", m.dial},
+      {"net", m.net},
       {"invoke", m.invoke ? json(*m.invoke) : json(nullptr)},
       {"invoke_args", m.invoke_args},
       {"limits", {{"max_call_depth", m.max_call_depth}, {"max_memory_pages", m.max_memory_pages},

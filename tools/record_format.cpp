@@ -24,6 +24,7 @@ ojson value_json(const trace::FieldValue& v) {
     }
     case Type::Errno: return wasi::errno_name(wasi::Errno(v.number));
     case Type::Bytes: return bytes_json(v.bytes);
+    case Type::Text: return v.bytes;
     case Type::List: {
       ojson a = ojson::array();
       for (const auto& m : v.members) a.push_back(value_json(m.value));

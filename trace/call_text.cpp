@@ -51,6 +51,7 @@ std::string value_text(const FieldValue& v, const TextStyle& style, const std::s
     case Type::Errno: return wasi::errno_name(wasi::Errno(v.number));
     case Type::Length: return sized(v.number);
     case Type::Bytes: return bytes_text(v.bytes, v.payload, style.max_bytes, style, label, dumps);
+    case Type::Text: return v.bytes;
     case Type::List: {
       std::string s = "[";
       for (size_t i = 0; i < v.members.size(); ++i) {

@@ -72,6 +72,16 @@ V event_value(const Event& e) {
   return v;
 }
 
+V addrinfo_value(const Addrinfo& a) {
+  V v = V::record();
+  v.add("addr", V::text(a.addr.to_string()));
+  v.add("family", V::named(NameSet::AddressFamily, uint64_t(a.family)), true);
+  v.add("socktype", V::named(NameSet::SockType, uint64_t(a.socktype)));
+  v.add("protocol", V::named(NameSet::Protocol, uint64_t(a.protocol)));
+  if (!a.canonname.empty()) v.add("canonname", V::bytes_of(a.canonname, false));
+  return v;
+}
+
 template <class T, class F>
 V list_of(const std::vector<T>& items, F&& one) {
   V v = V::list();
@@ -155,6 +165,25 @@ bool dec_field(PayloadReader& r, const T&, Kind k, DecodedField& f) {
     std::vector<Subscription> v;
     if (!fields::dec(r, v)) return false;
     f.value = list_of(v, subscription_value);
+    return true;
+  } else if constexpr (std::is_same_v<T, SockAddr>) {
+    SockAddr a;
+    if (!fields::dec(r, a)) return false;
+    f.value = V::text(a.to_string());
+    return true;
+  } else if constexpr (std::is_same_v<T, AddrinfoHints>) {
+    AddrinfoHints h;
+    if (!fields::dec(r, h)) return false;
+    f.value = V::record();
+    f.value.add("flags", V::named(NameSet::Aiflags, h.flags));
+    f.value.add("family", V::named(NameSet::AddressFamily, uint64_t(h.family)));
+    f.value.add("socktype", V::named(NameSet::SockType, uint64_t(h.socktype)));
+    f.value.add("protocol", V::named(NameSet::Protocol, uint64_t(h.protocol)));
+    return true;
+  } else if constexpr (std::is_same_v<T, std::vector<Addrinfo>>) {
+    std::vector<Addrinfo> v;
+    if (!fields::dec(r, v)) return false;
+    f.value = list_of(v, addrinfo_value);
     return true;
   } else if constexpr (std::is_same_v<T, std::vector<Event>>) {
     std::vector<Event> v;

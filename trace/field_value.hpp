@@ -20,6 +20,7 @@ struct FieldValue {
     Errno,     // number is a wasi::Errno
     Length,    // the size of a guest buffer the call fills: number
     Bytes,     // bytes
+    Text,      // bytes, a value already in words (a socket address: "127.0.0.1:80")
     List,      // members, unnamed
     Record,    // members, named
   };
@@ -39,6 +40,7 @@ struct FieldValue {
   static FieldValue errno_(uint64_t v);
   static FieldValue length(uint64_t v);
   static FieldValue bytes_of(std::string b, bool payload);
+  static FieldValue text(std::string t);
   static FieldValue list();
   static FieldValue record();
   // Appends a member (a List's item when `name` is empty).
@@ -71,6 +73,11 @@ inline FieldValue FieldValue::bytes_of(std::string b, bool payload) {
   FieldValue f = make_value(Type::Bytes);
   f.payload = payload;
   f.bytes = std::move(b);
+  return f;
+}
+inline FieldValue FieldValue::text(std::string t) {
+  FieldValue f = make_value(Type::Text);
+  f.bytes = std::move(t);
   return f;
 }
 inline FieldValue FieldValue::list() { return make_value(Type::List); }

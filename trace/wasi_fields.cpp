@@ -98,4 +98,20 @@ std::string cmp(PayloadReader& r, const std::vector<Subscription>& observed) {
          std::to_string(observed.size()) + " (contents differ)";
 }
 
+std::string cmp(PayloadReader& r, const SockAddr& observed) {
+  SockAddr rec;
+  if (!dec(r, rec)) return "corrupt";
+  if (rec == observed) return "";
+  return "recorded " + rec.to_string() + ", observed " + observed.to_string();
+}
+
+std::string cmp(PayloadReader& r, const AddrinfoHints& observed) {
+  AddrinfoHints rec;
+  if (!dec(r, rec)) return "corrupt";
+  if (rec.flags == observed.flags && rec.family == observed.family &&
+      rec.socktype == observed.socktype && rec.protocol == observed.protocol)
+    return "";
+  return "recorded other hints (flags, family, socktype or protocol differ)";
+}
+
 }  // namespace tc::trace::fields

@@ -59,6 +59,18 @@ inline void enc(PayloadWriter& w, const std::vector<Event>& v) {
     enc(w, e.userdata); enc(w, e.error); enc(w, e.type); enc(w, e.nbytes); enc(w, e.flags);
   }
 }
+inline void enc(PayloadWriter& w, const SockAddr& a) {
+  enc(w, a.family); enc(w, a.port); w.bytes({a.addr, a.addr_size()});
+}
+inline void enc(PayloadWriter& w, const AddrinfoHints& h) {
+  enc(w, h.flags); enc(w, h.family); enc(w, h.socktype); enc(w, h.protocol);
+}
+inline void enc(PayloadWriter& w, const std::vector<Addrinfo>& v) {
+  w.u64(v.size());
+  for (const auto& a : v) {
+    enc(w, a.family); enc(w, a.socktype); enc(w, a.protocol); enc(w, a.addr); w.str(a.canonname);
+  }
+}
 
 // ---- decode (outputs) ---------------------------------------------------------
 template <class T>
@@ -121,6 +133,25 @@ inline bool dec(PayloadReader& r, std::vector<Event>& v) {
       return false;
   return true;
 }
+inline bool dec(PayloadReader& r, SockAddr& a) {
+  std::span<const uint8_t> b;
+  if (!(dec(r, a.family) && dec(r, a.port) && r.bytes(b)) || b.size() != a.addr_size()) return false;
+  std::copy(b.begin(), b.end(), a.addr);
+  return true;
+}
+inline bool dec(PayloadReader& r, AddrinfoHints& h) {
+  return dec(r, h.flags) && dec(r, h.family) && dec(r, h.socktype) && dec(r, h.protocol);
+}
+inline bool dec(PayloadReader& r, std::vector<Addrinfo>& v) {
+  uint64_t n;
+  if (!r.u64(n) || n > (1u << 16)) return false;
+  v.resize(size_t(n));
+  for (auto& a : v)
+    if (!(dec(r, a.family) && dec(r, a.socktype) && dec(r, a.protocol) && dec(r, a.addr) &&
+          r.str(a.canonname)))
+      return false;
+  return true;
+}
 
 // ---- compare (inputs): recorded (from r) vs observed ---------------------------
 // Returns "" when equal, else "recorded X, observed Y"; "corrupt" when unreadable.
@@ -130,6 +161,8 @@ std::string cmp(PayloadReader& r, const IovecsIn& observed);
 std::string cmp(PayloadReader& r, const IovecsOut& observed);
 std::string cmp(PayloadReader& r, std::span<uint8_t> observed);
 std::string cmp(PayloadReader& r, const std::vector<Subscription>& observed);
+std::string cmp(PayloadReader& r, const SockAddr& observed);
+std::string cmp(PayloadReader& r, const AddrinfoHints& observed);
 
 template <class T>
 requires(std::is_integral_v<T> || std::is_enum_v<T>)

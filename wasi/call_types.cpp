@@ -31,7 +31,9 @@ const char* errno_name(Errno e) {
       "ENOTDIR", "ENOTEMPTY", "ENOTRECOVERABLE", "ENOTSOCK", "ENOTSUP", "ENOTTY", "ENXIO",
       "EOVERFLOW", "EOWNERDEAD", "EPERM", "EPIPE", "EPROTO", "EPROTONOSUPPORT",
       "EPROTOTYPE", "ERANGE", "EROFS", "ESPIPE", "ESRCH", "ESTALE", "ETIMEDOUT", "ETXTBSY",
-      "EXDEV", "ENOTCAPABLE"};
+      "EXDEV", "ENOTCAPABLE", "EAI_ADDRFAMILY", "EAI_AGAIN", "EAI_BADFLAGS", "EAI_FAIL",
+      "EAI_FAMILY", "EAI_MEMORY", "EAI_NODATA", "EAI_NONAME", "EAI_SERVICE", "EAI_SOCKTYPE",
+      "EAI_SYSTEM"};
   auto i = static_cast<size_t>(e);
   return i < sizeof names / sizeof names[0] ? names[i] : "E?";
 }

@@ -49,6 +49,17 @@ using Prestat = wasi::Prestat;
 using Dirents = std::vector<wasi::Dirent>;
 using Subscriptions = std::vector<wasi::Subscription>;
 using Events = std::vector<wasi::Event>;
+// WasmEdge's socket extension
+using AddressFamily = wasi::AddressFamily;
+using SockType = wasi::SockType;
+using SockAddr = wasi::SockAddr;
+using Backlog = int32_t;
+using SockOptLevel = uint32_t;
+using SockOptName = wasi::SockOpt;
+using SockOptValue = int32_t;   // every option this host supports is an int
+using HostName = std::string_view;  // a node or service name, as given by the guest
+using AddrinfoHints = wasi::AddrinfoHints;
+using Addrinfos = std::vector<wasi::Addrinfo>;
 }  // namespace kind
 
 enum class Kind : uint8_t {
@@ -56,6 +67,8 @@ enum class Kind : uint8_t {
   Fdflags, Oflags, Fstflags, Lookupflags, Riflags, Roflags, Siflags, Sdflags, Signal,
   ExitCode, Path, IovecsIn, IovecsOut, BytesOut, Strings, String, Fdstat, Filestat, Prestat,
   Dirents, Subscriptions, Events,
+  AddressFamily, SockType, SockAddr, Backlog, SockOptLevel, SockOptName, SockOptValue, HostName,
+  AddrinfoHints, Addrinfos,
 };
 
 enum class CallId : uint16_t {

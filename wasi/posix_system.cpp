@@ -81,11 +81,33 @@ Expected<std::unique_ptr<PosixSystem>> PosixSystem::create(const PosixConfig& co
     e.preopen_name = d.guest_path;
     sys->fds_.put(next++, std::move(e));
   }
+  for (const auto& d : config.dial) {
+    auto rules = parse_endpoint("--dial", d);
+    if (!rules) return std::move(rules.error());
+    sys->net_.connect.insert(sys->net_.connect.end(), rules->begin(), rules->end());
+  }
+  for (const auto& n : config.net) {
+    auto rules = parse_net_rules(n);
+    if (!rules) return std::move(rules.error());
+    sys->net_.connect.insert(sys->net_.connect.end(), rules->begin(), rules->end());
+    sys->net_.bind.insert(sys->net_.bind.end(), rules->begin(), rules->end());
+  }
   for (const auto& l : config.listen) {
     auto fd = open_listener(l);
     if (!fd) return std::move(fd.error());
     FdEntry e;
     e.host = std::make_shared<HostFd>(*fd, true);
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    if (::getsockname(*fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
+      SockAddr a = sockaddr_from_host(&ss, len);
+      NetRule r;
+      r.net = a;
+      r.prefix = a.family == AddressFamily::Inet6 ? 128 : 32;
+      r.port_lo = r.port_hi = a.port;
+      sys->net_.bind.push_back(r);
+      sys->listeners_.push_back({a, e.host});
+    }
     e.type = Filetype::SocketStream;
     e.rights_base = right::kSocketRights;
     e.rights_inheriting = right::kSocketRights;

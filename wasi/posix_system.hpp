@@ -13,6 +13,7 @@
 
 #include "interp/error.hpp"
 #include "wasi/fd_table.hpp"
+#include "wasi/net_policy.hpp"
 #include "wasi/system.hpp"
 
 namespace tc::wasi {
@@ -25,7 +26,9 @@ struct PosixConfig {
     std::string guest_path;  // the prestat name, e.g. "/" or "data"
   };
   std::vector<Dir> dirs;                // fds 3, 4, ... in this order
-  std::vector<std::string> listen;      // "ADDR:PORT", after the dirs
+  std::vector<std::string> listen;      // "ADDR:PORT", after the dirs; the guest may bind there too
+  std::vector<std::string> dial;        // "HOST:PORT" the guest may connect / send to
+  std::vector<std::string> net;         // allow-lists (wasi/net_policy.hpp) for both
   int stdio[3] = {0, 1, 2};             // host descriptors for guest 0, 1, 2 (not owned)
   // Non-zero once the run must stop (SIGINT/SIGTERM): a call blocked in the
   // host then returns EINTR instead of waiting on (see EngineConfig::interrupt).
@@ -49,14 +52,25 @@ class PosixSystem final : public System {
   Errno lookup_dir(Fd fd, Rights rights, FdEntry*& out);
 
   bool stopping() const { return config_.interrupt && config_.interrupt->load() != 0; }
+  Errno lookup_socket(Fd fd, FdEntry*& out);
   PosixConfig config_;
   FdTable fds_;
+  NetPolicy net_;
+  // The --listen sockets by address: a guest binding one of these addresses
+  // gets that listener (the port is already taken by it).
+  struct Listener {
+    SockAddr addr;
+    std::shared_ptr<HostFd> host;
+  };
+  std::vector<Listener> listeners_;
 };
 
 // Helpers shared by the posix_*.cpp files.
 Errno errno_from_host(int host_errno);
 Filetype filetype_from_mode(unsigned mode);
 Filestat filestat_from_host(const struct ::stat& st);
+// A host sockaddr as a SockAddr (family Unspec for anything but IPv4/IPv6).
+SockAddr sockaddr_from_host(const void* sa, unsigned len);
 
 // Rights a descriptor of each kind can have at most.
 namespace right {

@@ -92,6 +92,20 @@ constexpr Name kSignal[] = {
     {24, "XFSZ"}, {25, "VTALRM"}, {26, "PROF"}, {27, "WINCH"}, {28, "POLL"}, {29, "PWR"},
     {30, "SYS"}};
 
+constexpr Name kAiflags[] = {{kAiPassive, "PASSIVE"},       {kAiCanonname, "CANONNAME"},
+                             {kAiNumerichost, "NUMERICHOST"}, {kAiNumericserv, "NUMERICSERV"},
+                             {kAiV4mapped, "V4MAPPED"},       {kAiAll, "ALL"},
+                             {kAiAddrconfig, "ADDRCONFIG"}};
+constexpr Name kAddressFamily[] = {{0, "UNSPEC"}, {1, "INET4"}, {2, "INET6"}, {3, "UNIX"}};
+constexpr Name kSockType[] = {{0, "ANY"}, {1, "DGRAM"}, {2, "STREAM"}};
+constexpr Name kProtocol[] = {{0, "IP"}, {1, "TCP"}, {2, "UDP"}};
+constexpr Name kSockOptLevel[] = {{kSolSocket, "SOL_SOCKET"}};
+constexpr Name kSockOpt[] = {
+    {0, "SO_REUSEADDR"}, {1, "SO_TYPE"},      {2, "SO_ERROR"},     {3, "SO_DONTROUTE"},
+    {4, "SO_BROADCAST"}, {5, "SO_SNDBUF"},    {6, "SO_RCVBUF"},    {7, "SO_KEEPALIVE"},
+    {8, "SO_OOBINLINE"}, {9, "SO_LINGER"},    {10, "SO_RCVLOWAT"}, {11, "SO_RCVTIMEO"},
+    {12, "SO_SNDTIMEO"}, {13, "SO_ACCEPTCONN"}, {14, "SO_BINDTODEVICE"}};
+
 constexpr NameTable kTables[] = {
     {NameSet::Oflags, true, kOflags},
     {NameSet::Fdflags, true, kFdflags},
@@ -111,6 +125,12 @@ constexpr NameTable kTables[] = {
     {NameSet::Advice, false, kAdvice},
     {NameSet::Preopentype, false, kPreopentype},
     {NameSet::Signal, false, kSignal},
+    {NameSet::Aiflags, true, kAiflags},
+    {NameSet::AddressFamily, false, kAddressFamily},
+    {NameSet::SockType, false, kSockType},
+    {NameSet::Protocol, false, kProtocol},
+    {NameSet::SockOptLevel, false, kSockOptLevel},
+    {NameSet::SockOpt, false, kSockOpt},
 };
 
 const NameTable* table(NameSet s) {
@@ -147,6 +167,10 @@ NameSet names_of(Kind k) {
     case Kind::ClockId: return NameSet::ClockId;
     case Kind::Advice: return NameSet::Advice;
     case Kind::Signal: return NameSet::Signal;
+    case Kind::AddressFamily: return NameSet::AddressFamily;
+    case Kind::SockType: return NameSet::SockType;
+    case Kind::SockOptLevel: return NameSet::SockOptLevel;
+    case Kind::SockOptName: return NameSet::SockOpt;
     default: return NameSet::None;
   }
 }

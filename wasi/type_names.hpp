@@ -20,6 +20,8 @@ enum class NameSet : uint8_t {
   Subclockflags, Eventrwflags,
   // enums
   Eventtype, Filetype, Whence, ClockId, Advice, Preopentype, Signal,
+  // WasmEdge's socket extension
+  Aiflags, AddressFamily, SockType, Protocol, SockOptLevel, SockOpt,
 };
 
 bool is_flags(NameSet s);

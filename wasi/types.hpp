@@ -18,6 +18,9 @@ enum class Errno : uint16_t {
   NoMem, NoMsg, NoProtoOpt, NoSpc, NoSys, NotConn, NotDir, NotEmpty, NotRecoverable,
   NotSock, NotSup, NoTty, NxIo, Overflow, OwnerDead, Perm, Pipe, Proto, ProtoNoSupport,
   Prototype, Range, RoFs, SPipe, Srch, Stale, TimedOut, TxtBsy, XDev, NotCapable,
+  // WasmEdge's extension: getaddrinfo's EAI_* errors (sock_getaddrinfo only).
+  AiAddrFamily, AiAgain, AiBadFlag, AiFail, AiFamily, AiMemory, AiNoData, AiNoName,
+  AiService, AiSockType, AiSystem,
 };
 const char* errno_name(Errno e);  // "ENOENT" style, "ESUCCESS" for 0
 
@@ -122,6 +125,47 @@ struct Event {
   EventType type = EventType::Clock;
   Filesize nbytes = 0;  // fd events: bytes available
   uint16_t flags = 0;   // eventrwflags
+};
+
+// ---- WasmEdge's socket extension (module "wasi_snapshot_preview1") ----------
+// address_family, sock_type, protocol, sock_opt_level / sock_opt_so and
+// aiflags as WasmEdge numbers them (thirdparty/wasi/api.hpp).
+enum class AddressFamily : uint8_t { Unspec = 0, Inet4 = 1, Inet6 = 2, Unix = 3 };
+enum class SockType : uint8_t { Any = 0, Dgram = 1, Stream = 2 };
+enum class Protocol : uint8_t { Ip = 0, Tcp = 1, Udp = 2 };
+constexpr uint32_t kSolSocket = 0;  // the only sock_opt_level
+enum class SockOpt : uint32_t {
+  ReuseAddr = 0, Type, Error, DontRoute, Broadcast, SndBuf, RcvBuf, KeepAlive, OobInline,
+  Linger, RcvLowat, RcvTimeo, SndTimeo, AcceptConn, BindToDevice,
+};
+constexpr uint16_t kAiPassive = 1, kAiCanonname = 2, kAiNumerichost = 4, kAiNumericserv = 8,
+                   kAiV4mapped = 16, kAiAll = 32, kAiAddrconfig = 64;
+
+// An IPv4 or IPv6 socket address (the port in host order; addr[0..4) or
+// addr[0..16) in network order). Printed "127.0.0.1:8080" / "[::1]:80".
+struct SockAddr {
+  AddressFamily family = AddressFamily::Unspec;
+  uint16_t port = 0;
+  uint8_t addr[16] = {};
+  size_t addr_size() const { return family == AddressFamily::Inet6 ? 16 : family == AddressFamily::Inet4 ? 4 : 0; }
+  std::string to_string() const;
+  bool operator==(const SockAddr& o) const;
+};
+
+// sock_getaddrinfo's hints and each result (a canonical name only with
+// AI_CANONNAME, on the first result).
+struct AddrinfoHints {
+  uint16_t flags = 0;
+  AddressFamily family = AddressFamily::Unspec;
+  SockType socktype = SockType::Any;
+  Protocol protocol = Protocol::Ip;
+};
+struct Addrinfo {
+  AddressFamily family = AddressFamily::Unspec;
+  SockType socktype = SockType::Any;
+  Protocol protocol = Protocol::Ip;
+  SockAddr addr;
+  std::string canonname;
 };
 
 // Guest buffers seen by the System: spans straight into guest memory,
