@@ -25,6 +25,8 @@ class LocalStore : public ObjectStore {
   // The file that holds `key` (for the local-only fast paths: appending
   // the open log segment, file locks).
   std::string path_of(const std::string& key) const { return root_ + "/" + key; }
+  // Creates the directories leading to `key`'s file.
+  Expected<void> make_parents(const std::string& key) const;
 
   std::string describe() const override { return root_; }
   Expected<std::optional<ObjectInfo>> head(const std::string& key) const override;
@@ -41,8 +43,6 @@ class LocalStore : public ObjectStore {
  private:
   // A Usage error for a key that could leave the root.
   Expected<void> check_key(const std::string& key) const;
-  // Creates the directories leading to `key`'s file.
-  Expected<void> make_parents(const std::string& key) const;
   std::string root_;
 };
 

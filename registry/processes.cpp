@@ -15,6 +15,7 @@
 
 #include "registry/atomic_file.hpp"
 #include "registry/detail.hpp"
+#include "registry/log_segments.hpp"
 #include "registry/registry.hpp"
 
 namespace tc::registry {
@@ -92,6 +93,9 @@ std::string Registry::new_process_id() {
 
 std::string Registry::process_dir(const std::string& id) const { return root_ + "/processes/" + id; }
 std::string Registry::log_dir(const std::string& id) const { return process_dir(id) + "/log"; }
+std::shared_ptr<trace::SegmentStore> Registry::log_segments(const std::string& id) const {
+  return store_segments(store_, "processes/" + id + "/log/");
+}
 
 Expected<FileLock> Registry::create_process(const std::string& id) {
   std::error_code ec;

@@ -11,6 +11,7 @@
 
 #include "registry/atomic_file.hpp"
 #include "registry/json_fields.hpp"
+#include "registry/local_store.hpp"
 #include "registry/sha256.hpp"
 
 namespace tc::registry {
@@ -54,6 +55,9 @@ Error fs_error(const std::string& what, const std::error_code& ec) {
 
 }  // namespace detail
 using namespace detail;
+
+Registry::Registry(std::string root)
+    : root_(std::move(root)), store_(std::make_shared<LocalStore>(root_)) {}
 
 std::string Registry::default_root() {
   if (const char* r = std::getenv("TIMECRAFT_REGISTRY"); r && *r) return r;

@@ -15,6 +15,7 @@
 // runs and readers never see a partial object.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -22,9 +23,11 @@
 
 #include "interp/error.hpp"
 #include "registry/file_lock.hpp"
+#include "registry/object_store.hpp"
 #include "registry/process_index.hpp"
 #include "registry/process_meta.hpp"
 #include "registry/validation_key.hpp"
+#include "trace/segment_store.hpp"
 
 namespace tc::registry {
 
@@ -75,6 +78,9 @@ class Registry {
   static std::string default_root();
 
   const std::string& root() const { return root_; }
+  // What it keeps its objects in (keys as in the layout above): today the
+  // local directory (LocalStore over root()).
+  const std::shared_ptr<ObjectStore>& store() const { return store_; }
 
   // Stores a module (only ever one that validated) and returns its digest.
   // `validated_by`: the engine build that validated it, remembered (as a
@@ -98,6 +104,9 @@ class Registry {
   Expected<ModuleEntry> module_entry(const std::string& digest) const;
 
   static std::string new_process_id();  // random UUID (v4)
+  // The process's log, for trace::LogWriter::create and LogReader::open:
+  // its segments in store() (registry/log_segments.hpp).
+  std::shared_ptr<trace::SegmentStore> log_segments(const std::string& id) const;
   std::string process_dir(const std::string& id) const;
   std::string log_dir(const std::string& id) const;
   std::string process_meta_path(const std::string& id) const {
@@ -158,7 +167,7 @@ class Registry {
   Expected<std::string> resolve(ObjectKind kind, const std::string& prefix) const;
 
  private:
-  explicit Registry(std::string root) : root_(std::move(root)) {}
+  explicit Registry(std::string root);
   std::string module_path(const std::string& digest) const;
   Expected<std::vector<std::string>> process_ids() const;  // directory names only
   // One process's entry when the index cannot tell; adds a record to
@@ -174,6 +183,7 @@ class Registry {
   ModuleEntry read_module_entry(const std::string& digest) const;
   const ValidationKey* validation_key() const;
   std::string root_;
+  std::shared_ptr<ObjectStore> store_;
   mutable bool key_loaded_ = false;
   mutable std::optional<ValidationKey> key_;
 };

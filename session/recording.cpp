@@ -76,7 +76,7 @@ Expected<std::unique_ptr<RecordingSession>> RecordingSession::start(registry::Re
   // Room to store the end even if the run fills the disk (see store_end).
   (void)registry::reserve_file_space(reg.process_meta_path(meta.id),
                                      start_json.size() + kEndReserve);
-  auto log = trace::LogWriter::create(reg.log_dir(meta.id), sp.log);
+  auto log = trace::LogWriter::create(reg.log_segments(meta.id), sp.log);
   if (!log) {  // the run ends before it began, and says so
     meta.end_unix_ns = now_unix_ns();
     meta.status = "failed";

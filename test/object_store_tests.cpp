@@ -1,7 +1,8 @@
 // The ObjectStore contract (registry/object_store.hpp) on the local
 // directory implementation: whole-or-nothing reads, atomic put_if_absent
 // between threads and between processes, sorted recursive listing, range
-// reads, and keys that cannot leave the root.
+// reads, and keys that cannot leave the root; and a log's segments over
+// a store (registry/log_segments.hpp), local and not.
 #define BOOST_TEST_MODULE object_store
 #include <boost/test/unit_test.hpp>
 #include <atomic>
@@ -12,8 +13,12 @@
 #include <unistd.h>
 
 #include "registry/local_store.hpp"
+#include "registry/log_segments.hpp"
+#include "trace/log_reader.hpp"
+#include "trace/log_writer.hpp"
 
 using namespace tc::registry;
+using tc::Expected;
 namespace fs = std::filesystem;
 
 namespace {
@@ -111,14 +116,17 @@ BOOST_AUTO_TEST_CASE(list_is_recursive_sorted_and_by_prefix) {
 BOOST_AUTO_TEST_CASE(keys_cannot_leave_the_root) {
   TempRoot t;
   LocalStore s(t.path);
-  for (const char* k : {"../x", "a/../../x", "/etc/passwd", "a//b", "a/./b", "", "a/"}) {
+  std::string out = "escaped_" + std::to_string(std::random_device{}());
+  for (std::string k : {"../" + out, "a/../../" + out, "/tmp/" + out, std::string("a//b"),
+                        std::string("a/./b"), std::string(""), std::string("a/")}) {
     auto r = s.put(k, bytes_of("x"));
     BOOST_TEST(!r, k);
+    BOOST_TEST(!s.get_range(k, 0, 1), k);
     if (!r) BOOST_TEST(r.error().message.find("invalid object key") != std::string::npos);
     BOOST_TEST(!s.get(k), k);
     BOOST_TEST(!s.put_if_absent(k, bytes_of("x")), k);
   }
-  BOOST_TEST(!fs::exists(fs::path(t.path).parent_path() / "x"));
+  BOOST_TEST(!fs::exists(fs::path(t.path).parent_path() / out));
 }
 
 BOOST_AUTO_TEST_CASE(put_if_absent_between_threads_stores_exactly_once) {
@@ -216,4 +224,91 @@ BOOST_AUTO_TEST_CASE(readers_never_see_a_partial_write) {
   reader.join();
   BOOST_TEST(partial == 0);
   BOOST_TEST(whole > 0);
+}
+
+// A store that is not a LocalStore (as S3 is not): the log's open segment
+// is buffered and stored with put_if_absent when sealed.
+namespace {
+class ForwardingStore : public ObjectStore {
+ public:
+  explicit ForwardingStore(std::string root) : local_(std::move(root)) {}
+  std::string describe() const override { return "fwd:" + local_.root(); }
+  Expected<std::optional<ObjectInfo>> head(const std::string& k) const override { return local_.head(k); }
+  Expected<std::optional<std::vector<uint8_t>>> get(const std::string& k) const override { return local_.get(k); }
+  Expected<std::optional<std::vector<uint8_t>>> get_range(const std::string& k, uint64_t o,
+                                                          uint64_t n) const override {
+    return local_.get_range(k, o, n);
+  }
+  Expected<PutResult> put_if_absent(const std::string& k, std::span<const uint8_t> d) override {
+    ++put_if_absent_calls;
+    return local_.put_if_absent(k, d);
+  }
+  Expected<void> put(const std::string& k, std::span<const uint8_t> d, bool durable) override {
+    return local_.put(k, d, durable);
+  }
+  Expected<std::vector<ObjectInfo>> list(const std::string& p) const override { return local_.list(p); }
+  Expected<void> remove(const std::string& k) override { return local_.remove(k); }
+  int put_if_absent_calls = 0;
+
+ private:
+  LocalStore local_;
+};
+
+void write_log(const std::shared_ptr<tc::trace::SegmentStore>& segs, int records) {
+  tc::trace::LogOptions o;
+  o.batch_records = 16;
+  o.segment_bytes = 2048;  // several segments
+  o.codec = tc::trace::Codec::None;
+  auto w = tc::trace::LogWriter::create(segs, o);
+  BOOST_REQUIRE(w);
+  for (int i = 0; i < records; ++i) {
+    std::string p = "payload " + std::to_string(i);
+    BOOST_REQUIRE((*w)->append(uint64_t(i) * 10, uint32_t(i % 7), bytes_of(p)));
+  }
+  BOOST_REQUIRE((*w)->close());
+}
+
+int read_log(const std::shared_ptr<tc::trace::SegmentStore>& segs) {
+  auto r = tc::trace::LogReader::open(segs);
+  BOOST_REQUIRE(r);
+  BOOST_TEST(!r->torn_tail().has_value());
+  tc::trace::Record rec;
+  int n = 0;
+  while (r->next(rec)) {
+    BOOST_TEST(text_of({rec.payload.begin(), rec.payload.end()}) == "payload " + std::to_string(n));
+    BOOST_TEST(rec.time_ns == uint64_t(n) * 10);
+    ++n;
+  }
+  return n;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(log_segments_on_a_local_store_are_files_in_the_old_layout) {
+  TempRoot t;
+  auto store = std::make_shared<LocalStore>(t.path);
+  auto segs = store_segments(store, "processes/p/log/");
+  write_log(segs, 500);
+  BOOST_TEST(fs::exists(t.path + "/processes/p/log/log.000000"));
+  BOOST_TEST(fs::exists(t.path + "/processes/p/log/log.000001"));
+  BOOST_TEST(segs->name(0) == t.path + "/processes/p/log/log.000000");
+  BOOST_TEST(read_log(segs) == 500);
+  // A log written through a bare directory (as before the store) reads the same.
+  BOOST_TEST(read_log(tc::trace::dir_segments(t.path + "/processes/p/log")) == 500);
+  BOOST_TEST(!tc::trace::LogWriter::create(segs));  // it holds a log already
+}
+
+BOOST_AUTO_TEST_CASE(log_segments_on_another_store_are_sealed_objects) {
+  TempRoot t;
+  auto store = std::make_shared<ForwardingStore>(t.path);
+  auto segs = store_segments(store, "processes/q/log");
+  write_log(segs, 500);
+  auto listed = segs->list();
+  BOOST_REQUIRE(listed);
+  BOOST_TEST(listed->size() > 1u);
+  BOOST_TEST(store->put_if_absent_calls == int(listed->size()));  // one per sealed segment
+  BOOST_TEST(segs->name(1) == "fwd:" + t.path + "/processes/q/log/log.000001");
+  BOOST_TEST(read_log(segs) == 500);
+  // A segment there already (another writer's) is never replaced.
+  auto again = segs->create(0);
+  BOOST_TEST(!again);
 }
