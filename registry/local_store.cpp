@@ -37,18 +37,30 @@ int64_t mtime_ns(const struct stat& st) {
 
 bool is_temp(const std::string& name) { return name.find(".tmp.") != std::string::npos; }
 
-// Appends every regular file under `dir` (key prefix `rel`) to `out`.
-void walk(const std::string& dir, const std::string& rel, std::vector<ObjectInfo>& out) {
+// Whether one of `a`, `b` starts with the other.
+bool compatible(const std::string& a, const std::string& b) {
+  size_t n = std::min(a.size(), b.size());
+  return a.compare(0, n, b, 0, n) == 0;
+}
+
+// Appends every regular file under `dir` (key prefix `rel`) whose key
+// starts with `prefix` to `out`, entering only directories that can hold
+// such keys (resolving an id prefix walks one process, not all).
+void walk(const std::string& dir, const std::string& rel, const std::string& prefix,
+          std::vector<ObjectInfo>& out) {
   DIR* d = ::opendir(dir.c_str());
   if (!d) return;
   while (const dirent* e = ::readdir(d)) {
     std::string name = e->d_name;
     if (name == "." || name == ".." || is_temp(name)) continue;
+    std::string key = rel + name;
+    if (!compatible(key, prefix)) continue;
     std::string path = dir + "/" + name;
     struct stat st;
     if (::lstat(path.c_str(), &st) != 0) continue;  // deleted meanwhile
-    if (S_ISDIR(st.st_mode)) walk(path, rel + name + "/", out);
-    else if (S_ISREG(st.st_mode)) out.push_back({rel + name, uint64_t(st.st_size), mtime_ns(st)});
+    if (S_ISDIR(st.st_mode)) walk(path, key + "/", prefix, out);
+    else if (S_ISREG(st.st_mode) && key.size() >= prefix.size())
+      out.push_back({key, uint64_t(st.st_size), mtime_ns(st)});
   }
   ::closedir(d);
 }
@@ -184,7 +196,7 @@ Expected<std::vector<ObjectInfo>> LocalStore::list(const std::string& prefix) co
   std::string dir_rel = slash == std::string::npos ? "" : prefix.substr(0, slash + 1);
   if (!dir_rel.empty()) TC_TRY(check_key(dir_rel.substr(0, dir_rel.size() - 1)));
   std::string dir = dir_rel.empty() ? root_ : path_of(dir_rel.substr(0, dir_rel.size() - 1));
-  std::vector<ObjectInfo> all, out;
+  std::vector<ObjectInfo> out;
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0) {
     if (errno == ENOENT || errno == ENOTDIR) return out;
@@ -193,9 +205,7 @@ Expected<std::vector<ObjectInfo>> LocalStore::list(const std::string& prefix) co
   if (!S_ISDIR(st.st_mode)) return out;
   if (DIR* d = ::opendir(dir.c_str())) ::closedir(d);
   else return io_error("cannot list " + dir);
-  walk(dir, dir_rel, all);
-  for (auto& o : all)
-    if (o.key.compare(0, prefix.size(), prefix) == 0) out.push_back(std::move(o));
+  walk(dir, dir_rel, prefix, out);
   std::sort(out.begin(), out.end(),
             [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
   return out;

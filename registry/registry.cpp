@@ -221,11 +221,15 @@ Expected<std::string> Registry::resolve(ObjectKind kind, const std::string& pref
     for (const auto& m : *mods)
       if (m.digest.rfind(p, 0) == 0) matches.push_back(m.digest);
   } else if (kind == ObjectKind::Process) {
-    auto ids = process_ids();  // names only: no process.json is read
-    if (!ids) return ids.error();
-    for (const auto& id : *ids)
-      if (id.rfind(p, 0) == 0) matches.push_back(id);
-    std::sort(matches.begin(), matches.end());  // directory order is arbitrary
+    // One listing of the keys under processes/<prefix> (a local directory
+    // walk, one LIST request on S3): complete, unlike the index (a cache
+    // that may lack a process), and no process.json is read.
+    auto keys = store_->list("processes/" + p);
+    if (!keys) return keys.error();
+    for (const auto& o : *keys) {
+      std::string id = o.key.substr(10, o.key.find('/', 10) - 10);
+      if (is_uuid(id) && (matches.empty() || matches.back() != id)) matches.push_back(id);
+    }  // (sorted by key: by id)
   } else {
     auto profs = list_profiles();
     if (!profs) return profs.error();

@@ -124,6 +124,15 @@ class Registry {
   // final one, written when the run ends, is).
   Expected<void> write_process_meta(const std::string& id, const std::string& json,
                                     bool durable = true);
+  // The same from typed metadata (process.json's format: to_json).
+  Expected<void> write_process_meta(const ProcessMeta& meta, bool durable = true);
+  // Keeps `extra` bytes of room beyond process.json's size for the end
+  // record (write_process_end), even if the run fills the disk.
+  void reserve_process_end(const ProcessMeta& meta, uint64_t extra);
+  // The end of a run, durable: atomically, or, when a full disk leaves no
+  // room for the atomic write's temporary file, rewritten in place in the
+  // room reserve_process_end kept.
+  Expected<void> write_process_end(const ProcessMeta& meta);
   Expected<std::string> read_process_meta(const std::string& id) const;  // the raw text
   // The parsed metadata; errors name the file ("<root>/processes/<id>/process.json: ...").
   // Its status is "killed" when the file says "running" but no run holds
