@@ -134,6 +134,15 @@ const ValidationKey* Registry::validation_key() const {
   return key_ ? &*key_ : nullptr;
 }
 
+// Never trusted from a shared store: the mark is an HMAC under this user's
+// key (ValidationKey::default_path(), outside the registry), so a sidecar
+// written by anyone else, or fetched from a remote store, does not verify
+// and the module is validated. It binds the digest, and every module is
+// checked against its digest before use (read_module; run hashes the file
+// it is given), so swapped bytes under a marked digest never run unvalidated.
+// With a remote registry the mark stays in the local sidecar (the local
+// cache's modules/sha256/<hex>.json): pushed sidecars need not carry it, and
+// a pulled one's is ignored unless it verifies under the local key.
 bool Registry::validated_by(const std::string& digest, const std::string& build) const {
   if (build.empty() || !is_hex_digest(digest)) return false;
   std::error_code ec;
