@@ -15,30 +15,20 @@ namespace tc::registry {
 
 namespace {
 
-Error os_error(const std::string& what) {
-  return make_error(ErrorKind::Io, what + ": " + std::strerror(errno));
-}
-
-struct Fd {
-  int fd;
-  explicit Fd(const std::string& path) : fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
-  ~Fd() { if (fd >= 0) ::close(fd); }
-};
-
-// Reads all of `path` in pieces, each given to `fn`; returns the size.
-Expected<uint64_t> for_each_piece(const std::string& path,
+// Reads all of segment `index` in pieces (range reads), each given to
+// `fn`; returns the size.
+Expected<uint64_t> for_each_piece(const trace::SegmentStore& log, uint32_t index,
                                   const std::function<Expected<void>(std::span<const uint8_t>)>& fn) {
-  Fd f(path);
-  if (f.fd < 0) return os_error("cannot open " + path);
-  uint8_t buf[65536];
+  constexpr uint64_t kPiece = 1 << 20;
   uint64_t total = 0;
   for (;;) {
-    ssize_t n = ::read(f.fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return os_error("cannot read " + path);
-    if (n == 0) return total;
-    TC_TRY(fn(std::span<const uint8_t>(buf, size_t(n))));
-    total += uint64_t(n);
+    auto piece = log.read(index, total, kPiece);
+    if (!piece) return piece.error();
+    if (!*piece) return make_error(ErrorKind::Io, "cannot open " + log.name(index) + ": " + std::strerror(ENOENT));
+    if ((*piece)->empty()) return total;
+    TC_TRY(fn(**piece));
+    total += (*piece)->size();
+    if ((*piece)->size() < kPiece) return total;
   }
 }
 
@@ -75,20 +65,16 @@ Expected<BundleManifest> write_bundle(const Registry& reg, const std::string& id
   // The segments' sizes first, then what LogReader makes of them, then
   // their hashes: a log that grows meanwhile (a run still going) is seen
   // to change and refused, so the manifest describes the bytes sent.
-  std::string dir = reg.log_dir(id);
+  auto segments = reg.log_segments(id);
+  auto listed = segments->list();
+  if (!listed) return listed.error();
   std::vector<std::string> paths;
   std::vector<uint64_t> sizes;
-  for (uint32_t i = 0;; ++i) {
-    std::string path = trace::segment_path(dir, i);
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
-      if (errno == ENOENT) break;
-      return os_error("cannot read " + path);
-    }
-    paths.push_back(path);
-    sizes.push_back(uint64_t(st.st_size));
+  for (uint32_t i = 0; i < listed->size() && (*listed)[i].index == i; ++i) {
+    paths.push_back(segments->name(i));
+    sizes.push_back((*listed)[i].size);
   }
-  auto log = trace::LogReader::open(dir);
+  auto log = trace::LogReader::open(segments);
   if (!log) return log.error();
   m.log_records = log->stats().records;
   m.log_torn = log->torn_tail();
@@ -98,7 +84,7 @@ Expected<BundleManifest> write_bundle(const Registry& reg, const std::string& id
   };
   for (size_t i = 0; i < paths.size(); ++i) {
     Sha256 h;
-    auto size = for_each_piece(paths[i], [&](std::span<const uint8_t> piece) -> Expected<void> {
+    auto size = for_each_piece(*segments, uint32_t(i), [&](std::span<const uint8_t> piece) -> Expected<void> {
       h.update(piece);
       return {};
     });
@@ -117,7 +103,7 @@ Expected<BundleManifest> write_bundle(const Registry& reg, const std::string& id
     TC_TRY(w.begin_file(f.name, f.size, mtime));
     Sha256 h;
     uint64_t sent = 0;
-    auto size = for_each_piece(paths[i], [&](std::span<const uint8_t> piece) -> Expected<void> {
+    auto size = for_each_piece(*segments, uint32_t(i), [&](std::span<const uint8_t> piece) -> Expected<void> {
       if (piece.size() > f.size - sent) return changed(paths[i]);
       h.update(piece);
       sent += piece.size();

@@ -15,7 +15,9 @@
 
 #include "registry/atomic_file.hpp"
 #include "registry/detail.hpp"
+#include "registry/log_segments.hpp"
 #include "registry/registry.hpp"
+#include "registry/spare_room.hpp"
 
 namespace tc::registry {
 
@@ -92,6 +94,9 @@ std::string Registry::new_process_id() {
 
 std::string Registry::process_dir(const std::string& id) const { return root_ + "/processes/" + id; }
 std::string Registry::log_dir(const std::string& id) const { return process_dir(id) + "/log"; }
+std::shared_ptr<trace::SegmentStore> Registry::log_segments(const std::string& id) const {
+  return store_segments(store_, "processes/" + id + "/log/");
+}
 
 Expected<FileLock> Registry::create_process(const std::string& id) {
   std::error_code ec;
@@ -113,6 +118,21 @@ bool Registry::is_running(const std::string& id) const {
 Expected<void> Registry::write_process_meta(const std::string& id, const std::string& j,
                                             bool durable) {
   return write_file_atomic(process_dir(id) + "/process.json", j, durable);
+}
+
+Expected<void> Registry::write_process_meta(const ProcessMeta& meta, bool durable) {
+  return write_process_meta(meta.id, to_json(meta), durable);
+}
+
+void Registry::reserve_process_end(const ProcessMeta& meta, uint64_t extra) {
+  (void)reserve_file_space(process_meta_path(meta.id), to_json(meta).size() + extra);
+}
+
+Expected<void> Registry::write_process_end(const ProcessMeta& meta) {
+  std::string json = to_json(meta);
+  auto w = write_process_meta(meta.id, json);
+  if (w || overwrite_file_in_place(process_meta_path(meta.id), json)) return {};
+  return w.error();
 }
 
 Expected<std::string> Registry::read_process_meta(const std::string& id) const {

@@ -11,6 +11,7 @@
 
 #include "registry/atomic_file.hpp"
 #include "registry/json_fields.hpp"
+#include "registry/local_store.hpp"
 #include "registry/sha256.hpp"
 
 namespace tc::registry {
@@ -54,6 +55,9 @@ Error fs_error(const std::string& what, const std::error_code& ec) {
 
 }  // namespace detail
 using namespace detail;
+
+Registry::Registry(std::string root)
+    : root_(std::move(root)), store_(std::make_shared<LocalStore>(root_)) {}
 
 std::string Registry::default_root() {
   if (const char* r = std::getenv("TIMECRAFT_REGISTRY"); r && *r) return r;
@@ -130,6 +134,15 @@ const ValidationKey* Registry::validation_key() const {
   return key_ ? &*key_ : nullptr;
 }
 
+// Never trusted from a shared store: the mark is an HMAC under this user's
+// key (ValidationKey::default_path(), outside the registry), so a sidecar
+// written by anyone else, or fetched from a remote store, does not verify
+// and the module is validated. It binds the digest, and every module is
+// checked against its digest before use (read_module; run hashes the file
+// it is given), so swapped bytes under a marked digest never run unvalidated.
+// With a remote registry the mark stays in the local sidecar (the local
+// cache's modules/sha256/<hex>.json): pushed sidecars need not carry it, and
+// a pulled one's is ignored unless it verifies under the local key.
 bool Registry::validated_by(const std::string& digest, const std::string& build) const {
   if (build.empty() || !is_hex_digest(digest)) return false;
   std::error_code ec;
@@ -217,11 +230,15 @@ Expected<std::string> Registry::resolve(ObjectKind kind, const std::string& pref
     for (const auto& m : *mods)
       if (m.digest.rfind(p, 0) == 0) matches.push_back(m.digest);
   } else if (kind == ObjectKind::Process) {
-    auto ids = process_ids();  // names only: no process.json is read
-    if (!ids) return ids.error();
-    for (const auto& id : *ids)
-      if (id.rfind(p, 0) == 0) matches.push_back(id);
-    std::sort(matches.begin(), matches.end());  // directory order is arbitrary
+    // One listing of the keys under processes/<prefix> (a local directory
+    // walk, one LIST request on S3): complete, unlike the index (a cache
+    // that may lack a process), and no process.json is read.
+    auto keys = store_->list("processes/" + p);
+    if (!keys) return keys.error();
+    for (const auto& o : *keys) {
+      std::string id = o.key.substr(10, o.key.find('/', 10) - 10);
+      if (is_uuid(id) && (matches.empty() || matches.back() != id)) matches.push_back(id);
+    }  // (sorted by key: by id)
   } else {
     auto profs = list_profiles();
     if (!profs) return profs.error();

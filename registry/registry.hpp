@@ -15,6 +15,7 @@
 // runs and readers never see a partial object.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -22,9 +23,11 @@
 
 #include "interp/error.hpp"
 #include "registry/file_lock.hpp"
+#include "registry/object_store.hpp"
 #include "registry/process_index.hpp"
 #include "registry/process_meta.hpp"
 #include "registry/validation_key.hpp"
+#include "trace/segment_store.hpp"
 
 namespace tc::registry {
 
@@ -75,6 +78,9 @@ class Registry {
   static std::string default_root();
 
   const std::string& root() const { return root_; }
+  // What it keeps its objects in (keys as in the layout above): today the
+  // local directory (LocalStore over root()).
+  const std::shared_ptr<ObjectStore>& store() const { return store_; }
 
   // Stores a module (only ever one that validated) and returns its digest.
   // `validated_by`: the engine build that validated it, remembered (as a
@@ -98,6 +104,9 @@ class Registry {
   Expected<ModuleEntry> module_entry(const std::string& digest) const;
 
   static std::string new_process_id();  // random UUID (v4)
+  // The process's log, for trace::LogWriter::create and LogReader::open:
+  // its segments in store() (registry/log_segments.hpp).
+  std::shared_ptr<trace::SegmentStore> log_segments(const std::string& id) const;
   std::string process_dir(const std::string& id) const;
   std::string log_dir(const std::string& id) const;
   std::string process_meta_path(const std::string& id) const {
@@ -115,6 +124,15 @@ class Registry {
   // final one, written when the run ends, is).
   Expected<void> write_process_meta(const std::string& id, const std::string& json,
                                     bool durable = true);
+  // The same from typed metadata (process.json's format: to_json).
+  Expected<void> write_process_meta(const ProcessMeta& meta, bool durable = true);
+  // Keeps `extra` bytes of room beyond process.json's size for the end
+  // record (write_process_end), even if the run fills the disk.
+  void reserve_process_end(const ProcessMeta& meta, uint64_t extra);
+  // The end of a run, durable: atomically, or, when a full disk leaves no
+  // room for the atomic write's temporary file, rewritten in place in the
+  // room reserve_process_end kept.
+  Expected<void> write_process_end(const ProcessMeta& meta);
   Expected<std::string> read_process_meta(const std::string& id) const;  // the raw text
   // The parsed metadata; errors name the file ("<root>/processes/<id>/process.json: ...").
   // Its status is "killed" when the file says "running" but no run holds
@@ -158,7 +176,7 @@ class Registry {
   Expected<std::string> resolve(ObjectKind kind, const std::string& prefix) const;
 
  private:
-  explicit Registry(std::string root) : root_(std::move(root)) {}
+  explicit Registry(std::string root);
   std::string module_path(const std::string& digest) const;
   Expected<std::vector<std::string>> process_ids() const;  // directory names only
   // One process's entry when the index cannot tell; adds a record to
@@ -174,6 +192,7 @@ class Registry {
   ModuleEntry read_module_entry(const std::string& digest) const;
   const ValidationKey* validation_key() const;
   std::string root_;
+  std::shared_ptr<ObjectStore> store_;
   mutable bool key_loaded_ = false;
   mutable std::optional<ValidationKey> key_;
 };

@@ -20,14 +20,10 @@ int64_t now_unix_ns() {
 // Room kept next to process.json for the end record (see store_end).
 constexpr uint64_t kEndReserve = 16 << 10;
 
-// The end of a recorded run into process.json. A run that filled the disk
-// leaves no room for the atomic write's temporary file: then the file is
-// rewritten in place, in the space reserved when the run started.
+// The end of a recorded run into process.json, even on a full disk (in the
+// room reserved when the run started).
 Expected<void> store_end(registry::Registry& reg, const registry::ProcessMeta& meta) {
-  std::string json = registry::to_json(meta);
-  auto w = reg.write_process_meta(meta.id, json);
-  if (w || registry::overwrite_file_in_place(reg.process_meta_path(meta.id), json)) return {};
-  return w.error();
+  return reg.write_process_end(meta);
 }
 
 }  // namespace
@@ -71,14 +67,12 @@ Expected<std::unique_ptr<RecordingSession>> RecordingSession::start(registry::Re
   auto lock = reg.create_process(meta.id);
   if (!lock) return lock.error();
   s->lock_ = std::move(*lock);
-  const std::string start_json = registry::to_json(meta);
-  TC_TRY(reg.write_process_meta(meta.id, start_json, /*durable=*/false));
+  TC_TRY(reg.write_process_meta(meta, /*durable=*/false));
   registry_lock->release();
   (void)reg.index_process(meta);  // a cache: a listing reads process.json without it
   // Room to store the end even if the run fills the disk (see store_end).
-  (void)registry::reserve_file_space(reg.process_meta_path(meta.id),
-                                     start_json.size() + kEndReserve);
-  auto log = trace::LogWriter::create(reg.log_dir(meta.id), sp.log);
+  reg.reserve_process_end(meta, kEndReserve);
+  auto log = trace::LogWriter::create(reg.log_segments(meta.id), sp.log);
   if (!log) {  // the run ends before it began, and says so
     meta.end_unix_ns = now_unix_ns();
     meta.status = "failed";
@@ -101,7 +95,7 @@ RecordingEnd RecordingSession::run() {
   }
   pcfg.engine.on_memory_capped = [&](uint32_t index) {  // recorded at once: a replay needs it
     meta_.capped_memories.push_back(index);
-    (void)reg_.write_process_meta(meta_.id, registry::to_json(meta_), /*durable=*/false);
+    (void)reg_.write_process_meta(meta_, /*durable=*/false);
   };
   RecordingEnd end;
   end.outcome = wasi::run_program(spec_.module, *system, pcfg);

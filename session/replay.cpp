@@ -95,7 +95,7 @@ ReplayEnd ReplaySession::run(const trace::ReplayOptions& opts, const Hooks& hook
   if (hooks.profile) program.engine.exact_tier = program.engine.profile = true;
   program.on_end = hooks.on_end;
   ReplayEnd end;
-  auto log = trace::LogReader::open(reg_->log_dir(meta_.id));
+  auto log = trace::LogReader::open(reg_->log_segments(meta_.id));
   if (!log) {
     end.kind = ReplayEnd::Kind::Failed;
     end.error = about(meta_.id, log.error());

@@ -2,6 +2,7 @@
 // config sizes, rewriting metadata on a full disk.
 #define BOOST_TEST_MODULE registry
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -123,9 +124,17 @@ BOOST_AUTO_TEST_CASE(prefix_resolution) {
     ids.push_back(Registry::new_process_id());
     BOOST_REQUIRE(r->create_process(ids.back()).has_value());
   }
+  // An import's staging directory next to a process is no process.
+  fs::create_directories(t.path + "/processes/" + ids[3] + ".importing-1/log");
+  std::ofstream(t.path + "/processes/" + ids[3] + ".importing-1/log/log.000000") << "x";
   auto full = r->resolve(ObjectKind::Process, ids[3]);
   BOOST_REQUIRE(full.has_value());
   BOOST_TEST(*full == ids[3]);
+  auto upper = ids[4].substr(0, 13);
+  std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+  auto by_upper = r->resolve(ObjectKind::Process, upper);
+  BOOST_REQUIRE(by_upper.has_value());
+  BOOST_TEST(*by_upper == ids[4]);
   // A prefix shared by several ids is ambiguous and lists them.
   std::string one_char = ids[0].substr(0, 1);
   size_t sharing = 0;

@@ -290,7 +290,7 @@ int cmd_diff(const Args& args) {
     sides[i]->id = *id;
     if (auto m = reg->load_process_meta(*id)) sides[i]->meta = std::move(*m);
     else sides[i]->meta_error = "no metadata: " + m.error().message;
-    auto log = trace::LogReader::open(reg->log_dir(*id));
+    auto log = trace::LogReader::open(reg->log_segments(*id));
     if (!log) return fail(kExitError, "process " + *id + ": " + log.error().message);
     logs[i].emplace(std::move(*log));
   }

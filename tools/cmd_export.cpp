@@ -2,7 +2,9 @@
 // resource out of the registry (module bytes, process metadata JSON, the
 // log's segments, a profile in pprof's format, or a process's bundle).
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 
 #include "registry/atomic_file.hpp"
 #include "registry/bundle.hpp"
@@ -100,13 +102,16 @@ int cmd_export(const Args& args) {
       data.assign(t->begin(), t->end());
     } else {
       // The segments back to back: each starts with its own header.
+      auto segments = reg->log_segments(*id);
       for (uint32_t i = 0;; ++i) {
-        auto seg = registry::read_file(trace::segment_path(reg->log_dir(*id), i));
-        if (!seg) {
-          if (i == 0) return fail(kExitError, seg.error().message);
+        auto seg = segments->read(i, 0, UINT64_MAX);
+        if (!seg || !*seg) {
+          if (i == 0)
+            return fail(kExitError, seg ? "cannot open " + segments->name(0) + ": " + std::strerror(ENOENT)
+                                        : seg.error().message);
           break;
         }
-        data.insert(data.end(), seg->begin(), seg->end());
+        data.insert(data.end(), (*seg)->begin(), (*seg)->end());
       }
     }
   }

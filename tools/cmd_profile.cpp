@@ -39,7 +39,7 @@ int profile_calls(const registry::Registry& reg, session::ReplaySession& session
   const registry::ProcessMeta* meta = &session.meta();
 
   // 1. The log: calls, errors, bytes in (written by the guest) and out.
-  auto log = trace::LogReader::open(reg.log_dir(*id));
+  auto log = trace::LogReader::open(reg.log_segments(*id));
   if (!log) return fail(kExitError, log.error().message);
   std::map<std::string, LogCallStats> calls;
   uint64_t first_ns = 0, last_ns = 0, records = 0;

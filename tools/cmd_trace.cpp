@@ -144,7 +144,7 @@ int cmd_trace(const Args& args) {
   if (!reg) return fail(kExitError, reg.error().to_string());
   auto id = reg->resolve(registry::ObjectKind::Process, vm["id"].as<std::string>());
   if (!id) return fail(kExitError, id.error().message);
-  auto log = trace::LogReader::open(reg->log_dir(*id));
+  auto log = trace::LogReader::open(reg->log_segments(*id));
   if (!log) return fail(kExitError, log.error().message);
 
   Printer out(fmt, style);

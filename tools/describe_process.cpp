@@ -246,7 +246,7 @@ int describe_processes(registry::Registry& reg, const std::vector<std::string>& 
     if (!id) { status = fail(kExitError, id.error().message); continue; }
     auto meta = reg.load_process_meta(*id);  // errors name the file
     if (!meta) { status = fail(kExitError, meta.error().message); continue; }
-    auto log = trace::LogReader::open(reg.log_dir(*id));
+    auto log = trace::LogReader::open(reg.log_segments(*id));
     if (fmt == OutputFormat::Text) {
       std::cout << (first ? "" : "\n") << process_text(*meta, log, verbose, now) << std::flush;
       first = false;

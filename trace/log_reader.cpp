@@ -28,48 +28,49 @@ std::string hex(uint64_t v) {
   return b;
 }
 
-bool pread_all(int fd, void* buf, size_t size, uint64_t off) {
-  auto p = static_cast<uint8_t*>(buf);
-  while (size) {
-    ssize_t n = ::pread(fd, p, size, off_t(off));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    p += n;
-    size -= size_t(n);
-    off += uint64_t(n);
-  }
+// Exactly `size` bytes of segment `index` at `off` into `buf`; false if
+// fewer are there or the read fails.
+bool read_exact(const SegmentStore& store, uint32_t index, uint64_t off, void* buf, size_t size) {
+  auto got = store.read(index, off, size);
+  if (!got || !got->has_value() || (*got)->size() != size) return false;
+  std::memcpy(buf, (*got)->data(), size);
+  return true;
+}
+// The same into `out` (no copy).
+bool read_exact(const SegmentStore& store, uint32_t index, uint64_t off, size_t size,
+                std::vector<uint8_t>& out) {
+  auto got = store.read(index, off, size);
+  if (!got || !got->has_value() || (*got)->size() != size) return false;
+  out = std::move(**got);
   return true;
 }
 
-struct Fd {
-  int fd = -1;
-  explicit Fd(const std::string& path) : fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
-  ~Fd() { if (fd >= 0) ::close(fd); }
-};
-
 }  // namespace
 
-Expected<LogReader> LogReader::open(const std::string& dir) {
+Expected<LogReader> LogReader::open(std::shared_ptr<const SegmentStore> segments) {
   LogReader r;
-  TC_TRY(r.scan(dir));
+  r.store_ = std::move(segments);
+  TC_TRY(r.scan());
   return r;
 }
 
-Expected<void> LogReader::scan(const std::string& dir) {
+Expected<LogReader> LogReader::open(const std::string& dir) { return open(dir_segments(dir)); }
+
+Expected<void> LogReader::scan() {
+  const SegmentStore& store = *store_;
+  auto listed = store.list();
+  if (!listed) return make_error(ErrorKind::Io, "cannot open log " + store.name(0) + ": " + listed.error().message);
   uint64_t expect_record = 0;
   for (uint32_t i = 0;; ++i) {
-    std::string path = segment_path(dir, i);
-    Fd f(path);
-    if (f.fd < 0) {
-      if (i == 0) return make_error(ErrorKind::Io, "cannot open log " + path + ": " + std::strerror(errno));
+    std::string path = store.name(i);
+    if (i >= listed->size() || (*listed)[i].index != i) {  // the log ends at the first gap
+      if (i == 0) return make_error(ErrorKind::Io, "cannot open log " + path + ": " + std::strerror(ENOENT));
       return {};
     }
-    struct stat st {};
-    ::fstat(f.fd, &st);
-    uint64_t size = uint64_t(st.st_size);
+    uint64_t size = (*listed)[i].size;
     std::string where = "segment " + std::to_string(i);
     SegmentHeader sh{};
-    if (size < sizeof sh || !pread_all(f.fd, &sh, sizeof sh, 0) ||
+    if (size < sizeof sh || !read_exact(store, i, 0, &sh, sizeof sh) ||
         std::memcmp(sh.magic, kSegmentMagic, sizeof sh.magic) != 0) {
       if (i == 0) return make_error(ErrorKind::Io, path + ": not a timecraft log (bad segment header)");
       torn_ = where + ": bad segment header";
@@ -98,7 +99,10 @@ Expected<void> LogReader::scan(const std::string& dir) {
                 std::to_string(sizeof h) + " bytes)";
         break;
       }
-      pread_all(f.fd, &h, sizeof h, off);
+      if (!read_exact(store, i, off, &h, sizeof h)) {
+        torn_ = at + ": batch header unreadable";
+        break;
+      }
       if (h.magic != kBatchMagic || h.header_crc != crc32c(&h, offsetof(BatchHeader, header_crc))) {
         torn_ = at + ": corrupt batch header";
         break;
@@ -120,8 +124,7 @@ Expected<void> LogReader::scan(const std::string& dir) {
                 std::to_string(h.stored_size) + " bytes)";
         break;
       }
-      stored.resize(h.stored_size);
-      if (!pread_all(f.fd, stored.data(), stored.size(), off + sizeof h) ||
+      if (!read_exact(store, i, off + sizeof h, h.stored_size, stored) ||
           crc32c(stored.data(), stored.size()) != h.data_crc) {
         torn_ = at + ": batch checksum mismatch";
         break;
@@ -159,9 +162,8 @@ bool LogReader::load_batch() {
   if (seg_ >= segments_.size()) return false;
   const BatchInfo& b = segments_[seg_].batches[batch_++];
   std::string at = "segment " + std::to_string(b.segment) + " offset " + hex(b.offset);
-  Fd f(segments_[seg_].path);
-  std::vector<uint8_t> stored(b.header.stored_size);
-  if (f.fd < 0 || !pread_all(f.fd, stored.data(), stored.size(), b.offset + sizeof(BatchHeader)) ||
+  std::vector<uint8_t> stored;
+  if (!read_exact(*store_, b.segment, b.offset + sizeof(BatchHeader), b.header.stored_size, stored) ||
       crc32c(stored.data(), stored.size()) != b.header.data_crc) {
     torn_ = at + ": batch changed or unreadable since the scan";
     seg_ = segments_.size();

@@ -1,9 +1,11 @@
-// Reads a log directory written by LogWriter. Never trusts the bytes: a
+// Reads a log written by LogWriter, from its SegmentStore (a directory or
+// the registry's object store: range reads, no paths). Never trusts the bytes: a
 // truncated or corrupted batch ends the readable log there and is reported
 // as the torn tail; everything before it is returned.
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -34,7 +36,7 @@ struct BatchInfo {
 
 struct SegmentInfo {
   uint32_t index = 0;
-  std::string path;
+  std::string path;  // its name in messages (SegmentStore::name)
   uint64_t size = 0;
   uint64_t records = 0;
   std::vector<BatchInfo> batches;
@@ -42,8 +44,9 @@ struct SegmentInfo {
 
 class LogReader {
  public:
-  // Fails only if the directory has no readable first segment header.
-  static Expected<LogReader> open(const std::string& dir);
+  // Fails only if the log has no readable first segment header.
+  static Expected<LogReader> open(std::shared_ptr<const SegmentStore> segments);
+  static Expected<LogReader> open(const std::string& dir);  // dir_segments(dir)
 
   // Next record; false at the end of the readable log.
   bool next(Record& r);
@@ -57,9 +60,10 @@ class LogReader {
   LogStats stats() const;
 
  private:
-  Expected<void> scan(const std::string& dir);
+  Expected<void> scan();
   bool load_batch();
 
+  std::shared_ptr<const SegmentStore> store_;
   std::vector<SegmentInfo> segments_;
   std::optional<std::string> torn_;
   // Iteration state.

@@ -36,46 +36,8 @@ bool get_varint(const uint8_t*& p, const uint8_t* end, uint64_t& v) {
   return false;
 }
 
-std::string segment_path(const std::string& dir, uint32_t index) {
-  char name[32];
-  std::snprintf(name, sizeof name, "/log.%06u", index);
-  return dir + name;
-}
-
 namespace {
-Error io_error(const std::string& what) {
-  return make_error(ErrorKind::Io, what + ": " + std::strerror(errno));
-}
 
-// write(2) all of it, retrying on EINTR and short writes.
-bool write_all(int fd, const void* data, size_t size) {
-  auto p = static_cast<const uint8_t*>(data);
-  while (size) {
-    ssize_t n = ::write(fd, p, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    p += n;
-    size -= size_t(n);
-  }
-  return true;
-}
-// writev(2) of two buffers, completing short writes.
-bool write_all2(int fd, const void* a, size_t an, const void* b, size_t bn) {
-  iovec iov[2] = {{const_cast<void*>(a), an}, {const_cast<void*>(b), bn}};
-  int first = 0;
-  while (first < 2) {
-    ssize_t n = ::writev(fd, iov + first, 2 - first);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    size_t left = size_t(n);
-    while (first < 2 && left >= iov[first].iov_len) left -= iov[first++].iov_len;
-    if (first < 2) {
-      iov[first].iov_base = static_cast<uint8_t*>(iov[first].iov_base) + left;
-      iov[first].iov_len -= left;
-    }
-  }
-  return true;
-}
 // zlib through Boost.Iostreams into `out` (cleared first).
 void zlib_compress(const uint8_t* data, size_t size, int level, std::string& out) {
   out.clear();
@@ -96,45 +58,46 @@ bool worth_compressing(const std::vector<uint8_t>& raw, int level, std::string& 
 }
 }  // namespace
 
-Expected<std::unique_ptr<LogWriter>> LogWriter::create(const std::string& dir,
+Expected<std::unique_ptr<LogWriter>> LogWriter::create(std::shared_ptr<SegmentStore> segments,
                                                        const LogOptions& opts) {
-  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return io_error("cannot create " + dir);
-  if (::access(segment_path(dir, 0).c_str(), F_OK) == 0)
-    return make_error(ErrorKind::Io, dir + " already holds a log");
-  std::unique_ptr<LogWriter> w(new LogWriter(dir, opts));
+  auto existing = segments->list();
+  if (!existing) return existing.error();
+  if (!existing->empty()) return make_error(ErrorKind::Io, segments->name(0) + ": already holds a log");
+  std::unique_ptr<LogWriter> w(new LogWriter(std::move(segments), opts));
   if (w->opts_.batch_records == 0) w->opts_.batch_records = 1;
   TC_TRY(w->open_segment(0));
   w->thread_ = std::thread([p = w.get()] { p->worker(); });
   return w;
 }
 
+Expected<std::unique_ptr<LogWriter>> LogWriter::create(const std::string& dir,
+                                                       const LogOptions& opts) {
+  return create(dir_segments(dir), opts);
+}
+
 LogWriter::~LogWriter() { (void)close(); }
 
 Expected<void> LogWriter::open_segment(uint64_t first_record) {
-  if (fd_ >= 0) {
-    ::fsync(fd_);
-    ::close(fd_);
-    fd_ = -1;
+  if (sink_) {
+    TC_TRY(sink_->seal());  // (a local file: fsync; a remote store: the upload)
+    sink_.reset();
     ++segment_index_;
   }
-  std::string path = segment_path(dir_, segment_index_);
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd_ < 0) return io_error("cannot create " + path);
+  auto sink = segments_->create(segment_index_);
+  if (!sink) return sink.error();
   SegmentHeader h{};
   std::memcpy(h.magic, kSegmentMagic, sizeof h.magic);
   h.version = kFormatVersion;
   h.header_size = sizeof h;
   h.segment_index = segment_index_;
   h.first_record = first_record;
-  if (!write_all(fd_, &h, sizeof h)) {
+  if (auto r = (*sink)->append({reinterpret_cast<const uint8_t*>(&h), sizeof h}, {}); !r) {
     // No room for even a header (disk full): leave no half-made segment,
     // so the log ends cleanly with the previous one.
-    auto e = io_error("cannot write " + path);
-    ::close(fd_);
-    fd_ = -1;
-    ::unlink(path.c_str());
-    return e;
+    (*sink)->discard();
+    return r.error();
   }
+  sink_ = std::move(*sink);
   segment_size_ = sizeof h;
   ++stats_.segments;
   stats_.file_bytes += sizeof h;
@@ -239,14 +202,10 @@ Expected<void> LogWriter::write_batch(Pending& b) {
   if (segment_size_ > sizeof(SegmentHeader) &&
       segment_size_ + sizeof h + stored_size > opts_.segment_bytes)
     TC_TRY(open_segment(b.first_record));
-  // One writev for header and data: a crash leaves a whole batch or a torn one.
-  if (!write_all2(fd_, &h, sizeof h, stored, stored_size)) {
-    // A short write (disk full) leaves a torn batch: cut it off, so the log
-    // ends at its last whole batch and the space goes back to the disk.
-    auto e = io_error("cannot write log batch to " + segment_path(dir_, segment_index_));
-    (void)!::ftruncate(fd_, off_t(segment_size_));
-    return e;
-  }
+  // Header and data in one append: a crash leaves a whole batch or a torn
+  // one; a failed append (disk full) is cut off by the sink, so the log
+  // ends at its last whole batch.
+  TC_TRY(sink_->append({reinterpret_cast<const uint8_t*>(&h), sizeof h}, {stored, stored_size}));
   segment_size_ += sizeof h + stored_size;
   stats_.batches++;
   stats_.records += b.count;
@@ -265,10 +224,10 @@ Expected<void> LogWriter::close() {
   }
   cv_.notify_all();
   thread_.join();
-  if (fd_ >= 0) {
-    if (::fsync(fd_) != 0 && r) r = io_error("fsync failed");
-    ::close(fd_);
-    fd_ = -1;
+  if (sink_) {
+    auto sealed = sink_->seal();
+    sink_.reset();
+    if (!sealed && r) r = sealed;
   }
   return r;
 }

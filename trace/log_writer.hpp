@@ -1,6 +1,8 @@
-// Appends records to a log directory (segment files log.000000, ...).
-// Records are buffered into a batch; a full batch is compressed and written
-// with one write(2), so after a crash the log is whole up to its last batch.
+// Appends records to a log: segments (log.000000, ...) in a SegmentStore
+// (segment_store.hpp), a directory or the registry's object store.
+// Records are buffered into a batch; a full batch is compressed and
+// appended to the open segment in one piece (on a local file, one
+// writev(2)), so after a crash the log is whole up to its last batch.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -16,6 +18,7 @@
 
 #include "interp/error.hpp"
 #include "trace/log_format.hpp"
+#include "trace/segment_store.hpp"
 
 namespace tc::trace {
 
@@ -34,7 +37,10 @@ struct LogStats {
 
 class LogWriter {
  public:
-  // Creates `dir` if needed; fails if it already holds a log.
+  // Writes into `segments`; fails if they already hold a log.
+  static Expected<std::unique_ptr<LogWriter>> create(std::shared_ptr<SegmentStore> segments,
+                                                     const LogOptions& opts = {});
+  // The same in the directory `dir` (dir_segments), created if needed.
   static Expected<std::unique_ptr<LogWriter>> create(const std::string& dir,
                                                      const LogOptions& opts = {});
   ~LogWriter();  // flushes and closes; errors are lost, call close() to see them
@@ -55,15 +61,16 @@ class LogWriter {
     uint64_t first_record = 0, first_time = 0, last_time = 0;
   };
 
-  LogWriter(std::string dir, LogOptions opts) : dir_(std::move(dir)), opts_(opts) {}
+  LogWriter(std::shared_ptr<SegmentStore> segments, LogOptions opts)
+      : segments_(std::move(segments)), opts_(opts) {}
   Expected<void> open_segment(uint64_t first_record);
   void submit();                          // producer: queue the current batch
   void worker();                          // writer thread body
   Expected<void> write_batch(Pending& b);  // compress, checksum, write (writer thread)
 
-  std::string dir_;
+  std::shared_ptr<SegmentStore> segments_;
   LogOptions opts_;
-  int fd_ = -1;
+  std::unique_ptr<SegmentSink> sink_;  // the open segment
   uint32_t segment_index_ = 0;
   uint64_t segment_size_ = 0;
 
@@ -87,7 +94,10 @@ class LogWriter {
   LogStats stats_;
 };
 
-std::string segment_path(const std::string& dir, uint32_t index);
+// The file of segment `index` of the log in directory `dir`.
+inline std::string segment_path(const std::string& dir, uint32_t index) {
+  return dir + "/" + segment_name(index);
+}
 
 // Varint helpers shared with the reader and payload encoders.
 void put_varint(std::vector<uint8_t>& out, uint64_t v);

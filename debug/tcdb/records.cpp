@@ -10,7 +10,7 @@
 namespace tc::debug {
 
 std::string Debugger::record_text(uint64_t index) {
-  auto log = trace::LogReader::open(reg_->log_dir(replay_->id()));
+  auto log = trace::LogReader::open(reg_->log_segments(replay_->id()));
   if (!log) return "(the log cannot be read: " + log.error().message + ")";
   trace::Record r;
   while (log->next(r)) {
@@ -25,7 +25,7 @@ std::string Debugger::record_text(uint64_t index) {
 uint64_t Debugger::record_count() {
   if (records_) return *records_;
   uint64_t n = 0;
-  if (auto log = trace::LogReader::open(reg_->log_dir(replay_->id()))) {
+  if (auto log = trace::LogReader::open(reg_->log_segments(replay_->id()))) {
     trace::Record r;
     while (log->next(r)) ++n;
   }
