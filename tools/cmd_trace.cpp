@@ -27,7 +27,8 @@ const CommandSpec& trace_command() {
       "Prints every recorded host call: record index, time since the start (s),\n"
       "the call with its inputs, the errno, then, if it is ESUCCESS, its outputs\n"
       "and the bytes it wrote into guest memory (\"<- ...\"; \"returned\" in JSON\n"
-      "and YAML). Enums and flags are named as WASI names them (oflags=CREAT|TRUNC,\n"
+      "and YAML), and \"(injected)\" when fault injection (`run --chaotic`) made the\n"
+      "result up. Enums and flags are named as WASI names them (oflags=CREAT|TRUNC,\n"
       "whence=SET, filetype=REGULAR_FILE; unknown bits in hex), poll_oneoff's\n"
       "subscriptions and events decoded. Text starts with a header line (the\n"
       "process, its module, the log's record count and a torn tail if any) and\n"
@@ -35,9 +36,10 @@ const CommandSpec& trace_command() {
       "\n"
       "JSON (-o json: an array; -o jsonl: one object a line) and YAML (a list)\n"
       "have one object per record: {\"index\", \"time_ns\", \"call\", \"inputs\",\n"
-      "\"errno\", \"outputs\", \"returned\"}, numbers as numbers, enums as names,\n"
-      "flag sets as lists of names, and bytes whole: {\"text\": \"...\"} when they\n"
-      "are valid UTF-8, else {\"base64\": \"...\"}.\n",
+      "\"errno\", \"outputs\", \"returned\"}, plus \"injected\": true for an injected\n"
+      "result; numbers as numbers, enums as names, flag sets as lists of names,\n"
+      "and bytes whole: {\"text\": \"...\"} when they are valid UTF-8, else\n"
+      "{\"base64\": \"...\"}.\n",
       {
           {"output,o", Option::Value, "FORMAT", "text, json, jsonl or yaml", "text"},
           {"call", Option::List, "NAMES",
