@@ -72,9 +72,10 @@ Expected<ProcessMeta> process_meta_from_json(const std::string& text) {
     if (!c.is_object() || !c.contains("rate") || !c["rate"].is_number() ||
         !(c["rate"].get<double>() >= 0 && c["rate"].get<double>() <= 1))
       return make_error(ErrorKind::Io, "field \"chaos.rate\" is not a number from 0 to 1");
-    m.chaos.emplace();
-    m.chaos->rate = c["rate"].get<double>();
-    f.object("chaos").integer("seed", m.chaos->seed, true).strings("kinds", m.chaos->kinds);
+    ProcessMeta::Chaos chaos;
+    chaos.rate = c["rate"].get<double>();
+    f.object("chaos").integer("seed", chaos.seed, true).strings("kinds", chaos.kinds);
+    m.chaos = std::move(chaos);
   }
   f.object("exit", true).str("status", m.status).integer("code", m.exit_code).str("message", m.message);
   if (f.error()) return make_error(ErrorKind::Io, *f.error());

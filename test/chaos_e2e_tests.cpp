@@ -7,6 +7,8 @@
 //    reads lose no data; clock jumps keep the monotonic clock monotonic;
 //  - a failing chaos run replays identically, `trace` marks the injected
 //    records (text and JSON), the same seed re-runs the same failure;
+//  - the log's record flag: written and read back (format version 2); a
+//    version 1 log is still read, and a flag in one is corruption;
 //  - describe / process.json show rate, seed and kinds; bad values are a
 //    usage error (exit 2): one line saying what is wrong, then the help hint.
 #define BOOST_TEST_MODULE chaos_e2e_tests
@@ -16,6 +18,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cstring>
 #include <future>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -24,6 +28,8 @@
 #include <thread>
 
 #include "test/cli_fixture.hpp"
+#include "trace/log_reader.hpp"
+#include "trace/log_writer.hpp"
 
 using namespace tc::test;
 using json = nlohmann::json;
@@ -348,6 +354,17 @@ BOOST_FIXTURE_TEST_CASE(describe_and_process_json_show_the_chaos, ChaosFixture) 
   BOOST_CHECK_EQUAL(j["chaos"]["rate"], 0.25);
   BOOST_CHECK_EQUAL(j["chaos"]["kinds"], json::array({"short", "clock"}));
 
+  // A broken chaos field is a one-line error naming it, not a crash.
+  meta["chaos"]["rate"] = 5;
+  spit(process_json(id), meta.dump());
+  auto broken = tc({"describe", "process", id});
+  BOOST_CHECK_EQUAL(broken.exit_code, 1);
+  BOOST_CHECK_MESSAGE(one_error_line(broken) && contains(broken.err, "chaos.rate"), broken.err);
+  meta["chaos"] = {{"rate", 0.5}, {"seed", "x"}};
+  spit(process_json(id), meta.dump());
+  broken = tc({"describe", "process", id});
+  BOOST_CHECK_MESSAGE(one_error_line(broken) && contains(broken.err, "chaos.seed"), broken.err);
+
   std::string plain = workload({});
   BOOST_CHECK(!contains(tc({"describe", "process", plain}).out, "Chaos:"));
   BOOST_CHECK(json::parse(tc({"describe", "process", "-o", "json", plain}).out)["chaos"].is_null());
@@ -457,4 +474,60 @@ BOOST_FIXTURE_TEST_CASE(net_faults_on_sockets, ChaosFixture) {
     c.wait_for(std::chrono::seconds(20));
   }
   BOOST_CHECK(reset);
+}
+
+// The injected mark is a record flag: it survives the log, records without
+// it read as before, and a version 1 log (which has no flags) is still read.
+BOOST_FIXTURE_TEST_CASE(log_record_flag_and_version_1_logs, CliFixture) {
+  using namespace tc::trace;
+  auto write = [&](const fs::path& dir, bool flagged) {
+    auto w = LogWriter::create(dir.string());
+    BOOST_REQUIRE(w.has_value());
+    const uint8_t p[] = {1, 2, 3};
+    for (uint32_t i = 0; i < 6; ++i)
+      BOOST_REQUIRE((*w)->append(10 * i, 21 + i, p, flagged && i % 2 ? kRecordInjected : 0).has_value());
+    BOOST_REQUIRE((*w)->close().has_value());
+  };
+  auto read = [&](const fs::path& dir, std::vector<bool>& marks) {
+    auto r = LogReader::open(dir.string());
+    BOOST_REQUIRE(r.has_value());
+    Record rec;
+    while (r->next(rec)) {
+      BOOST_CHECK_EQUAL(rec.call_id, 21 + rec.index);
+      BOOST_CHECK_EQUAL(rec.payload.size(), 3u);
+      marks.push_back(rec.injected);
+    }
+    return r->torn_tail();
+  };
+  auto set_version = [&](const fs::path& dir, uint32_t v) {
+    std::string seg = slurp(segment_path(dir.string(), 0));
+    std::memcpy(seg.data() + offsetof(SegmentHeader, version), &v, sizeof v);
+    spit(segment_path(dir.string(), 0), seg);
+  };
+  std::vector<bool> marks;
+  BOOST_CHECK(!read(root / "flagged", (write(root / "flagged", true), marks)));
+  BOOST_CHECK((marks == std::vector<bool>{false, true, false, true, false, true}));
+  // A version 1 log: the same records without flags read the same.
+  write(root / "v1", false);
+  set_version(root / "v1", 1);
+  marks.clear();
+  BOOST_CHECK(!read(root / "v1", marks));
+  BOOST_CHECK_EQUAL(marks.size(), 6u);
+  BOOST_CHECK(std::find(marks.begin(), marks.end(), true) == marks.end());
+  // A flag in a version 1 log, or an unknown flag, is a corrupt record.
+  set_version(root / "flagged", 1);
+  marks.clear();
+  auto torn = read(root / "flagged", marks);
+  BOOST_REQUIRE(torn);
+  BOOST_CHECK(contains(*torn, "record 1: corrupt record encoding"));
+  BOOST_CHECK_EQUAL(marks.size(), 1u);
+  {
+    auto w = LogWriter::create((root / "unknown2").string());
+    const uint8_t p[] = {1, 2, 3};
+    BOOST_REQUIRE((*w)->append(0, 21, p, 2).has_value());
+    BOOST_REQUIRE((*w)->close().has_value());
+  }
+  marks.clear();
+  torn = read(root / "unknown2", marks);
+  BOOST_CHECK(torn && marks.empty());
 }

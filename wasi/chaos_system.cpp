@@ -1,6 +1,8 @@
 #include "wasi/chaos_system.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <limits>
 
 namespace tc::wasi {
