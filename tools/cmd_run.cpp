@@ -177,6 +177,7 @@ const CommandSpec& run_command() {
       "Examples:\n"
       "  timecraft run --dir .:/ --env HOME=/ app.wasm input.txt\n"
       "  timecraft run --no-record --invoke fac examples/fac.wat 20\n"
+      "  timecraft run --chaotic 0.05 --chaos-seed 7 --chaos io,short app.wasm\n"
       "\n"
       "Exit status: the guest's exit status (proc_exit, or 0 when _start returns);\n"
       "1 if the module cannot be loaded or linked, 2 for a usage error, 134 if the\n"

@@ -4,8 +4,9 @@
 //
 //   io      EIO (reads, writes, syncs, truncate, allocate), ENOSPC (writes to
 //           files, allocate, creating files and directories), EINTR
-//           (poll_oneoff; reads and writes that can block: pipes, character
-//           devices, sockets), EAGAIN (reads and writes on non-blocking fds)
+//           (poll_oneoff, a blocking sock_accept; reads and writes that can
+//           block: pipes, character devices, sockets), EAGAIN (reads and
+//           writes on non-blocking fds and sockets, a non-blocking accept)
 //   short   reads and writes of fewer bytes than asked (at least 1): the
 //           real call is made with shorter buffers, so no byte of a stream
 //           is lost and a program that retries sees all of it
