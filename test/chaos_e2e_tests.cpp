@@ -9,6 +9,8 @@
 //    records (text and JSON), the same seed re-runs the same failure;
 //  - the log's record flag: written and read back (format version 2); a
 //    version 1 log is still read, and a flag in one is corruption;
+//  - the ChaosSystem over a fake System: unknown calls and bad fds are left
+//    alone, absolute poll deadlines follow the jumped clocks;
 //  - describe / process.json show rate, seed and kinds; bad values are a
 //    usage error (exit 2): one line saying what is wrong, then the help hint.
 #define BOOST_TEST_MODULE chaos_e2e_tests
@@ -30,6 +32,7 @@
 #include "test/cli_fixture.hpp"
 #include "trace/log_reader.hpp"
 #include "trace/log_writer.hpp"
+#include "wasi/chaos_system.hpp"
 
 using namespace tc::test;
 using json = nlohmann::json;
@@ -530,4 +533,132 @@ BOOST_FIXTURE_TEST_CASE(log_record_flag_and_version_1_logs, CliFixture) {
   marks.clear();
   torn = read(root / "unknown2", marks);
   BOOST_CHECK(torn && marks.empty());
+}
+
+namespace {
+
+// Answers every call with ESUCCESS and remembers what reached it.
+struct FakeSystem : tc::wasi::System {
+#define WASI_CALL(name, id, params, results, ins, outs)                                \
+  tc::wasi::Errno name(const tc::wasi::call::name##_in&, tc::wasi::call::name##_out&) \
+      override {                                                                       \
+    calls.push_back(#name);                                                            \
+    return tc::wasi::Errno::Success;                                                   \
+  }
+#include "wasi/calls.def"
+#undef WASI_CALL
+  std::vector<std::string> calls;
+};
+
+struct ClockFake : FakeSystem {
+  tc::wasi::Errno clock_time_get(const tc::wasi::call::clock_time_get_in&,
+                                 tc::wasi::call::clock_time_get_out& out) override {
+    out.time = now;
+    return tc::wasi::Errno::Success;
+  }
+  tc::wasi::Errno poll_oneoff(const tc::wasi::call::poll_oneoff_in& in,
+                              tc::wasi::call::poll_oneoff_out&) override {
+    polled = in.subscriptions;
+    return tc::wasi::Errno::Success;
+  }
+  tc::wasi::Errno fd_fdstat_get(const tc::wasi::call::fd_fdstat_get_in& in,
+                                tc::wasi::call::fd_fdstat_get_out& out) override {
+    if (in.fd != 3) return tc::wasi::Errno::BadF;
+    out.stat.filetype = tc::wasi::Filetype::RegularFile;
+    out.stat.rights_base = tc::wasi::right::All;
+    return tc::wasi::Errno::Success;
+  }
+  tc::wasi::Errno fd_read(const tc::wasi::call::fd_read_in& in,
+                          tc::wasi::call::fd_read_out& out) override {
+    uint64_t n = 0;
+    for (auto b : in.iovs) n += b.size();
+    asked.push_back(n);
+    out.nread = tc::wasi::Size(n);
+    return tc::wasi::Errno::Success;
+  }
+  uint64_t now = 5000000000;
+  std::vector<tc::wasi::Subscription> polled;
+  std::vector<uint64_t> asked;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(chaos_system_leaves_unknown_calls_and_bad_fds_alone) {
+  using namespace tc::wasi;
+  ClockFake real;
+  ChaosSystem chaos(real, ChaosConfig{1.0, 1, chaos::kAll});
+  call::args_get_out args;
+  BOOST_CHECK(chaos.args_get({}, args) == Errno::Success && !chaos.last_result_injected());
+  call::proc_exit_out exit_out;
+  chaos.proc_exit({7}, exit_out);
+  BOOST_CHECK(!chaos.last_result_injected());
+  BOOST_CHECK(std::count(real.calls.begin(), real.calls.end(), "proc_exit") == 1);
+  uint8_t buf[64];
+  call::fd_read_out r;
+  // fd 9 is no fd: the real call answers (EBADF in a real System).
+  BOOST_CHECK(chaos.fd_read({9, {std::span<uint8_t>(buf)}}, r) == Errno::Success);
+  BOOST_CHECK(!chaos.last_result_injected());
+  BOOST_CHECK_EQUAL(real.asked.size(), 1u);
+  // fd 3 at rate 1: every read is injected; a short one asks the real
+  // system for fewer bytes (1..63), so what it returns is not lost.
+  size_t shorts = 0, errors = 0;
+  for (int i = 0; i < 200; ++i) {
+    size_t before = real.asked.size();
+    Errno e = chaos.fd_read({3, {std::span<uint8_t>(buf, 40), std::span<uint8_t>(buf + 40, 24)}}, r);
+    BOOST_CHECK(chaos.last_result_injected());
+    if (e == Errno::Success) {
+      ++shorts;
+      BOOST_REQUIRE_EQUAL(real.asked.size(), before + 1);
+      BOOST_CHECK(real.asked.back() >= 1 && real.asked.back() <= 63);
+      BOOST_CHECK_EQUAL(r.nread, real.asked.back());
+    } else {
+      ++errors;
+      BOOST_CHECK(e == Errno::Io);  // a regular file: only EIO
+      BOOST_CHECK_EQUAL(real.asked.size(), before);  // no real call
+    }
+  }
+  BOOST_CHECK(shorts > 50 && errors > 50);
+  BOOST_CHECK_EQUAL(chaos.injected(), 200u);
+}
+
+BOOST_AUTO_TEST_CASE(chaos_system_poll_deadlines_follow_the_jumped_clocks) {
+  using namespace tc::wasi;
+  ClockFake real;
+  ChaosSystem chaos(real, ChaosConfig{1.0, 2, chaos::kClock});
+  call::clock_time_get_out t;
+  BOOST_REQUIRE(chaos.clock_time_get({ClockId::Monotonic, 1}, t) == Errno::Success);
+  BOOST_CHECK(chaos.last_result_injected());
+  uint64_t offset = t.time - real.now;
+  BOOST_CHECK(offset >= 1000000000ull && offset <= 3600000000000ull);
+  // An absolute deadline 5 ms after what the program saw: 5 ms after the real now.
+  Subscription s;
+  s.type = EventType::Clock;
+  s.clock_id = ClockId::Monotonic;
+  s.clock_flags = kSubclockAbstime;
+  s.timeout = t.time + 5000000;
+  Subscription rel = s;
+  rel.clock_flags = 0;
+  rel.timeout = 5000000;
+  call::poll_oneoff_out out;
+  BOOST_REQUIRE(chaos.poll_oneoff({{s, rel}}, out) == Errno::Success);  // io is off: no EINTR
+  BOOST_CHECK(!chaos.last_result_injected());
+  BOOST_REQUIRE_EQUAL(real.polled.size(), 2u);
+  BOOST_CHECK_EQUAL(real.polled[0].timeout, real.now + 5000000);
+  BOOST_CHECK_EQUAL(real.polled[1].timeout, 5000000u);  // relative: unchanged
+  // The realtime clock jumps either way, and keeps its jump.
+  std::set<bool> forward;
+  int64_t last_offset = 0;
+  for (int i = 0; i < 50; ++i) {
+    BOOST_REQUIRE(chaos.clock_time_get({ClockId::Realtime, 1}, t) == Errno::Success);
+    int64_t off = int64_t(t.time) - int64_t(real.now);
+    forward.insert(off > last_offset);
+    BOOST_CHECK(off != last_offset);
+    last_offset = off;
+  }
+  BOOST_CHECK_EQUAL(forward.size(), 2u);
+  // The same seed: the same jumps.
+  ClockFake real2;
+  ChaosSystem again(real2, ChaosConfig{1.0, 2, chaos::kClock});
+  BOOST_REQUIRE(again.clock_time_get({ClockId::Monotonic, 1}, t) == Errno::Success);
+  BOOST_CHECK_EQUAL(t.time - real2.now, offset);
 }
