@@ -299,6 +299,12 @@ BOOST_FIXTURE_TEST_CASE(failing_run_replays_identically_and_trace_marks_it, Chao
     if (rec["call"] == "fd_read") read = &rec;
   BOOST_REQUIRE(read);
   BOOST_CHECK_EQUAL((*read)["injected"], true);
+  // trace --injected: exactly those.
+  auto only = tc({"trace", "--injected", "-o", "jsonl", id});
+  BOOST_REQUIRE_EQUAL(only.exit_code, 0);
+  auto only_lines = split_lines(only.out);
+  BOOST_CHECK_EQUAL(only_lines.size(), marked);
+  for (const auto& l : only_lines) BOOST_CHECK(json::parse(l)["injected"] == true);
   // Records that were not injected have no "injected" member.
   for (const auto& rec : all)
     if (!injected(rec)) BOOST_CHECK(!rec.contains("injected"));

@@ -23,7 +23,7 @@ int cmd_trace(const Args& args);
 const CommandSpec& trace_command() {
   static const CommandSpec spec = {
       "trace", "print every recorded host call",
-      "trace [-v] [-x] [--call NAMES] [--fd N] [--records A..B] [--since T] [--until T] [-o F] ID",
+      "trace [-v] [-x] [--call NAMES] [--fd N] [--records A..B] [--since T] [--until T] [--injected] [-o F] ID",
       "Prints every recorded host call: record index, time since the start (s),\n"
       "the call with its inputs, the errno, then, if it is ESUCCESS, its outputs\n"
       "and the bytes it wrote into guest memory (\"<- ...\"; \"returned\" in JSON\n"
@@ -49,6 +49,7 @@ const CommandSpec& trace_command() {
           {"since", Option::Value, "TIME",
            "only records at or after TIME since the start:\n1.5s, 250ms, 800us, 20ns (seconds without a unit)"},
           {"until", Option::Value, "TIME", "only records before TIME since the start"},
+          {"injected", Option::Flag, "", "only the results fault injection made up\n(`run --chaotic`)"},
           {"verbose,v", Option::Flag, "",
            "text: print bytes whole, and what a record's text\nleaves out (inodes, inherited rights)"},
           {"hexdump,x", Option::Flag, "",
