@@ -32,6 +32,8 @@ std::string to_json(const ProcessMeta& m) {
                {"codec", m.codec}, {"error", m.log_error}}},
       {"exit", {{"status", m.status}, {"code", m.exit_code}, {"message", m.message}}},
   };
+  if (m.chaos)
+    j["chaos"] = {{"rate", m.chaos->rate}, {"seed", m.chaos->seed}, {"kinds", m.chaos->kinds}};
   // Args, env and paths are the host's bytes, not necessarily UTF-8: such
   // bytes are shown as U+FFFD (the log keeps the exact bytes for replay).
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
@@ -67,6 +69,16 @@ Expected<ProcessMeta> process_meta_from_json(const std::string& text) {
       .integer("segment_bytes", m.segment_bytes)
       .str("codec", m.codec)
       .str("error", m.log_error);
+  if (j.contains("chaos") && !j["chaos"].is_null()) {  // only a --chaotic run has it
+    const json& c = j["chaos"];
+    if (!c.is_object() || !c.contains("rate") || !c["rate"].is_number() ||
+        !(c["rate"].get<double>() >= 0 && c["rate"].get<double>() <= 1))
+      return make_error(ErrorKind::Io, "field \"chaos.rate\" is not a number from 0 to 1");
+    ProcessMeta::Chaos chaos;
+    chaos.rate = c["rate"].get<double>();
+    f.object("chaos").integer("seed", chaos.seed, true).strings("kinds", chaos.kinds);
+    m.chaos = std::move(chaos);
+  }
   f.object("exit", true).str("status", m.status).integer("code", m.exit_code).str("message", m.message);
   if (f.error()) return make_error(ErrorKind::Io, *f.error());
   return m;

@@ -45,6 +45,14 @@ struct ProcessMeta {
   // initial size because their address space could not be reserved (ulimit
   // -v): memory.grow failed, and must fail the same way on replay.
   std::vector<uint32_t> capped_memories;
+  // Fault injection (`run --chaotic`): the same rate, seed and kinds on the
+  // same inputs inject the same faults again. Absent for a normal run.
+  struct Chaos {
+    double rate = 0;
+    uint64_t seed = 0;
+    std::vector<std::string> kinds;  // "io", "short", "clock", "random", "net"
+  };
+  std::optional<Chaos> chaos;
   uint32_t batch_records = 0;
   uint64_t segment_bytes = 0;
   std::string codec;

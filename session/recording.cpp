@@ -62,6 +62,9 @@ Expected<std::unique_ptr<RecordingSession>> RecordingSession::start(registry::Re
   meta.batch_records = sp.log.batch_records;
   meta.segment_bytes = sp.log.segment_bytes;
   meta.codec = sp.codec_name;
+  if (sp.chaos)
+    meta.chaos = registry::ProcessMeta::Chaos{sp.chaos->rate, sp.chaos->seed,
+                                              wasi::chaos_kind_names(sp.chaos->kinds)};
   // Held for the whole run (the session's life): while it is, the process
   // is running; once free, a process.json still saying "running" was killed.
   auto lock = reg.create_process(meta.id);
@@ -85,7 +88,9 @@ Expected<std::unique_ptr<RecordingSession>> RecordingSession::start(registry::Re
 }
 
 RecordingEnd RecordingSession::run() {
-  trace::Recorder recorder(real_, *log_, spec_.on_record);
+  std::optional<wasi::ChaosSystem> chaos;
+  if (spec_.chaos) chaos.emplace(real_, *spec_.chaos);
+  trace::Recorder recorder(chaos ? *chaos : real_, *log_, spec_.on_record);
   std::optional<InterruptGate> gate;
   wasi::System* system = &recorder;
   wasi::ProgramConfig pcfg = spec_.program;

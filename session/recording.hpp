@@ -14,6 +14,7 @@
 #include "registry/registry.hpp"
 #include "trace/log_reader.hpp"
 #include "trace/log_writer.hpp"
+#include "wasi/chaos_system.hpp"
 #include "wasi/posix_system.hpp"
 #include "wasi/program.hpp"
 
@@ -39,6 +40,9 @@ struct RecordingSpec {
   const std::atomic<int>* interrupt = nullptr;
   // Sees each record as it is made (`run -T`); what is recorded is the same.
   trace::RecordHook on_record;
+  // Fault injection (`run --chaotic`), below the recorder: the log holds
+  // what the program saw, injected records marked.
+  std::optional<wasi::ChaosConfig> chaos;
 };
 
 // How a recorded run ended, as data: the program's outcome and what

@@ -4,14 +4,15 @@
 // *.cleanup files removed first, args/env/root passed, exit code and any
 // expected stdout/stderr checked exactly.
 //
-//   wasi_testsuite_runner [--timecraft BIN] [--expectations FILE] [-v] [SUITE_DIR]
+//   wasi_testsuite_runner [--timecraft BIN] [--expectations FILE] [--chaotic RATE] [-v] [SUITE_DIR]
 //
 // SUITE_DIR defaults to $TIMECRAFT_WASI_SUITE, else ../shared/wasi-testsuite;
 // BIN to $TIMECRAFT_BIN, else bin/timecraft. The `root` directory is copied to
 // a fresh temporary directory (so the suite stays untouched and each test
 // starts from the same files) and preopened there as "/". The expectations
 // file lists "NAME reason" lines for tests expected to fail. The last line
-// is "N passed, N failed".
+// is "N passed, N failed". --chaotic RATE runs every test under fault
+// injection at that rate (`run --chaotic RATE`; 0 checks it changes nothing).
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -107,12 +108,13 @@ int main(int argc, char** argv) {
   std::string timecraft = std::getenv("TIMECRAFT_BIN") ? std::getenv("TIMECRAFT_BIN") : "bin/timecraft";
   std::string suite = std::getenv("TIMECRAFT_WASI_SUITE") ? std::getenv("TIMECRAFT_WASI_SUITE")
                                                           : "../shared/wasi-testsuite";
-  std::string expectations;
+  std::string expectations, chaotic;
   bool verbose = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--timecraft" && i + 1 < argc) timecraft = argv[++i];
     else if (a == "--expectations" && i + 1 < argc) expectations = argv[++i];
+    else if (a == "--chaotic" && i + 1 < argc) chaotic = argv[++i];
     else if (a == "-v") verbose = true;
     else suite = a;
   }
@@ -154,6 +156,7 @@ int main(int argc, char** argv) {
         why = "unsupported " + spec.unsupported;
       } else {
         std::vector<std::string> cmd = {timecraft, "run"};
+        if (!chaotic.empty()) cmd.insert(cmd.end(), {"--chaotic", chaotic, "--chaos-seed", "1"});
         fs::path root;
         if (!spec.root.empty()) {
           root = copy_root(dir / spec.root);

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <random>
 
 #include "registry/config.hpp"
 #include "registry/sha256.hpp"
@@ -16,6 +17,7 @@
 #include "tools/trace_option.hpp"
 #include "trace/recorder.hpp"
 #include "wasi/abi.hpp"
+#include "wasi/chaos_system.hpp"
 #include "wasi/posix_system.hpp"
 #include "wasi/program.hpp"
 
@@ -82,6 +84,42 @@ int exit_status(const Expected<wasi::ProgramOutcome>& r, const std::string& path
   return r->exit_code;
 }
 
+// --chaotic RATE [--chaos-seed N] [--chaos KINDS]; nullopt without --chaotic.
+Expected<std::optional<wasi::ChaosConfig>> chaos_options(const po::variables_map& vm) {
+  if (!vm.count("chaotic")) {
+    if (vm.count("chaos-seed") || vm.count("chaos"))
+      return make_error(ErrorKind::Usage, "--chaos-seed and --chaos need --chaotic RATE");
+    return std::optional<wasi::ChaosConfig>();
+  }
+  wasi::ChaosConfig c;
+  auto rate = wasi::parse_chaos_rate(vm["chaotic"].as<std::string>());
+  if (!rate) return rate.error();
+  c.rate = *rate;
+  if (vm.count("chaos-seed")) {
+    auto seed = parse_number_option("--chaos-seed", vm["chaos-seed"].as<std::string>(), 0, UINT64_MAX);
+    if (!seed) return seed.error();
+    c.seed = *seed;
+  } else {
+    std::random_device rd;
+    c.seed = uint64_t(rd()) << 32 | rd();
+  }
+  if (vm.count("chaos")) {
+    auto kinds = wasi::parse_chaos_kinds(vm["chaos"].as<std::string>());
+    if (!kinds) return kinds.error();
+    c.kinds = *kinds;
+  }
+  return std::optional<wasi::ChaosConfig>(c);
+}
+
+// "timecraft: chaos: rate 0.1, seed 42, faults io,short" on stderr: the
+// seed to run the same chaos again.
+void print_chaos(const wasi::ChaosConfig& c, const std::string& rate) {
+  std::string kinds;
+  for (const auto& k : wasi::chaos_kind_names(c.kinds)) kinds += (kinds.empty() ? "" : ",") + k;
+  std::cerr << "timecraft: chaos: rate " << rate << ", seed " << c.seed << ", faults " << kinds
+            << std::endl;
+}
+
 }  // namespace
 
 int cmd_run(const Args& args);
@@ -122,6 +160,15 @@ const CommandSpec& run_command() {
            "only with --no-record (usage error otherwise)"},
           {"no-record", Option::Flag, "", "do not record (no registry entry, no process id)"},
           {"fly-blind", Option::Flag, "", "the same as --no-record"},
+          {"chaotic", Option::Value, "RATE",
+           "fault injection: each eligible host call fails or\nmisbehaves with probability RATE (0 to 1), below\n"
+           "the recorder (the log holds what the program saw;\ninjected records are marked in `trace`)"},
+          {"chaos-seed", Option::Value, "N",
+           "the fault injection's seed (default: random; printed\nand recorded): the same seed on the same inputs\n"
+           "injects the same faults"},
+          {"chaos", Option::Value, "KINDS",
+           "which faults (comma-separated; default all): io\n(EIO, ENOSPC, EINTR, EAGAIN where legal), short\n"
+           "(short reads and writes), clock (clock jumps),\nrandom (low entropy), net (ECONNRESET, ECONNABORTED)"},
           {"record-batch-size", Option::Value, "N",
            "records per compressed log batch (default 4096,\nor log.batch-size in the config file)"},
           kTraceOption,
@@ -136,6 +183,7 @@ const CommandSpec& run_command() {
       "Examples:\n"
       "  timecraft run --dir .:/ --env HOME=/ app.wasm input.txt\n"
       "  timecraft run --no-record --invoke fac examples/fac.wat 20\n"
+      "  timecraft run --chaotic 0.05 --chaos-seed 7 --chaos io,short app.wasm\n"
       "\n"
       "Exit status: the guest's exit status (proc_exit, or 0 when _start returns);\n"
       "1 if the module cannot be loaded or linked, 2 for a usage error, 134 if the\n"
@@ -179,6 +227,8 @@ int cmd_run(const Args& args) {
   if (vm.count("net"))
     for (const auto& n : vm["net"].as<std::vector<std::string>>())
       if (auto ok = wasi::parse_net_rules(n); !ok) return usage_error("run", ok.error().message);
+  auto chaos = chaos_options(vm);
+  if (!chaos) return usage_error("run", chaos.error().message);
   if (rest.empty()) return usage_error("run", "no module given");
   auto live = open_live_trace(vm);  // before anything is stored: a bad FILE stops here
   if (!live) return fail(kExitError, live.error().message);
@@ -272,8 +322,13 @@ int cmd_run(const Args& args) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is EPIPE for the guest, not death
 
   if (!record) {
+    std::optional<wasi::ChaosSystem> chaotic;
     std::optional<trace::Recorder> tracer;  // no log: only the live trace
     wasi::System* sys = system->get();
+    if (*chaos) {
+      print_chaos(**chaos, vm["chaotic"].as<std::string>());
+      sys = &chaotic.emplace(*sys, **chaos);
+    }
     if (*live) sys = &tracer.emplace(*sys, (*live)->hook());
     int code = exit_status(wasi::run_program(*mod, *sys, pcfg), path, **mod);
     warn_if_trace_failed(live->get());
@@ -295,9 +350,11 @@ int cmd_run(const Args& args) {
   spec.runtime_version = TIMECRAFT_VERSION;
   spec.interrupt = &g_stop_signal;
   if (*live) spec.on_record = (*live)->hook();
+  spec.chaos = *chaos;
   auto rec = session::RecordingSession::start(*reg, std::move(spec), **system);
   if (!rec) return fail(kExitError, rec.error().to_string());
   std::cerr << (*rec)->id() << std::endl;  // the first line on stderr: the process id
+  if (*chaos) print_chaos(**chaos, vm["chaotic"].as<std::string>());
   catch_stop_signals();
 
   session::RecordingEnd end = (*rec)->run();

@@ -25,13 +25,14 @@ int cmd_trace_request(const Args& args);
 const CommandSpec& trace_command() {
   static const CommandSpec spec = {
       "trace", "print every recorded host call",
-      "trace [-v] [-x] [--call NAMES] [--fd N] [--records A..B] [--since T] [--until T] [-o F] ID\n"
+      "trace [-v] [-x] [--call NAMES] [--fd N] [--records A..B] [--since T] [--until T] [--injected] [-o F] ID\n"
       "trace network [-o F] ID      (sockets: timecraft help trace network)\n"
       "trace request [-v] [-o F] ID (HTTP/1.x: timecraft help trace request)",
       "Prints every recorded host call: record index, time since the start (s),\n"
       "the call with its inputs, the errno, then, if it is ESUCCESS, its outputs\n"
       "and the bytes it wrote into guest memory (\"<- ...\"; \"returned\" in JSON\n"
-      "and YAML). Enums and flags are named as WASI names them (oflags=CREAT|TRUNC,\n"
+      "and YAML), and \"(injected)\" when fault injection (`run --chaotic`) made the\n"
+      "result up. Enums and flags are named as WASI names them (oflags=CREAT|TRUNC,\n"
       "whence=SET, filetype=REGULAR_FILE; unknown bits in hex), poll_oneoff's\n"
       "subscriptions and events decoded. Text starts with a header line (the\n"
       "process, its module, the log's record count and a torn tail if any) and\n"
@@ -39,9 +40,10 @@ const CommandSpec& trace_command() {
       "\n"
       "JSON (-o json: an array; -o jsonl: one object a line) and YAML (a list)\n"
       "have one object per record: {\"index\", \"time_ns\", \"call\", \"inputs\",\n"
-      "\"errno\", \"outputs\", \"returned\"}, numbers as numbers, enums as names,\n"
-      "flag sets as lists of names, and bytes whole: {\"text\": \"...\"} when they\n"
-      "are valid UTF-8, else {\"base64\": \"...\"}.\n",
+      "\"errno\", \"outputs\", \"returned\"}, plus \"injected\": true for an injected\n"
+      "result; numbers as numbers, enums as names, flag sets as lists of names,\n"
+      "and bytes whole: {\"text\": \"...\"} when they are valid UTF-8, else\n"
+      "{\"base64\": \"...\"}.\n",
       {
           {"output,o", Option::Value, "FORMAT", "text, json, jsonl or yaml", "text"},
           {"call", Option::List, "NAMES",
@@ -51,6 +53,7 @@ const CommandSpec& trace_command() {
           {"since", Option::Value, "TIME",
            "only records at or after TIME since the start:\n1.5s, 250ms, 800us, 20ns (seconds without a unit)"},
           {"until", Option::Value, "TIME", "only records before TIME since the start"},
+          {"injected", Option::Flag, "", "only the results fault injection made up\n(`run --chaotic`)"},
           {"verbose,v", Option::Flag, "",
            "text: print bytes whole, and what a record's text\nleaves out (inodes, inherited rights)"},
           {"hexdump,x", Option::Flag, "",

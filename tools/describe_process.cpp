@@ -121,6 +121,12 @@ std::string process_text(const registry::ProcessMeta& m, const Expected<trace::L
     o << " could not grow (address space limited)";
   }
   o << "\n";
+  if (m.chaos) {
+    o << label("Chaos", kOurs) << "rate " << json(m.chaos->rate).dump() << ", seed " << m.chaos->seed
+      << ", faults ";
+    for (size_t i = 0; i < m.chaos->kinds.size(); ++i) o << (i ? "," : "") << m.chaos->kinds[i];
+    o << "\n";
+  }
   if (m.invoke) {
     o << label("Invoke", kOurs) << *m.invoke;
     for (const auto& a : m.invoke_args) o << " " << a;
@@ -194,6 +200,9 @@ json process_json(const registry::ProcessMeta& m, const Expected<trace::LogReade
       {"limits", {{"max_call_depth", m.max_call_depth}, {"max_memory_pages", m.max_memory_pages},
                   {"capped_memories", m.capped_memories}}},
   };
+  j["chaos"] = m.chaos ? json{{"rate", m.chaos->rate}, {"seed", m.chaos->seed},
+                               {"kinds", m.chaos->kinds}}
+                      : json(nullptr);
   trace::LogStats st = log ? log->stats() : trace::LogStats{};
   json segments = json::array();
   if (log)

@@ -5,11 +5,13 @@ namespace tc::cli {
 namespace {
 // Digits only, without overflow; false for anything else.
 bool parse_decimal(const std::string& text, uint64_t& out) {
-  if (text.empty() || text.size() > 19) return false;  // 19 digits always fit
+  if (text.empty() || text.size() > 20) return false;
   out = 0;
   for (char c : text) {
     if (c < '0' || c > '9') return false;
-    out = out * 10 + uint64_t(c - '0');
+    uint64_t d = uint64_t(c - '0');
+    if (out > (UINT64_MAX - d) / 10) return false;  // up to 18446744073709551615
+    out = out * 10 + d;
   }
   return true;
 }

@@ -46,8 +46,10 @@ ojson trace_json(const trace::DecodedCall& c) {
     for (const auto& f : c.outputs) out[f.name] = value_json(f.value);
     for (const auto& b : c.filled) returned.push_back(bytes_json(b));
   }
-  return {{"index", c.index}, {"time_ns", c.time_ns}, {"call", c.name}, {"inputs", in},
-          {"errno", wasi::errno_name(c.error)}, {"outputs", out}, {"returned", returned}};
+  ojson j = {{"index", c.index}, {"time_ns", c.time_ns}, {"call", c.name}, {"inputs", in},
+             {"errno", wasi::errno_name(c.error)}, {"outputs", out}, {"returned", returned}};
+  if (c.injected) j["injected"] = true;  // only then: other records keep their shape
+  return j;
 }
 
 }  // namespace tc::cli

@@ -11,7 +11,8 @@ namespace tc::cli {
 
 // {"index", "time_ns", "call", "inputs": {name: value}, "errno",
 //  "outputs": {name: value} (empty unless errno is ESUCCESS),
-//  "returned": [bytes the call wrote into guest memory]}.
+//  "returned": [bytes the call wrote into guest memory]}, plus
+//  "injected": true when `run --chaotic` made the result up.
 // Values are typed: numbers as numbers, enums as names ("REGULAR_FILE"),
 // flag sets as lists of names (["CREAT", "TRUNC"]), records as objects,
 // lists as arrays, bytes whole as bytes_json.

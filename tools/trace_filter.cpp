@@ -62,13 +62,15 @@ Expected<TraceFilter> parse_trace_filter(const boost::program_options::variables
   if (vm.count("records")) TC_TRY(parse_records(text("records"), f.first, f.last));
   if (vm.count("since")) TC_TRY(assign(parse_offset_option("--since", text("since")), f.since_ns));
   if (vm.count("until")) TC_TRY(assign(parse_offset_option("--until", text("until")), f.until_ns));
+  f.injected = vm.count("injected") != 0;
   if (f.until_ns && *f.until_ns <= f.since_ns) return usage("--until must be later than --since");
   return f;
 }
 
 bool TraceFilter::wants(const trace::Record& r) const {
   return r.index >= first && r.index <= last && r.time_ns >= since_ns &&
-         (!until_ns || r.time_ns < *until_ns) && (calls.empty() || calls.count(r.call_id));
+         (!until_ns || r.time_ns < *until_ns) && (calls.empty() || calls.count(r.call_id)) &&
+         (!injected || r.injected);
 }
 
 bool TraceFilter::wants(const trace::DecodedCall& c) const {

@@ -1,5 +1,5 @@
-// Which records `timecraft trace` prints: --call, --fd, --records, --since
-// and --until, all of which a record must pass.
+// Which records `timecraft trace` prints: --call, --fd, --records, --since,
+// --until and --injected, all of which a record must pass.
 #pragma once
 #include <boost/program_options.hpp>
 #include <cstdint>
@@ -18,6 +18,7 @@ struct TraceFilter {
   uint64_t first = 0, last = UINT64_MAX;  // record indexes, inclusive
   uint64_t since_ns = 0;            // times since the start of the run: since <= t < until
   std::optional<uint64_t> until_ns;
+  bool injected = false;            // only the results fault injection made up
 
   // What the record's header decides (index, time, call), before decoding.
   bool wants(const trace::Record& r) const;

@@ -85,13 +85,14 @@ std::string call_text(const DecodedCall& c, const TextStyle& style, std::vector<
          value_text(c.inputs[i].value, style, c.inputs[i].name, dumps);
   s += ") = ";
   s += wasi::errno_name(c.error);
-  if (c.error != wasi::Errno::Success) return s;  // a failed call's outputs mean nothing
+  const char* mark = c.injected ? " (injected)" : "";
+  if (c.error != wasi::Errno::Success) return s + mark;  // a failed call's outputs mean nothing
   for (const auto& o : c.outputs) s += " " + o.name + "=" + value_text(o.value, style, o.name, dumps);
   for (size_t i = 0; i < c.filled.size(); ++i)
     s += " <- " + bytes_text(c.filled[i], true, style.max_returned, style,
                              c.filled.size() == 1 ? "returned" : "returned[" + std::to_string(i) + "]",
                              dumps);
-  return s;
+  return s + mark;
 }
 
 std::string DecodedCall::to_string() const { return call_text(*this); }

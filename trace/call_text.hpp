@@ -5,7 +5,8 @@
 //
 // The record index, seconds since the start of the run, the call with its
 // inputs, the errno, then (only when it is ESUCCESS) the outputs and the
-// bytes the call returned into guest memory ("<- ...").
+// bytes the call returned into guest memory ("<- ..."), and "(injected)"
+// when fault injection (`run --chaotic`) made the result up.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -201,6 +201,7 @@ Expected<DecodedCall> decode_typed(const char* name, const Record& rec) {
   c.index = rec.index;
   c.time_ns = rec.time_ns;
   c.call_id = rec.call_id;
+  c.injected = rec.injected;
   c.name = name;
   PayloadReader r(rec.payload);
   bool ok = true;

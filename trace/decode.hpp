@@ -34,6 +34,7 @@ struct DecodedCall {
   wasi::Errno error = wasi::Errno::Success;
   std::vector<DecodedField> outputs;
   std::vector<std::string> filled;  // bytes the call wrote into guest memory
+  bool injected = false;             // the result was made up by `run --chaotic`
 
   const DecodedField* input(std::string_view n) const;
   const DecodedField* output(std::string_view n) const;

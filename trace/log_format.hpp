@@ -3,19 +3,25 @@
 //   segment  = SegmentHeader batch*
 //   batch    = BatchHeader stored-bytes (zlib or raw, `stored_size` bytes)
 //   records  = record* (after decompression; `count` of them)
-//   record   = varint(timestamp delta ns) varint(call id) varint(len) payload
+//   record   = varint(timestamp delta ns) varint(call id | flags << 32) varint(len) payload
 //
 // All integers little-endian. The batch header carries its own CRC32-C and
 // the CRC32-C of the stored bytes, so a torn or corrupted tail (crash,
 // kill -9, full disk) is detected and everything before it stays readable.
 // Versioned: readers reject a newer major version with a clear error.
+// Version 2 added the record flags (above the call id's 32 bits; version 1
+// has none, and is still read).
 #pragma once
 #include <cstdint>
 
 namespace tc::trace {
 
 constexpr char kSegmentMagic[8] = {'T', 'C', 'R', 'F', 'T', 'L', 'O', 'G'};
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;
+
+// Record flags.
+constexpr uint32_t kRecordInjected = 1;  // the result was made up by `run --chaotic`
+constexpr uint32_t kRecordFlagsKnown = kRecordInjected;
 constexpr uint32_t kBatchMagic = 0x48435442;  // "BTCH"
 
 enum class Codec : uint8_t { None = 0, Zlib = 1 };

@@ -85,6 +85,7 @@ Expected<void> LogReader::scan() {
       torn_ = where + ": segment header out of sequence";
       return {};
     }
+    version_ = std::min(version_, sh.version);
     SegmentInfo seg;
     seg.index = i;
     seg.path = path;
@@ -210,7 +211,8 @@ bool LogReader::next(Record& r) {
   }
   uint64_t delta, call, len;
   if (!get_varint(pos_, end_, delta) || !get_varint(pos_, end_, call) ||
-      !get_varint(pos_, end_, len) || len > uint64_t(end_ - pos_) || call > UINT32_MAX) {
+      !get_varint(pos_, end_, len) || len > uint64_t(end_ - pos_) ||
+      (call >> 32) & ~uint64_t(version_ >= 2 ? kRecordFlagsKnown : 0)) {
     torn_ = "record " + std::to_string(next_index_) + ": corrupt record encoding";
     seg_ = segments_.size();
     left_in_batch_ = 0;
@@ -221,6 +223,7 @@ bool LogReader::next(Record& r) {
   r.index = next_index_++;
   r.time_ns = time_;
   r.call_id = uint32_t(call);
+  r.injected = (call >> 32) & kRecordInjected;
   r.payload = std::span<const uint8_t>(pos_, size_t(len));
   pos_ += len;
   --left_in_batch_;

@@ -22,6 +22,7 @@ struct Record {
   uint64_t time_ns = 0;
   uint32_t call_id = 0;
   std::span<const uint8_t> payload;  // valid until the next call to next()
+  bool injected = false;             // made up by fault injection (kRecordInjected)
 };
 
 // Sees each record as it is made (Recorder) or consumed (Replayer): the
@@ -73,6 +74,7 @@ class LogReader {
   const uint8_t* end_ = nullptr;
   uint32_t left_in_batch_ = 0;
   uint64_t next_index_ = 0, time_ = 0;
+  uint32_t version_ = kFormatVersion;  // the lowest of the segments' (1: no record flags)
 };
 
 }  // namespace tc::trace

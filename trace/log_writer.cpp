@@ -105,7 +105,7 @@ Expected<void> LogWriter::open_segment(uint64_t first_record) {
 }
 
 Expected<void> LogWriter::append(uint64_t time_ns, uint32_t call_id,
-                                 std::span<const uint8_t> payload) {
+                                 std::span<const uint8_t> payload, uint32_t flags) {
   if (failed_.load(std::memory_order_relaxed)) {
     std::lock_guard<std::mutex> lk(mu_);
     return error_ ? *error_ : make_error(ErrorKind::Io, "the log is closed");
@@ -117,7 +117,7 @@ Expected<void> LogWriter::append(uint64_t time_ns, uint32_t call_id,
   // Timestamps are stored as deltas within the batch (never negative).
   uint64_t delta = time_ns >= batch_last_time_ ? time_ns - batch_last_time_ : 0;
   put_varint(batch_, delta);
-  put_varint(batch_, call_id);
+  put_varint(batch_, uint64_t(call_id) | uint64_t(flags) << 32);
   put_varint(batch_, payload.size());
   batch_.insert(batch_.end(), payload.begin(), payload.end());
   batch_last_time_ = std::max(batch_last_time_, time_ns);

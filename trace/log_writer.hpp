@@ -48,7 +48,9 @@ class LogWriter {
   // Cheap: encodes into the current batch. A full batch is handed to the
   // writer thread, which compresses, checksums and writes it while the
   // program runs on (at most two batches wait; then append waits).
-  Expected<void> append(uint64_t time_ns, uint32_t call_id, std::span<const uint8_t> payload);
+  // `flags`: kRecordInjected... (trace/log_format.hpp).
+  Expected<void> append(uint64_t time_ns, uint32_t call_id, std::span<const uint8_t> payload,
+                        uint32_t flags = 0);
   Expected<void> flush();   // the pending batch and all queued ones are written
   Expected<void> close();   // flush, fsync, close
 

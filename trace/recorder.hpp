@@ -1,6 +1,8 @@
 // Recorder: a wasi::System that forwards every call to the real System and
 // appends a record (timestamp, call id, inputs, errno, outputs, bytes
 // written into guest memory) to the log, then shows it to `on_record`.
+// A result the System below made up (fault injection: `real` is then a
+// wasi::ChaosSystem) is marked so in its record.
 #pragma once
 #include <chrono>
 #include <optional>
@@ -29,7 +31,7 @@ class Recorder : public wasi::System {
   wasi::Errno name(const wasi::call::name##_in& in, wasi::call::name##_out& out) \
       override {                                                                 \
     wasi::Errno e = real_.name(in, out);                                         \
-    record(wasi::CallId::name, in, e, out);                                      \
+    record(wasi::CallId::name, in, e, out, real_.last_result_injected());        \
     return e;                                                                    \
   }
 #include "wasi/calls.def"
@@ -42,7 +44,7 @@ class Recorder : public wasi::System {
 
  private:
   template <class In, class Out>
-  void record(wasi::CallId id, const In& in, wasi::Errno e, const Out& out);
+  void record(wasi::CallId id, const In& in, wasi::Errno e, const Out& out, bool injected);
 
   wasi::System& real_;
   LogWriter* log_;  // null: none

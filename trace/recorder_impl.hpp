@@ -36,15 +36,17 @@ void encode_call(std::vector<uint8_t>& buf, const In& in, wasi::Errno e, const O
 }
 
 template <class In, class Out>
-void Recorder::record(wasi::CallId id, const In& in, wasi::Errno e, const Out& out) {
+void Recorder::record(wasi::CallId id, const In& in, wasi::Errno e, const Out& out,
+                      bool injected) {
   if (log_error_ && !on_record_) return;
   buf_.clear();
   encode_call(buf_, in, e, out);
   auto t = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
                         std::chrono::steady_clock::now() - start_).count());
   if (log_ && !log_error_)
-    if (auto r = log_->append(t, uint32_t(id), buf_); !r) log_error_ = r.error();
-  if (on_record_) on_record_(Record{index_, t, uint32_t(id), buf_});
+    if (auto r = log_->append(t, uint32_t(id), buf_, injected ? kRecordInjected : 0); !r)
+      log_error_ = r.error();
+  if (on_record_) on_record_(Record{index_, t, uint32_t(id), buf_, injected});
   ++index_;
 }
 

@@ -20,6 +20,10 @@ class System {
   // log): the ABI tier then unwinds the guest with this error instead of
   // returning the call's errno.
   virtual const Error* fault() const { return nullptr; }
+
+  // True when the last call's result was made up by fault injection
+  // (wasi/chaos_system.hpp): the Recorder marks its record so.
+  virtual bool last_result_injected() const { return false; }
 };
 
 }  // namespace tc::wasi
