@@ -17,7 +17,7 @@ namespace tc::wasm::compile_detail {
 inline IOp wasm_iop(Opcode op) {
   switch (op) {
 #define IOP(Id) case Opcode::Id: return IOp::Id;
-#include "interp/compile/iops_wasm.def"
+#include "interp/code/iops_wasm.def"
 #undef IOP
     default: return IOp::Count_;
   }

@@ -13,7 +13,7 @@ IOp guarded_iop(Opcode op, bool sum = false, bool imm = false) {
   switch (op) {
 #define MEM_LOAD(Id, M, R) case Opcode::Id: return !sum ? IOp::Id##G : imm ? IOp::Id##GI : IOp::Id##G2;
 #define MEM_STORE(Id, M) case Opcode::Id: return !sum ? IOp::Id##G : imm ? IOp::Id##GI : IOp::Id##G2;
-#include "interp/compile/iops_mem.def"
+#include "interp/code/iops_mem.def"
 #undef MEM_LOAD
 #undef MEM_STORE
     default: return IOp::Count_;

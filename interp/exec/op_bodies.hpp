@@ -22,7 +22,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "interp/compile/iops.hpp"
+#include "interp/code/iops.hpp"
 #include "interp/exec/float_ops.hpp"
 #include "interp/exec/guard_pages.hpp"
 #include "interp/exec/value_bits.hpp"
@@ -115,13 +115,13 @@ struct Body;  // specialised below for every op with a body
 #define IMM_OP(Id, T, R, expr)                                                    \
   TC_PLAIN(Id##Imm, 4, TC_W(2), true, T a = rd<T>(TC_IN(2)); T b = T(int32_t(pc[3])); \
            TC_OUT(to_slot(R(expr)));)
-#include "interp/compile/iops_imm.def"
+#include "interp/code/iops_imm.def"
 #undef IMM_OP
 // Op with a 64-bit immediate: s dst, s a, u32 lo, u32 hi.
 #define IMM64_OP(Id, expr)                                                          \
   TC_PLAIN(Id##Imm64, 5, TC_W(2), true, uint64_t a = TC_IN(2);                      \
            uint64_t b = uint64_t(pc[3]) | (uint64_t(pc[4]) << 32); TC_OUT(expr);)
-#include "interp/compile/iops_imm64.def"
+#include "interp/code/iops_imm64.def"
 #undef IMM64_OP
 
 // Compare-and-branch: s a, s b / u32 imm, off.
@@ -130,7 +130,7 @@ struct Body;  // specialised below for every op with a body
             ([&] { T a = rd<T>(TC_IN(1)); T b = rd<T>(TC_IN(2)); return bool(expr); }())) \
   TC_BRANCH(BrIf##Id##Imm, 4, 3, TC_W(1),                                              \
             ([&] { T a = rd<T>(TC_IN(1)); T b = T(int32_t(pc[2])); return bool(expr); }()))
-#include "interp/compile/iops_cmp.def"
+#include "interp/code/iops_cmp.def"
 #undef CMP
 TC_BRANCH(BrIf, 3, 2, TC_W(1), uint32_t(TC_IN(1)) != 0)
 TC_BRANCH(BrUnless, 3, 2, TC_W(1), uint32_t(TC_IN(1)) == 0)
@@ -158,7 +158,7 @@ TC_BRANCH(BrUnless, 3, 2, TC_W(1), uint32_t(TC_IN(1)) == 0)
   TC_PLAIN(Id##GI, 5, TC_W(1) | TC_W(2), false, TC_FAULT_POINT();                             \
            uint64_t ea = uint64_t(uint32_t(TC_IN(2)) + pc[3]) + pc[4];                        \
            M v = M(TC_IN(1)); std::memcpy(mem + ea, &v, sizeof(M));)
-#include "interp/compile/iops_mem.def"
+#include "interp/code/iops_mem.def"
 #undef MEM_LOAD
 #undef MEM_STORE
 

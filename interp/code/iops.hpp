@@ -1,4 +1,7 @@
-// Internal instruction set and the compiled form of a function.
+// Internal instruction set and the compiled form of a function: the
+// contract between the compiler (interp/compile, which writes the code) and
+// the dispatch loop (interp/exec, which runs it). Neither of those
+// directories includes the other's internals; what both need lives here.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -7,7 +10,7 @@ namespace tc::wasm {
 
 enum class IOp : uint32_t {
 #define IOP(Name) Name,
-#include "interp/compile/iops.def"
+#include "interp/code/iops.def"
 #undef IOP
   Count_
 };
@@ -60,5 +63,15 @@ struct CompiledFunc {
 
 // Label offsets of the dispatch loop, indexed by IOp (defined in exec/).
 const int32_t* handler_offsets();
+
+// What fusion (compile/fuse_pairs.cpp) needs to know of an op that has a
+// body (exec/op_bodies.hpp): whether it writes word 1's slot, and which
+// words name slots it reads (bit i: word i). Defined in exec/ from the
+// bodies, for the ops of the fusion tables.
+struct OpShape {
+  bool result = false;
+  uint32_t reads = 0;
+};
+OpShape op_shape(IOp op);
 
 }  // namespace tc::wasm
