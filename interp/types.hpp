@@ -48,8 +48,13 @@ struct TableType {
   bool operator==(const TableType&) const = default;
 };
 
+// The type of a memory's addresses (and offsets): i32 in WebAssembly 2.0,
+// i64 with memory64 (not decoded yet; validation rejects it).
+enum class AddrType : uint8_t { I32, I64 };
+
 struct MemoryType {
   Limits limits;  // in 64 KiB pages
+  AddrType addr = AddrType::I32;
   bool operator==(const MemoryType&) const = default;
 };
 

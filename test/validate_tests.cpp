@@ -247,6 +247,24 @@ BOOST_AUTO_TEST_CASE(limits) {
   EXPECT_INVALID("(module (memory (import \"m\" \"m\") 1) (memory 1))", "multiple memories");
 }
 
+// Memory types carry their address type and memory instructions their
+// memory; validation admits 32-bit memories only, as in 2.0 (memory64 and
+// multi-memory are not done yet).
+BOOST_AUTO_TEST_CASE(memory_address_type_and_index) {
+  auto b = wat::wat_to_binary(
+      "(module (memory 1) (data (i32.const 0) \"x\")"
+      " (func (drop (i64.load offset=8 (i32.const 0))) (memory.fill (i32.const 0) (i32.const 1) (i32.const 2))))");
+  BOOST_REQUIRE(b);
+  auto m = decode_module(*b);
+  BOOST_REQUIRE(m);
+  BOOST_TEST(((*m)->memories[0].addr == AddrType::I32));
+  BOOST_TEST(bool(validate_module(**m)));
+  (*m)->memories[0].addr = AddrType::I64;
+  auto v = validate_module(**m);
+  BOOST_REQUIRE(!v);
+  BOOST_TEST(v.error().message == "i64 memories are not allowed (yet)");
+}
+
 BOOST_AUTO_TEST_CASE(exports_and_start) {
   EXPECT_INVALID("(module (func) (export \"a\" (func 0)) (export \"a\" (func 0)))", "duplicate export name");
   EXPECT_INVALID("(module (export \"a\" (func 3)))", "unknown function 3");
@@ -349,6 +367,7 @@ BOOST_AUTO_TEST_CASE(immediates) {
   BOOST_TEST((in.op == Opcode::I64Load));
   BOOST_TEST(in.mem.align == 3u);
   BOOST_TEST(in.mem.offset == 16u);
+  BOOST_TEST(in.mem.memory == 0u);
   BOOST_REQUIRE(br.next(in));
   BOOST_TEST(in.i == -1);
   BOOST_REQUIRE(br.next(in));

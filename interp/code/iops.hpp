@@ -15,6 +15,21 @@ enum class IOp : uint32_t {
   Count_
 };
 
+// The memory a memory instruction uses and the width of its addresses.
+// Every memory handler so far (iops_mem.def, MemorySize to DataDrop, the
+// v128 loads and stores) is for memory 0 of a 32-bit memory: fast(). Its
+// code words hold a u32 offset, the dispatch loop keeps that memory's base
+// and size in registers, and on a guard-paged memory the G forms skip the
+// bounds check. Other memories and 64-bit addresses (multi-memory,
+// memory64) are to get forms whose words name the memory (u32 index) and
+// carry a 64-bit offset (two words), with explicit bounds checks;
+// validation rejects them until then.
+struct MemRef {
+  uint32_t index = 0;
+  bool addr64 = false;
+  bool fast() const { return index == 0 && !addr64; }
+};
+
 // Trap codes carried by IOp::Trap and raised by handlers.
 enum class TrapCode : uint32_t {
   Unreachable,

@@ -81,6 +81,9 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
   Slot* fp = base;
   const uint32_t* pc = nullptr;
 
+// Memory 0's base and size, in registers: every memory handler so far is
+// for memory 0 of a 32-bit memory (MemRef::fast(), code/iops.hpp); the
+// forms for other memories will read theirs through their code words.
 #define RELOAD_MEM()                                              \
   do {                                                            \
     if (!inst->memories.empty()) {                                \

@@ -73,7 +73,8 @@ class FuncValidator {
     else { ts = c.results; n = c.nresults; }
   }
   bool local_type(const Instr& in, uint32_t idx, T& out);
-  bool memory(const Instr& in);
+  // Memory `idx` exists; `addr` is the type of its addresses.
+  bool memory(const Instr& in, uint32_t idx, T& addr);
   bool table(const Instr& in, uint32_t idx, ValType& elem);
 
   const ValidationContext& ctx_;
