@@ -398,6 +398,25 @@ BOOST_AUTO_TEST_CASE(immediates) {
   BOOST_TEST(!br.failed());
 }
 
+// ValType is one word that can carry a heap type and nullability: the 2.0
+// reference types decode as the nullable abstract ones, and types that
+// differ only in nullability or type index are distinct.
+BOOST_AUTO_TEST_CASE(value_type_representation) {
+  Bytes bytes = {0x70, 0x6F, 0x7F};
+  ByteReader br(bytes.data(), bytes.size(), 0);
+  ValType f, e, i;
+  BOOST_REQUIRE(read_ref_type(br, f));
+  BOOST_REQUIRE(read_ref_type(br, e));
+  BOOST_REQUIRE(read_value_type(br, i));
+  BOOST_TEST((f == ValType::FuncRef && f.code() == ValType::Code::Func && f.nullable()));
+  BOOST_TEST((e == ValType::ExternRef && e.is_ref() && e.byte() == 0x6F));
+  BOOST_TEST((i == ValType::I32 && i.is_num() && !i.is_ref()));
+  BOOST_TEST((ValType(ValType::Code::Func, false) != ValType::FuncRef));
+  BOOST_TEST((ValType(ValType::Code::Def, true, 7) != ValType(ValType::Code::Def, true, 8)));
+  BOOST_TEST(ValType(ValType::Code::Def, false, 123456).index() == 123456u);
+  BOOST_TEST(std::string(valtype_name(f)) == "funcref");
+}
+
 BOOST_AUTO_TEST_CASE(size_mismatch_and_illegal) {
   Bytes body = {0x01, 0x0b, 0x01};
   BodyReader br(body.data(), body.size(), 0, body.size());

@@ -80,7 +80,7 @@ inline bool read_ref_type(ByteReader& r, ValType& out) {
   if (r.failed()) return false;
   if (b & 0x80) { r.fail(at + 1, "integer representation too long"); return false; }
   if (b != 0x70 && b != 0x6F) { r.fail(at, "malformed reference type"); return false; }
-  out = ValType(b);
+  out = ValType(ValType::Code(b), true);  // funcref or externref
   return true;
 }
 
@@ -127,7 +127,7 @@ class BodyReader {
 
   // 2.0's memarg: flags < 32 (the alignment; bit 6 would announce a
   // memory index with multi-memory), then a u32 offset.
-  bool read_memarg(MemArg& m) {
+  [[gnu::always_inline]] bool read_memarg(MemArg& m) {
     m.align = r_.u32();
     if (r_.ok() && m.align >= 32) {
       r_.fail(r_.pos() - 1, "malformed memop flags");

@@ -15,20 +15,12 @@ const ValType* single(ValType t) {
   return nullptr;
 }
 
-uint8_t op_type_code(OpType t) {
-  switch (t) {
-    case OpType::I32: return uint8_t(ValType::I32);
-    case OpType::I64: return uint8_t(ValType::I64);
-    case OpType::F32: return uint8_t(ValType::F32);
-    case OpType::F64: return uint8_t(ValType::F64);
-    case OpType::V128: return uint8_t(ValType::V128);
-    default: return 0;
-  }
-}
+// Indexed by OpType (V, X, I32, I64, F32, F64, V128): a load, not a call.
+constexpr ValType kOpTypes[] = {ValType::Bot, ValType::Bot, ValType::I32, ValType::I64,
+                                ValType::F32, ValType::F64, ValType::V128};
+inline ValType op_type_code(OpType t) { return kOpTypes[size_t(t)]; }
 
-const char* type_text(uint8_t t) { return t ? valtype_name(ValType(t)) : "_"; }
-
-bool is_ref(uint8_t t) { return t == uint8_t(ValType::FuncRef) || t == uint8_t(ValType::ExternRef); }
+const char* type_text(ValType t) { return t != ValType::Bot ? valtype_name(t) : "_"; }
 
 // Locals beyond this many are looked up by binary search over the runs
 // instead of a flat table, so absurd (but legal) counts cost nothing.
@@ -47,7 +39,7 @@ bool FuncValidator::fail(const Instr& in, std::string msg) {
 bool FuncValidator::mismatch(const Instr& in, T want, T got) {
   return fail(in, std::string("type mismatch: ") + std::string(in.info->text) +
                       " expected " + type_text(want) + " but stack has " +
-                      (got == 0xFF ? "nothing" : type_text(got)));
+                      type_text(got));
 }
 
 bool FuncValidator::unknown(const Instr& in, const char* what, uint32_t idx) {
@@ -341,7 +333,7 @@ bool FuncValidator::step(const Instr& in) {
     case Opcode::Select: {
       T t1, t2;
       if (!pop_expect(in, kI32) || !pop(in, t1) || !pop(in, t2)) return false;
-      if (is_ref(t1) || is_ref(t2))
+      if (t1.is_ref() || t2.is_ref())
         return fail(in, "type mismatch: select without a type needs numeric operands");
       if (t1 != t2 && t1 != kUnknown && t2 != kUnknown) return mismatch(in, t1, t2);
       push(t1 == kUnknown ? t2 : t1);
@@ -449,7 +441,7 @@ bool FuncValidator::step(const Instr& in) {
     case Opcode::RefIsNull: {
       T t;
       if (!pop(in, t)) return false;
-      if (t != kUnknown && !is_ref(t))
+      if (t != kUnknown && !t.is_ref())
         return fail(in, std::string("type mismatch: ref.is_null needs a reference but stack has ") +
                             type_text(t));
       push(kI32);

@@ -30,9 +30,9 @@ class FuncValidator {
   bool uses_data_index() const { return uses_data_index_; }
 
  private:
-  // Stack value types: ValType encodings, 0 = unknown (polymorphic stack).
-  using T = uint8_t;
-  static constexpr T kUnknown = 0;
+  // Stack value types; Bot = unknown (polymorphic stack).
+  using T = ValType;
+  static constexpr T kUnknown = ValType::Bot;
 
   struct Ctrl {
     Opcode op;
