@@ -11,7 +11,7 @@ namespace {
 
 IOp imm_iop(Opcode op) {
   switch (op) {
-#define IMM_OP(Id, T, R, expr) case Opcode::Id: return IOp::Id##Imm;
+#define IMM_OP(Id) case Opcode::Id: return IOp::Id##Imm;
 #include "interp/code/iops_imm.def"
 #undef IMM_OP
     default: return IOp::Count_;
@@ -20,7 +20,7 @@ IOp imm_iop(Opcode op) {
 
 IOp imm64_iop(Opcode op) {
   switch (op) {
-#define IMM64_OP(Id, expr) case Opcode::Id: return IOp::Id##Imm64;
+#define IMM64_OP(Id) case Opcode::Id: return IOp::Id##Imm64;
 #include "interp/code/iops_imm64.def"
 #undef IMM64_OP
     default: return IOp::Count_;
@@ -29,7 +29,7 @@ IOp imm64_iop(Opcode op) {
 
 bool is_cmp(Opcode op) {
   switch (op) {
-#define CMP(Id, T, expr, Neg) case Opcode::Id:
+#define CMP(Id, Neg) case Opcode::Id:
 #include "interp/code/iops_cmp.def"
 #undef CMP
     return true;
@@ -39,7 +39,7 @@ bool is_cmp(Opcode op) {
 
 Opcode negate(Opcode op) {
   switch (op) {
-#define CMP(Id, T, expr, Neg) case Opcode::Id: return Opcode::Neg;
+#define CMP(Id, Neg) case Opcode::Id: return Opcode::Neg;
 #include "interp/code/iops_cmp.def"
 #undef CMP
     default: return op;
@@ -48,7 +48,7 @@ Opcode negate(Opcode op) {
 
 IOp brif_iop(Opcode op, bool imm) {
   switch (op) {
-#define CMP(Id, T, expr, Neg) case Opcode::Id: return imm ? IOp::BrIf##Id##Imm : IOp::BrIf##Id;
+#define CMP(Id, Neg) case Opcode::Id: return imm ? IOp::BrIf##Id##Imm : IOp::BrIf##Id;
 #include "interp/code/iops_cmp.def"
 #undef CMP
     default: return IOp::Count_;
