@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Op-pair profile, for choosing fused pairs and triples
-# (interp/compile/iops_pair.def, iops_triple.def); the opstats build also
+# (interp/code/iops_pair.def, iops_triple.def); the opstats build also
 # prints each program's top triples to stderr.
 #
 #   b2 -j2 variant=opstats && bench/op_pairs.sh [unfused] [N]

@@ -4,8 +4,11 @@ namespace tc::wasm {
 
 bool valtype_from_byte(uint8_t b, ValType& out) {
   switch (b) {
-    case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x7B: case 0x70: case 0x6F:
-      out = static_cast<ValType>(b);
+    case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x7B:
+      out = ValType(ValType::Code(b));
+      return true;
+    case 0x70: case 0x6F:  // funcref, externref
+      out = ValType(ValType::Code(b), true);
       return true;
     default:
       return false;
@@ -21,8 +24,8 @@ const char* valtype_name(ValType t) {
     case ValType::V128: return "v128";
     case ValType::FuncRef: return "funcref";
     case ValType::ExternRef: return "externref";
+    default: return "?";
   }
-  return "?";
 }
 
 const char* extern_kind_name(ExternKind k) {

@@ -15,7 +15,7 @@
 #include <cstring>
 
 #include "interp/engine.hpp"
-#include "interp/compile/iops.hpp"
+#include "interp/code/iops.hpp"
 #include "interp/exec/guard_pages.hpp"
 #include "interp/exec/runtime.hpp"
 #include "interp/text/wat.hpp"

@@ -247,6 +247,24 @@ BOOST_AUTO_TEST_CASE(limits) {
   EXPECT_INVALID("(module (memory (import \"m\" \"m\") 1) (memory 1))", "multiple memories");
 }
 
+// Memory types carry their address type and memory instructions their
+// memory; validation admits 32-bit memories only, as in 2.0 (memory64 and
+// multi-memory are not done yet).
+BOOST_AUTO_TEST_CASE(memory_address_type_and_index) {
+  auto b = wat::wat_to_binary(
+      "(module (memory 1) (data (i32.const 0) \"x\")"
+      " (func (drop (i64.load offset=8 (i32.const 0))) (memory.fill (i32.const 0) (i32.const 1) (i32.const 2))))");
+  BOOST_REQUIRE(b);
+  auto m = decode_module(*b);
+  BOOST_REQUIRE(m);
+  BOOST_TEST(((*m)->memories[0].addr == AddrType::I32));
+  BOOST_TEST(bool(validate_module(**m)));
+  (*m)->memories[0].addr = AddrType::I64;
+  auto v = validate_module(**m);
+  BOOST_REQUIRE(!v);
+  BOOST_TEST(v.error().message == "i64 memories are not allowed (yet)");
+}
+
 BOOST_AUTO_TEST_CASE(exports_and_start) {
   EXPECT_INVALID("(module (func) (export \"a\" (func 0)) (export \"a\" (func 0)))", "duplicate export name");
   EXPECT_INVALID("(module (export \"a\" (func 3)))", "unknown function 3");
@@ -349,6 +367,7 @@ BOOST_AUTO_TEST_CASE(immediates) {
   BOOST_TEST((in.op == Opcode::I64Load));
   BOOST_TEST(in.mem.align == 3u);
   BOOST_TEST(in.mem.offset == 16u);
+  BOOST_TEST(in.mem.memory == 0u);
   BOOST_REQUIRE(br.next(in));
   BOOST_TEST(in.i == -1);
   BOOST_REQUIRE(br.next(in));
@@ -377,6 +396,25 @@ BOOST_AUTO_TEST_CASE(immediates) {
   BOOST_TEST(br.done());
   BOOST_TEST(!br.next(in));
   BOOST_TEST(!br.failed());
+}
+
+// ValType is one word that can carry a heap type and nullability: the 2.0
+// reference types decode as the nullable abstract ones, and types that
+// differ only in nullability or type index are distinct.
+BOOST_AUTO_TEST_CASE(value_type_representation) {
+  Bytes bytes = {0x70, 0x6F, 0x7F};
+  ByteReader br(bytes.data(), bytes.size(), 0);
+  ValType f, e, i;
+  BOOST_REQUIRE(read_ref_type(br, f));
+  BOOST_REQUIRE(read_ref_type(br, e));
+  BOOST_REQUIRE(read_value_type(br, i));
+  BOOST_TEST((f == ValType::FuncRef && f.code() == ValType::Code::Func && f.nullable()));
+  BOOST_TEST((e == ValType::ExternRef && e.is_ref() && e.byte() == 0x6F));
+  BOOST_TEST((i == ValType::I32 && i.is_num() && !i.is_ref()));
+  BOOST_TEST((ValType(ValType::Code::Func, false) != ValType::FuncRef));
+  BOOST_TEST((ValType(ValType::Code::Def, true, 7) != ValType(ValType::Code::Def, true, 8)));
+  BOOST_TEST(ValType(ValType::Code::Def, false, 123456).index() == 123456u);
+  BOOST_TEST(std::string(valtype_name(f)) == "funcref");
 }
 
 BOOST_AUTO_TEST_CASE(size_mismatch_and_illegal) {

@@ -3,7 +3,7 @@
 #pragma once
 #include <memory>
 
-#include "interp/compile/iops.hpp"
+#include "interp/code/iops.hpp"
 
 namespace tc::wasm {
 

@@ -4,6 +4,7 @@
 // families (variables, references, tables, memory, numeric) in
 // emit_data.cpp, operand folding and the peephole helpers in fold.cpp.
 #pragma once
+#include <cassert>
 #include <memory>
 #include <vector>
 
@@ -17,7 +18,7 @@ namespace tc::wasm::compile_detail {
 inline IOp wasm_iop(Opcode op) {
   switch (op) {
 #define IOP(Id) case Opcode::Id: return IOp::Id;
-#include "interp/compile/iops_wasm.def"
+#include "interp/code/iops_wasm.def"
 #undef IOP
     default: return IOp::Count_;
   }
@@ -149,6 +150,20 @@ class Compiler {
   bool emit_simd(const Instr& in);  // v128 instructions; false if not one (emit_simd.cpp)
   void emit_data_op(const Instr& in, const Mark& prev);  // variables, tables, memory, numeric (emit_data.cpp)
   void skip_dead(BodyReader& r, Instr& in);
+  // Memory accesses: the memory an instruction names, whether the G forms
+  // apply (memory 0, 32-bit, guard-paged), and the offset word of a
+  // fast() form (validation keeps 32-bit offsets within u32).
+  MemRef mem_ref(uint32_t memory) const {
+    return MemRef{memory, inst_.memories[memory]->type.addr == AddrType::I64};
+  }
+  bool guarded(const MemArg& m) const {
+    return m.memory < inst_.memories.size() && mem_ref(m.memory).fast() &&
+           inst_.memories[m.memory]->mem.guarded();
+  }
+  uint32_t offset_word(const MemArg& m) const {
+    assert(mem_ref(m.memory).fast() && m.offset <= UINT32_MAX);
+    return uint32_t(m.offset);
+  }
 
   const FuncInst& f_;
   const InstanceImpl& inst_;

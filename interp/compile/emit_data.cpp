@@ -13,7 +13,7 @@ IOp guarded_iop(Opcode op, bool sum = false, bool imm = false) {
   switch (op) {
 #define MEM_LOAD(Id, M, R) case Opcode::Id: return !sum ? IOp::Id##G : imm ? IOp::Id##GI : IOp::Id##G2;
 #define MEM_STORE(Id, M) case Opcode::Id: return !sum ? IOp::Id##G : imm ? IOp::Id##GI : IOp::Id##G2;
-#include "interp/compile/iops_mem.def"
+#include "interp/code/iops_mem.def"
 #undef MEM_LOAD
 #undef MEM_STORE
     default: return IOp::Count_;
@@ -125,21 +125,26 @@ void Compiler::emit_data_op(const Instr& in, const Mark& prev) {
       e_.op(IOp::ElemDrop, at);
       e_.u32(in.a);
       return;
+    // memory 0, 32-bit (MemRef::fast(); validation admits no other yet).
     case Opcode::MemorySize:
+      assert(mem_ref(in.mem.memory).fast());
       e_.op(IOp::MemorySize, at);
       e_.u32(h_);
       push(ValType::I32);
       return;
     case Opcode::MemoryGrow:
+      assert(mem_ref(in.mem.memory).fast());
       e_.op(IOp::MemoryGrow, at);
       e_.u32(top());
       return;
     case Opcode::MemoryFill: case Opcode::MemoryCopy:
+      assert(mem_ref(in.mem.memory).fast() && (in.op == Opcode::MemoryFill || in.b == 0));
       e_.op(in.op == Opcode::MemoryFill ? IOp::MemoryFill : IOp::MemoryCopy, at);
       e_.u32(top(2));
       pop_n(3);
       return;
     case Opcode::MemoryInit:
+      assert(mem_ref(in.mem.memory).fast());
       e_.op(IOp::MemoryInit, at);
       e_.u32(top(2));
       e_.u32(in.a);
@@ -174,7 +179,7 @@ void Compiler::emit_data_op(const Instr& in, const Mark& prev) {
   IOp iop = wasm_iop(in.op);
   ValType r = op_type_valtype(info.r).value_or(ValType::I32);
   if (info.imm == ImmKind::MemArg) {
-    if (!inst_.memories.empty() && inst_.memories[0]->mem.guarded() && guarded_iop(in.op) != IOp::Count_) {
+    if (guarded(in.mem) && guarded_iop(in.op) != IOp::Count_) {
       iop = guarded_iop(in.op);
       bool load = info.r != OpType::V;
       // A virtual i32.add address (Sum/SumImm): the handler adds (32-bit wrap kept).
@@ -189,7 +194,7 @@ void Compiler::emit_data_op(const Instr& in, const Mark& prev) {
           e_.u32(dst);
           e_.u32(ad.local);
           e_.u32(uint32_t(ad.bits));
-          e_.u32(in.mem.offset);
+          e_.u32(offset_word(in.mem));
           mark_ = Mark{true, i, e_.pos(), types_.size(), i + 1};
         } else {
           uint32_t value = use(0);  // writes at most its own slot; ad reads locals only
@@ -197,7 +202,7 @@ void Compiler::emit_data_op(const Instr& in, const Mark& prev) {
           e_.u32(value);
           e_.u32(ad.local);
           e_.u32(uint32_t(ad.bits));
-          e_.u32(in.mem.offset);
+          e_.u32(offset_word(in.mem));
           pop_n(2);
         }
         return;
@@ -215,14 +220,14 @@ void Compiler::emit_data_op(const Instr& in, const Mark& prev) {
           e_.u32(dst);
           e_.u32(prev.a);
           e_.u32(prev.b);
-          e_.u32(in.mem.offset);
+          e_.u32(offset_word(in.mem));
           mark_ = Mark{true, i, e_.pos(), types_.size(), i + 1};
         } else {
           e_.op(guarded_iop(in.op, true, prev.b_imm), at);
           e_.u32(v.local);
           e_.u32(prev.a);
           e_.u32(prev.b);
-          e_.u32(in.mem.offset);
+          e_.u32(offset_word(in.mem));
           pop_n(2);
         }
         return;
@@ -235,14 +240,14 @@ void Compiler::emit_data_op(const Instr& in, const Mark& prev) {
       uint32_t i = e_.op(iop, at);
       e_.u32(dst);
       e_.u32(addr);
-      e_.u32(in.mem.offset);
+      e_.u32(offset_word(in.mem));
       mark_ = Mark{true, i, e_.pos(), types_.size(), i + 1};
     } else {  // store: addr, value
       uint32_t v = use(0), addr = use(1);
       e_.op(iop, at);
       e_.u32(addr);
       e_.u32(v);
-      e_.u32(in.mem.offset);
+      e_.u32(offset_word(in.mem));
       pop_n(2);
     }
     return;

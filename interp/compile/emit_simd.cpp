@@ -90,12 +90,12 @@ bool Compiler::emit_simd(const Instr& in) {
         pop();
         push(ValType::V128);
         uint32_t i = e_.op(iop, at);
-        e_.u32(dst); e_.u32(addr); e_.u32(in.mem.offset);
+        e_.u32(dst); e_.u32(addr); e_.u32(offset_word(in.mem));
         result(i);
       } else {
         uint32_t v = use(0), addr = use(1);
         e_.op(iop, at);
-        e_.u32(addr); e_.u32(v); e_.u32(in.mem.offset);
+        e_.u32(addr); e_.u32(v); e_.u32(offset_word(in.mem));
         pop_n(2);
       }
       return true;
@@ -105,11 +105,11 @@ bool Compiler::emit_simd(const Instr& in) {
       if (info.r != OpType::V) {
         push(ValType::V128);
         uint32_t i = e_.op(iop, at);
-        e_.u32(dst); e_.u32(addr); e_.u32(vec); e_.u32(in.mem.offset); e_.u32(in.a);
+        e_.u32(dst); e_.u32(addr); e_.u32(vec); e_.u32(offset_word(in.mem)); e_.u32(in.a);
         result(i);
       } else {
         e_.op(iop, at);
-        e_.u32(addr); e_.u32(vec); e_.u32(in.mem.offset); e_.u32(in.a);
+        e_.u32(addr); e_.u32(vec); e_.u32(offset_word(in.mem)); e_.u32(in.a);
       }
       return true;
     }

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <vector>
 
-#include "interp/compile/iops.hpp"
+#include "interp/code/iops.hpp"
 
 namespace tc::wasm {
 

@@ -11,8 +11,8 @@ namespace {
 
 IOp imm_iop(Opcode op) {
   switch (op) {
-#define IMM_OP(Id, T, R, expr) case Opcode::Id: return IOp::Id##Imm;
-#include "interp/compile/iops_imm.def"
+#define IMM_OP(Id) case Opcode::Id: return IOp::Id##Imm;
+#include "interp/code/iops_imm.def"
 #undef IMM_OP
     default: return IOp::Count_;
   }
@@ -20,8 +20,8 @@ IOp imm_iop(Opcode op) {
 
 IOp imm64_iop(Opcode op) {
   switch (op) {
-#define IMM64_OP(Id, expr) case Opcode::Id: return IOp::Id##Imm64;
-#include "interp/compile/iops_imm64.def"
+#define IMM64_OP(Id) case Opcode::Id: return IOp::Id##Imm64;
+#include "interp/code/iops_imm64.def"
 #undef IMM64_OP
     default: return IOp::Count_;
   }
@@ -29,8 +29,8 @@ IOp imm64_iop(Opcode op) {
 
 bool is_cmp(Opcode op) {
   switch (op) {
-#define CMP(Id, T, expr, Neg) case Opcode::Id:
-#include "interp/compile/iops_cmp.def"
+#define CMP(Id, Neg) case Opcode::Id:
+#include "interp/code/iops_cmp.def"
 #undef CMP
     return true;
     default: return false;
@@ -39,8 +39,8 @@ bool is_cmp(Opcode op) {
 
 Opcode negate(Opcode op) {
   switch (op) {
-#define CMP(Id, T, expr, Neg) case Opcode::Id: return Opcode::Neg;
-#include "interp/compile/iops_cmp.def"
+#define CMP(Id, Neg) case Opcode::Id: return Opcode::Neg;
+#include "interp/code/iops_cmp.def"
 #undef CMP
     default: return op;
   }
@@ -48,8 +48,8 @@ Opcode negate(Opcode op) {
 
 IOp brif_iop(Opcode op, bool imm) {
   switch (op) {
-#define CMP(Id, T, expr, Neg) case Opcode::Id: return imm ? IOp::BrIf##Id##Imm : IOp::BrIf##Id;
-#include "interp/compile/iops_cmp.def"
+#define CMP(Id, Neg) case Opcode::Id: return imm ? IOp::BrIf##Id##Imm : IOp::BrIf##Id;
+#include "interp/code/iops_cmp.def"
 #undef CMP
     default: return IOp::Count_;
   }

@@ -3,7 +3,6 @@
 #include <cstdlib>
 #include <unordered_map>
 
-#include "interp/exec/op_bodies.hpp"
 
 namespace tc::wasm {
 
@@ -23,9 +22,9 @@ const std::unordered_map<uint64_t, PairInfo>& pair_table() {
 #define PAIR(A, B)                                                                   \
   t.emplace(key(uint32_t(IOp::A), uint32_t(IOp::B)),                                 \
             PairInfo{{IOp::A##_##B, IOp::A##_##B##_c1, IOp::A##_##B##_c2, IOp::A##_##B##_c3}, \
-                     bodies::Body<IOp::A>::result, bodies::Body<IOp::B>::result,           \
-                     bodies::Body<IOp::B>::reads});
-#include "interp/compile/iops_pair.def"
+                     op_shape(IOp::A).result, op_shape(IOp::B).result,           \
+                     op_shape(IOp::B).reads});
+#include "interp/code/iops_pair.def"
 #undef PAIR
     return t;
   }();
@@ -71,10 +70,10 @@ const std::unordered_map<uint64_t, TripleInfo>& triple_table() {
 #define TRIPLE(A, B, C)                                                                        \
   t.emplace(key3(uint32_t(IOp::A), uint32_t(IOp::B), uint32_t(IOp::C)),                       \
             TripleInfo{{TV(A, B, C, 0), TV(A, B, C, 1), TV(A, B, C, 2), TV(A, B, C, 3)},       \
-                       bodies::Body<IOp::A>::result, bodies::Body<IOp::B>::result,            \
-                       bodies::Body<IOp::C>::result,                                          \
-                       bodies::Body<IOp::B>::reads, bodies::Body<IOp::C>::reads});
-#include "interp/compile/iops_triple.def"
+                       op_shape(IOp::A).result, op_shape(IOp::B).result,            \
+                       op_shape(IOp::C).result,                                          \
+                       op_shape(IOp::B).reads, op_shape(IOp::C).reads});
+#include "interp/code/iops_triple.def"
 #undef TRIPLE
 #undef TV
     return t;
@@ -101,10 +100,10 @@ const std::unordered_map<uint64_t, QuadInfo>& quad_table() {
 #define QUAD(A, B, C, D)                                                                     \
   t.emplace(key4(uint32_t(IOp::A), uint32_t(IOp::B), uint32_t(IOp::C), uint32_t(IOp::D)),   \
             QuadInfo{{QV(A, B, C, D, 0), QV(A, B, C, D, 1), QV(A, B, C, D, 2), QV(A, B, C, D, 3)}, \
-                     bodies::Body<IOp::A>::result, bodies::Body<IOp::B>::result,            \
-                     bodies::Body<IOp::C>::result, bodies::Body<IOp::D>::result,            \
-                     bodies::Body<IOp::B>::reads, bodies::Body<IOp::D>::reads});
-#include "interp/compile/iops_quad.def"
+                     op_shape(IOp::A).result, op_shape(IOp::B).result,            \
+                     op_shape(IOp::C).result, op_shape(IOp::D).result,            \
+                     op_shape(IOp::B).reads, op_shape(IOp::D).reads});
+#include "interp/code/iops_quad.def"
 #undef QUAD
 #undef QV
     return t;
@@ -118,13 +117,13 @@ const std::vector<uint8_t>& leads() {
   static const std::vector<uint8_t> table = [] {
     std::vector<uint8_t> t(size_t(IOp::Count_), 0);
 #define PAIR(A, B) t[size_t(IOp::A)] |= 1;
-#include "interp/compile/iops_pair.def"
+#include "interp/code/iops_pair.def"
 #undef PAIR
 #define TRIPLE(A, B, C) t[size_t(IOp::A)] |= 2;
-#include "interp/compile/iops_triple.def"
+#include "interp/code/iops_triple.def"
 #undef TRIPLE
 #define QUAD(A, B, C, D) t[size_t(IOp::A)] |= 4;
-#include "interp/compile/iops_quad.def"
+#include "interp/code/iops_quad.def"
 #undef QUAD
     return t;
   }();

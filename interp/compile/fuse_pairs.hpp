@@ -12,7 +12,7 @@
 #pragma once
 #include <vector>
 
-#include "interp/compile/iops.hpp"
+#include "interp/code/iops.hpp"
 
 namespace tc::wasm {
 

@@ -3,7 +3,7 @@
 // stopped in the step hook or in a host function.
 #include <algorithm>
 
-#include "interp/compile/iops.hpp"
+#include "interp/code/iops.hpp"
 #include "interp/exec/runtime.hpp"
 
 namespace tc::wasm {

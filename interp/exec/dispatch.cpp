@@ -8,7 +8,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "interp/compile/iops.hpp"
+#include "interp/code/iops.hpp"
 #include "interp/exec/exec_helpers.hpp"
 #include "interp/exec/guard_pages.hpp"
 #include "interp/exec/float_ops.hpp"
@@ -56,7 +56,7 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
   const int32_t count_op = int32_t(static_cast<const char*>(&&L_Count) - lb);
   if (!func) {
 #define IOP(Name) g_handler_offsets[size_t(IOp::Name)] = int32_t(static_cast<const char*>(&&L_##Name) - lb);
-#include "interp/compile/iops.def"
+#include "interp/code/iops.def"
 #undef IOP
     return {};
   }
@@ -81,6 +81,9 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
   Slot* fp = base;
   const uint32_t* pc = nullptr;
 
+// Memory 0's base and size, in registers: every memory handler so far is
+// for memory 0 of a 32-bit memory (MemRef::fast(), code/iops.hpp); the
+// forms for other memories will read theirs through their code words.
 #define RELOAD_MEM()                                              \
   do {                                                            \
     if (!inst->memories.empty()) {                                \

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "interp/compile/iops.hpp"
+#include "interp/code/iops.hpp"
 
 namespace tc::wasm {
 

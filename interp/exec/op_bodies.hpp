@@ -21,8 +21,10 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
-#include "interp/compile/iops.hpp"
+#include "interp/code/iops.hpp"
+#include "interp/opcodes.hpp"
 #include "interp/exec/float_ops.hpp"
 #include "interp/exec/guard_pages.hpp"
 #include "interp/exec/value_bits.hpp"
@@ -94,12 +96,25 @@ struct Body;  // specialised below for every op with a body
   scope->pc = pc;                                        \
   std::atomic_signal_fence(std::memory_order_seq_cst);
 
+// The meaning of a binary operator, written once (its BINOP row in
+// ops_int.inc / ops_float.inc): Sem<Opcode::Id>::eval over operands of type
+// T, giving R. Its plain, immediate (iops_imm.def, iops_imm64.def) and
+// compare-and-branch (iops_cmp.def) forms below all evaluate it.
+template <Opcode op>
+struct Sem;
+
 // Numeric ops: s dst, s a [, s b].
 #define UNOP(Name, T, R, expr) \
   TC_PLAIN(Name, 3, TC_W(2), true, T a = rd<T>(TC_IN(2)); TC_OUT(to_slot(R(expr)));)
-#define BINOP(Name, T, R, expr)                                                 \
-  TC_PLAIN(Name, 4, TC_W(2) | TC_W(3), true, T a = rd<T>(TC_IN(2)); T b = rd<T>(TC_IN(3)); \
-           TC_OUT(to_slot(R(expr)));)
+#define BINOP(Name, T_, R_, expr)                                                            \
+  template <>                                                                                \
+  struct Sem<Opcode::Name> {                                                                 \
+    using T = T_;                                                                            \
+    using R = R_;                                                                            \
+    TC_BODY_INLINE R eval(T a, T b) { return R(expr); }                                      \
+  };                                                                                         \
+  TC_PLAIN(Name, 4, TC_W(2) | TC_W(3), true, T_ a = rd<T_>(TC_IN(2)); T_ b = rd<T_>(TC_IN(3)); \
+           TC_OUT(to_slot(Sem<Opcode::Name>::eval(a, b)));)
 #define DIVOP(...)
 #define REMOP(...)
 #define TRUNCOP(...)
@@ -112,25 +127,32 @@ struct Body;  // specialised below for every op with a body
 #undef TRUNCOP
 
 // Op with an immediate: s dst, s a, u32 imm (sign-extended to T).
-#define IMM_OP(Id, T, R, expr)                                                    \
-  TC_PLAIN(Id##Imm, 4, TC_W(2), true, T a = rd<T>(TC_IN(2)); T b = T(int32_t(pc[3])); \
-           TC_OUT(to_slot(R(expr)));)
-#include "interp/compile/iops_imm.def"
+#define IMM_OP(Id)                                                                  \
+  TC_PLAIN(Id##Imm, 4, TC_W(2), true, using S = Sem<Opcode::Id>;                      \
+           S::T a = rd<S::T>(TC_IN(2)); S::T b = S::T(int32_t(pc[3]));                \
+           TC_OUT(to_slot(S::eval(a, b)));)
+#include "interp/code/iops_imm.def"
 #undef IMM_OP
 // Op with a 64-bit immediate: s dst, s a, u32 lo, u32 hi.
-#define IMM64_OP(Id, expr)                                                          \
+#define IMM64_OP(Id)                                                                \
   TC_PLAIN(Id##Imm64, 5, TC_W(2), true, uint64_t a = TC_IN(2);                      \
-           uint64_t b = uint64_t(pc[3]) | (uint64_t(pc[4]) << 32); TC_OUT(expr);)
-#include "interp/compile/iops_imm64.def"
+           uint64_t b = uint64_t(pc[3]) | (uint64_t(pc[4]) << 32);                  \
+           static_assert(std::is_same_v<Sem<Opcode::Id>::T, uint64_t>);             \
+           TC_OUT(Sem<Opcode::Id>::eval(a, b));)
+#include "interp/code/iops_imm64.def"
 #undef IMM64_OP
 
 // Compare-and-branch: s a, s b / u32 imm, off.
-#define CMP(Id, T, expr, Neg)                                                          \
-  TC_BRANCH(BrIf##Id, 4, 3, TC_W(1) | TC_W(2),                                         \
-            ([&] { T a = rd<T>(TC_IN(1)); T b = rd<T>(TC_IN(2)); return bool(expr); }())) \
-  TC_BRANCH(BrIf##Id##Imm, 4, 3, TC_W(1),                                              \
-            ([&] { T a = rd<T>(TC_IN(1)); T b = T(int32_t(pc[2])); return bool(expr); }()))
-#include "interp/compile/iops_cmp.def"
+#define CMP(Id, Neg)                                                                   \
+  TC_BRANCH(BrIf##Id, 4, 3, TC_W(1) | TC_W(2), ([&] {                                  \
+              using S = Sem<Opcode::Id>;                                               \
+              return bool(S::eval(rd<S::T>(TC_IN(1)), rd<S::T>(TC_IN(2))));            \
+            }()))                                                                      \
+  TC_BRANCH(BrIf##Id##Imm, 4, 3, TC_W(1), ([&] {                                       \
+              using S = Sem<Opcode::Id>;                                               \
+              return bool(S::eval(rd<S::T>(TC_IN(1)), S::T(int32_t(pc[2]))));          \
+            }()))
+#include "interp/code/iops_cmp.def"
 #undef CMP
 TC_BRANCH(BrIf, 3, 2, TC_W(1), uint32_t(TC_IN(1)) != 0)
 TC_BRANCH(BrUnless, 3, 2, TC_W(1), uint32_t(TC_IN(1)) == 0)
@@ -158,7 +180,7 @@ TC_BRANCH(BrUnless, 3, 2, TC_W(1), uint32_t(TC_IN(1)) == 0)
   TC_PLAIN(Id##GI, 5, TC_W(1) | TC_W(2), false, TC_FAULT_POINT();                             \
            uint64_t ea = uint64_t(uint32_t(TC_IN(2)) + pc[3]) + pc[4];                        \
            M v = M(TC_IN(1)); std::memcpy(mem + ea, &v, sizeof(M));)
-#include "interp/compile/iops_mem.def"
+#include "interp/code/iops_mem.def"
 #undef MEM_LOAD
 #undef MEM_STORE
 

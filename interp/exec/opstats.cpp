@@ -5,7 +5,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "interp/compile/iops.hpp"
+#include "interp/code/iops.hpp"
 
 namespace tc::wasm::opstats {
 
@@ -15,7 +15,7 @@ constexpr size_t kOps = size_t(IOp::Count_);
 
 const char* const kNames[kOps + 1] = {
 #define IOP(Name) #Name,
-#include "interp/compile/iops.def"
+#include "interp/code/iops.def"
 #undef IOP
     "?"};
 

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "interp/compile/iops.hpp"
+#include "interp/code/iops.hpp"
 #include "interp/exec/runtime.hpp"
 
 namespace tc::wasm {

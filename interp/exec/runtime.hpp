@@ -1,5 +1,9 @@
 // Runtime objects (spec "instances") and the execution machine. Internal to
 // interp/exec and interp/compile; embedders only see engine.hpp.
+// The include direction: interp/compile uses these objects (the code it
+// writes points at them, interp/code/iops.hpp) and interp/exec never
+// includes interp/compile; the compiler is reached only through
+// ensure_compiled / ensure_exact below (defined in compile/lazy.cpp).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -205,7 +209,7 @@ Expected<void> execute(StoreImpl& store, FuncInst* func, Slot* base);
 // Calls a host function with arguments in base[0..) and writes results there.
 Expected<void> call_host(StoreImpl& store, FuncInst* func, Slot* base, Instance* caller);
 
-// Lazily compiles a wasm function (trusting validation).
+// Lazily compiles a wasm function (trusting validation; compile/lazy.cpp).
 void ensure_compiled(FuncInst* func);
 // Counted tiers: compiles the function's exact code if it has none yet.
 void ensure_exact(FuncInst* func);

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "interp/compile/compiler.hpp"
+#include "interp/code/iops.hpp"
 #include "interp/exec/runtime.hpp"
 
 namespace tc::wasm {
@@ -158,26 +158,6 @@ Expected<void> call_host(StoreImpl& store, FuncInst* func, Slot* base, Instance*
   Slot* d = base;
   for (size_t i = 0; i < results.size(); ++i) { value_to_slot(results[i], d); d += slots_for(t.results[i]); }
   return {};
-}
-
-void ensure_compiled(FuncInst* func) {
-  if (func->code) return;
-  func->code = compile_function(*func);
-  func->instance->compiled_count++;
-  func->entry = func->code->code.data();
-  func->frame_slots = func->code->frame_slots;
-  func->zero_from = func->code->zero_from;
-  func->zero_count = func->code->zero_count;
-  const StoreImpl& store = *func->instance->store;
-  if (store.config.exact_tier && !store.machine.breakpoints.empty()) patch_breakpoints(store.machine, func);
-}
-
-void ensure_exact(FuncInst* func) {
-  if (func->exact_code) return;
-  func->exact_code = compile_function(*func, true);
-  func->frame_slots = std::max(func->frame_slots, func->exact_code->frame_slots);
-  const Machine& m = func->instance->store->machine;
-  if (!m.breakpoints.empty()) patch_breakpoints(m, func);
 }
 
 const CompiledFunc* code_holding(const FuncInst* f, const uint32_t* pc) {

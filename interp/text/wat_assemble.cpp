@@ -14,9 +14,9 @@ std::vector<uint8_t> ModuleParser::assemble() const {
     for (const auto& ft : types_) {
       w.u8(0x60);
       w.u32(ft.params.size());
-      for (auto v : ft.params) w.u8(uint8_t(v));
+      for (auto v : ft.params) w.u8(v.byte());
       w.u32(ft.results.size());
-      for (auto v : ft.results) w.u8(uint8_t(v));
+      for (auto v : ft.results) w.u8(v.byte());
     }
     m.section(1, uint32_t(types_.size()), w);
   }

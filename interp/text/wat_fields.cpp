@@ -174,7 +174,7 @@ Expected<void> ModuleParser::parse_import() {
     auto rt = parse_reftype();
     if (!rt) return std::move(rt.error());
     imports_.u8(0x01);
-    imports_.u8(uint8_t(*rt));
+    imports_.u8(rt->byte());
     encode_limits(imports_, *l);
     ++n_tables_;
   } else if (is_kw(kind, "memory")) {
@@ -190,7 +190,7 @@ Expected<void> ModuleParser::parse_import() {
     if (!vt) return std::move(vt.error());
     if (mut) TC_TRY(expect(TokKind::RParen));
     imports_.u8(0x03);
-    imports_.u8(uint8_t(*vt));
+    imports_.u8(vt->byte());
     imports_.u8(mut ? 1 : 0);
     ++n_globals_;
   } else {
@@ -270,7 +270,7 @@ Expected<void> ModuleParser::parse_func() {
     size_t j = i;
     while (j < locals.size() && locals[j] == locals[i]) ++j;
     body.u32(j - i);
-    body.u8(uint8_t(locals[i]));
+    body.u8(locals[i].byte());
     i = j;
   }
   TC_TRY(parse_instrs(body, f));
@@ -306,7 +306,7 @@ Expected<void> ModuleParser::parse_table() {
     TC_TRY(parse_elem_list(items, as_exprs, type, n, true));
     TC_TRY(expect(TokKind::RParen));
     TC_TRY(expect(TokKind::RParen));
-    tables_.u8(uint8_t(*rt));
+    tables_.u8(rt->byte());
     encode_limits(tables_, wasm::Limits{n, n});
     ++def_tables_;
     ByteWriter offset;
@@ -330,7 +330,7 @@ Expected<void> ModuleParser::parse_table() {
       elems_.u8(6);
       elems_.u32(index);
       elems_.raw(offset.bytes);
-      elems_.u8(uint8_t(*rt));
+      elems_.u8(rt->byte());
     }
     elems_.u32(n);
     elems_.raw(items.bytes);
@@ -345,7 +345,7 @@ Expected<void> ModuleParser::parse_table() {
   ByteWriter& w = imported ? imports_ : tables_;
   if (imported) w.u8(0x01);
   else ++def_tables_;
-  w.u8(uint8_t(*rt));
+  w.u8(rt->byte());
   encode_limits(w, *l);
   return {};
 }
@@ -416,7 +416,7 @@ Expected<void> ModuleParser::parse_global() {
   if (mut) TC_TRY(expect(TokKind::RParen));
   ByteWriter& w = imported ? imports_ : globals_;
   if (imported) w.u8(0x03);
-  w.u8(uint8_t(*vt));
+  w.u8(vt->byte());
   w.u8(mut ? 1 : 0);
   if (!imported) {
     TC_TRY(parse_const_expr(globals_));

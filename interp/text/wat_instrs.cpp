@@ -44,7 +44,7 @@ Expected<void> ModuleParser::parse_block_type(ByteWriter& out) {
       return {};
     }
     if (tu->inline_type.results.size() == 1) {
-      out.u8(uint8_t(tu->inline_type.results[0]));
+      out.u8(tu->inline_type.results[0].byte());
       return {};
     }
   }
@@ -102,7 +102,7 @@ Expected<void> ModuleParser::parse_plain(const OpInfo& op, ByteWriter& out, Func
         }
         emit_opcode(out, wasm::op_info(Opcode::SelectT));
         out.u32(ts.size());
-        for (auto t : ts) out.u8(uint8_t(t));
+        for (auto t : ts) out.u8(t.byte());
         return {};
       }
       emit_opcode(out, op);
@@ -199,7 +199,7 @@ Expected<void> ModuleParser::parse_plain(const OpInfo& op, ByteWriter& out, Func
       emit_opcode(out, op);
       auto h = parse_heaptype();
       if (!h) return std::move(h.error());
-      out.u8(uint8_t(*h));
+      out.u8(h->byte());
       return {};
     }
     case ImmKind::MemoryInit: {

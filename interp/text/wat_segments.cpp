@@ -130,11 +130,11 @@ Expected<void> ModuleParser::parse_elem() {
           elems_.u8(6);
           elems_.u32(table);
           elems_.raw(offset.bytes);
-          elems_.u8(uint8_t(type));
+          elems_.u8(type.byte());
         }
         break;
-      case Mode::Passive: elems_.u8(5); elems_.u8(uint8_t(type)); break;
-      case Mode::Declare: elems_.u8(7); elems_.u8(uint8_t(type)); break;
+      case Mode::Passive: elems_.u8(5); elems_.u8(type.byte()); break;
+      case Mode::Declare: elems_.u8(7); elems_.u8(type.byte()); break;
     }
   }
   elems_.u32(n);

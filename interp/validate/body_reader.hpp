@@ -25,9 +25,13 @@ struct BlockType {
   uint32_t index = 0;           // kind == Index: into Module::types
 };
 
+// A memory instruction's memory and static offset. The binary format of
+// 2.0 has memory 0 and u32 offsets only; multi-memory (a memory index
+// after flags with bit 6 set) and memory64 (u64 offsets) fill the rest.
 struct MemArg {
   uint32_t align = 0;   // log2
-  uint32_t offset = 0;
+  uint32_t memory = 0;  // memory index
+  uint64_t offset = 0;
 };
 
 // One decoded instruction. Which fields are meaningful depends on
@@ -35,7 +39,9 @@ struct MemArg {
 //   Label, Func, Local, Global, Table, Data, Elem      a = the index
 //   CallIndirect                                      a = type, b = table
 //   BrTable        targets = label vector, a = default label
-//   MemoryInit                                        a = data index
+//   MemIdx (memory.size/grow/fill)                    mem.memory
+//   MemoryInit                                        a = data index, mem.memory
+//   MemoryCopy                                        mem.memory = dst, b = src memory
 //   TableInit                                         a = elem, b = table
 //   TableCopy                                         a = dst, b = src
 //   I32 / I64      i (sign-extended);  F32 / F64     bits (raw IEEE bits)
@@ -74,7 +80,7 @@ inline bool read_ref_type(ByteReader& r, ValType& out) {
   if (r.failed()) return false;
   if (b & 0x80) { r.fail(at + 1, "integer representation too long"); return false; }
   if (b != 0x70 && b != 0x6F) { r.fail(at, "malformed reference type"); return false; }
-  out = ValType(b);
+  out = ValType(ValType::Code(b), true);  // funcref or externref
   return true;
 }
 
@@ -118,6 +124,19 @@ class BodyReader {
 
  private:
   enum : uint8_t { kFunc, kBlock, kLoop, kIf, kElse };
+
+  // 2.0's memarg: flags < 32 (the alignment; bit 6 would announce a
+  // memory index with multi-memory), then a u32 offset.
+  [[gnu::always_inline]] bool read_memarg(MemArg& m) {
+    m.align = r_.u32();
+    if (r_.ok() && m.align >= 32) {
+      r_.fail(r_.pos() - 1, "malformed memop flags");
+      return false;
+    }
+    m.memory = 0;
+    m.offset = r_.u32();
+    return true;
+  }
 
   bool read_block_type(BlockType& bt);
   bool illegal(size_t at, uint8_t b, long sub = -1) {
@@ -207,23 +226,21 @@ inline bool BodyReader::next(Instr& in) {
       break;
     }
     case ImmKind::MemArg: {
-      in.mem.align = r_.u32();
-      if (r_.ok() && in.mem.align >= 32) {
-        r_.fail(r_.pos() - 1, "malformed memop flags");
-        return false;
-      }
-      in.mem.offset = r_.u32();
+      if (!read_memarg(in.mem)) return false;
       break;
     }
+    // Memory indices: a zero byte in 2.0 (multi-memory makes them u32).
     case ImmKind::MemIdx:
-      in.a = 0;
+      in.mem.memory = 0;
       zero_byte();
       break;
     case ImmKind::MemoryInit:
       in.a = r_.u32();
+      in.mem.memory = 0;
       zero_byte();
       break;
     case ImmKind::MemoryCopy:
+      in.mem.memory = in.b = 0;
       zero_byte() && zero_byte();
       break;
     case ImmKind::I32: in.i = r_.s32(); break;
@@ -240,12 +257,7 @@ inline bool BodyReader::next(Instr& in) {
       in.a = r_.u8();
       break;
     case ImmKind::MemArgLane:
-      in.mem.align = r_.u32();
-      if (r_.ok() && in.mem.align >= 32) {
-        r_.fail(r_.pos() - 1, "malformed memop flags");
-        return false;
-      }
-      in.mem.offset = r_.u32();
+      if (!read_memarg(in.mem)) return false;
       in.a = r_.u8();
       break;
     case ImmKind::SelectT: {

@@ -23,13 +23,13 @@ ValidationContext::ValidationContext(const Module& mod) : m(mod) {
     switch (imp.kind) {
       case ExternKind::Func: func_types.push_back(imp.func_type); break;
       case ExternKind::Table: tables.push_back(imp.table); break;
-      case ExternKind::Memory: ++num_memories; break;
+      case ExternKind::Memory: memories.push_back(imp.memory); break;
       case ExternKind::Global: globals.push_back(imp.global); break;
     }
   }
   for (const auto& f : m.functions) func_types.push_back(f.type_index);
   for (const auto& t : m.tables) tables.push_back(t);
-  num_memories += uint32_t(m.memories.size());
+  for (const auto& t : m.memories) memories.push_back(t);
   for (const auto& g : m.globals) globals.push_back(g.type);
 
   declared.assign(func_types.size(), false);

@@ -15,7 +15,7 @@ struct ValidationContext {
   std::vector<uint32_t> func_types;  // type index per function (imports first)
   std::vector<GlobalType> globals;   // imports first
   std::vector<TableType> tables;     // imports first
-  uint32_t num_memories = 0;
+  std::vector<MemoryType> memories;  // imports first
   // Functions that may appear in ref.func inside bodies: those referenced
   // by exports, global initialisers and element/data segments.
   std::vector<bool> declared;

@@ -15,20 +15,12 @@ const ValType* single(ValType t) {
   return nullptr;
 }
 
-uint8_t op_type_code(OpType t) {
-  switch (t) {
-    case OpType::I32: return uint8_t(ValType::I32);
-    case OpType::I64: return uint8_t(ValType::I64);
-    case OpType::F32: return uint8_t(ValType::F32);
-    case OpType::F64: return uint8_t(ValType::F64);
-    case OpType::V128: return uint8_t(ValType::V128);
-    default: return 0;
-  }
-}
+// Indexed by OpType (V, X, I32, I64, F32, F64, V128): a load, not a call.
+constexpr ValType kOpTypes[] = {ValType::Bot, ValType::Bot, ValType::I32, ValType::I64,
+                                ValType::F32, ValType::F64, ValType::V128};
+inline ValType op_type_code(OpType t) { return kOpTypes[size_t(t)]; }
 
-const char* type_text(uint8_t t) { return t ? valtype_name(ValType(t)) : "_"; }
-
-bool is_ref(uint8_t t) { return t == uint8_t(ValType::FuncRef) || t == uint8_t(ValType::ExternRef); }
+const char* type_text(ValType t) { return t != ValType::Bot ? valtype_name(t) : "_"; }
 
 // Locals beyond this many are looked up by binary search over the runs
 // instead of a flat table, so absurd (but legal) counts cost nothing.
@@ -47,7 +39,7 @@ bool FuncValidator::fail(const Instr& in, std::string msg) {
 bool FuncValidator::mismatch(const Instr& in, T want, T got) {
   return fail(in, std::string("type mismatch: ") + std::string(in.info->text) +
                       " expected " + type_text(want) + " but stack has " +
-                      (got == 0xFF ? "nothing" : type_text(got)));
+                      type_text(got));
 }
 
 bool FuncValidator::unknown(const Instr& in, const char* what, uint32_t idx) {
@@ -140,8 +132,9 @@ bool FuncValidator::local_type(const Instr& in, uint32_t idx, T& out) {
   return true;
 }
 
-bool FuncValidator::memory(const Instr& in) {
-  if (ctx_.num_memories == 0) return unknown(in, "memory", 0);
+bool FuncValidator::memory(const Instr& in, uint32_t idx, T& addr) {
+  if (idx >= ctx_.memories.size()) return unknown(in, "memory", idx);
+  addr = T(ctx_.memories[idx].addr == AddrType::I64 ? ValType::I64 : ValType::I32);
   return true;
 }
 
@@ -199,11 +192,19 @@ std::optional<Error> FuncValidator::validate(uint32_t index) {
 // checks of loads and stores).
 bool FuncValidator::simple(const Instr& in) {
   const OpInfo& info = *in.info;
+  // Memory instructions: the table's i32 address columns (P1 of loads and
+  // stores, P1/R of memory.size/grow) take the memory's address type.
+  T p1 = info.p1 != OpType::V ? op_type_code(info.p1) : kUnknown;
+  T r = info.r != OpType::V ? op_type_code(info.r) : kUnknown;
   if (info.imm == ImmKind::MemArg || info.imm == ImmKind::MemArgLane) {
-    if (!memory(in)) return false;
+    if (!memory(in, in.mem.memory, p1)) return false;
     if (in.mem.align > info.align) return fail(in, "alignment must not be larger than natural");
+    if (p1 == T(ValType::I32) && in.mem.offset > UINT32_MAX) return fail(in, "offset out of range");
   } else if (info.imm == ImmKind::MemIdx) {
-    if (!memory(in)) return false;
+    T addr;
+    if (!memory(in, in.mem.memory, addr)) return false;
+    if (info.p1 != OpType::V) p1 = addr;
+    r = addr;
   }
   // Lane immediates (Align holds log2 of the lane size for these rows).
   if ((info.imm == ImmKind::Lane || info.imm == ImmKind::MemArgLane) && in.a >= (16u >> info.align))
@@ -212,8 +213,8 @@ bool FuncValidator::simple(const Instr& in) {
     for (uint8_t l : in.v128)
       if (l >= 32) return fail(in, "invalid lane index");
   if (info.p2 != OpType::V && !pop_expect(in, op_type_code(info.p2))) return false;
-  if (info.p1 != OpType::V && !pop_expect(in, op_type_code(info.p1))) return false;
-  if (info.r != OpType::V) push(op_type_code(info.r));
+  if (info.p1 != OpType::V && !pop_expect(in, p1)) return false;
+  if (info.r != OpType::V) push(r);
   return true;
 }
 
@@ -332,7 +333,7 @@ bool FuncValidator::step(const Instr& in) {
     case Opcode::Select: {
       T t1, t2;
       if (!pop_expect(in, kI32) || !pop(in, t1) || !pop(in, t2)) return false;
-      if (is_ref(t1) || is_ref(t2))
+      if (t1.is_ref() || t2.is_ref())
         return fail(in, "type mismatch: select without a type needs numeric operands");
       if (t1 != t2 && t1 != kUnknown && t2 != kUnknown) return mismatch(in, t1, t2);
       push(t1 == kUnknown ? t2 : t1);
@@ -416,23 +417,31 @@ bool FuncValidator::step(const Instr& in) {
     case Opcode::ElemDrop:
       if (in.a >= ctx_.m.elems.size()) return unknown(in, "elem segment", in.a);
       return true;
-    case Opcode::MemoryInit:
-      if (!memory(in)) return false;
+    case Opcode::MemoryInit: {
+      T addr;
+      if (!memory(in, in.mem.memory, addr)) return false;
       if (in.a >= ctx_.m.datas.size()) return unknown(in, "data segment", in.a);
-      return pop_expect(in, kI32) && pop_expect(in, kI32) && pop_expect(in, kI32);
+      return pop_expect(in, kI32) && pop_expect(in, kI32) && pop_expect(in, addr);
+    }
     case Opcode::DataDrop:
       if (in.a >= ctx_.m.datas.size()) return unknown(in, "data segment", in.a);
       return true;
-    case Opcode::MemoryCopy:
-    case Opcode::MemoryFill:
-      return memory(in) && pop_expect(in, kI32) && pop_expect(in, kI32) && pop_expect(in, kI32);
+    case Opcode::MemoryCopy: {  // n has the narrower of the two address types
+      T dst, src;
+      if (!memory(in, in.mem.memory, dst) || !memory(in, in.b, src)) return false;
+      return pop_expect(in, dst == src ? dst : kI32) && pop_expect(in, src) && pop_expect(in, dst);
+    }
+    case Opcode::MemoryFill: {
+      T addr;
+      return memory(in, in.mem.memory, addr) && pop_expect(in, addr) && pop_expect(in, kI32) && pop_expect(in, addr);
+    }
     case Opcode::RefNull:
       push(T(in.type));
       return true;
     case Opcode::RefIsNull: {
       T t;
       if (!pop(in, t)) return false;
-      if (t != kUnknown && !is_ref(t))
+      if (t != kUnknown && !t.is_ref())
         return fail(in, std::string("type mismatch: ref.is_null needs a reference but stack has ") +
                             type_text(t));
       push(kI32);

@@ -30,9 +30,9 @@ class FuncValidator {
   bool uses_data_index() const { return uses_data_index_; }
 
  private:
-  // Stack value types: ValType encodings, 0 = unknown (polymorphic stack).
-  using T = uint8_t;
-  static constexpr T kUnknown = 0;
+  // Stack value types; Bot = unknown (polymorphic stack).
+  using T = ValType;
+  static constexpr T kUnknown = ValType::Bot;
 
   struct Ctrl {
     Opcode op;
@@ -73,7 +73,8 @@ class FuncValidator {
     else { ts = c.results; n = c.nresults; }
   }
   bool local_type(const Instr& in, uint32_t idx, T& out);
-  bool memory(const Instr& in);
+  // Memory `idx` exists; `addr` is the type of its addresses.
+  bool memory(const Instr& in, uint32_t idx, T& addr);
   bool table(const Instr& in, uint32_t idx, ValType& elem);
 
   const ValidationContext& ctx_;

@@ -35,6 +35,7 @@ std::optional<Error> check_table_type(const TableType& t) {
 }
 
 std::optional<Error> check_memory_type(const MemoryType& t) {
+  if (t.addr != AddrType::I32) return invalid("i64 memories are not allowed (yet)");
   return check_limits(t.limits, kMaxPages, "memory size must be at most 65536 pages (4GiB)");
 }
 
@@ -77,8 +78,9 @@ std::optional<Error> check_declarations(const ValidationContext& ctx) {
   }
   for (const auto& d : m.datas) {
     if (d.mode != SegmentMode::Active) continue;
-    if (d.memory >= ctx.num_memories) return invalid(unknown("memory", d.memory));
-    if (auto e = check_const_expr(ctx, d.offset, ValType::I32, visible)) return e;
+    if (d.memory >= ctx.memories.size()) return invalid(unknown("memory", d.memory));
+    ValType addr = ctx.memories[d.memory].addr == AddrType::I64 ? ValType::I64 : ValType::I32;
+    if (auto e = check_const_expr(ctx, d.offset, addr, visible)) return e;
   }
   return std::nullopt;
 }
@@ -101,13 +103,13 @@ std::optional<Error> check_rest(const ValidationContext& ctx) {
     switch (e.kind) {
       case ExternKind::Func: limit = uint32_t(ctx.func_types.size()); what = "function"; break;
       case ExternKind::Table: limit = uint32_t(ctx.tables.size()); what = "table"; break;
-      case ExternKind::Memory: limit = ctx.num_memories; what = "memory"; break;
+      case ExternKind::Memory: limit = uint32_t(ctx.memories.size()); what = "memory"; break;
       case ExternKind::Global: limit = uint32_t(ctx.globals.size()); what = "global"; break;
     }
     if (e.index >= limit) return invalid(unknown(what, e.index));
     if (!names.insert(e.name).second) return invalid("duplicate export name");
   }
-  if (ctx.num_memories > 1) return invalid("multiple memories are not allowed (yet)");
+  if (ctx.memories.size() > 1) return invalid("multiple memories are not allowed (yet)");
   return std::nullopt;
 }
 

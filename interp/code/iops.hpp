@@ -1,4 +1,7 @@
-// Internal instruction set and the compiled form of a function.
+// Internal instruction set and the compiled form of a function: the
+// contract between the compiler (interp/compile, which writes the code) and
+// the dispatch loop (interp/exec, which runs it). Neither of those
+// directories includes the other's internals; what both need lives here.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -7,9 +10,24 @@ namespace tc::wasm {
 
 enum class IOp : uint32_t {
 #define IOP(Name) Name,
-#include "interp/compile/iops.def"
+#include "interp/code/iops.def"
 #undef IOP
   Count_
+};
+
+// The memory a memory instruction uses and the width of its addresses.
+// Every memory handler so far (iops_mem.def, MemorySize to DataDrop, the
+// v128 loads and stores) is for memory 0 of a 32-bit memory: fast(). Its
+// code words hold a u32 offset, the dispatch loop keeps that memory's base
+// and size in registers, and on a guard-paged memory the G forms skip the
+// bounds check. Other memories and 64-bit addresses (multi-memory,
+// memory64) are to get forms whose words name the memory (u32 index) and
+// carry a 64-bit offset (two words), with explicit bounds checks;
+// validation rejects them until then.
+struct MemRef {
+  uint32_t index = 0;
+  bool addr64 = false;
+  bool fast() const { return index == 0 && !addr64; }
 };
 
 // Trap codes carried by IOp::Trap and raised by handlers.
@@ -60,5 +78,15 @@ struct CompiledFunc {
 
 // Label offsets of the dispatch loop, indexed by IOp (defined in exec/).
 const int32_t* handler_offsets();
+
+// What fusion (compile/fuse_pairs.cpp) needs to know of an op that has a
+// body (exec/op_bodies.hpp): whether it writes word 1's slot, and which
+// words name slots it reads (bit i: word i). Defined in exec/ from the
+// bodies, for the ops of the fusion tables.
+struct OpShape {
+  bool result = false;
+  uint32_t reads = 0;
+};
+OpShape op_shape(IOp op);
 
 }  // namespace tc::wasm
