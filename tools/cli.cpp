@@ -8,6 +8,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "registry/remote_store.hpp"
+
 
 namespace tc::cli {
 
@@ -93,6 +95,32 @@ Expected<registry::Registry> open_registry(const std::string& flag, bool create)
   if (root.empty()) root = registry::Registry::default_root();
   root = registry::expand_home(root);
   return create ? registry::Registry::open(root) : registry::Registry::open_existing(root);
+}
+
+Expected<std::shared_ptr<registry::ObjectStore>> open_remote(const std::string& flag) {
+  auto cfg = registry::load_config();
+  if (!cfg) return cfg.error();
+  auto pick = [](const std::string& given, const char* env, const std::string& configured) {
+    if (!given.empty()) return given;
+    if (const char* v = std::getenv(env); v && *v) return std::string(v);
+    return configured;
+  };
+  std::string url = pick(flag, "TIMECRAFT_REMOTE", cfg->remote);
+  if (url.empty()) return std::shared_ptr<registry::ObjectStore>();
+  std::string endpoint = pick("", "TIMECRAFT_REMOTE_ENDPOINT", cfg->endpoint);
+  std::string region = pick("", "TIMECRAFT_REMOTE_REGION", cfg->region);
+  if (endpoint.empty())
+    return make_error(ErrorKind::Usage, url + ": no endpoint (registry.endpoint in " +
+                                            registry::config_path() + ")");
+  return registry::open_remote_store(url, endpoint, region);
+}
+
+Expected<std::shared_ptr<registry::ObjectStore>> require_remote(const std::string& flag) {
+  auto r = open_remote(flag);
+  if (r && !*r)
+    return make_error(ErrorKind::Usage, "no remote registry (--remote URL, $TIMECRAFT_REMOTE or "
+                                        "registry.remote in " + registry::config_path() + ")");
+  return r;
 }
 
 }  // namespace tc::cli

@@ -59,6 +59,13 @@ void add_source_locations(std::vector<TraceFrame>& frames, const wasm::Module& m
 // the config file's registry.root, else ~/.timecraft. Only `run` creates
 // it (`create`); read-only commands report that there is none.
 Expected<registry::Registry> open_registry(const std::string& flag, bool create = false);
+// The remote registry (loads bin/libtimecraft_s3.so): the URL from
+// --remote (if given), else $TIMECRAFT_REMOTE, else the config file's
+// registry.remote; endpoint and region from $TIMECRAFT_REMOTE_ENDPOINT /
+// $TIMECRAFT_REMOTE_REGION, else the config. nullptr when none is set.
+Expected<std::shared_ptr<registry::ObjectStore>> open_remote(const std::string& flag);
+// The same, an error when none is set.
+Expected<std::shared_ptr<registry::ObjectStore>> require_remote(const std::string& flag);
 
 // Each command's table entry (defined in its cmd_*.cpp).
 const CommandSpec& run_command();
@@ -73,6 +80,8 @@ const CommandSpec& trace_command();
 const CommandSpec& diff_command();
 const CommandSpec& config_command();
 const CommandSpec& delete_command();
+const CommandSpec& push_command();
+const CommandSpec& pull_command();
 const CommandSpec& prune_command();
 const CommandSpec& profile_command();
 const CommandSpec& wast_command();
