@@ -67,6 +67,17 @@ Expected<std::shared_ptr<registry::ObjectStore>> open_remote(const std::string& 
 // The same, an error when none is set.
 Expected<std::shared_ptr<registry::ObjectStore>> require_remote(const std::string& flag);
 
+// For a process id the local registry lacks: when a remote is configured,
+// the remote's process with that id prefix pulled into the local registry
+// (created if need be; "pulled process ..." on stderr) and its full id;
+// nullopt when there is no remote. replay and trace use it.
+Expected<std::optional<std::string>> pull_missing(const std::string& registry_flag,
+                                                  const std::string& prefix);
+// The local registry and the full id of `prefix` in it, pulling the
+// process from the remote first if only the remote has it.
+Expected<std::pair<registry::Registry, std::string>> open_process(const std::string& registry_flag,
+                                                                  const std::string& prefix);
+
 // Each command's table entry (defined in its cmd_*.cpp).
 const CommandSpec& run_command();
 const CommandSpec& replay_command();
