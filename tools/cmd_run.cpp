@@ -8,6 +8,7 @@
 #include <random>
 
 #include "registry/config.hpp"
+#include "registry/remote.hpp"
 #include "registry/sha256.hpp"
 #include "session/build_id.hpp"
 #include "session/recording.hpp"
@@ -199,6 +200,22 @@ const CommandSpec& run_command() {
   return spec;
 }
 
+namespace {
+
+// With a remote registry configured, the recorded run is pushed when it
+// ends. A failure leaves the recording local (push it later) and does not
+// change the exit status, which is the program's.
+void upload_run(const registry::Registry& reg, const std::string& id) {
+  auto remote = open_remote("");
+  if (remote && !*remote) return;
+  auto st = remote ? registry::push_process(reg, **remote, id) : Expected<registry::TransferStats>(remote.error());
+  if (!st)
+    std::cerr << "timecraft: warning: process " << id << " is recorded locally but not uploaded ("
+              << st.error().message << "): timecraft push " << id << "\n";
+}
+
+}  // namespace
+
 int cmd_run(const Args& args) {
   Args opt_args, rest;
   split_at_positional(run_command(), args, opt_args, rest);
@@ -375,6 +392,8 @@ int cmd_run(const Args& args) {
     return fail(kExitError, "cannot store how process " + meta.id + " ended (" + meta.status +
                                 ", code " + std::to_string(meta.exit_code) +
                                 "): " + end.store_error->to_string());
+  rec->reset();  // releases the process's lock: the run is over
+  upload_run(*reg, meta.id);
   return code;
 }
 
