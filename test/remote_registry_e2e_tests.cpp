@@ -1,0 +1,276 @@
+// End to end: two local registries (two "machines", A and B) sharing one
+// prefix of a bucket on the radosgw that scripts/test.sh starts
+// (TIMECRAFT_TEST_S3_*; skipped, with the reason counted, without one).
+// Runs record on one machine and replay on the other through bin/timecraft
+// (run uploads, push, pull, get ps --remote, replay/trace pulling), and the
+// failures (a wrong key, a dead endpoint, a corrupt object) must be one
+// line, a non-zero exit, and leave the local registry as it was.
+#define BOOST_TEST_MODULE remote_registry_e2e
+#include <boost/test/unit_test.hpp>
+
+#include <set>
+#include <thread>
+
+#include "registry/s3/s3_store.hpp"
+#include "test/cli_fixture.hpp"
+
+using namespace tc::test;
+using namespace tc::registry;
+
+namespace {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+boost::test_tools::assertion_result have_s3(boost::unit_test::test_unit_id) {
+  boost::test_tools::assertion_result r(false);
+  if (env("TIMECRAFT_TEST_S3_ENDPOINT").empty())
+    r.message() << "skipped: no S3 server (TIMECRAFT_TEST_S3_ENDPOINT unset: scripts/test.sh starts "
+                   "one with scripts/s3-server.sh"
+                << (env("TIMECRAFT_TEST_S3_SKIP_REASON").empty() ? "" : "; it said: " + env("TIMECRAFT_TEST_S3_SKIP_REASON"))
+                << ")";
+  else
+    r = true;
+  return r;
+}
+
+const std::string kBucket = "tc-remote-e2e";
+
+std::unique_ptr<s3::S3Store> direct(const std::string& prefix) {
+  s3::ClientOptions o;
+  o.endpoint = env("TIMECRAFT_TEST_S3_ENDPOINT");
+  o.credentials.access_key = env("TIMECRAFT_TEST_S3_ACCESS_KEY");
+  o.credentials.secret_key = env("TIMECRAFT_TEST_S3_SECRET_KEY");
+  auto s = s3::S3Store::open("s3://" + kBucket + "/" + prefix, o);
+  BOOST_REQUIRE_MESSAGE(bool(s), (s ? std::string() : s.error().to_string()));
+  return std::move(*s);
+}
+
+struct Machine {
+  fs::path dir, registry, config;
+};
+
+struct RemoteFixture : CliFixture {
+  std::string prefix = "e2e-" + std::to_string(::getpid()) + "-" +
+                       boost::unit_test::framework::current_test_case().p_name.get();
+  std::string url = "s3://" + kBucket + "/" + prefix;
+  Machine a = machine("a"), b = machine("b");
+
+  RemoteFixture() {
+    ::setenv("AWS_ACCESS_KEY_ID", env("TIMECRAFT_TEST_S3_ACCESS_KEY").c_str(), 1);
+    ::setenv("AWS_SECRET_ACCESS_KEY", env("TIMECRAFT_TEST_S3_SECRET_KEY").c_str(), 1);
+    ::unsetenv("TIMECRAFT_REMOTE");
+    ::unsetenv("TIMECRAFT_REMOTE_ENDPOINT");
+    static bool made = false;
+    if (!made) {
+      s3::ClientOptions o;
+      o.endpoint = env("TIMECRAFT_TEST_S3_ENDPOINT");
+      o.credentials.access_key = env("TIMECRAFT_TEST_S3_ACCESS_KEY");
+      o.credentials.secret_key = env("TIMECRAFT_TEST_S3_SECRET_KEY");
+      s3::Client c(o);
+      auto r = c.create_bucket(kBucket);
+      BOOST_REQUIRE_MESSAGE(bool(r), (r ? std::string() : r.error().to_string()));
+      made = true;
+    }
+  }
+
+  Machine machine(const std::string& name) {
+    Machine m{root / name, root / name / "registry", root / name / "config.yaml"};
+    fs::create_directories(m.dir);
+    configure(m, env("TIMECRAFT_TEST_S3_ENDPOINT"));
+    return m;
+  }
+  void configure(const Machine& m, const std::string& endpoint) {
+    std::ofstream(m.config) << "registry:\n  root: " << m.registry.string() << "\n  remote: " << url
+                            << "\n  endpoint: " << endpoint << "\n  region: us-east-1\n";
+  }
+  // bin/timecraft ARGS... as machine m (its registry and config).
+  ProcResult on(const Machine& m, std::vector<std::string> args, std::vector<std::string> extra_env = {}) {
+    std::vector<std::string> argv = {"/usr/bin/env", "TIMECRAFT_CONFIG=" + m.config.string(),
+                                     "TIMECRAFT_REGISTRY=" + m.registry.string()};
+    argv.insert(argv.end(), extra_env.begin(), extra_env.end());
+    argv.push_back(bin);
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv, 120);
+  }
+  std::string program(const std::string& name) const { return (programs / name).string(); }
+  // A recorded run on m (uploaded when it ends): its id and output.
+  std::string record(const Machine& m, const std::string& wasm, std::string* out = nullptr) {
+    auto r = on(m, {"run", program(wasm)});
+    BOOST_REQUIRE_MESSAGE(!crashed(r), r.err);
+    std::string id = take_id(r.err);
+    BOOST_REQUIRE_MESSAGE(id.size() == 36, "no process id: " + id + r.err);
+    BOOST_TEST(!contains(r.err, "not uploaded"), r.err);
+    if (out) *out = r.out;
+    return id;
+  }
+};
+
+std::set<std::string> ids_of(const std::string& quiet_listing) {
+  std::set<std::string> ids;
+  std::istringstream in(quiet_listing);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) ids.insert(line);
+  return ids;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(remote, *boost::unit_test::precondition(have_s3))
+
+BOOST_FIXTURE_TEST_CASE(a_run_on_a_replays_on_b_byte_identical, RemoteFixture) {
+  std::string out_a;
+  std::string id = record(a, "clocks_random.wasm", &out_a);
+  BOOST_REQUIRE(!out_a.empty());
+  auto trace_a = on(a, {"trace", id});
+  BOOST_REQUIRE_EQUAL(trace_a.exit_code, 0);
+
+  auto listed = on(b, {"get", "ps", "--remote", "-q"});
+  BOOST_TEST(listed.exit_code == 0, listed.err);
+  BOOST_TEST(ids_of(listed.out).count(id) == 1u, listed.out);
+
+  auto replay_b = on(b, {"replay", id.substr(0, 8)});  // only the remote has it: pulled
+  BOOST_TEST(replay_b.exit_code == 0, replay_b.err);
+  BOOST_TEST(contains(replay_b.err, "pulled process " + id), replay_b.err);
+  BOOST_TEST(replay_b.out == out_a);
+  auto trace_b = on(b, {"trace", id});
+  BOOST_TEST(trace_b.exit_code == 0, trace_b.err);
+  BOOST_TEST(trace_b.out == trace_a.out);
+  // A's validation mark never leaves A: the remote sidecar has none.
+  auto store = direct(prefix);
+  auto sidecars = store->list("modules/sha256/");
+  BOOST_REQUIRE(sidecars);
+  int seen = 0;
+  for (const auto& o : *sidecars)
+    if (o.key.size() > 5 && o.key.substr(o.key.size() - 5) == ".json") {
+      auto text = store->get(o.key);
+      BOOST_REQUIRE(text && *text);
+      BOOST_TEST(!contains(std::string((*text)->begin(), (*text)->end()), "validated_by"));
+      ++seen;
+    }
+  BOOST_TEST(seen == 1);
+}
+
+BOOST_FIXTURE_TEST_CASE(push_and_pull_then_replay_offline_from_the_cache, RemoteFixture) {
+  // A records without a remote, pushes later with --remote.
+  std::ofstream(a.config) << "registry:\n  root: " << a.registry.string() << "\n";
+  std::string out_a;
+  std::string id = record(a, "clocks_random.wasm", &out_a);
+  BOOST_TEST(on(b, {"get", "ps", "--remote", "-q"}).out.empty());  // nothing there yet
+  auto push = on(a, {"push", id.substr(0, 6), "--remote", url},
+                 {"TIMECRAFT_REMOTE_ENDPOINT=" + env("TIMECRAFT_TEST_S3_ENDPOINT")});
+  BOOST_TEST(push.exit_code == 0, push.err);
+  BOOST_TEST(contains(push.out, "pushed process " + id + " to " + url), push.out);
+  auto again = on(a, {"push", id, "--remote", url},
+                  {"TIMECRAFT_REMOTE_ENDPOINT=" + env("TIMECRAFT_TEST_S3_ENDPOINT")});
+  BOOST_TEST(contains(again.out, "already there"), again.out);
+
+  auto pull = on(b, {"pull", id.substr(0, 6)});
+  BOOST_TEST(pull.exit_code == 0, pull.err);
+  auto repull = on(b, {"pull", id});
+  BOOST_TEST(repull.exit_code == 0, repull.err);
+  BOOST_TEST(contains(repull.out, "(0 objects, 0 bytes;"), repull.out);  // never re-fetched
+
+  configure(b, "http://127.0.0.1:1");  // the endpoint is gone: the cache serves
+  auto replay = on(b, {"replay", id});
+  BOOST_TEST(replay.exit_code == 0, replay.err);
+  BOOST_TEST(replay.out == out_a);
+  BOOST_TEST(on(b, {"trace", id}).exit_code == 0);
+  BOOST_TEST(on(b, {"logs", id}).exit_code == 0);
+  BOOST_TEST(on(b, {"describe", "process", id}).exit_code == 0);
+}
+
+BOOST_FIXTURE_TEST_CASE(concurrent_runs_on_both_machines_are_listed_from_both, RemoteFixture) {
+  std::vector<std::string> ids(10);
+  std::vector<std::thread> threads;
+  std::vector<std::string> errors(10);
+  for (int i = 0; i < 10; ++i)
+    threads.emplace_back([&, i] {
+      auto r = on(i % 2 ? b : a, {"run", program("clocks_random.wasm")});
+      ids[size_t(i)] = take_id(r.err);
+      if (contains(r.err, "not uploaded") || ids[size_t(i)].size() != 36) errors[size_t(i)] = r.err;
+    });
+  for (auto& t : threads) t.join();
+  for (const auto& e : errors) BOOST_TEST(e.empty(), e);
+  for (const Machine* m : {&a, &b}) {
+    auto l = on(*m, {"get", "ps", "--remote", "-q"});
+    BOOST_TEST(l.exit_code == 0, l.err);
+    auto listed = ids_of(l.out);
+    BOOST_TEST(listed.size() == 10u, l.out);
+    for (const auto& id : ids) BOOST_TEST(listed.count(id) == 1u, id);
+  }
+  // Each replays on the other machine.
+  for (int i = 0; i < 10; ++i) {
+    auto r = on(i % 2 ? a : b, {"replay", ids[size_t(i)]});
+    BOOST_TEST(r.exit_code == 0, ids[size_t(i)] + ": " + r.err);
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(a_wrong_key_is_one_line_and_leaves_the_local_registry, RemoteFixture) {
+  std::string mine = record(b, "clocks_random.wasm");
+  std::string id = record(a, "clocks_random.wasm");
+  fs::remove_all(b.registry / "processes" / id);  // B has only its own
+  auto r = on(b, {"pull", id}, {"AWS_SECRET_ACCESS_KEY=wrong"});
+  BOOST_TEST(r.exit_code == 1);
+  BOOST_TEST(one_error_line(r), r.err);
+  BOOST_TEST(contains(r.err, "SignatureDoesNotMatch"), r.err);
+  BOOST_TEST(!fs::exists(b.registry / "processes" / id));
+  BOOST_TEST(on(b, {"replay", mine}).exit_code == 0);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_dead_endpoint_is_one_line_and_leaves_the_local_registry, RemoteFixture) {
+  std::string mine = record(b, "clocks_random.wasm");
+  configure(b, "http://127.0.0.1:1");
+  for (auto args : std::vector<std::vector<std::string>>{{"get", "ps", "--remote"}, {"pull", "0123"},
+                                                          {"push", mine}, {"replay", "0123abcd"}}) {
+    auto r = on(b, args);
+    BOOST_TEST(r.exit_code == 1, args[0] + ": " + r.err);
+    BOOST_TEST(one_error_line(r), args[0] + ": " + r.err);
+    BOOST_TEST(!crashed(r));
+  }
+  auto r = on(b, {"run", program("clocks_random.wasm")});  // records, warns it did not upload
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(contains(r.err, "is recorded locally but not uploaded"), r.err);
+  BOOST_TEST(on(b, {"replay", mine}).exit_code == 0);
+  BOOST_TEST(on(b, {"replay", take_id(r.err)}).exit_code == 0);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_corrupt_segment_or_module_is_refused_and_nothing_is_kept, RemoteFixture) {
+  std::string mine = record(b, "clocks_random.wasm");
+  std::string id = record(a, "clocks_random.wasm");
+  auto store = direct(prefix);
+  std::string key = "processes/" + id + "/log/log.000000";
+  auto seg = store->get(key);
+  BOOST_REQUIRE(seg && *seg);
+  std::vector<uint8_t> garbage = **seg;
+  for (size_t i = garbage.size() / 2; i < garbage.size(); ++i) garbage[i] ^= 0x5a;
+  BOOST_REQUIRE(store->put(key, garbage));
+  auto r = on(b, {"pull", id});
+  BOOST_TEST(r.exit_code == 1);
+  BOOST_TEST(one_error_line(r), r.err);
+  BOOST_TEST(contains(r.err, "corrupt log"), r.err);
+  BOOST_TEST(!fs::exists(b.registry / "processes" / id));
+  auto listed = ids_of(on(b, {"get", "ps", "-q"}).out);
+  BOOST_TEST(listed.size() == 1u);
+  BOOST_TEST(on(b, {"replay", mine}).exit_code == 0);
+
+  // A module whose bytes do not match its digest.
+  std::string id2 = record(a, "collatz.wasm");
+  auto meta = store->get("processes/" + id2 + "/process.json");
+  BOOST_REQUIRE(meta && *meta);
+  std::string text((*meta)->begin(), (*meta)->end());
+  auto at = text.find("\"digest\": \"");
+  BOOST_REQUIRE(at != std::string::npos);
+  std::string digest = text.substr(at + 11, 64);
+  std::string junk = "not a module";
+  BOOST_REQUIRE(store->put("modules/sha256/" + digest, {reinterpret_cast<const uint8_t*>(junk.data()), junk.size()}));
+  auto m = on(b, {"pull", id2});
+  BOOST_TEST(m.exit_code == 1);
+  BOOST_TEST(one_error_line(m), m.err);
+  BOOST_TEST(contains(m.err, "its sha256 does not match"), m.err);
+  BOOST_TEST(!fs::exists(b.registry / "modules" / "sha256" / digest));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
