@@ -1,6 +1,8 @@
 #include "registry/remote.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -238,7 +240,7 @@ Expected<TransferStats> pull_process(Registry& local, const ObjectStore& remote,
 Expected<std::vector<ProcessSummary>> list_remote_processes(const ObjectStore& remote) {
   auto objects = remote.list("processes/");
   if (!objects) return objects.error();
-  std::vector<ProcessSummary> out;
+  std::vector<std::string> keys;
   std::map<std::string, uint64_t> log_bytes;
   for (const auto& o : *objects) {
     auto rest = o.key.substr(10);
@@ -246,20 +248,34 @@ Expected<std::vector<ProcessSummary>> list_remote_processes(const ObjectStore& r
     if (slash == std::string::npos) continue;
     std::string id = rest.substr(0, slash), tail = rest.substr(slash + 1);
     if (tail.rfind("log/", 0) == 0) log_bytes[id] += o.size;
-    if (tail != "process.json") continue;
-    auto text = remote.get(o.key);
-    if (!text) return text.error();
-    ProcessSummary s;
-    s.id = id;
-    if (!*text) {
-      s.broken = "vanished while listing";
-    } else if (auto meta = process_meta_from_json(std::string((*text)->begin(), (*text)->end()))) {
-      s = summary_of(*meta);
-    } else {
-      s.broken = meta.error().message;
-    }
-    out.push_back(std::move(s));
+    if (tail == "process.json") keys.push_back(o.key);
   }
+  // One GET per process, a few at a time (a remote's latency, not its
+  // bandwidth, is what a listing waits for).
+  std::vector<ProcessSummary> out(keys.size());
+  std::vector<std::optional<Error>> errors(keys.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next++) < keys.size();) {
+      auto text = remote.get(keys[i]);
+      ProcessSummary& s = out[i];
+      s.id = keys[i].substr(10, keys[i].size() - 10 - 13);
+      if (!text) {
+        errors[i] = text.error();
+      } else if (!*text) {
+        s.broken = "vanished while listing";
+      } else if (auto meta = process_meta_from_json(std::string((*text)->begin(), (*text)->end()))) {
+        s = summary_of(*meta);
+      } else {
+        s.broken = meta.error().message;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < std::min<size_t>(8, keys.size()); ++t) threads.emplace_back(work);
+  for (auto& t : threads) t.join();
+  for (auto& e : errors)
+    if (e) return *e;
   for (auto& s : out) s.log_bytes = log_bytes[s.id];
   std::stable_sort(out.begin(), out.end(), [](const ProcessSummary& a, const ProcessSummary& b) {
     return a.start_unix_ns > b.start_unix_ns;
