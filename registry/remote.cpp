@@ -105,8 +105,9 @@ Expected<TransferStats> push_process(const Registry& local, ObjectStore& remote,
                side_text.size()));
 
   // process.json as at the start, unless the remote has one already.
-  auto there = remote.head(meta_key(id));
+  auto there = remote.get(meta_key(id));
   if (!there) return there.error();
+  bool same = *there && std::string((*there)->begin(), (*there)->end()) == *text;
   if (!*there) {
     ProcessMeta start = *meta;
     start.status = "running";
@@ -137,7 +138,9 @@ Expected<TransferStats> push_process(const Registry& local, ObjectStore& remote,
   }
 
   // The end record last: the commit point.
-  if (!running && meta->status != "running") {
+  if (same) {
+    ++st.skipped;
+  } else if (!running && meta->status != "running") {
     TC_TRY(remote.put(meta_key(id), bytes_of(*text)));
     ++st.objects, st.bytes += text->size();
   }
