@@ -286,4 +286,80 @@ Expected<std::vector<ProcessSummary>> list_remote_processes(const ObjectStore& r
   return out;
 }
 
+namespace {
+
+struct Uploader {
+  std::shared_ptr<trace::SegmentStore> local;
+  std::shared_ptr<ObjectStore> remote;
+  std::string prefix;
+  std::function<void(const Error&)> on_error;
+  bool failed = false;
+
+  void upload(uint32_t index) {
+    if (failed) return;
+    auto bytes = local->read(index, 0, UINT64_MAX);
+    Expected<PutResult> r = bytes ? (*bytes ? remote->put_if_absent(prefix + trace::segment_name(index), **bytes)
+                                            : Expected<PutResult>(make_error(ErrorKind::Io, local->name(index) + ": missing")))
+                                  : Expected<PutResult>(bytes.error());
+    if (!r) {
+      failed = true;
+      if (on_error) on_error(r.error());
+    }
+  }
+};
+
+class UploadingSink : public trace::SegmentSink {
+ public:
+  UploadingSink(std::unique_ptr<trace::SegmentSink> inner, std::shared_ptr<Uploader> up, uint32_t index)
+      : inner_(std::move(inner)), up_(std::move(up)), index_(index) {}
+  Expected<void> append(std::span<const uint8_t> a, std::span<const uint8_t> b) override {
+    return inner_->append(a, b);
+  }
+  Expected<void> seal() override {
+    TC_TRY(inner_->seal());
+    if (!sealed_) up_->upload(index_);
+    sealed_ = true;
+    return {};
+  }
+  void discard() override { inner_->discard(); }
+
+ private:
+  std::unique_ptr<trace::SegmentSink> inner_;
+  std::shared_ptr<Uploader> up_;
+  uint32_t index_;
+  bool sealed_ = false;
+};
+
+class UploadingSegments : public trace::SegmentStore {
+ public:
+  explicit UploadingSegments(std::shared_ptr<Uploader> up) : up_(std::move(up)) {}
+  std::string name(uint32_t index) const override { return up_->local->name(index); }
+  Expected<std::vector<trace::SegmentEntry>> list() const override { return up_->local->list(); }
+  Expected<std::optional<std::vector<uint8_t>>> read(uint32_t index, uint64_t offset,
+                                                     uint64_t len) const override {
+    return up_->local->read(index, offset, len);
+  }
+  Expected<std::unique_ptr<trace::SegmentSink>> create(uint32_t index) override {
+    auto sink = up_->local->create(index);
+    if (!sink) return sink.error();
+    return std::unique_ptr<trace::SegmentSink>(new UploadingSink(std::move(*sink), up_, index));
+  }
+
+ private:
+  std::shared_ptr<Uploader> up_;
+};
+
+}  // namespace
+
+std::shared_ptr<trace::SegmentStore> uploading_segments(
+    std::shared_ptr<trace::SegmentStore> local, std::shared_ptr<ObjectStore> remote,
+    const std::string& id, std::function<void(const Error&)> on_error) {
+  auto up = std::make_shared<Uploader>();
+  up->local = std::move(local);
+  up->remote = std::move(remote);
+  up->prefix = log_prefix(id);
+  up->on_error = std::move(on_error);
+  return std::make_shared<UploadingSegments>(std::move(up));
+}
+
 }  // namespace tc::registry

@@ -12,12 +12,15 @@
 // what is already there is never fetched again.
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "interp/error.hpp"
 #include "registry/object_store.hpp"
 #include "registry/registry.hpp"
+#include "trace/segment_store.hpp"
 
 namespace tc::registry {
 
@@ -39,5 +42,14 @@ Expected<TransferStats> pull_process(Registry& local, const ObjectStore& remote,
 // The remote's processes, newest first (from processes/*/process.json);
 // an unreadable one is an entry with `broken` set.
 Expected<std::vector<ProcessSummary>> list_remote_processes(const ObjectStore& remote);
+
+// `local` (a process's log in the local registry) with each segment, once
+// sealed locally, also stored in `remote` under processes/<id>/log/, so
+// that a long run is visible while it runs (and a killed one with what it
+// sealed). An upload failure never fails the recording: `on_error` hears
+// of the first one, and no more are tried (push uploads what is missing).
+std::shared_ptr<trace::SegmentStore> uploading_segments(
+    std::shared_ptr<trace::SegmentStore> local, std::shared_ptr<ObjectStore> remote,
+    const std::string& id, std::function<void(const Error&)> on_error);
 
 }  // namespace tc::registry

@@ -8,6 +8,10 @@
 #define BOOST_TEST_MODULE remote_registry_e2e
 #include <boost/test/unit_test.hpp>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+
 #include <set>
 #include <thread>
 
@@ -271,6 +275,70 @@ BOOST_FIXTURE_TEST_CASE(a_corrupt_segment_or_module_is_refused_and_nothing_is_ke
   BOOST_TEST(one_error_line(m), m.err);
   BOOST_TEST(contains(m.err, "its sha256 does not match"), m.err);
   BOOST_TEST(!fs::exists(b.registry / "modules" / "sha256" / digest));
+}
+
+// Writes "hi\n" 3000 times (small batches, 4 KiB segments: several sealed),
+// then reads stdin until EOF (blocks): killed there with SIGKILL.
+const char kWriteThenBlock[] = R"((module
+  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $r (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1) (data (i32.const 16) "hi\n")
+  (func (export "_start") (local $i i32)
+    (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 3))
+    (loop $l
+      (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 3000))))
+    (i32.store (i32.const 0) (i32.const 64)) (i32.store (i32.const 4) (i32.const 64))
+    (loop $m
+      (br_if $m (i32.eqz (call $r (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8)))))))
+)";
+
+BOOST_FIXTURE_TEST_CASE(a_killed_run_is_visible_with_what_it_sealed, RemoteFixture) {
+  std::ofstream(a.config, std::ios::app) << "log:\n  batch-size: 16\n  segment-size: 4KiB\n";
+  auto module = write("prog.wat", kWriteThenBlock);
+  std::string err_path = (root / "err.txt").string();
+  int p[2];
+  BOOST_REQUIRE(::pipe(p) == 0);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setenv("TIMECRAFT_CONFIG", a.config.c_str(), 1);
+    ::setenv("TIMECRAFT_REGISTRY", a.registry.c_str(), 1);
+    ::dup2(p[0], 0);
+    ::close(p[1]);
+    int o = ::open("/dev/null", O_WRONLY);
+    int e = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(o, 1);
+    ::dup2(e, 2);
+    ::execl(bin.c_str(), bin.c_str(), "run", module.c_str(), (char*)nullptr);
+    ::_exit(127);
+  }
+  ::close(p[0]);
+  // Wait until the program blocks in its read: 5 segments sealed locally.
+  std::string id;
+  for (int i = 0; i < 1000; ++i) {
+    std::string err = slurp(err_path);
+    if (id.empty() && err.find('\n') != std::string::npos) id = err.substr(0, err.find('\n'));
+    if (!id.empty() && fs::exists(a.registry / "processes" / id / "log" / "log.000005")) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  ::close(p[1]);
+  BOOST_REQUIRE_EQUAL(id.size(), 36u);
+
+  auto listed = on(b, {"get", "ps", "--remote"});
+  BOOST_TEST(contains(listed.out, id), listed.out);
+  BOOST_TEST(contains(listed.out, "running"), listed.out);  // it never stored its end
+  auto pull = on(b, {"pull", id});
+  BOOST_TEST(pull.exit_code == 0, pull.err);
+  size_t sealed = 0;
+  for (auto& f : fs::directory_iterator(b.registry / "processes" / id / "log")) (void)f, ++sealed;
+  BOOST_TEST(sealed >= 5u);  // the open segment stayed on A
+  auto replay = on(b, {"replay", id});
+  BOOST_TEST(replay.exit_code == 4, replay.err);  // a killed run's log ended
+  BOOST_TEST(std::count(replay.out.begin(), replay.out.end(), '\n') > 1000);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
