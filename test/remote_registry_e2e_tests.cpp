@@ -139,6 +139,12 @@ BOOST_FIXTURE_TEST_CASE(a_run_on_a_replays_on_b_byte_identical, RemoteFixture) {
   BOOST_TEST(replay_b.exit_code == 0, replay_b.err);
   BOOST_TEST(contains(replay_b.err, "pulled process " + id), replay_b.err);
   BOOST_TEST(replay_b.out == out_a);
+  // logs on a third machine pulls it too, and shows what A's run printed.
+  Machine c = machine("c");
+  auto logs_c = on(c, {"logs", id});
+  BOOST_TEST(logs_c.exit_code == 0, logs_c.err);
+  BOOST_TEST(contains(logs_c.err, "pulled process " + id), logs_c.err);
+  BOOST_TEST(contains(logs_c.out, out_a.substr(0, out_a.find('\n'))), logs_c.out);
   auto trace_b = on(b, {"trace", id});
   BOOST_TEST(trace_b.exit_code == 0, trace_b.err);
   BOOST_TEST(trace_b.out == trace_a.out);
@@ -187,13 +193,14 @@ BOOST_FIXTURE_TEST_CASE(push_and_pull_then_replay_offline_from_the_cache, Remote
 }
 
 BOOST_FIXTURE_TEST_CASE(concurrent_runs_on_both_machines_are_listed_from_both, RemoteFixture) {
-  std::vector<std::string> ids(10);
+  std::vector<std::string> ids(10), outs(10);
   std::vector<std::thread> threads;
   std::vector<std::string> errors(10);
   for (int i = 0; i < 10; ++i)
     threads.emplace_back([&, i] {
       auto r = on(i % 2 ? b : a, {"run", program("clocks_random.wasm")});
       ids[size_t(i)] = take_id(r.err);
+      outs[size_t(i)] = r.out;
       if (contains(r.err, "not uploaded") || ids[size_t(i)].size() != 36) errors[size_t(i)] = r.err;
     });
   for (auto& t : threads) t.join();
@@ -205,11 +212,15 @@ BOOST_FIXTURE_TEST_CASE(concurrent_runs_on_both_machines_are_listed_from_both, R
     BOOST_TEST(listed.size() == 10u, l.out);
     for (const auto& id : ids) BOOST_TEST(listed.count(id) == 1u, id);
   }
-  // Each replays on the other machine.
+  // Each replays on the other machine, byte-identical (the output holds
+  // the clocks and random bytes the run saw).
   for (int i = 0; i < 10; ++i) {
     auto r = on(i % 2 ? a : b, {"replay", ids[size_t(i)]});
     BOOST_TEST(r.exit_code == 0, ids[size_t(i)] + ": " + r.err);
+    BOOST_TEST(!outs[size_t(i)].empty());
+    BOOST_TEST(r.out == outs[size_t(i)], ids[size_t(i)]);
   }
+
 }
 
 BOOST_FIXTURE_TEST_CASE(a_wrong_key_is_one_line_and_leaves_the_local_registry, RemoteFixture) {
