@@ -145,6 +145,16 @@ BOOST_FIXTURE_TEST_CASE(a_run_on_a_replays_on_b_byte_identical, RemoteFixture) {
   BOOST_TEST(logs_c.exit_code == 0, logs_c.err);
   BOOST_TEST(contains(logs_c.err, "pulled process " + id), logs_c.err);
   BOOST_TEST(contains(logs_c.out, out_a.substr(0, out_a.find('\n'))), logs_c.out);
+  // So do profile and debug, each on a machine of its own.
+  Machine d = machine("d"), e = machine("e");
+  auto prof = on(d, {"profile", id});
+  BOOST_TEST(prof.exit_code == 0, prof.err);
+  BOOST_TEST(contains(prof.err, "pulled process " + id), prof.err);
+  BOOST_TEST(contains(prof.out, "SELF INSTR"), prof.out);
+  auto script = write("cont.txt", "continue\n");
+  auto dbg = on(e, {"debug", id, "--batch", "-x", script.string()});
+  BOOST_TEST(dbg.exit_code == 0, dbg.err);
+  BOOST_TEST(contains(dbg.out, "exited normally"), dbg.out);
   auto trace_b = on(b, {"trace", id});
   BOOST_TEST(trace_b.exit_code == 0, trace_b.err);
   BOOST_TEST(trace_b.out == trace_a.out);
