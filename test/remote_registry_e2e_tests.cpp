@@ -363,3 +363,32 @@ BOOST_FIXTURE_TEST_CASE(a_killed_run_is_visible_with_what_it_sealed, RemoteFixtu
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Without a server: what loading the S3 library costs a run that has no
+// remote (nothing), and what a missing library says.
+BOOST_AUTO_TEST_SUITE(loading)
+
+BOOST_FIXTURE_TEST_CASE(a_run_without_a_remote_never_loads_libcurl, CliFixture) {
+  auto r = run_process({"/usr/bin/env", "LD_DEBUG=libs", bin, "run", (programs / "clocks_random.wasm").string()});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(contains(r.err, "calling init: /lib/x86_64-linux-gnu/libc.so.6"), r.err);  // LD_DEBUG works
+  BOOST_TEST(!contains(r.err, "libcurl"));
+  BOOST_TEST(!contains(r.err, "libtimecraft_s3"));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_remote_loads_it_and_a_missing_library_is_one_line, CliFixture) {
+  write("config.yaml", "registry:\n  remote: s3://b/p\n  endpoint: http://127.0.0.1:1\n");
+  auto loaded = run_process({"/usr/bin/env", "LD_DEBUG=libs", bin, "get", "ps", "--remote"});
+  BOOST_TEST(loaded.exit_code == 1);
+  BOOST_TEST(contains(loaded.err, "libtimecraft_s3.so"), loaded.err);
+  BOOST_TEST(contains(loaded.err, "libcurl.so"), loaded.err);
+  auto r = run_process({"/usr/bin/env", "TIMECRAFT_S3_LIBRARY=/nonexistent/libtimecraft_s3.so", bin,
+                        "pull", "0123"});
+  BOOST_TEST(r.exit_code == 1);
+  BOOST_TEST(one_error_line(r), r.err);
+  BOOST_TEST(r.err == "timecraft: error: remote registry: /nonexistent/libtimecraft_s3.so not found "
+                      "(the S3 support library, built with timecraft)\n");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
