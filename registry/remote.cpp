@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <thread>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -225,15 +226,26 @@ Expected<TransferStats> pull_process(Registry& local, const ObjectStore& remote,
     if (!d) return d.error();
     ++st.objects, st.bytes += module->size();
   }
+  // The segments, then process.json: a pull cut short (a full disk) takes
+  // back the segments it wrote, so that no process without metadata stays.
+  std::vector<std::string> written;
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(local.process_dir(id), ec);
+  auto take_back = [&](Error e) {
+    for (const auto& key : written) (void)local.store()->remove(key);
+    if (!existed) std::filesystem::remove_all(local.process_dir(id), ec);
+    return e;
+  };
   for (uint32_t index : fetched) {
     std::string key = log_prefix(id) + trace::segment_name(index);
     auto r = local.store()->put_if_absent(key, log.segments[index]);
-    if (!r) return r.error();
+    if (!r) return take_back(r.error());
+    if (*r == PutResult::Stored) written.push_back(key);
     ++st.objects;
   }
   auto old = local.read_process_meta(id);
   if (!old || *old != meta_text) {
-    TC_TRY(local.write_process_meta(id, meta_text));
+    if (auto w = local.write_process_meta(id, meta_text); !w) return take_back(w.error());
     ++st.objects, st.bytes += meta_text.size();
   }
   (void)local.index_process(*meta);

@@ -17,6 +17,7 @@
 
 #include "registry/s3/s3_store.hpp"
 #include "test/cli_fixture.hpp"
+#include "test/tiny_disk.hpp"
 
 using namespace tc::test;
 using namespace tc::registry;
@@ -360,6 +361,33 @@ BOOST_FIXTURE_TEST_CASE(a_killed_run_is_visible_with_what_it_sealed, RemoteFixtu
   auto replay = on(b, {"replay", id});
   BOOST_TEST(replay.exit_code == 4, replay.err);  // a killed run's log ended
   BOOST_TEST(std::count(replay.out.begin(), replay.out.end(), '\n') > 1000);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_pull_onto_a_full_disk_keeps_nothing_of_it, RemoteFixture) {
+  if (!can_mount_tmpfs(0)) {
+    BOOST_TEST_MESSAGE("skipped: cannot mount a tmpfs (needs root)");
+    return;
+  }
+  // A's log: 20,000 uncompressed records, far more than B's 256 KiB disk.
+  std::ofstream(a.config, std::ios::app) << "log:\n  compression: none\n  segment-size: 64KiB\n";
+  std::string wat = kWriteThenBlock;
+  wat.replace(wat.find("3000"), 4, "20000");
+  wat = wat.substr(0, wat.find("    (i32.store (i32.const 0) (i32.const 64))")) + ")\n)";
+  auto module = write("many.wat", wat);
+  auto r = on(a, {"run", module.string()});
+  BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+  std::string id = take_id(r.err);
+  TinyDisk disk(b.registry, "256k");
+  BOOST_REQUIRE_MESSAGE(disk.mounted, disk.error);
+  std::string mine = record(b, "clocks_random.wasm");
+  auto p = on(b, {"pull", id});
+  BOOST_TEST_MESSAGE("pull onto a full disk: " << p.err);
+  BOOST_TEST(p.exit_code == 1);
+  BOOST_TEST(one_error_line(p), p.err);
+  BOOST_TEST(!fs::exists(b.registry / "processes" / id));
+  auto listed = ids_of(on(b, {"get", "ps", "-q"}).out);
+  BOOST_TEST(listed.size() == 1u);
+  BOOST_TEST(on(b, {"replay", mine}).exit_code == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
