@@ -86,6 +86,17 @@ Expected<Config> parse_config(const std::string& text) {
     if (full == "registry.root") {
       if (value.empty()) return make_error(ErrorKind::Usage, "registry.root is empty", where);
       c.registry_root = value;
+    } else if (full == "registry.remote") {
+      if (!value.empty() && value.rfind("s3://", 0) != 0)
+        return make_error(ErrorKind::Usage, "registry.remote must be an s3://bucket[/prefix] URL", where);
+      c.remote = value;
+    } else if (full == "registry.endpoint") {
+      if (!value.empty() && value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0)
+        return make_error(ErrorKind::Usage, "registry.endpoint must be an http:// or https:// URL", where);
+      c.endpoint = value;
+    } else if (full == "registry.region") {
+      if (value.empty()) return make_error(ErrorKind::Usage, "registry.region is empty", where);
+      c.region = value;
     } else if (full == "log.batch-size") {
       uint64_t v;
       if (!parse_size(value, v) || v == 0 || v > 1000000)
@@ -123,8 +134,11 @@ Expected<Config> load_config() {
 }
 
 std::string config_to_yaml(const Config& c) {
+  std::string remote;
+  if (!c.remote.empty())
+    remote = "\n  remote: " + c.remote + "\n  endpoint: " + c.endpoint + "\n  region: " + c.region;
   return "registry:\n  root: " + (c.registry_root.empty() ? "~/.timecraft" : c.registry_root) +
-         "\nlog:\n  batch-size: " + std::to_string(c.batch_records) +
+         remote + "\nlog:\n  batch-size: " + std::to_string(c.batch_records) +
          "\n  segment-size: " + format_size(c.segment_bytes) +
          "\n  compression: " + c.compression +
          "\nmodule:\n  max-size: " + format_size(c.module_max_bytes) + "\n";

@@ -2,6 +2,9 @@
 //
 //   registry:
 //     root: ~/.timecraft
+//     remote: s3://runs/team-a   # a shared registry (optional): push, pull, get ps --remote
+//     endpoint: http://127.0.0.1:7480   # its S3 server (required with remote)
+//     region: us-east-1
 //   log:
 //     batch-size: 4096        # records per compressed batch
 //     segment-size: 64MiB     # a segment rolls over past this
@@ -23,6 +26,9 @@ namespace tc::registry {
 
 struct Config {
   std::string registry_root;  // "" = default (~/.timecraft)
+  std::string remote;         // "" = none; s3://bucket[/prefix]
+  std::string endpoint;       // http(s)://host[:port]
+  std::string region = "us-east-1";
   uint32_t batch_records = 4096;
   uint64_t segment_bytes = 64ull << 20;
   std::string compression = "zlib";

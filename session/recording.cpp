@@ -75,7 +75,9 @@ Expected<std::unique_ptr<RecordingSession>> RecordingSession::start(registry::Re
   (void)reg.index_process(meta);  // a cache: a listing reads process.json without it
   // Room to store the end even if the run fills the disk (see store_end).
   reg.reserve_process_end(meta, kEndReserve);
-  auto log = trace::LogWriter::create(reg.log_segments(meta.id), sp.log);
+  auto segments = reg.log_segments(meta.id);
+  if (sp.wrap_log) segments = sp.wrap_log(std::move(segments), meta);
+  auto log = trace::LogWriter::create(std::move(segments), sp.log);
   if (!log) {  // the run ends before it began, and says so
     meta.end_unix_ns = now_unix_ns();
     meta.status = "failed";

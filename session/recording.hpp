@@ -6,6 +6,7 @@
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,12 @@ struct RecordingSpec {
   // Fault injection (`run --chaotic`), below the recorder: the log holds
   // what the program saw, injected records marked.
   std::optional<wasi::ChaosConfig> chaos;
+  // Wraps the log's segments once the process id is known and its start
+  // metadata stored (`run` with a remote registry: each segment uploaded
+  // as it is sealed).
+  std::function<std::shared_ptr<trace::SegmentStore>(std::shared_ptr<trace::SegmentStore>,
+                                                     const registry::ProcessMeta&)>
+      wrap_log;
 };
 
 // How a recorded run ended, as data: the program's outcome and what

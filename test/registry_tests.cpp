@@ -340,6 +340,28 @@ BOOST_AUTO_TEST_CASE(config_checks_every_size) {
   BOOST_TEST(parse_config(config_to_yaml(*c)).has_value());  // the output reads back
 }
 
+BOOST_AUTO_TEST_CASE(config_reads_and_shows_the_remote_registry) {
+  auto c = parse_config("registry:\n  root: /r\n  remote: s3://runs/team-a\n"
+                        "  endpoint: http://127.0.0.1:7480\n  region: eu-west-3\n");
+  BOOST_REQUIRE_MESSAGE(c.has_value(), (c ? std::string() : c.error().message));
+  BOOST_TEST(c->remote == "s3://runs/team-a");
+  BOOST_TEST(c->endpoint == "http://127.0.0.1:7480");
+  BOOST_TEST(c->region == "eu-west-3");
+  BOOST_TEST(config_to_yaml(*c).find("registry:\n  root: /r\n  remote: s3://runs/team-a\n"
+                                     "  endpoint: http://127.0.0.1:7480\n  region: eu-west-3\n") == 0u,
+             config_to_yaml(*c));
+  auto back = parse_config(config_to_yaml(*c));  // the output reads back
+  BOOST_REQUIRE(back.has_value());
+  BOOST_TEST(back->remote == c->remote);
+  BOOST_TEST(parse_config("registry:\n  remote: runs/team-a\n").error().message ==
+             "registry.remote must be an s3://bucket[/prefix] URL");
+  BOOST_TEST(parse_config("registry:\n  endpoint: 127.0.0.1:7480\n").error().message ==
+             "registry.endpoint must be an http:// or https:// URL");
+  BOOST_TEST(!parse_config("registry:\n  region:\n").has_value());
+  // No remote: the section shows only the root, as before.
+  BOOST_TEST(config_to_yaml(Config{}).find("registry:\n  root: ~/.timecraft\nlog:") == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(a_full_disk_still_rewrites_a_reserved_file,
                      *boost::unit_test::precondition(tc::test::can_mount_tmpfs)) {
   TempRoot t;

@@ -8,6 +8,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "registry/remote.hpp"
+#include "registry/remote_store.hpp"
+
 
 namespace tc::cli {
 
@@ -93,6 +96,67 @@ Expected<registry::Registry> open_registry(const std::string& flag, bool create)
   if (root.empty()) root = registry::Registry::default_root();
   root = registry::expand_home(root);
   return create ? registry::Registry::open(root) : registry::Registry::open_existing(root);
+}
+
+Expected<std::shared_ptr<registry::ObjectStore>> open_remote(const std::string& flag) {
+  auto cfg = registry::load_config();
+  if (!cfg) return cfg.error();
+  auto pick = [](const std::string& given, const char* env, const std::string& configured) {
+    if (!given.empty()) return given;
+    if (const char* v = std::getenv(env); v && *v) return std::string(v);
+    return configured;
+  };
+  std::string url = pick(flag, "TIMECRAFT_REMOTE", cfg->remote);
+  if (url.empty()) return std::shared_ptr<registry::ObjectStore>();
+  std::string endpoint = pick("", "TIMECRAFT_REMOTE_ENDPOINT", cfg->endpoint);
+  std::string region = pick("", "TIMECRAFT_REMOTE_REGION", cfg->region);
+  if (endpoint.empty())
+    return make_error(ErrorKind::Usage, url + ": no endpoint (registry.endpoint in " +
+                                            registry::config_path() + ")");
+  return registry::open_remote_store(url, endpoint, region);
+}
+
+Expected<std::shared_ptr<registry::ObjectStore>> require_remote(const std::string& flag) {
+  auto r = open_remote(flag);
+  if (r && !*r)
+    return make_error(ErrorKind::Usage, "no remote registry (--remote URL, $TIMECRAFT_REMOTE or "
+                                        "registry.remote in " + registry::config_path() + ")");
+  return r;
+}
+
+Expected<std::optional<std::string>> pull_missing(const std::string& registry_flag,
+                                                  const std::string& prefix) {
+  auto remote = open_remote("");
+  if (!remote) return remote.error();
+  if (!*remote) return std::optional<std::string>();
+  auto id = registry::resolve_remote(**remote, prefix);
+  if (!id) return id.error();
+  auto reg = open_registry(registry_flag, true);
+  if (!reg) return reg.error();
+  auto st = registry::pull_process(*reg, **remote, *id);
+  if (!st) return st.error();
+  std::cerr << "timecraft: pulled process " << *id << " from " << (*remote)->describe() << " ("
+            << st->bytes << " bytes)\n";
+  return std::optional<std::string>(*id);
+}
+
+Expected<std::pair<registry::Registry, std::string>> open_process(const std::string& registry_flag,
+                                                                  const std::string& prefix) {
+  auto reg = open_registry(registry_flag);
+  Error local_error = make_error(ErrorKind::Usage, "");
+  if (reg) {
+    auto id = reg->resolve(registry::ObjectKind::Process, prefix);
+    if (id) return std::make_pair(std::move(*reg), std::move(*id));
+    local_error = id.error();
+  } else {
+    local_error = reg.error();
+  }
+  auto pulled = pull_missing(registry_flag, prefix);
+  if (!pulled) return make_error(pulled.error().kind, local_error.message + "; " + pulled.error().message);
+  if (!*pulled) return local_error;
+  auto again = open_registry(registry_flag);
+  if (!again) return again.error();
+  return std::make_pair(std::move(*again), std::move(**pulled));
 }
 
 }  // namespace tc::cli

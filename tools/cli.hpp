@@ -59,6 +59,24 @@ void add_source_locations(std::vector<TraceFrame>& frames, const wasm::Module& m
 // the config file's registry.root, else ~/.timecraft. Only `run` creates
 // it (`create`); read-only commands report that there is none.
 Expected<registry::Registry> open_registry(const std::string& flag, bool create = false);
+// The remote registry (loads bin/libtimecraft_s3.so): the URL from
+// --remote (if given), else $TIMECRAFT_REMOTE, else the config file's
+// registry.remote; endpoint and region from $TIMECRAFT_REMOTE_ENDPOINT /
+// $TIMECRAFT_REMOTE_REGION, else the config. nullptr when none is set.
+Expected<std::shared_ptr<registry::ObjectStore>> open_remote(const std::string& flag);
+// The same, an error when none is set.
+Expected<std::shared_ptr<registry::ObjectStore>> require_remote(const std::string& flag);
+
+// For a process id the local registry lacks: when a remote is configured,
+// the remote's process with that id prefix pulled into the local registry
+// (created if need be; "pulled process ..." on stderr) and its full id;
+// nullopt when there is no remote. replay and trace use it.
+Expected<std::optional<std::string>> pull_missing(const std::string& registry_flag,
+                                                  const std::string& prefix);
+// The local registry and the full id of `prefix` in it, pulling the
+// process from the remote first if only the remote has it.
+Expected<std::pair<registry::Registry, std::string>> open_process(const std::string& registry_flag,
+                                                                  const std::string& prefix);
 
 // Each command's table entry (defined in its cmd_*.cpp).
 const CommandSpec& run_command();
@@ -73,6 +91,8 @@ const CommandSpec& trace_command();
 const CommandSpec& diff_command();
 const CommandSpec& config_command();
 const CommandSpec& delete_command();
+const CommandSpec& push_command();
+const CommandSpec& pull_command();
 const CommandSpec& prune_command();
 const CommandSpec& profile_command();
 const CommandSpec& wast_command();

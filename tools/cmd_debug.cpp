@@ -115,9 +115,11 @@ int cmd_debug(const Args& args) {
     if (timing) std::fprintf(stderr, "timing: %.6f s: %s\n", std::chrono::duration<double>(t1 - t0).count(), what.c_str());
     t0 = t1;
   };
-  auto reg = open_registry(vm["registry"].as<std::string>());
-  if (!reg) return fail(kExitError, reg.error().to_string());
-  auto d = debug::Debugger::open(*reg, vm["id"].as<std::string>(), opts, stdout);
+  // A process only the remote registry has is pulled first.
+  auto opened = open_process(vm["registry"].as<std::string>(), vm["id"].as<std::string>());
+  if (!opened) return fail(kExitError, opened.error().message);
+  auto reg = &opened->first;
+  auto d = debug::Debugger::open(*reg, opened->second, opts, stdout);
   if (!d) return fail(kExitError, d.error().message);
   g_debugger = d->get();
   struct sigaction sa{};

@@ -10,6 +10,7 @@
 #include "tools/cli.hpp"
 #include "tools/format.hpp"
 #include "tools/number_option.hpp"
+#include "registry/remote.hpp"
 #include "tools/process_list.hpp"
 #include "tools/resources.hpp"
 
@@ -62,6 +63,7 @@ const CommandSpec& get_command() {
           {"since", Option::Value, "AGE", "processes only: started within AGE (90s, 30m, 2h, 7d)"},
           {"sort", Option::Value, "KEY", "processes only: start (newest first), duration or\nsize (largest first)", "start"},
           {"limit,n", Option::Value, "N", "processes only: at most N"},
+          {"remote", Option::Flag, "", "processes only: those of the remote registry\n(registry.remote in the config, or $TIMECRAFT_REMOTE)"},
           kRegistryOption,
       },
       {{"type"}},
@@ -92,22 +94,30 @@ int cmd_get(const Args& args) {
   bool quiet = vm.count("quiet") > 0;
 
   if (*type != Resource::Process)
-    for (const char* o : {"failed", "status", "module", "since", "limit"})
+    for (const char* o : {"failed", "status", "module", "since", "limit", "remote"})
       if (vm.count(o)) return usage_error("get", std::string("--") + o + " only applies to processes (get ps)");
   if (*type == Resource::Config) {
     auto cfg = registry::load_config();
     if (!cfg) return fail(kExitError, cfg.error().to_string());
     if (fmt == OutputFormat::Text) std::cout << registry::config_to_yaml(*cfg);
-    else emit(json{{"registry", {{"root", cfg->registry_root}}},
+    else emit(json{{"registry", {{"root", cfg->registry_root}, {"remote", cfg->remote},
+                                 {"endpoint", cfg->endpoint}, {"region", cfg->region}}},
                    {"log", {{"batch-size", cfg->batch_records},
                             {"segment-size", cfg->segment_bytes},
                             {"compression", cfg->compression}}},
                    {"module", {{"max-size", cfg->module_max_bytes}}}}, fmt);
     return kExitOk;
   }
-  auto reg = open_registry(vm["registry"].as<std::string>());
-  if (!reg) return fail(kExitError, reg.error().to_string());
   int64_t now = now_ns();
+  std::shared_ptr<registry::ObjectStore> remote;
+  if (vm.count("remote")) {
+    auto r = require_remote("");
+    if (!r) return fail(kExitError, r.error().message);
+    remote = *r;
+  }
+  auto reg = remote ? Expected<registry::Registry>(make_error(ErrorKind::Usage, ""))
+                    : open_registry(vm["registry"].as<std::string>());
+  if (!remote && !reg) return fail(kExitError, reg.error().to_string());
 
   if (*type == Resource::Module) {
     auto mods = reg->list_modules();
@@ -188,7 +198,7 @@ int cmd_get(const Args& args) {
     if (!n) return usage_error("get", n.error().message);
     q.limit = *n;
   }
-  auto procs = reg->list_processes();
+  auto procs = remote ? registry::list_remote_processes(*remote) : reg->list_processes();
   if (!procs) return fail(kExitError, procs.error().to_string());
   auto shown = select_processes(std::move(*procs), q, now);
   if (quiet) {

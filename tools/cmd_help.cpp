@@ -25,7 +25,7 @@ const std::vector<const CommandSpec*>& commands() {
       &run_command(),     &replay_command(),  &debug_command(),  &get_command(),
       &describe_command(), &export_command(), &import_command(), &logs_command(),
       &trace_command(),   &diff_command(),   &profile_command(), &delete_command(), &prune_command(),
-      &config_command(),
+      &push_command(),    &pull_command(),    &config_command(),
       &wast_command(),    &version_command(), &help_command(),
   };
   return table;

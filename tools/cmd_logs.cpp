@@ -34,10 +34,11 @@ int cmd_logs(const Args& args) {
   po::variables_map vm;
   if (auto stop = parse_options(logs_command(), args, vm)) return *stop;
   if (!vm.count("id")) return usage_error("logs", "no process id given");
-  auto reg = open_registry(vm["registry"].as<std::string>());
-  if (!reg) return fail(kExitError, reg.error().to_string());
-  auto id = reg->resolve(registry::ObjectKind::Process, vm["id"].as<std::string>());
-  if (!id) return fail(kExitError, id.error().message);
+  // A process only the remote registry has is pulled first.
+  auto opened = open_process(vm["registry"].as<std::string>(), vm["id"].as<std::string>());
+  if (!opened) return fail(kExitError, opened.error().message);
+  auto reg = &opened->first;
+  auto id = &opened->second;
   auto log = trace::LogReader::open(reg->log_segments(*id));
   if (!log) return fail(kExitError, log.error().message);
   auto out = trace::rebuild_output(*log);

@@ -175,9 +175,11 @@ int cmd_profile(const Args& args) {
       return usage_error("profile", "--export takes cpu:FILE (pprof's format), e.g. --export cpu:run.pprof");
     if (export_path.empty()) return usage_error("profile", "--export cpu:FILE: no file given");
   }
-  auto reg = open_registry(vm["registry"].as<std::string>());
-  if (!reg) return fail(kExitError, reg.error().to_string());
-  auto session = session::ReplaySession::open(*reg, vm["id"].as<std::string>());
+  // A process only the remote registry has is pulled first.
+  auto opened = open_process(vm["registry"].as<std::string>(), vm["id"].as<std::string>());
+  if (!opened) return fail(kExitError, opened.error().message);
+  auto reg = &opened->first;
+  auto session = session::ReplaySession::open(*reg, opened->second);
   if (!session) return fail(kExitError, session.error().message);
   if (vm.count("calls")) return profile_calls(*reg, **session, fmt);
 

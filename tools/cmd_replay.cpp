@@ -65,8 +65,10 @@ int cmd_replay(const Args& args) {
   if (auto stop = parse_options(replay_command(), args, vm)) return *stop;
   if (!vm.count("id")) return usage_error("replay", "no process id given");
 
-  auto reg = open_registry(vm["registry"].as<std::string>());
-  if (!reg) return fail(kExitError, reg.error().to_string());
+  // A process only the remote registry has is pulled first.
+  auto opened = open_process(vm["registry"].as<std::string>(), vm["id"].as<std::string>());
+  if (!opened) return fail(kExitError, opened.error().message);
+  auto reg = &opened->first;
   std::shared_ptr<const wasm::Module> other;
   std::string other_path;
   if (vm.count("module")) {
@@ -79,7 +81,7 @@ int cmd_replay(const Args& args) {
   }
   auto live = open_live_trace(vm);
   if (!live) return fail(kExitError, live.error().message);
-  auto session = session::ReplaySession::open(*reg, vm["id"].as<std::string>(), other);
+  auto session = session::ReplaySession::open(*reg, opened->second, other);
   if (!session) return fail(kExitError, session.error().message);
   if (auto why = (*session)->platform_differences(); !why.empty())
     std::cerr << "timecraft: warning: " << why

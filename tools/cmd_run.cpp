@@ -8,6 +8,7 @@
 #include <random>
 
 #include "registry/config.hpp"
+#include "registry/remote.hpp"
 #include "registry/sha256.hpp"
 #include "session/build_id.hpp"
 #include "session/recording.hpp"
@@ -199,6 +200,22 @@ const CommandSpec& run_command() {
   return spec;
 }
 
+namespace {
+
+// With a remote registry configured, the recorded run is pushed when it
+// ends. A failure leaves the recording local (push it later) and does not
+// change the exit status, which is the program's.
+void upload_run(const registry::Registry& reg, const std::string& id,
+                const Expected<std::shared_ptr<registry::ObjectStore>>& remote) {
+  if (remote && !*remote) return;
+  auto st = remote ? registry::push_process(reg, **remote, id) : Expected<registry::TransferStats>(remote.error());
+  if (!st)
+    std::cerr << "timecraft: warning: process " << id << " is recorded locally but not uploaded ("
+              << st.error().message << "): timecraft push " << id << "\n";
+}
+
+}  // namespace
+
 int cmd_run(const Args& args) {
   Args opt_args, rest;
   split_at_positional(run_command(), args, opt_args, rest);
@@ -351,9 +368,30 @@ int cmd_run(const Args& args) {
   spec.interrupt = &g_stop_signal;
   if (*live) spec.on_record = (*live)->hook();
   spec.chaos = *chaos;
+  // With a remote registry: the start (module, "running" metadata) is
+  // uploaded once the process exists, each log segment as it is sealed,
+  // the rest when the run ends (upload_run).
+  auto remote = open_remote("");
+  std::optional<Error> upload_error;  // reported after the id line
+  if (remote && *remote)
+    spec.wrap_log = [&](std::shared_ptr<trace::SegmentStore> local, const registry::ProcessMeta& m) {
+      auto started = registry::push_process(*reg, **remote, m.id);
+      if (!started) {
+        upload_error = started.error();
+        return local;
+      }
+      return registry::uploading_segments(std::move(local), *remote, m.id, [id = m.id](const Error& e) {
+        std::cerr << "timecraft: warning: uploading process " << id << "'s log: " << e.message << "\n";
+      });
+    };
   auto rec = session::RecordingSession::start(*reg, std::move(spec), **system);
   if (!rec) return fail(kExitError, rec.error().to_string());
   std::cerr << (*rec)->id() << std::endl;  // the first line on stderr: the process id
+  if (upload_error) {
+    std::cerr << "timecraft: warning: process " << (*rec)->id() << " is recorded locally but not uploaded ("
+              << upload_error->message << "): timecraft push " << (*rec)->id() << "\n";
+    remote = std::shared_ptr<registry::ObjectStore>();  // not tried again at the end
+  }
   if (*chaos) print_chaos(**chaos, vm["chaotic"].as<std::string>());
   catch_stop_signals();
 
@@ -375,6 +413,8 @@ int cmd_run(const Args& args) {
     return fail(kExitError, "cannot store how process " + meta.id + " ended (" + meta.status +
                                 ", code " + std::to_string(meta.exit_code) +
                                 "): " + end.store_error->to_string());
+  rec->reset();  // releases the process's lock: the run is over
+  upload_run(*reg, meta.id, remote);
   return code;
 }
 
