@@ -16,6 +16,7 @@
 #include "registry/atomic_file.hpp"
 #include "registry/detail.hpp"
 #include "registry/log_segments.hpp"
+#include "registry/process_summary.hpp"
 #include "registry/registry.hpp"
 #include "registry/spare_room.hpp"
 
@@ -35,19 +36,6 @@ uint64_t log_size(const std::string& log_dir) {
     if (!ec2) total += n;
   }
   return total;
-}
-
-ProcessSummary summary_of(const ProcessMeta& m) {
-  ProcessSummary s;
-  s.id = m.id;
-  s.start_unix_ns = m.start_unix_ns;
-  s.end_unix_ns = m.end_unix_ns;
-  s.module_digest = m.module_digest;
-  s.module_name = m.module_name;
-  s.status = m.status;
-  s.exit_code = m.exit_code;
-  s.message = m.message;
-  return s;
 }
 
 std::string stamp_of(const struct stat& st) {
@@ -254,6 +242,19 @@ Expected<void> Registry::compact_index() const {
 
 Expected<FileLock> Registry::lock_registry(FileLock::Mode mode) const {
   return FileLock::acquire(root_ + "/lock", mode);
+}
+
+ProcessSummary summary_of(const ProcessMeta& m) {
+  ProcessSummary s;
+  s.id = m.id;
+  s.start_unix_ns = m.start_unix_ns;
+  s.end_unix_ns = m.end_unix_ns;
+  s.module_digest = m.module_digest;
+  s.module_name = m.module_name;
+  s.status = m.status;
+  s.exit_code = m.exit_code;
+  s.message = m.message;
+  return s;
 }
 
 }  // namespace tc::registry

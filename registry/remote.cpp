@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "registry/process_summary.hpp"
 #include "registry/sha256.hpp"
 #include "trace/log_reader.hpp"
 
@@ -62,19 +63,6 @@ Expected<std::map<uint32_t, ObjectInfo>> segments_in(const ObjectStore& s, const
   for (auto& o : *objects)
     if (auto i = trace::parse_segment_name(o.key.substr(prefix.size()))) out[*i] = std::move(o);
   return out;
-}
-
-ProcessSummary summary_of(const ProcessMeta& m) {
-  ProcessSummary s;
-  s.id = m.id;
-  s.start_unix_ns = m.start_unix_ns;
-  s.end_unix_ns = m.end_unix_ns;
-  s.module_digest = m.module_digest;
-  s.module_name = m.module_name;
-  s.status = m.status;
-  s.exit_code = m.exit_code;
-  s.message = m.message;
-  return s;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "debug/gdbremote/operand_types.hpp"
 
+#include "interp/opcodes.hpp"
 #include "interp/validate/body_reader.hpp"
 
 namespace tc::debug::gdbremote {
@@ -9,17 +10,6 @@ namespace {
 using wasm::Opcode;
 using wasm::OpType;
 using wasm::ValType;
-
-std::optional<ValType> val_type(OpType t) {
-  switch (t) {
-    case OpType::I32: return ValType::I32;
-    case OpType::I64: return ValType::I64;
-    case OpType::F32: return ValType::F32;
-    case OpType::F64: return ValType::F64;
-    case OpType::V128: return ValType::V128;
-    default: return std::nullopt;
-  }
-}
 
 struct Ctrl {
   size_t height = 0;  // the stack's size under the block's parameters
@@ -126,7 +116,7 @@ void Typer::step(const wasm::Instr& in) {
   // The table's simple instructions: up to two operands, at most one result.
   if (in.info->p2 != OpType::V) pop();
   if (in.info->p1 != OpType::V) pop();
-  if (auto r = val_type(in.info->r)) vals_.push_back(*r);
+  if (auto r = wasm::op_type_valtype(in.info->r)) vals_.push_back(*r);
 }
 
 }  // namespace
