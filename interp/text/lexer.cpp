@@ -82,48 +82,26 @@ class Lexer {
   Lexer(std::string_view src, SourcePos start)
       : s_(src), line_(start.line), line_start_col_(start.col) {}
 
-  Expected<std::vector<Token>> run() {
+  Expected<std::vector<Token>> run(std::vector<Annotation>* annots) {
     std::vector<Token> out;
     out.reserve(s_.size() / 4 + 1);
     while (true) {
       auto e = skip_space();
       if (!e) return std::move(e.error());
-      Token t;
-      t.begin = uint32_t(i_);
-      t.line = line_;
-      t.col = col();
-      if (i_ >= s_.size()) {
-        t.kind = TokKind::Eof;
-        t.end = t.begin;
-        out.push_back(std::move(t));
-        return out;
-      }
-      char c = s_[i_];
-      if (c == '(') {
-        if (i_ + 1 < s_.size() && s_[i_ + 1] == '@') {
-          auto a = skip_annotation();
-          if (!a) return std::move(a.error());
-          continue;
+      if (i_ + 1 < s_.size() && s_[i_] == '(' && s_[i_ + 1] == '@') {
+        auto a = lex_annotation();
+        if (!a) return std::move(a.error());
+        if (annots) {
+          a->before = out.size();
+          annots->push_back(std::move(*a));
         }
-        ++i_;
-        t.kind = TokKind::LParen;
-      } else if (c == ')') {
-        ++i_;
-        t.kind = TokKind::RParen;
-      } else if (c == '"' || is_idchar(c)) {
-        auto r = lex_run(t);
-        if (!r) return std::move(r.error());
-      } else if (c == ',' || c == ';' || c == '[' || c == ']' || c == '{' || c == '}') {
-        ++i_;
-        t.kind = TokKind::Reserved;
-      } else {
-        unsigned u = uint8_t(c);
-        if (u < 0x20 || u == 0x7F) return err(t.line, t.col, "misplaced control character");
-        if (utf8_len(s_, i_) > 1) return err(t.line, t.col, "misplaced unicode character");
-        return err(t.line, t.col, "malformed UTF-8 encoding");
+        continue;
       }
-      t.end = uint32_t(i_);
+      Token t;
+      auto r = lex_token(t, false);
+      if (!r) return std::move(r.error());
       out.push_back(std::move(t));
+      if (out.back().kind == TokKind::Eof) return out;
     }
   }
 
@@ -197,34 +175,86 @@ class Lexer {
     }
   }
 
-  // "(@id ...)": skipped with its balanced contents (strings and comments
-  // inside may hold parentheses).
-  Expected<void> skip_annotation() {
-    uint32_t sl = line_, sc = col();
-    i_ += 2;
-    if (i_ >= s_.size() || !(is_idchar(s_[i_]) || s_[i_] == '"'))
-      return err(sl, sc, "empty annotation id");
-    size_t depth = 1;
-    while (depth > 0) {
-      TC_TRY(skip_space());
-      if (i_ >= s_.size()) return err(sl, sc, "unclosed annotation");
-      char c = s_[i_];
-      if (c == '(') {
-        ++depth;
-        ++i_;
-      } else if (c == ')') {
-        --depth;
-        ++i_;
-      } else if (c == '"') {
-        std::string tmp;
-        TC_TRY(lex_string(tmp));
-      } else {
-        size_t n = utf8_len(s_, i_);
-        if (n == 0) return err_here("malformed UTF-8 encoding");
-        i_ += n;
-      }
+  // One token at i_ (after skip_space). Inside an annotation every
+  // character outside tokens is an "illegal character", as in the
+  // reference lexer.
+  Expected<void> lex_token(Token& t, bool in_annot) {
+    t.begin = uint32_t(i_);
+    t.line = line_;
+    t.col = col();
+    if (i_ >= s_.size()) {
+      t.kind = TokKind::Eof;
+      t.end = t.begin;
+      return {};
     }
+    char c = s_[i_];
+    if (c == '(') {
+      ++i_;
+      t.kind = TokKind::LParen;
+    } else if (c == ')') {
+      ++i_;
+      t.kind = TokKind::RParen;
+    } else if (c == '"' || is_idchar(c)) {
+      TC_TRY(lex_run(t));
+    } else if (c == ',' || c == ';' || c == '[' || c == ']' || c == '{' || c == '}') {
+      ++i_;
+      t.kind = TokKind::Reserved;
+    } else {
+      unsigned u = uint8_t(c);
+      bool control = u < 0x20 || u == 0x7F, unicode = !control && utf8_len(s_, i_) > 1;
+      if (in_annot && (control || unicode)) return err(t.line, t.col, "illegal character");
+      if (control) return err(t.line, t.col, "misplaced control character");
+      if (unicode) return err(t.line, t.col, "misplaced unicode character");
+      return err(t.line, t.col, "malformed UTF-8 encoding");
+    }
+    t.end = uint32_t(i_);
     return {};
+  }
+
+  // "(@id item*)": the id (a name or a non-empty UTF-8 string) and the
+  // balanced tokens up to the closing ")"; nested annotations are items.
+  Expected<Annotation> lex_annotation() {
+    Annotation a;
+    a.line = line_;
+    a.col = col();
+    a.begin = uint32_t(i_);
+    i_ += 2;
+    if (i_ < s_.size() && s_[i_] == '"') {
+      // A bad string here is not a string id at all (the reference lexer's
+      // "(@" rule then matches alone).
+      size_t save = i_;
+      uint32_t save_line = line_;
+      size_t save_begin = line_begin_;
+      auto r = lex_string(a.id);
+      if (!r || a.id.empty()) {
+        i_ = save;
+        line_ = save_line;
+        line_begin_ = save_begin;
+        return err(a.line, a.col, "empty annotation id");
+      }
+      if (!is_valid_utf8(a.id)) return err(a.line, a.col, "malformed UTF-8 encoding");
+    } else if (i_ < s_.size() && is_idchar(s_[i_])) {
+      size_t start = i_;
+      while (i_ < s_.size() && is_idchar(s_[i_])) ++i_;
+      a.id = std::string(s_.substr(start, i_ - start));
+    } else {
+      return err(a.line, a.col, "empty annotation id");
+    }
+    size_t depth = 0;
+    while (true) {
+      TC_TRY(skip_space());
+      if (i_ >= s_.size()) return err(a.line, a.col, "unclosed annotation");
+      if (s_[i_] == ')' && depth == 0) {
+        ++i_;
+        a.end = uint32_t(i_);
+        return a;
+      }
+      Token t;
+      TC_TRY(lex_token(t, true));
+      if (t.kind == TokKind::LParen) ++depth;
+      if (t.kind == TokKind::RParen) --depth;
+      a.items.push_back(std::move(t));
+    }
   }
 
   // A string literal at s_[i_] == '"'; appends decoded bytes to out.
@@ -324,19 +354,15 @@ class Lexer {
       }
       return {};
     }
-    classify(lex, t);
-    return {};
+    return classify(lex, t);
   }
 
-  static void classify(std::string_view lex, Token& t) {
+  Expected<void> classify(std::string_view lex, Token& t) const {
     if (lex[0] == '$') {
-      if (lex.size() > 1) {
-        t.kind = TokKind::Id;
-        t.value = std::string(lex.substr(1));
-      } else {
-        t.kind = TokKind::Reserved;
-      }
-      return;
+      if (lex.size() == 1) return err(t.line, t.col, "empty identifier");
+      t.kind = TokKind::Id;
+      t.value = std::string(lex.substr(1));
+      return {};
     }
     for (auto [prefix, kind] : {std::pair{std::string_view("offset="), TokKind::OffsetEq},
                                 std::pair{std::string_view("align="), TokKind::AlignEq}}) {
@@ -348,19 +374,20 @@ class Lexer {
         } else {
           t.kind = TokKind::Reserved;
         }
-        return;
+        return {};
       }
     }
-    if (is_nat_text(lex)) { t.kind = TokKind::Nat; return; }
-    if (is_int_text(lex)) { t.kind = TokKind::Int; return; }
-    if (is_float_text(lex)) { t.kind = TokKind::Float; return; }
+    if (is_nat_text(lex)) { t.kind = TokKind::Nat; return {}; }
+    if (is_int_text(lex)) { t.kind = TokKind::Int; return {}; }
+    if (is_float_text(lex)) { t.kind = TokKind::Float; return {}; }
     if (lex.size() >= 2 && lex[0] >= 'a' && lex[0] <= 'z') {
       bool ok = true;
       for (char c : lex.substr(1))
         if (!(is_letter(c) || is_digit(c) || c == '_' || c == '.' || c == ':')) ok = false;
-      if (ok) { t.kind = TokKind::Keyword; return; }
+      if (ok) { t.kind = TokKind::Keyword; return {}; }
     }
     t.kind = TokKind::Reserved;
+    return {};
   }
 
   std::string_view s_;
@@ -421,8 +448,9 @@ bool is_float_text(std::string_view s) {
   return marked && i == s.size();
 }
 
-Expected<std::vector<Token>> tokenize(std::string_view src, SourcePos start) {
-  return Lexer(src, start).run();
+Expected<std::vector<Token>> tokenize(std::string_view src, SourcePos start,
+                                     std::vector<Annotation>* annots) {
+  return Lexer(src, start).run(annots);
 }
 
 }  // namespace tc::wat

@@ -36,9 +36,22 @@ struct SourcePos {
 
 std::string location_string(uint32_t line, uint32_t col);
 
-// Lexes all of `src`. Annotations "(@id ...)" and comments are skipped.
-// The returned vector always ends with an Eof token.
-Expected<std::vector<Token>> tokenize(std::string_view src, SourcePos start = {});
+// An annotation "(@id item*)" (spec text/lexical.rst). Its items are
+// lexed as tokens (nested parentheses and annotations included); `before`
+// is the index, in the token vector, of the token that follows it.
+struct Annotation {
+  std::string id;
+  std::vector<Token> items;
+  uint32_t begin = 0, end = 0;  // byte range in the source
+  uint32_t line = 0, col = 0;   // of "(@"
+  size_t before = 0;
+};
+
+// Lexes all of `src`. Comments are skipped, and so are annotations: they
+// are appended to `annots` when given. The returned vector always ends
+// with an Eof token.
+Expected<std::vector<Token>> tokenize(std::string_view src, SourcePos start = {},
+                                      std::vector<Annotation>* annots = nullptr);
 
 // True when `s` is valid UTF-8 (no overlongs, surrogates or > U+10FFFF).
 bool is_valid_utf8(std::string_view s);
