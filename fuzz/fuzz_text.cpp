@@ -22,6 +22,7 @@ bool takes_module(const wast::Command& c) {
   using K = wast::Command::Kind;
   switch (c.kind) {
     case K::Module: case K::AssertInvalid: case K::AssertMalformed:
+    case K::AssertMalformedCustom: case K::AssertInvalidCustom:
     case K::AssertUnlinkable: case K::AssertUninstantiable:
       return true;
     case K::AssertTrap:

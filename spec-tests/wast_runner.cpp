@@ -7,6 +7,7 @@
 
 #include "interp/engine.hpp"
 #include "interp/text/script.hpp"
+#include "interp/validate/custom_check.hpp"
 #include "spec-tests/result_match.hpp"
 #include "spec-tests/spectest_host.hpp"
 
@@ -161,6 +162,22 @@ std::string ScriptRun::run(const Command& c) {
         err = mod.error();
       }
       return expect_error(err, {invalid ? ErrorKind::Invalid : ErrorKind::Malformed}, c.message);
+    }
+    case Command::Kind::AssertMalformedCustom: {
+      // A bad annotation: the text does not encode.
+      auto bytes = wast::module_source_to_binary(c.module);
+      if (bytes) return "expected malformed custom \"" + c.message + "\", module encoded";
+      return expect_error(bytes.error(), {ErrorKind::Malformed}, c.message);
+    }
+    case Command::Kind::AssertInvalidCustom: {
+      // A valid module whose custom section fails its own checks.
+      auto bytes = wast::module_source_to_binary(c.module);
+      if (!bytes) return expect_error(bytes.error(), {ErrorKind::Invalid}, c.message);
+      auto mod = load_module(std::move(*bytes));
+      if (!mod) return expect_error(mod.error(), {ErrorKind::Invalid}, c.message);
+      auto ok = check_custom_sections(**mod);
+      if (ok) return "expected invalid custom \"" + c.message + "\", custom sections valid";
+      return expect_error(ok.error(), {ErrorKind::Invalid}, c.message);
     }
     case Command::Kind::AssertUnlinkable: {
       auto inst = instantiate(c.module);

@@ -81,6 +81,8 @@ struct Command {
     AssertExhaustion,      // (assert_exhaustion action "msg")
     AssertInvalid,         // (assert_invalid module "msg")
     AssertMalformed,       // (assert_malformed module "msg")
+    AssertMalformedCustom, // (assert_malformed_custom module "msg"): a bad annotation
+    AssertInvalidCustom,   // (assert_invalid_custom module "msg"): a bad custom section
     AssertUnlinkable,      // (assert_unlinkable module "msg")
     AssertUninstantiable,  // (assert_uninstantiable module "msg")
     Unsupported,           // a command this runner does not know (counted as skipped)

@@ -157,6 +157,8 @@ class ScriptParser {
     else if (h == "assert_exhaustion") { kind = K::AssertExhaustion; takes_action = true; takes_module = false; }
     else if (h == "assert_invalid") kind = K::AssertInvalid;
     else if (h == "assert_malformed") kind = K::AssertMalformed;
+    else if (h == "assert_malformed_custom") kind = K::AssertMalformedCustom;
+    else if (h == "assert_invalid_custom") kind = K::AssertInvalidCustom;
     else if (h == "assert_unlinkable") kind = K::AssertUnlinkable;
     else if (h == "assert_uninstantiable") kind = K::AssertUninstantiable;
     else return false;
@@ -399,9 +401,11 @@ Expected<std::vector<uint8_t>> module_source_to_binary(const ModuleSource& m) {
     case ModuleSource::Kind::Text:
       break;
   }
-  auto toks = wat::tokenize(m.text, wat::SourcePos{m.line ? m.line : 1, m.column ? m.column : 1});
+  std::vector<wat::Annotation> annots;
+  auto toks = wat::tokenize(m.text, wat::SourcePos{m.line ? m.line : 1, m.column ? m.column : 1},
+                            &annots);
   if (!toks) return std::move(toks.error());
-  return wat::ModuleParser(m.text, *toks).parse();
+  return wat::ModuleParser(m.text, *toks, &annots).parse();
 }
 
 }  // namespace tc::wast

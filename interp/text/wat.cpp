@@ -6,9 +6,10 @@
 namespace tc::wat {
 
 Expected<std::vector<uint8_t>> wat_to_binary(std::string_view source) {
-  auto toks = tokenize(source);
+  std::vector<Annotation> annots;
+  auto toks = tokenize(source, {}, &annots);
   if (!toks) return std::move(toks.error());
-  return ModuleParser(source, *toks).parse();
+  return ModuleParser(source, *toks, &annots).parse();
 }
 
 }  // namespace tc::wat

@@ -45,7 +45,8 @@ Expected<std::vector<uint8_t>> ModuleParser::parse() {
   if (!tail) return std::move(tail.error());
   if (second_start_) return error_at(*second_start_, "multiple start sections");
   if (import_order_error_) return *import_order_error_;
-  return assemble();
+  TC_TRY(apply_module_annotations());
+  return place_customs(assemble());
 }
 
 // Pass 1: bind the $ids of every index space, parse type definitions and
@@ -60,9 +61,11 @@ Expected<void> ModuleParser::scan_fields(size_t first) {
     std::string_view k = kw.kind == TokKind::Keyword ? text(kw) : std::string_view();
     if (k == "type") {
       TC_TRY(parse_type_field());
+      spans_.push_back(FieldSpan{k, start, pos_ - 1});
       continue;
     }
     bool is_import = false;
+    FieldSpan span{k, start};
     if (k == "import") {
       is_import = true;
       if (peek(4).kind == TokKind::LParen) {
@@ -80,6 +83,9 @@ Expected<void> ModuleParser::scan_fields(size_t first) {
       is_import = at_list("import");
       Space s = k == "func" ? Space::Func : k == "table" ? Space::Table
               : k == "memory" ? Space::Memory : Space::Global;
+      span.header_end = pos_;
+      span.index = spaces_[size_t(s)].count;
+      span.imported = is_import;
       TC_TRY(bind(s, id, head));
       if (!is_import) {
         last_def = k == "func" ? "function" : k == "table" ? "table"
@@ -101,6 +107,8 @@ Expected<void> ModuleParser::scan_fields(size_t first) {
       import_order_error_ = error_at(head, std::string("import after ") + last_def + " definition");
     pos_ = start;
     TC_TRY(skip_list());
+    span.close = pos_ - 1;
+    spans_.push_back(span);
   }
   return {};
 }
@@ -201,6 +209,7 @@ Expected<void> ModuleParser::parse_import() {
 }
 
 Expected<void> ModuleParser::parse_func() {
+  size_t open = pos_;
   pos_ += 2;
   if (peek().kind == TokKind::Id) next();
   uint32_t index = n_funcs_++;
@@ -273,7 +282,10 @@ Expected<void> ModuleParser::parse_func() {
     body.u8(locals[i].byte());
     i = j;
   }
+  for (const auto& s : spans_)
+    if (s.open == open) begin_func_hints(s.open, s.close);
   TC_TRY(parse_instrs(body, f));
+  TC_TRY(end_func_hints(index));
   body.u8(0x0B);
   TC_TRY(expect(TokKind::RParen));
   code_.u32(body.size());

@@ -281,6 +281,7 @@ Expected<void> ModuleParser::run_instrs(ByteWriter& out, FuncCtx& f, bool single
     return op;
   };
   auto flush = [&](size_t off) {
+    pending_flushed(off, out.size());
     out.bytes.insert(out.bytes.end(), pending.bytes.begin() + off, pending.bytes.end());
     pending.bytes.resize(off);
   };
@@ -292,8 +293,11 @@ Expected<void> ModuleParser::run_instrs(ByteWriter& out, FuncCtx& f, bool single
     return {};
   };
   auto begin_folded = [&]() -> Expected<void> {
+    size_t open = pos_;
     next();  // "("
     const Token& k = peek();
+    bool held = !(is_kw(k, "block") || is_kw(k, "loop"));
+    TC_TRY(instr_hint(open, held ? pending : out, held));
     if (is_kw(k, "block") || is_kw(k, "loop")) {
       next();
       const std::string* label = parse_label_binding();
@@ -323,6 +327,7 @@ Expected<void> ModuleParser::run_instrs(ByteWriter& out, FuncCtx& f, bool single
   auto instr_in_seq = [&]() -> Expected<void> {
     const Token& t = peek();
     if (t.kind == TokKind::LParen) return begin_folded();
+    TC_TRY(instr_hint(pos_, out, false));
     bool is_if = is_kw(t, "if");
     if (is_kw(t, "block") || is_kw(t, "loop") || is_if) {
       next();

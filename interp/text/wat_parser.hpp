@@ -47,7 +47,9 @@ struct TypeUse {
 
 class ModuleParser {
  public:
-  ModuleParser(std::string_view src, const std::vector<Token>& toks) : src_(src), t_(toks) {}
+  ModuleParser(std::string_view src, const std::vector<Token>& toks,
+               const std::vector<Annotation>* annots = nullptr)
+      : src_(src), t_(toks), annots_(annots) {}
   // Parses "(module ...)" or bare fields, to the end of the tokens.
   Expected<std::vector<uint8_t>> parse();
 
@@ -128,9 +130,52 @@ class ModuleParser {
   // v128.const, lane and shuffle immediates (wat_simd.cpp); opcode included.
   Expected<void> parse_simd_imm(const OpInfo& op, ByteWriter& out);
 
+  // ---- annotations (wat_annotations.cpp): @custom, @name and
+  // @metadata.code.branch_hint (spec custom/ scripts).
+  // Where the fields are, for placing module-level annotations.
+  struct FieldSpan {
+    std::string_view kind;
+    size_t open = 0, close = 0;  // token indices of "(" and ")"
+    size_t header_end = 0;       // func: after "func $id? (export ...)*"
+    uint32_t index = 0;          // func: its function index
+    bool imported = false;
+  };
+  // A custom section from @custom: `key` orders it among the sections
+  // (2 * section rank, +1 for "after").
+  struct CustomSec {
+    unsigned key = 0;
+    std::string name, content;
+  };
+  Expected<void> apply_module_annotations();  // after the fields
+  Expected<void> parse_custom_annotation(const Annotation& a);
+  Expected<void> parse_name_annotation(const Annotation& a);
+  void begin_func_hints(size_t open, size_t close);
+  // An instruction starts at token `tok`; its opcode is at `at` in `w`.
+  Expected<void> instr_hint(size_t tok, const ByteWriter& w, bool pending);
+  void pending_flushed(size_t off, size_t out_at);  // run_instrs' flush
+  Expected<void> end_func_hints(uint32_t func);
+  std::vector<uint8_t> place_customs(std::vector<uint8_t> binary) const;
+
   std::string_view src_;
   const std::vector<Token>& t_;
+  const std::vector<Annotation>* annots_;
   size_t pos_ = 0;
+  std::vector<FieldSpan> spans_;
+  std::vector<CustomSec> customs_;
+  // The current function's branch hints: annotations not yet given an
+  // instruction, then (opcode offset in the body, in pending?, hint).
+  struct Hint {
+    const Annotation* a;
+    size_t offset = 0;
+    bool pending = false;
+    uint8_t value = 0;
+  };
+  std::vector<const Annotation*> func_hint_annots_;
+  size_t next_hint_ = 0;
+  std::vector<Hint> hints_;
+  std::vector<std::pair<uint32_t, std::vector<Hint>>> func_hints_;
+  bool module_name_annotated_ = false;
+  std::vector<std::pair<uint32_t, std::string>> annotated_funcs_;
 
   std::array<IndexSpace, size_t(Space::Count_)> spaces_;
   std::vector<FuncType> types_;
