@@ -4,6 +4,8 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <string_view>
+#include <utility>
 
 #include "interp/engine.hpp"
 #include "interp/text/script.hpp"
@@ -86,12 +88,21 @@ Expected<std::vector<Value>> ScriptRun::act(const wast::Action& a) {
   return store_.invoke(ext->func, args);
 }
 
+// Messages the reference interpreter reworded in 3.0 (same error, new
+// text): a wasm-2.0 script's older text is accepted for the current one.
+constexpr std::pair<std::string_view, std::string_view> kRenamed[] = {
+    {"malformed lane index", "i8 constant out of range"},
+    {"global is immutable", "immutable global"},
+};
+
 std::string ScriptRun::expect_error(const Error& e, std::initializer_list<ErrorKind> kinds,
                                     const std::string& msg) {
   bool kind_ok = false;
   for (auto k : kinds) kind_ok |= e.kind == k;
   // As the reference interpreter: our message must start with the expected text.
-  bool msg_ok = e.message.compare(0, msg.size(), msg) == 0;
+  auto starts = [&](std::string_view p) { return e.message.compare(0, p.size(), p) == 0; };
+  bool msg_ok = starts(msg);
+  for (auto [old_text, text] : kRenamed) msg_ok |= msg == old_text && starts(text);
   if (kind_ok && msg_ok) return "";
   return std::string("expected ") + error_kind_name(*kinds.begin()) + " \"" + msg +
          "\", got " + error_kind_name(e.kind) + " \"" + e.to_string() + "\"";

@@ -272,7 +272,7 @@ BOOST_AUTO_TEST_CASE(immediates_are_checked) {
              "invalid lane index");
   BOOST_TEST(load_error("(func (result i32) (i8x16.extract_lane_u 15 (v128.const i32x4 0 0 0 0)))") == "ok");
   BOOST_TEST(load_error("(func (result i32) (i8x16.extract_lane_u 256 (v128.const i32x4 0 0 0 0)))") ==
-             "malformed lane index");
+             "i8 constant out of range");
   BOOST_TEST(load_error("(func (result v128) (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 32 "
                         "(v128.const i32x4 0 0 0 0) (v128.const i32x4 0 0 0 0)))") == "invalid lane index");
   BOOST_TEST(load_error("(func (result v128) (i8x16.shuffle 0 1 (v128.const i32x4 0 0 0 0) "

@@ -152,7 +152,7 @@ BOOST_AUTO_TEST_CASE(variables) {
   EXPECT_VALID("(module (func (param i32) (local i64) (local.set 1 (i64.const 0))))");
   BOOST_TEST(check("(module (func (global.get 3) drop))") == "invalid: unknown global 3");
   EXPECT_INVALID("(module (global i32 (i32.const 0)) (func (global.set 0 (i32.const 1))))",
-                 "global is immutable");
+                 "immutable global");
   EXPECT_VALID("(module (global (mut i32) (i32.const 0)) (func (global.set 0 (i32.const 1))))");
 }
 

@@ -317,6 +317,9 @@ class Lexer {
     }
   }
 
+  // True when the run starting at `start` is just "$" before a string.
+  bool lex_dollar_only(size_t start) const { return start + 1 < s_.size() && s_[start + 1] == '"'; }
+
   // A maximal run of idchars and strings, then classified.
   Expected<void> lex_run(Token& t) {
     size_t start = i_;
@@ -326,7 +329,11 @@ class Lexer {
     while (i_ < s_.size()) {
       if (s_[i_] == '"') {
         decoded.clear();
-        TC_TRY(lex_string(decoded));
+        auto r = lex_string(decoded);
+        // "$" then a bad string: the reference lexer's lone "$" rule wins.
+        if (!r && i_ > start && s_[start] == '$' && pieces == 1 && lex_dollar_only(start))
+          return err(t.line, t.col, "empty identifier");
+        TC_TRY(r);
         has_string = true;
         only_one_string = pieces == 0;
         ++pieces;

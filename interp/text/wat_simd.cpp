@@ -38,7 +38,7 @@ Expected<void> ModuleParser::parse_simd_imm(const OpInfo& op, ByteWriter& out) {
     const Token& t = peek();
     if (t.kind != TokKind::Nat) return unexpected(t);
     auto v = parse_u32(text(t));
-    if (!v || *v > 255) return error_at(t, "malformed lane index");
+    if (!v || *v > 255) return error_at(t, "i8 constant out of range");
     next();
     return uint8_t(*v);
   };
@@ -91,7 +91,7 @@ Expected<void> ModuleParser::parse_simd_imm(const OpInfo& op, ByteWriter& out) {
       for (size_t i = 0; i < 16; ++i) {
         const Token& t = next();
         auto v = t.kind == TokKind::Nat ? parse_u32(text(t)) : std::nullopt;
-        if (!v || *v > 255) return error_at(t, "malformed lane index");
+        if (!v || *v > 255) return error_at(t, "i8 constant out of range");
         out.u8(uint8_t(*v));
       }
       return {};

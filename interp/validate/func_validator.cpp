@@ -370,7 +370,7 @@ bool FuncValidator::step(const Instr& in) {
     case Opcode::GlobalSet: {
       if (in.a >= ctx_.globals.size()) return unknown(in, "global", in.a);
       const GlobalType& g = ctx_.globals[in.a];
-      if (!g.mut) return fail(in, "global is immutable");
+      if (!g.mut) return fail(in, "immutable global");
       return pop_expect(in, T(g.type));
     }
     case Opcode::TableGet: {
