@@ -97,9 +97,7 @@ Expected<void> ModuleParser::parse_custom_annotation(const Annotation& a) {
   }
   while (i < it.size() && it[i].kind == TokKind::String) c.content += it[i++].value;
   if (i < it.size()) return fail(it[i].line, it[i].col, "@custom annotation: unexpected token");
-  for (const auto& s : spans_)
-    if (a.before > s.open && a.before <= s.close)
-      return fail(a.line, a.col, "misplaced @custom annotation");
+  if (field_at(a.before)) return fail(a.line, a.col, "misplaced @custom annotation");
   customs_.push_back(std::move(c));
   return {};
 }
@@ -113,9 +111,7 @@ Expected<void> ModuleParser::parse_name_annotation(const Annotation& a) {
   if (!is_valid_utf8(a.items[0].value)) return fail("malformed UTF-8 encoding");
   if (a.items.size() > 1) return fail("@name annotation: unexpected token");
   const std::string& name = a.items[0].value;
-  const FieldSpan* in = nullptr;
-  for (const auto& s : spans_)
-    if (a.before > s.open && a.before <= s.close) in = &s;
+  const FieldSpan* in = field_at(a.before);
   if (!in) {
     // At module level: before the first field, it names the module.
     if (!spans_.empty() && a.before > spans_[0].open) return fail("misplaced @name annotation");
@@ -150,10 +146,8 @@ Expected<void> ModuleParser::apply_module_annotations() {
     } else if (a.id == "name") {
       TC_TRY(parse_name_annotation(a));
     } else if (a.id == kBranchHint) {
-      bool in_func = false;
-      for (const auto& s : spans_)
-        in_func |= s.kind == "func" && !s.imported && a.before > s.open && a.before <= s.close;
-      if (!in_func)
+      const FieldSpan* in = field_at(a.before);
+      if (!in || in->kind != "func" || in->imported)
         return make_error(ErrorKind::Malformed,
                           "@metadata.code.branch_hint annotation: not in a function",
                           location_string(a.line, a.col));
@@ -177,13 +171,26 @@ Expected<void> ModuleParser::apply_module_annotations() {
   return {};
 }
 
+// The field whose tokens surround token index `before`, if any (fields
+// are in source order and do not overlap).
+const ModuleParser::FieldSpan* ModuleParser::field_at(size_t before) const {
+  auto it = std::lower_bound(spans_.begin(), spans_.end(), before,
+                             [](const FieldSpan& s, size_t b) { return s.open < b; });
+  if (it == spans_.begin()) return nullptr;
+  --it;
+  return before <= it->close ? &*it : nullptr;
+}
+
 void ModuleParser::begin_func_hints(size_t open, size_t close) {
   func_hint_annots_.clear();
   next_hint_ = 0;
   hints_.clear();
   if (!annots_) return;
-  for (const auto& a : *annots_)
-    if (a.id == kBranchHint && a.before > open && a.before <= close) func_hint_annots_.push_back(&a);
+  // Annotations are in source order: binary-search the field's range.
+  auto it = std::upper_bound(annots_->begin(), annots_->end(), open,
+                             [](size_t o, const Annotation& a) { return o < a.before; });
+  for (; it != annots_->end() && it->before <= close; ++it)
+    if (it->id == kBranchHint) func_hint_annots_.push_back(&*it);
 }
 
 // The hints written before the instruction starting at token `tok` apply

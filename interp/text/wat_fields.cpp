@@ -282,8 +282,7 @@ Expected<void> ModuleParser::parse_func() {
     body.u8(locals[i].byte());
     i = j;
   }
-  for (const auto& s : spans_)
-    if (s.open == open) begin_func_hints(s.open, s.close);
+  if (const FieldSpan* s = field_at(open + 1)) begin_func_hints(s->open, s->close);
   TC_TRY(parse_instrs(body, f));
   TC_TRY(end_func_hints(index));
   body.u8(0x0B);

@@ -146,6 +146,7 @@ class ModuleParser {
     unsigned key = 0;
     std::string name, content;
   };
+  const FieldSpan* field_at(size_t before) const;
   Expected<void> apply_module_annotations();  // after the fields
   Expected<void> parse_custom_annotation(const Annotation& a);
   Expected<void> parse_name_annotation(const Annotation& a);
