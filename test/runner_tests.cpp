@@ -127,3 +127,36 @@ BOOST_AUTO_TEST_CASE(spectest_imports_and_register) {
   for (const auto& f : rep.failures) BOOST_TEST_MESSAGE(f);
   BOOST_TEST(rep.passed == 7u);
 }
+
+BOOST_AUTO_TEST_CASE(custom_assertions_are_checked) {
+  // assert_malformed_custom: the annotation must fail to encode, with that
+  // message; assert_invalid_custom: the module loads, its custom section
+  // fails the check.
+  auto rep = run(R"w((assert_malformed_custom (module quote "(@custom)") "@custom annotation: missing section name")
+                    (assert_malformed_custom (module quote "(@custom \"a\")") "@custom annotation")
+                    (assert_malformed_custom (module quote "(@custom 1)") "misplaced @custom annotation")
+                    (assert_invalid_custom (module (func i32.const 0 (@metadata.code.branch_hint "\01") drop))
+                      "@metadata.code.branch_hint annotation: invalid target")
+                    (assert_invalid_custom (module (func i32.const 0 (@metadata.code.branch_hint "\01") if end))
+                      "@metadata.code.branch_hint annotation: invalid target"))w");
+  BOOST_TEST(rep.skipped == 0u);  // no longer "not supported by this runner"
+  BOOST_TEST(rep.passed == 2u);
+  BOOST_TEST(rep.failed == 3u);
+  BOOST_REQUIRE(rep.failures.size() == 3u);
+  BOOST_TEST(rep.failures[0].find("t.wast:2:") == 0u, rep.failures[0]);
+  BOOST_TEST(rep.failures[1].find("t.wast:3:") == 0u, rep.failures[1]);
+  BOOST_TEST(rep.failures[2].find("t.wast:6:") == 0u, rep.failures[2]);
+}
+
+BOOST_AUTO_TEST_CASE(reworded_messages_accept_the_older_text) {
+  // 3.0's "immutable global" satisfies a 2.0 script's "global is immutable",
+  // but an unrelated message still does not.
+  auto rep = run(R"w((assert_invalid (module (global i32 (i32.const 0)) (func (global.set 0 (i32.const 1))))
+                      "global is immutable")
+                    (assert_invalid (module (global i32 (i32.const 0)) (func (global.set 0 (i32.const 1))))
+                      "immutable global")
+                    (assert_invalid (module (global i32 (i32.const 0)) (func (global.set 0 (i32.const 1))))
+                      "malformed lane index"))w");
+  BOOST_TEST(rep.passed == 2u);
+  BOOST_TEST(rep.failed == 1u);
+}
