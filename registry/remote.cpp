@@ -302,11 +302,20 @@ struct Uploader {
   }
 
   // The heartbeat thread: a new index/alive key every interval and after
-  // each upload, the previous one deleted once the new one is there.
+  // uploads (at most one a second), the previous one deleted once the new
+  // one is there.
   void beat() {
+    using Clock = std::chrono::steady_clock;
     std::string last;
     std::unique_lock<std::mutex> lk(mu);
-    while (!stop && !failed) {
+    for (bool first = true; !stop && !failed; first = false) {
+      if (!first) {
+        auto since = Clock::now();
+        cv.wait_for(lk, std::chrono::seconds(interval_s), [&] { return stop || dirty; });
+        if (dirty)  // not more than one a second: the end of a run seals one too
+          cv.wait_until(lk, since + std::chrono::seconds(1), [&] { return stop; });
+        if (stop || failed) break;
+      }
       dirty = false;
       lk.unlock();
       Heartbeat h;
@@ -325,7 +334,6 @@ struct Uploader {
         last = key;
       }
       lk.lock();
-      cv.wait_for(lk, std::chrono::seconds(interval_s), [&] { return stop || dirty; });
     }
   }
 };
