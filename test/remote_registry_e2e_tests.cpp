@@ -333,6 +333,19 @@ BOOST_FIXTURE_TEST_CASE(a_corrupt_segment_or_module_is_refused_and_nothing_is_ke
   BOOST_TEST(one_error_line(m), m.err);
   BOOST_TEST(contains(m.err, "its sha256 does not match"), m.err);
   BOOST_TEST(!fs::exists(b.registry / "modules" / "sha256" / digest));
+
+  // A process.json that is not one; the listing (the index) still works.
+  std::string id3 = record(a, "clocks_random.wasm");
+  BOOST_REQUIRE(store->put("processes/" + id3 + "/process.json", {reinterpret_cast<const uint8_t*>(junk.data()), junk.size()}));
+  auto j = on(b, {"pull", id3});
+  BOOST_TEST(j.exit_code == 1);
+  BOOST_TEST(one_error_line(j), j.err);
+  BOOST_TEST(contains(j.err, id3 + "/process.json"), j.err);
+  BOOST_TEST(!fs::exists(b.registry / "processes" / id3));
+  auto still = on(b, {"get", "ps", "--remote", "-q"});
+  BOOST_TEST(still.exit_code == 0, still.err);
+  BOOST_TEST(ids_of(still.out).count(id3) == 1u, still.out);
+  BOOST_TEST(on(b, {"replay", mine}).exit_code == 0);
 }
 
 // Writes "hi\n" 3000 times (small batches, 4 KiB segments: several sealed),
