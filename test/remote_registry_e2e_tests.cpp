@@ -8,7 +8,11 @@
 #define BOOST_TEST_MODULE remote_registry_e2e
 #include <boost/test/unit_test.hpp>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -148,6 +152,71 @@ std::string id_from(const std::string& err_path) {
 }
 
 bool still_running(pid_t pid) { return ::waitpid(pid, nullptr, WNOHANG) == 0; }
+
+// A TCP forwarder from a port of its own to the S3 server: stop() closes
+// it and every connection through it, as if the server had stopped.
+struct Forwarder {
+  int listener = -1, port = 0;
+  std::atomic<bool> stopping{false};
+  std::thread thread;
+  explicit Forwarder(const std::string& endpoint) {
+    int target = std::stoi(endpoint.substr(endpoint.rfind(':') + 1));
+    listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    BOOST_REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    BOOST_REQUIRE(::listen(listener, 64) == 0);
+    BOOST_REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+    port = ntohs(a.sin_port);
+    thread = std::thread([this, target] {
+      std::vector<std::pair<int, int>> pairs;  // client, server
+      while (!stopping) {
+        std::vector<pollfd> fds{{listener, POLLIN, 0}};
+        for (auto [c, sv] : pairs) fds.push_back({c, POLLIN, 0}), fds.push_back({sv, POLLIN, 0});
+        if (::poll(fds.data(), fds.size(), 50) <= 0) continue;
+        if (fds[0].revents & POLLIN) {
+          int c = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+          int sv = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+          sockaddr_in t{};
+          t.sin_family = AF_INET;
+          t.sin_port = htons(uint16_t(target));
+          t.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+          if (c >= 0 && ::connect(sv, reinterpret_cast<sockaddr*>(&t), sizeof t) == 0) {
+            pairs.push_back({c, sv});
+          } else {
+            if (c >= 0) ::close(c);
+            ::close(sv);
+          }
+        }
+        std::vector<std::pair<int, int>> kept;
+        for (size_t i = 0; i < pairs.size(); ++i) {
+          bool open = true;
+          for (int k = 0; k < 2 && open; ++k) {
+            const pollfd& f = fds[1 + 2 * i + size_t(k)];
+            if (!(f.revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            char buf[65536];
+            ssize_t n = ::recv(f.fd, buf, sizeof buf, 0);
+            int to = k == 0 ? pairs[i].second : pairs[i].first;
+            open = n > 0 && ::send(to, buf, size_t(n), MSG_NOSIGNAL) == n;
+          }
+          if (open) kept.push_back(pairs[i]);
+          else ::close(pairs[i].first), ::close(pairs[i].second);
+        }
+        pairs.swap(kept);
+      }
+      for (auto [c, sv] : pairs) ::close(c), ::close(sv);
+    });
+  }
+  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port); }
+  void stop() {
+    if (stopping.exchange(true)) return;
+    thread.join();
+    ::close(listener);
+  }
+  ~Forwarder() { stop(); }
+};
 
 std::set<std::string> ids_of(const std::string& quiet_listing) {
   std::set<std::string> ids;
@@ -485,6 +554,43 @@ BOOST_FIXTURE_TEST_CASE(a_long_run_is_visible_on_the_remote_while_it_runs, Remot
   BOOST_TEST(std::count(full.out.begin(), full.out.end(), '\n') == 12);
   BOOST_TEST(full.out.compare(0, prefix_replay.out.size(), prefix_replay.out) == 0);
   BOOST_TEST(full.out.size() > prefix_replay.out.size());
+}
+
+// The server stops while a run uploads: the run goes on and ends with
+// the program's status and one warning, its local recording is whole, and
+// once the server is back `push` uploads the rest for B to replay.
+BOOST_FIXTURE_TEST_CASE(a_server_stopping_mid_run_leaves_a_whole_local_recording, RemoteFixture) {
+  Forwarder fwd(env("TIMECRAFT_TEST_S3_ENDPOINT"));
+  configure(a, fwd.endpoint());
+  std::ofstream(a.config, std::ios::app) << "log:\n  segment-seconds: 1\n";
+  auto module = write("ticker.wat", kTicker);
+  std::string err_path = (root / "err.txt").string();
+  pid_t pid = spawn_run(bin, a, module.string(), err_path);
+  std::string id = id_from(err_path);
+  BOOST_REQUIRE_EQUAL(id.size(), 36u);
+  auto store = direct(prefix);
+  while (still_running(pid) && store->list("processes/" + id + "/log/")->empty())
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  fwd.stop();  // one segment uploaded, then the server is gone
+  int status = 0;
+  BOOST_REQUIRE(::waitpid(pid, &status, 0) == pid);
+  BOOST_TEST(WIFEXITED(status));
+  BOOST_TEST(WEXITSTATUS(status) == 0);
+  std::string err = slurp(err_path);
+  BOOST_TEST(contains(err, "is recorded locally but not uploaded"), err);
+  BOOST_TEST(!contains(err, "terminate"), err);
+  auto local = on(a, {"replay", id}, {"TIMECRAFT_REMOTE_ENDPOINT=http://127.0.0.1:1"});
+  BOOST_TEST(local.exit_code == 0, local.err);
+  BOOST_TEST(std::count(local.out.begin(), local.out.end(), '\n') == 12);
+
+  configure(a, env("TIMECRAFT_TEST_S3_ENDPOINT"));  // back
+  auto push = on(a, {"push", id});
+  BOOST_TEST(push.exit_code == 0, push.err);
+  auto listed = on(b, {"get", "ps", "--remote"});
+  BOOST_TEST(contains(listed.out, "exited 0"), listed.out);
+  auto replay = on(b, {"replay", id});
+  BOOST_TEST(replay.exit_code == 0, replay.err);
+  BOOST_TEST(replay.out == local.out);
 }
 
 // 1,000 ended processes (process.json, one log segment, index entries),
