@@ -108,6 +108,12 @@ Expected<Config> parse_config(const std::string& text) {
         return make_error(ErrorKind::Usage, "log.segment-size must be a size from 4KiB to 1TiB",
                           where);
       c.segment_bytes = v;
+    } else if (full == "log.segment-seconds") {
+      uint64_t v;
+      if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos ||
+          !parse_size(value, v) || v > kMaxSegmentSeconds)
+        return make_error(ErrorKind::Usage, "log.segment-seconds must be 0..86400", where);
+      c.segment_seconds = uint32_t(v);
     } else if (full == "module.max-size") {
       uint64_t v;
       if (!parse_size(value, v) || v < kMinModuleBytes || v > kMaxModuleBytes)
@@ -140,6 +146,7 @@ std::string config_to_yaml(const Config& c) {
   return "registry:\n  root: " + (c.registry_root.empty() ? "~/.timecraft" : c.registry_root) +
          remote + "\nlog:\n  batch-size: " + std::to_string(c.batch_records) +
          "\n  segment-size: " + format_size(c.segment_bytes) +
+         (c.remote.empty() ? "" : "\n  segment-seconds: " + std::to_string(c.segment_seconds)) +
          "\n  compression: " + c.compression +
          "\nmodule:\n  max-size: " + format_size(c.module_max_bytes) + "\n";
 }

@@ -8,6 +8,7 @@
 //   log:
 //     batch-size: 4096        # records per compressed batch
 //     segment-size: 64MiB     # a segment rolls over past this
+//     segment-seconds: 10     # with a remote: and this long after it opened (0: never)
 //     compression: zlib       # zlib | none
 //   module:
 //     max-size: 1GiB          # refuse larger module files (run)
@@ -31,12 +32,17 @@ struct Config {
   std::string region = "us-east-1";
   uint32_t batch_records = 4096;
   uint64_t segment_bytes = 64ull << 20;
+  // With a remote, a segment is also sealed (and uploaded) this long after
+  // it opened, and the run's heartbeat is refreshed as often (0: by size
+  // only; the heartbeat then every kDefaultSegmentSeconds).
+  uint32_t segment_seconds = 10;
   std::string compression = "zlib";
   uint64_t module_max_bytes = 1ull << 30;
 };
 
 // Bounds of the sizes above (the parser refuses anything outside them).
 constexpr uint64_t kMinSegmentBytes = 4096, kMaxSegmentBytes = 1ull << 40;
+constexpr uint32_t kDefaultSegmentSeconds = 10, kMaxSegmentSeconds = 86400;
 constexpr uint64_t kMinModuleBytes = 1024, kMaxModuleBytes = 1ull << 40;
 
 std::string config_path();

@@ -2,12 +2,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
-#include <thread>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "registry/process_summary.hpp"
+#include "registry/remote_index.hpp"
 #include "registry/sha256.hpp"
 #include "trace/log_reader.hpp"
 
@@ -108,6 +112,8 @@ Expected<TransferStats> push_process(const Registry& local, ObjectStore& remote,
     TC_TRY(remote.put(meta_key(id), bytes_of(s)));
     ++st.objects, st.bytes += s.size();
   }
+  // Its index entry (after process.json, which a listing may lead to).
+  TC_TRY(remote.put_if_absent(started_key(summary_of(*meta)), {}));
 
   // The sealed segments (all but the last while the run goes on).
   auto segs = segments_in(*local.store(), log_prefix(id));
@@ -126,12 +132,18 @@ Expected<TransferStats> push_process(const Registry& local, ObjectStore& remote,
     TC_TRY(count(remote.put_if_absent(info.key, **bytes), (*bytes)->size()));
   }
 
-  // The end record last: the commit point.
+  // The end record last: the commit point; then its index entry.
   if (same) {
     ++st.skipped;
   } else if (!running && meta->status != "running") {
     TC_TRY(remote.put(meta_key(id), bytes_of(*text)));
     ++st.objects, st.bytes += text->size();
+  }
+  if (!running && meta->status != "running") {
+    ProcessSummary end = summary_of(*meta);
+    for (const auto& [index, info] : *segs) end.log_bytes += info.size;
+    TC_TRY(remote.put_if_absent(ended_key(end), {}));
+    remove_heartbeats(remote, id);
   }
   return st;
 }
@@ -241,49 +253,8 @@ Expected<TransferStats> pull_process(Registry& local, const ObjectStore& remote,
 }
 
 Expected<std::vector<ProcessSummary>> list_remote_processes(const ObjectStore& remote) {
-  auto objects = remote.list("processes/");
-  if (!objects) return objects.error();
-  std::vector<std::string> keys;
-  std::map<std::string, uint64_t> log_bytes;
-  for (const auto& o : *objects) {
-    auto rest = o.key.substr(10);
-    auto slash = rest.find('/');
-    if (slash == std::string::npos) continue;
-    std::string id = rest.substr(0, slash), tail = rest.substr(slash + 1);
-    if (tail.rfind("log/", 0) == 0) log_bytes[id] += o.size;
-    if (tail == "process.json") keys.push_back(o.key);
-  }
-  // One GET per process, a few at a time (a remote's latency, not its
-  // bandwidth, is what a listing waits for).
-  std::vector<ProcessSummary> out(keys.size());
-  std::vector<std::optional<Error>> errors(keys.size());
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i; (i = next++) < keys.size();) {
-      auto text = remote.get(keys[i]);
-      ProcessSummary& s = out[i];
-      s.id = keys[i].substr(10, keys[i].size() - 10 - 13);
-      if (!text) {
-        errors[i] = text.error();
-      } else if (!*text) {
-        s.broken = "vanished while listing";
-      } else if (auto meta = process_meta_from_json(std::string((*text)->begin(), (*text)->end()))) {
-        s = summary_of(*meta);
-      } else {
-        s.broken = meta.error().message;
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  for (size_t t = 0; t < std::min<size_t>(8, keys.size()); ++t) threads.emplace_back(work);
-  for (auto& t : threads) t.join();
-  for (auto& e : errors)
-    if (e) return *e;
-  for (auto& s : out) s.log_bytes = log_bytes[s.id];
-  std::stable_sort(out.begin(), out.end(), [](const ProcessSummary& a, const ProcessSummary& b) {
-    return a.start_unix_ns > b.start_unix_ns;
-  });
-  return out;
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  return list_remote_index(remote, std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
 }
 
 namespace {
@@ -291,19 +262,78 @@ namespace {
 struct Uploader {
   std::shared_ptr<trace::SegmentStore> local;
   std::shared_ptr<ObjectStore> remote;
-  std::string prefix;
+  std::string id, prefix;
   std::function<void(const Error&)> on_error;
-  bool failed = false;
+  uint32_t interval_s = 0;
+  std::atomic<uint64_t> segments{0}, bytes{0};  // uploaded so far
 
-  void upload(uint32_t index) {
-    if (failed) return;
-    auto bytes = local->read(index, 0, UINT64_MAX);
-    Expected<PutResult> r = bytes ? (*bytes ? remote->put_if_absent(prefix + trace::segment_name(index), **bytes)
-                                            : Expected<PutResult>(make_error(ErrorKind::Io, local->name(index) + ": missing")))
-                                  : Expected<PutResult>(bytes.error());
-    if (!r) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool failed = false;  // after the first failure nothing more is tried
+  bool stop = false, dirty = false;
+
+  void fail(const Error& e) {
+    {
+      std::lock_guard<std::mutex> g(mu);
+      if (failed) return;
       failed = true;
-      if (on_error) on_error(r.error());
+    }
+    if (on_error) on_error(e);
+  }
+  bool has_failed() {
+    std::lock_guard<std::mutex> g(mu);
+    return failed;
+  }
+
+  // (The log writer's thread.)
+  void upload(uint32_t index) {
+    if (has_failed()) return;
+    auto bytes_read = local->read(index, 0, UINT64_MAX);
+    Expected<PutResult> r =
+        bytes_read ? (*bytes_read ? remote->put_if_absent(prefix + trace::segment_name(index), **bytes_read)
+                                  : Expected<PutResult>(make_error(ErrorKind::Io, local->name(index) + ": missing")))
+                   : Expected<PutResult>(bytes_read.error());
+    if (!r) return fail(r.error());
+    ++segments;
+    bytes += (*bytes_read)->size();
+    std::lock_guard<std::mutex> g(mu);
+    dirty = true;  // the heartbeat says so at once
+    cv.notify_all();
+  }
+
+  // The heartbeat thread: a new index/alive key every interval and after
+  // uploads (at most one a second), the previous one deleted once the new
+  // one is there.
+  void beat() {
+    using Clock = std::chrono::steady_clock;
+    std::string last;
+    std::unique_lock<std::mutex> lk(mu);
+    for (bool first = true; !stop && !failed; first = false) {
+      if (!first) {
+        auto since = Clock::now();
+        cv.wait_for(lk, std::chrono::seconds(interval_s), [&] { return stop || dirty; });
+        if (dirty)  // not more than one a second: the end of a run seals one too
+          cv.wait_until(lk, since + std::chrono::seconds(1), [&] { return stop; });
+        if (stop || failed) break;
+      }
+      dirty = false;
+      lk.unlock();
+      Heartbeat h;
+      h.id = id;
+      h.beat_unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                           std::chrono::system_clock::now().time_since_epoch()).count();
+      h.interval_s = interval_s;
+      h.segments = segments;
+      h.log_bytes = bytes;
+      std::string key = alive_key(h);
+      auto r = remote->put_if_absent(key, {});
+      if (!r) {
+        fail(r.error());
+      } else if (key != last) {
+        if (!last.empty()) (void)remote->remove(last);
+        last = key;
+      }
+      lk.lock();
     }
   }
 };
@@ -332,7 +362,18 @@ class UploadingSink : public trace::SegmentSink {
 
 class UploadingSegments : public trace::SegmentStore {
  public:
-  explicit UploadingSegments(std::shared_ptr<Uploader> up) : up_(std::move(up)) {}
+  explicit UploadingSegments(std::shared_ptr<Uploader> up) : up_(std::move(up)) {
+    if (up_->interval_s) beats_ = std::thread([u = up_] { u->beat(); });
+  }
+  // When the run ends (its log writer goes): no more beats.
+  ~UploadingSegments() override {
+    {
+      std::lock_guard<std::mutex> g(up_->mu);
+      up_->stop = true;
+    }
+    up_->cv.notify_all();
+    if (beats_.joinable()) beats_.join();
+  }
   std::string name(uint32_t index) const override { return up_->local->name(index); }
   Expected<std::vector<trace::SegmentEntry>> list() const override { return up_->local->list(); }
   Expected<std::optional<std::vector<uint8_t>>> read(uint32_t index, uint64_t offset,
@@ -347,16 +388,19 @@ class UploadingSegments : public trace::SegmentStore {
 
  private:
   std::shared_ptr<Uploader> up_;
+  std::thread beats_;
 };
 
 }  // namespace
 
 std::shared_ptr<trace::SegmentStore> uploading_segments(
     std::shared_ptr<trace::SegmentStore> local, std::shared_ptr<ObjectStore> remote,
-    const std::string& id, std::function<void(const Error&)> on_error) {
+    const std::string& id, uint32_t heartbeat_seconds, std::function<void(const Error&)> on_error) {
   auto up = std::make_shared<Uploader>();
   up->local = std::move(local);
   up->remote = std::move(remote);
+  up->id = id;
+  up->interval_s = heartbeat_seconds;
   up->prefix = log_prefix(id);
   up->on_error = std::move(on_error);
   return std::make_shared<UploadingSegments>(std::move(up));

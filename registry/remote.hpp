@@ -39,17 +39,21 @@ Expected<std::string> resolve_remote(ObjectStore& remote, const std::string& pre
 // `id`: a full process id in `remote`.
 Expected<TransferStats> pull_process(Registry& local, const ObjectStore& remote,
                                      const std::string& id);
-// The remote's processes, newest first (from processes/*/process.json);
-// an unreadable one is an entry with `broken` set.
+// The remote's processes, newest first, from its index (remote_index.hpp:
+// LIST calls only): running, killed (no end record, no recent heartbeat)
+// or as they ended.
 Expected<std::vector<ProcessSummary>> list_remote_processes(const ObjectStore& remote);
 
 // `local` (a process's log in the local registry) with each segment, once
 // sealed locally, also stored in `remote` under processes/<id>/log/, so
 // that a long run is visible while it runs (and a killed one with what it
-// sealed). An upload failure never fails the recording: `on_error` hears
-// of the first one, and no more are tried (push uploads what is missing).
+// sealed). While it lives, a heartbeat (remote_index.hpp) is stored every
+// `heartbeat_seconds` (0: none) and after each upload, so that listings
+// tell this run from a killed one. An upload failure never fails the
+// recording: `on_error` hears of the first one, and no more are tried
+// (push uploads what is missing).
 std::shared_ptr<trace::SegmentStore> uploading_segments(
     std::shared_ptr<trace::SegmentStore> local, std::shared_ptr<ObjectStore> remote,
-    const std::string& id, std::function<void(const Error&)> on_error);
+    const std::string& id, uint32_t heartbeat_seconds, std::function<void(const Error&)> on_error);
 
 }  // namespace tc::registry

@@ -145,6 +145,7 @@ BOOST_AUTO_TEST_CASE(config_shows_the_module_size_limit) {
   BOOST_TEST(contains(r.out, "segment-size: 1TiB\n"), r.out);
   r = tc({"get", "config", "-o", "json"});
   BOOST_TEST(contains(r.out, "\"max-size\": 3145728"), r.out);
+  BOOST_TEST(contains(r.out, "\"segment-seconds\": 10"), r.out);  // the default
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -362,6 +362,26 @@ BOOST_AUTO_TEST_CASE(config_reads_and_shows_the_remote_registry) {
   BOOST_TEST(config_to_yaml(Config{}).find("registry:\n  root: ~/.timecraft\nlog:") == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(config_reads_and_shows_segment_seconds) {
+  BOOST_TEST(Config{}.segment_seconds == 10u);  // the default
+  auto c = parse_config("registry:\n  remote: s3://runs/a\nlog:\n  segment-seconds: 3\n");
+  BOOST_REQUIRE(c.has_value());
+  BOOST_TEST(c->segment_seconds == 3u);
+  BOOST_TEST(config_to_yaml(*c).find("\n  segment-seconds: 3\n") != std::string::npos, config_to_yaml(*c));
+  auto back = parse_config(config_to_yaml(*c));
+  BOOST_REQUIRE(back.has_value());
+  BOOST_TEST(back->segment_seconds == 3u);
+  auto off = parse_config("log:\n  segment-seconds: 0\n");
+  BOOST_REQUIRE(off.has_value());
+  BOOST_TEST(off->segment_seconds == 0u);
+  // Shown only with a remote, where it applies.
+  BOOST_TEST(config_to_yaml(*off).find("segment-seconds") == std::string::npos);
+  for (const char* bad : {"-1", "86401", "10s", "1k", ""})
+    BOOST_TEST(parse_config(std::string("log:\n  segment-seconds: ") + bad + "\n").error().message ==
+                   "log.segment-seconds must be 0..86400",
+               bad);
+}
+
 BOOST_AUTO_TEST_CASE(a_full_disk_still_rewrites_a_reserved_file,
                      *boost::unit_test::precondition(tc::test::can_mount_tmpfs)) {
   TempRoot t;

@@ -2,6 +2,9 @@
 // torn tails (a log cut at every byte offset, flipped bytes, a full disk).
 #define BOOST_TEST_MODULE trace_log
 #include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <thread>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -96,6 +99,53 @@ BOOST_AUTO_TEST_CASE(segments_roll_over) {
   BOOST_TEST(!torn);
   auto r = LogReader::open(d.str());
   BOOST_TEST(r->segments().size() > 3u);
+}
+
+// With segment_seconds, the first record past the deadline is the last
+// of its segment, sealed at once (a remote uploads it); the next segment
+// opens with the next batch, so a quiet log makes no empty segments.
+BOOST_AUTO_TEST_CASE(segments_are_sealed_by_time_too) {
+  TempDir d;
+  LogOptions o;
+  o.segment_seconds = 1;
+  auto w = LogWriter::create(d.str(), o);
+  BOOST_REQUIRE(w.has_value());
+  uint64_t n = 0;
+  auto some = [&](int k) {
+    for (int i = 0; i < k; ++i, ++n) BOOST_REQUIRE((*w)->append(1000 + n * 7, uint32_t(n % 46), payload_for(n)));
+  };
+  some(10);
+  BOOST_REQUIRE((*w)->flush());
+  BOOST_TEST(fs::exists(d.path / "log.000000"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  some(1);  // past the deadline: sealed with this one
+  BOOST_REQUIRE((*w)->flush());
+  BOOST_TEST(!fs::exists(d.path / "log.000001"));
+  auto sealed = LogReader::open(d.str());
+  BOOST_REQUIRE(sealed.has_value());
+  BOOST_TEST(sealed->stats().records == 11u);
+  some(9);  // within the next second: one batch, still open
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  some(5);
+  BOOST_REQUIRE((*w)->close());
+  bool torn = false;
+  BOOST_TEST(read_and_check(d.str(), torn) == 25u);
+  BOOST_TEST(!torn);
+  auto r = LogReader::open(d.str());
+  BOOST_REQUIRE(r.has_value());
+  BOOST_TEST(r->segments().size() == 3u);
+
+  TempDir e;  // without it: by size only
+  o.segment_seconds = 0;
+  auto w2 = LogWriter::create(e.str(), o);
+  BOOST_REQUIRE(w2.has_value());
+  BOOST_REQUIRE((*w2)->append(1000, 0, payload_for(0)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  BOOST_REQUIRE((*w2)->append(1007, 1, payload_for(1)));
+  BOOST_REQUIRE((*w2)->close());
+  auto r2 = LogReader::open(e.str());
+  BOOST_REQUIRE(r2.has_value());
+  BOOST_TEST(r2->segments().size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(uncompressed_codec) {

@@ -31,6 +31,8 @@ const CommandSpec& config_command() {
       "  registry.region   its region (default us-east-1)\n"
       "  log.batch-size    records per compressed batch (default 4096)\n"
       "  log.segment-size  roll over to a new segment past this (default 64MiB)\n"
+      "  log.segment-seconds  with a remote, also seal (upload) a segment open\n"
+      "                    this long, and beat as often (default 10; 0: by size)\n"
       "  log.compression   zlib or none\n"
       "  module.max-size   `run` refuses a larger module file (default 1GiB)\n"
       "Sizes take a unit: B, KiB, MiB, GiB, TiB (or K, M, G, T).\n",

@@ -95,9 +95,10 @@ int cmd_debug(const Args& args) {
     if (auto ok = check_listen_option(spec); !ok) return usage_error("debug", ok.error().message);
     if (vm.count("command") || vm.count("batch") || vm.count("echo") || vm.count("timing"))
       return usage_error("debug", "--listen serves a remote debugger: no -x, --batch, --echo or --timing with it");
-    auto reg = open_registry(vm["registry"].as<std::string>());
-    if (!reg) return fail(kExitError, reg.error().to_string());
-    return debug_listen(*reg, vm["id"].as<std::string>(), spec, opts.checkpoint_interval);
+    // A process only the remote registry has is pulled first, as below.
+    auto opened = open_process(vm["registry"].as<std::string>(), vm["id"].as<std::string>());
+    if (!opened) return fail(kExitError, opened.error().message);
+    return debug_listen(opened->first, opened->second, spec, opts.checkpoint_interval);
   }
   std::vector<std::string> scripts;
   if (vm.count("command")) scripts = vm["command"].as<std::vector<std::string>>();

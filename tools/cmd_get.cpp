@@ -104,6 +104,7 @@ int cmd_get(const Args& args) {
                                  {"endpoint", cfg->endpoint}, {"region", cfg->region}}},
                    {"log", {{"batch-size", cfg->batch_records},
                             {"segment-size", cfg->segment_bytes},
+                            {"segment-seconds", cfg->segment_seconds},
                             {"compression", cfg->compression}}},
                    {"module", {{"max-size", cfg->module_max_bytes}}}}, fmt);
     return kExitOk;

@@ -373,6 +373,7 @@ int cmd_run(const Args& args) {
   // the rest when the run ends (upload_run).
   auto remote = open_remote("");
   std::optional<Error> upload_error;  // reported after the id line
+  if (remote && *remote) spec.log.segment_seconds = cfg->segment_seconds;  // visible as it runs
   if (remote && *remote)
     spec.wrap_log = [&](std::shared_ptr<trace::SegmentStore> local, const registry::ProcessMeta& m) {
       auto started = registry::push_process(*reg, **remote, m.id);
@@ -380,7 +381,8 @@ int cmd_run(const Args& args) {
         upload_error = started.error();
         return local;
       }
-      return registry::uploading_segments(std::move(local), *remote, m.id, [id = m.id](const Error& e) {
+      uint32_t beat = cfg->segment_seconds ? cfg->segment_seconds : registry::kDefaultSegmentSeconds;
+      return registry::uploading_segments(std::move(local), *remote, m.id, beat, [id = m.id](const Error& e) {
         std::cerr << "timecraft: warning: uploading process " << id << "'s log: " << e.message << "\n";
       });
     };

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "trace/crc32c.hpp"
@@ -56,6 +57,15 @@ bool worth_compressing(const std::vector<uint8_t>& raw, int level, std::string& 
   zlib_compress(raw.data() + raw.size() / 2 - kSample / 2, kSample, level, scratch);
   return scratch.size() < kSample * 9 / 10;
 }
+
+// A few nanoseconds (vDSO, no syscall): cheap enough for every record.
+int64_t coarse_now_ns() {
+  timespec ts;
+  ::clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+int64_t seconds_ns(uint32_t s) { return int64_t(s) * 1000000000; }
 }  // namespace
 
 Expected<std::unique_ptr<LogWriter>> LogWriter::create(std::shared_ptr<SegmentStore> segments,
@@ -66,6 +76,7 @@ Expected<std::unique_ptr<LogWriter>> LogWriter::create(std::shared_ptr<SegmentSt
   std::unique_ptr<LogWriter> w(new LogWriter(std::move(segments), opts));
   if (w->opts_.batch_records == 0) w->opts_.batch_records = 1;
   TC_TRY(w->open_segment(0));
+  if (w->opts_.segment_seconds) w->seal_due_ns_ = coarse_now_ns() + seconds_ns(w->opts_.segment_seconds);
   w->thread_ = std::thread([p = w.get()] { p->worker(); });
   return w;
 }
@@ -123,13 +134,21 @@ Expected<void> LogWriter::append(uint64_t time_ns, uint32_t call_id,
   batch_last_time_ = std::max(batch_last_time_, time_ns);
   ++batch_count_;
   ++next_record_;
+  if (opts_.segment_seconds) {
+    if (int64_t now = coarse_now_ns(); now >= seal_due_ns_) {
+      seal_due_ns_ = now + seconds_ns(opts_.segment_seconds);
+      submit(true);
+      return {};
+    }
+  }
   if (batch_count_ >= opts_.batch_records || batch_.size() >= opts_.batch_bytes) submit();
   return {};
 }
 
-void LogWriter::submit() {
+void LogWriter::submit(bool seal_after) {
   if (batch_count_ == 0) return;
   Pending p;
+  p.seal_after = seal_after;
   p.raw.swap(batch_);
   p.count = batch_count_;
   p.first_record = next_record_ - batch_count_;
@@ -198,9 +217,10 @@ Expected<void> LogWriter::write_batch(Pending& b) {
   h.data_crc = crc32c(stored, stored_size);
   h.header_crc = crc32c(&h, offsetof(BatchHeader, header_crc));
 
-  // Roll over before a batch would push a non-empty segment past its limit.
-  if (segment_size_ > sizeof(SegmentHeader) &&
-      segment_size_ + sizeof h + stored_size > opts_.segment_bytes)
+  // Roll over before a batch would push a non-empty segment past its
+  // limit, or after a timed seal.
+  if (!sink_ || (segment_size_ > sizeof(SegmentHeader) &&
+                 segment_size_ + sizeof h + stored_size > opts_.segment_bytes))
     TC_TRY(open_segment(b.first_record));
   // Header and data in one append: a crash leaves a whole batch or a torn
   // one; a failed append (disk full) is cut off by the sink, so the log
@@ -212,6 +232,11 @@ Expected<void> LogWriter::write_batch(Pending& b) {
   stats_.raw_bytes += b.raw.size();
   stats_.stored_bytes += stored_size;
   stats_.file_bytes += sizeof h + stored_size;
+  if (b.seal_after) {  // the next batch, if any, opens the next segment
+    TC_TRY(sink_->seal());
+    sink_.reset();
+    ++segment_index_;
+  }
   return {};
 }
 

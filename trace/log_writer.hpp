@@ -26,6 +26,10 @@ struct LogOptions {
   uint32_t batch_records = 4096;          // --record-batch-size
   uint32_t batch_bytes = 4u << 20;        // flush earlier when raw bytes exceed this
   uint64_t segment_bytes = 64ull << 20;   // roll over to a new segment past this
+  // Also seal the open segment at the first record this many seconds after
+  // it was opened (0: by size only), so that a long run's log is uploaded
+  // as it goes when a remote registry is set.
+  uint32_t segment_seconds = 0;
   Codec codec = Codec::Zlib;
   int zlib_level = 1;                     // fast: recording must stay cheap
 };
@@ -61,18 +65,19 @@ class LogWriter {
     std::vector<uint8_t> raw;
     uint32_t count = 0;
     uint64_t first_record = 0, first_time = 0, last_time = 0;
+    bool seal_after = false;  // the segment's time is up: seal it after this batch
   };
 
   LogWriter(std::shared_ptr<SegmentStore> segments, LogOptions opts)
       : segments_(std::move(segments)), opts_(opts) {}
   Expected<void> open_segment(uint64_t first_record);
-  void submit();                          // producer: queue the current batch
+  void submit(bool seal_after = false);   // producer: queue the current batch
   void worker();                          // writer thread body
   Expected<void> write_batch(Pending& b);  // compress, checksum, write (writer thread)
 
   std::shared_ptr<SegmentStore> segments_;
   LogOptions opts_;
-  std::unique_ptr<SegmentSink> sink_;  // the open segment
+  std::unique_ptr<SegmentSink> sink_;  // the open segment (none after a timed seal)
   uint32_t segment_index_ = 0;
   uint64_t segment_size_ = 0;
 
@@ -81,6 +86,7 @@ class LogWriter {
   uint32_t batch_count_ = 0;
   uint64_t batch_first_time_ = 0, batch_last_time_ = 0;
   uint64_t next_record_ = 0;
+  int64_t seal_due_ns_ = 0;  // CLOCK_MONOTONIC_COARSE, with segment_seconds
 
   // Shared with the writer thread (under mu_).
   std::mutex mu_;
