@@ -87,6 +87,7 @@ void Typer::step(const wasm::Instr& in) {
       push(m_.types[in.a].results);
       return;
     }
+    case Opcode::ReturnCall: case Opcode::ReturnCallIndirect: unreachable(); return;
     case Opcode::Drop: pop(); return;
     case Opcode::Select: case Opcode::SelectT: {
       pop();
