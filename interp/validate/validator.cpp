@@ -59,9 +59,13 @@ std::optional<Error> check_declarations(const ValidationContext& ctx) {
   for (const auto& f : m.functions)
     if (f.type_index >= m.types.size()) return invalid(unknown("type", f.type_index));
 
-  uint32_t visible = m.num_imported_globals;  // wasm 2.0: imports only
-  for (const auto& g : m.globals)
+  // wasm 3.0: a global's initializer reads the globals before it (imports
+  // and defined ones), segment offsets and elements read all of them.
+  uint32_t visible = m.num_imported_globals;
+  for (const auto& g : m.globals) {
     if (auto e = check_const_expr(ctx, g.init, g.type.type, visible)) return e;
+    ++visible;
+  }
   for (const auto& t : m.tables)
     if (auto e = check_table_type(t)) return e;
   for (const auto& t : m.memories)
