@@ -476,6 +476,9 @@ bool FuncValidator::step(const Instr& in) {
       push(kI32);
       return true;
     }
+#define TERNARY(Id) case Opcode::Id:
+#include "interp/code/iops_ternary.def"
+#undef TERNARY
     case Opcode::V128Bitselect: {
       constexpr T kV128 = T(ValType::V128);
       if (!pop_expect(in, kV128) || !pop_expect(in, kV128) || !pop_expect(in, kV128)) return false;
