@@ -13,7 +13,7 @@ Error invalid(std::string msg, size_t at) {
 }  // namespace
 
 std::optional<Error> check_const_expr(const ValidationContext& ctx, const ConstExpr& e,
-                                      ValType expected, uint32_t num_globals) {
+                                      ValType expected, uint32_t num_globals, bool extended) {
   // Pass 1: constness (the decoder already checked the encoding).
   BodyReader br(e.code.data(), e.code.size(), 0);
   Instr in;
@@ -23,8 +23,10 @@ std::optional<Error> check_const_expr(const ValidationContext& ctx, const ConstE
       case Opcode::I32Const: case Opcode::I64Const: case Opcode::F32Const:
       case Opcode::F64Const: case Opcode::RefNull: case Opcode::RefFunc:
       case Opcode::V128Const: case Opcode::End:
+        break;
       case Opcode::I32Add: case Opcode::I32Sub: case Opcode::I32Mul:  // extended constants
       case Opcode::I64Add: case Opcode::I64Sub: case Opcode::I64Mul:
+        if (!extended) return invalid("constant expression required", at);
         break;
       case Opcode::GlobalGet:
         if (in.a >= num_globals) return invalid("unknown global " + std::to_string(in.a), at);

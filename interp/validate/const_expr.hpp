@@ -14,7 +14,8 @@ namespace tc::wasm {
 // `num_globals`: how many globals (from the front of the index space) the
 // expression may read: a global's initializer those before it, segments
 // all of them (wasm 3.0; 2.0 allowed only imported ones).
+// `extended`: the extended-constant arithmetic is constant (wasm 3.0).
 std::optional<Error> check_const_expr(const ValidationContext& ctx, const ConstExpr& e,
-                                      ValType expected, uint32_t num_globals);
+                                      ValType expected, uint32_t num_globals, bool extended = true);
 
 }  // namespace tc::wasm
