@@ -17,6 +17,7 @@ std::string to_json(const ProcessMeta& m) {
       {"end_unix_ns", m.end_unix_ns},
       {"runtime", {{"name", m.runtime}, {"version", m.runtime_version}, {"build", m.runtime_build}}},
       {"platform", {{"arch", m.arch}, {"cpu_features", m.cpu_features}}},
+      {"relaxed_simd", m.relaxed_simd},
       {"module", {{"digest", m.module_digest}, {"name", m.module_name}, {"size", m.module_size}}},
       {"args", m.args},
       {"env", m.env},
@@ -51,6 +52,7 @@ Expected<ProcessMeta> process_meta_from_json(const std::string& text) {
   f.object("runtime", true)
       .str("name", m.runtime).str("version", m.runtime_version).str("build", m.runtime_build);
   f.object("platform").str("arch", m.arch).strings("cpu_features", m.cpu_features);
+  f.str("relaxed_simd", m.relaxed_simd);
   f.object("module", true)
       .str("digest", m.module_digest, true).str("name", m.module_name).integer("size", m.module_size);
   f.strings("args", m.args).strings("env", m.env);

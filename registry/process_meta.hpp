@@ -23,6 +23,9 @@ struct ProcessMeta {
   // patterns, relaxed SIMD). Empty when recorded by an older version.
   std::string arch;                       // uname machine, e.g. "x86_64"
   std::vector<std::string> cpu_features;  // those the engine dispatches on
+  // The engine's relaxed SIMD choices (wasm::kRelaxedSimdSemantics); replay
+  // needs the same. Empty when recorded by a version without relaxed SIMD.
+  std::string relaxed_simd;
 
   std::string module_digest;
   std::string module_name;

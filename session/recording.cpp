@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "interp/relaxed_simd.hpp"
 #include "registry/spare_room.hpp"
 #include "session/build_id.hpp"
 #include "session/interrupt_gate.hpp"
@@ -46,6 +47,7 @@ Expected<std::unique_ptr<RecordingSession>> RecordingSession::start(registry::Re
   meta.runtime_build = engine_build_id();
   meta.arch = this_platform().arch;
   meta.cpu_features = this_platform().cpu_features;
+  meta.relaxed_simd = wasm::kRelaxedSimdSemantics;
   meta.module_digest = sp.digest;
   meta.module_name = sp.module_name;
   meta.module_size = sp.module->bytes.size();

@@ -1,5 +1,6 @@
 #include "session/replay.hpp"
 
+#include "interp/relaxed_simd.hpp"
 #include "session/build_id.hpp"
 #include "session/platform.hpp"
 #include "session/value_parse.hpp"
@@ -32,6 +33,12 @@ Expected<std::unique_ptr<ReplaySession>> ReplaySession::open(
   s->meta_ = std::move(*meta);
   s->meta_.id = *id;
   const registry::ProcessMeta& m = s->meta_;
+  // Relaxed SIMD results are this engine's choice: another choice would
+  // replay a different run.
+  if (!m.relaxed_simd.empty() && m.relaxed_simd != wasm::kRelaxedSimdSemantics)
+    return make_error(ErrorKind::Usage, "process " + *id + ": recorded with relaxed SIMD semantics \"" +
+                                            m.relaxed_simd + "\", this build has \"" +
+                                            wasm::kRelaxedSimdSemantics + "\"; it cannot replay it");
 
   if (module) {
     s->module_ = std::move(module);

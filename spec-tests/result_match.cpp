@@ -99,6 +99,10 @@ bool result_matches(const ResultPattern& p, const Value& v) {
       return v.type == ValType::FuncRef && v.ref != 0;
     case ResultPattern::Kind::RefExternAny:
       return v.type == ValType::ExternRef && v.ref != 0;
+    case ResultPattern::Kind::Either:
+      for (const auto& alt : p.either)
+        if (result_matches(alt, v)) return true;
+      return false;
   }
   return false;
 }
@@ -123,6 +127,11 @@ std::string pattern_to_string(const ResultPattern& p) {
       return "externref:" + std::to_string(p.value.extern_id);
     case ResultPattern::Kind::RefFunc: return "funcref:non-null";
     case ResultPattern::Kind::RefExternAny: return "externref:non-null";
+    case ResultPattern::Kind::Either: {
+      std::string s = "either(";
+      for (size_t i = 0; i < p.either.size(); ++i) s += (i ? " | " : "") + pattern_to_string(p.either[i]);
+      return s + ")";
+    }
   }
   return "?";
 }

@@ -160,3 +160,18 @@ BOOST_AUTO_TEST_CASE(reworded_messages_accept_the_older_text) {
   BOOST_TEST(rep.passed == 2u);
   BOOST_TEST(rep.failed == 1u);
 }
+
+// (either result+): any one alternative matches (relaxed SIMD scripts);
+// a value that is none of them fails, and is shown with every alternative.
+BOOST_AUTO_TEST_CASE(either_results) {
+  auto rep = run(R"((module (func (export "f") (param i32) (result i32) (local.get 0)))
+    (assert_return (invoke "f" (i32.const 2)) (either (i32.const 1) (i32.const 2)))
+    (assert_return (invoke "f" (i32.const 7)) (either (i32.const 1) (i32.const 2)))
+    (assert_return (invoke "f" (i32.const 1)) (either (i32.const 1))))");
+  BOOST_TEST(rep.skipped == 0u);
+  BOOST_TEST(rep.passed == 3u);
+  BOOST_TEST(rep.failed == 1u);
+  BOOST_REQUIRE(rep.failures.size() == 1u);
+  BOOST_TEST(rep.failures[0].find("t.wast:3:") == 0u, rep.failures[0]);
+  BOOST_TEST(rep.failures[0].find("either(") != std::string::npos, rep.failures[0]);
+}

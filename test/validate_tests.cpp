@@ -221,12 +221,21 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(module_rules)
 
 BOOST_AUTO_TEST_CASE(constant_expressions) {
-  EXPECT_INVALID("(module (global i32 (i32.add (i32.const 1) (i32.const 2))))", "constant expression required");
+  // Extended constants (wasm 3.0): i32/i64 add, sub, mul, typed.
+  EXPECT_VALID("(module (global i32 (i32.add (i32.const 1) (i32.mul (i32.const 2) (i32.const 3)))))");
+  EXPECT_VALID("(module (global i64 (i64.sub (i64.const 1) (i64.const 2))))");
+  EXPECT_INVALID("(module (global i32 (i32.div_s (i32.const 1) (i32.const 2))))", "constant expression required");
+  EXPECT_INVALID("(module (global i32 (i32.add (i32.const 1) (i64.const 2))))", "type mismatch");
+  EXPECT_INVALID("(module (global i64 (i32.add (i32.const 1) (i32.const 2))))", "type mismatch");
   EXPECT_INVALID("(module (global (import \"m\" \"g\") (mut i32)) (global i32 (global.get 0)))",
                  "constant expression required");
   EXPECT_VALID("(module (global (import \"m\" \"g\") i32) (global i32 (global.get 0)))");
-  // wasm 2.0: only imported globals are visible.
-  EXPECT_INVALID("(module (global i32 (i32.const 0)) (global i32 (global.get 0)))", "unknown global 0");
+  // wasm 3.0: the globals before it are visible, defined ones too; later
+  // ones are not; segments see all of them.
+  EXPECT_VALID("(module (global i32 (i32.const 0)) (global i32 (global.get 0)))");
+  EXPECT_INVALID("(module (global i32 (global.get 1)) (global i32 (i32.const 0)))", "unknown global 1");
+  EXPECT_INVALID("(module (global i32 (global.get 0)))", "unknown global 0");
+  EXPECT_VALID("(module (memory 1) (global i32 (i32.const 0)) (data (global.get 0) \"a\"))");
   EXPECT_INVALID("(module (global i32 (i64.const 0)))", "type mismatch");
   Bytes empty_init = module({section(6, {0x01, 0x7f, 0x00, 0x0b})});
   BOOST_TEST(starts_with(check_bytes(empty_init), "invalid: type mismatch"));

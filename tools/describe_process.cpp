@@ -103,6 +103,7 @@ std::string process_text(const registry::ProcessMeta& m, const Expected<trace::L
   o << label("Platform", kOurs) << (m.arch.empty() ? "unknown" : m.arch);
   for (size_t i = 0; i < m.cpu_features.size(); ++i)
     o << (i ? ", " : " (") << m.cpu_features[i] << (i + 1 == m.cpu_features.size() ? ")" : "");
+  if (!m.relaxed_simd.empty()) o << "; relaxed SIMD " << m.relaxed_simd;
   o << "\n";
   if (!m.dirs.empty()) {
     o << "Dirs:\n";
@@ -187,6 +188,7 @@ json process_json(const registry::ProcessMeta& m, const Expected<trace::LogReade
       {"message", m.message},
       {"runtime", {{"name", m.runtime}, {"version", m.runtime_version}, {"build", m.runtime_build}}},
       {"platform", {{"arch", m.arch}, {"cpu_features", m.cpu_features}}},
+      {"relaxed_simd", m.relaxed_simd},
       {"modules", json::array({module})},
       {"args", m.args},
       {"env", verbose ? m.env : std::vector<std::string>{}},

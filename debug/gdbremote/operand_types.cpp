@@ -87,6 +87,7 @@ void Typer::step(const wasm::Instr& in) {
       push(m_.types[in.a].results);
       return;
     }
+    case Opcode::ReturnCall: case Opcode::ReturnCallIndirect: unreachable(); return;
     case Opcode::Drop: pop(); return;
     case Opcode::Select: case Opcode::SelectT: {
       pop();
@@ -110,6 +111,9 @@ void Typer::step(const wasm::Instr& in) {
     case Opcode::DataDrop: case Opcode::ElemDrop: return;
     case Opcode::TableGrow: pop(2); vals_.push_back(ValType::I32); return;
     case Opcode::TableSize: vals_.push_back(ValType::I32); return;
+#define TERNARY(Id) case Opcode::Id:
+#include "interp/code/iops_ternary.def"
+#undef TERNARY
     case Opcode::V128Bitselect: pop(3); vals_.push_back(ValType::V128); return;
     default: break;
   }

@@ -374,6 +374,36 @@ void Compiler::instr(const Instr& in) {
       segment_start();
       return;
     }
+    // Tail calls: the arguments go to the frame's first slots at run time
+    // (the dispatch loop moves them), the callee returns to our caller.
+    case Opcode::ReturnCall: {
+      materialize_all();
+      const FuncType& t = m_.func_type(in.a);
+      uint32_t base = h_;
+      for (auto p : t.params) base -= slots_for(p);
+      e_.op(IOp::ReturnCall, at);
+      e_.u32(base);
+      e_.ptr(inst_.funcs[in.a]);
+      pop_n(t.params.size());
+      set_unreachable();
+      return;
+    }
+    case Opcode::ReturnCallIndirect: {
+      const FuncType& t = m_.types[in.a];
+      uint32_t index = use(0);
+      pop();
+      materialize_all();
+      uint32_t base = h_;
+      for (auto p : t.params) base -= slots_for(p);
+      e_.op(IOp::ReturnCallIndirect, at);
+      e_.u32(base);
+      e_.u32(index);
+      e_.ptr(inst_.tables[in.b]);
+      e_.u32(inst_.type_ids[in.a]);
+      pop_n(t.params.size());
+      set_unreachable();
+      return;
+    }
     default:
       emit_data_op(in, prev);
       return;

@@ -19,6 +19,9 @@ inline IOp wasm_iop(Opcode op) {
   switch (op) {
 #define IOP(Id) case Opcode::Id: return IOp::Id;
 #include "interp/code/iops_wasm.def"
+#define TERNARY(Id) IOP(Id)
+#include "interp/code/iops_ternary.def"
+#undef TERNARY
 #undef IOP
     default: return IOp::Count_;
   }

@@ -19,6 +19,19 @@ void emit_bytes(Emitter& e, const uint8_t* bytes) {
   }
 }
 
+// v128.bitselect and the rows of iops_ternary.def: three v128 operands.
+bool is_ternary(Opcode op) {
+  switch (op) {
+    case Opcode::V128Bitselect:
+#define TERNARY(Id) case Opcode::Id:
+#include "interp/code/iops_ternary.def"
+#undef TERNARY
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 bool Compiler::emit_simd(const Instr& in) {
@@ -133,11 +146,11 @@ bool Compiler::emit_simd(const Instr& in) {
     default:
       break;
   }
-  if (in.op == Opcode::V128Bitselect) {
+  if (is_ternary(in.op)) {
     uint32_t c = use(0), b = use(1), a = use(2), dst = top(2);
     pop_n(3);
     push(ValType::V128);
-    uint32_t i = e_.op(IOp::V128Bitselect, at);
+    uint32_t i = e_.op(in.op == Opcode::V128Bitselect ? IOp::V128Bitselect : wasm_iop(in.op), at);
     e_.u32(dst); e_.u32(a); e_.u32(b); e_.u32(c);
     result(i);
     return true;

@@ -1,16 +1,22 @@
 #include "interp/exec/const_expr.hpp"
 
+#include <vector>
+
 #include "interp/validate/body_reader.hpp"
 
 namespace tc::wasm {
 
 Slot eval_const_expr(const InstanceImpl& inst, const ConstExpr& expr) {
-  Slot stack[64];
-  size_t sp = 0;
+  std::vector<Slot> stack;  // extended constants nest to any depth
   BodyReader r(expr.code.data(), expr.code.size(), 0);
   Instr in;
-  auto push = [&](Slot v) { if (sp < 64) stack[sp++] = v; };
-  auto pop = [&]() -> Slot { return sp ? stack[--sp] : 0; };
+  auto push = [&](Slot v) { stack.push_back(v); };
+  auto pop = [&]() -> Slot {
+    if (stack.empty()) return 0;
+    Slot v = stack.back();
+    stack.pop_back();
+    return v;
+  };
   while (r.next(in)) {
     switch (in.op) {
       case Opcode::I32Const: push(uint32_t(in.i)); break;
@@ -29,7 +35,7 @@ Slot eval_const_expr(const InstanceImpl& inst, const ConstExpr& expr) {
       default: break;  // End
     }
   }
-  return sp ? stack[sp - 1] : 0;
+  return stack.empty() ? 0 : stack.back();
 }
 
 }  // namespace tc::wasm

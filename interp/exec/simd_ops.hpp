@@ -3,3 +3,4 @@
 #include "interp/exec/simd_float_ops.hpp"
 #include "interp/exec/simd_int_ops.hpp"
 #include "interp/exec/simd_lane_ops.hpp"
+#include "interp/exec/simd_relaxed_ops.hpp"

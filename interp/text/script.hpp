@@ -55,12 +55,14 @@ struct ResultPattern {
     RefExtern,  // (ref.extern N)
     RefFunc,    // (ref.func): any non-null funcref
     RefExternAny, // (ref.extern): any non-null externref
+    Either,     // (either result+): any one of `either` (relaxed SIMD)
   };
   Kind kind = Kind::Exact;
   Const value;
   ValType lane_type = ValType::I32;  // V128Lanes: i8..i64 as I32/I64 + lane_bits, or F32/F64
   uint32_t lane_bits = 0;            // V128Lanes: 8, 16, 32 or 64
   std::vector<NumPattern> lanes;
+  std::vector<ResultPattern> either;  // Either: the alternatives
 };
 
 struct Action {

@@ -357,6 +357,19 @@ class ScriptParser {
       TC_TRY(expect(TokKind::RParen));
       return true;
     }
+    if (kw == "either") {
+      pos_ += 2;
+      p.kind = RK::Either;
+      while (peek().kind == TokKind::LParen) {
+        ResultPattern alt;
+        auto ok = result(alt);
+        if (!ok || !*ok) return ok;
+        p.either.push_back(std::move(alt));
+      }
+      if (p.either.empty()) return unexpected(peek());
+      TC_TRY(expect(TokKind::RParen));
+      return true;
+    }
     if (kw == "ref.func" && peek(2).kind == TokKind::RParen) {
       pos_ += 3;
       p.kind = RK::RefFunc;

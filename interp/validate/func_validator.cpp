@@ -42,6 +42,14 @@ bool FuncValidator::mismatch(const Instr& in, T want, T got) {
                       type_text(got));
 }
 
+// A tail call returns the callee's results as the caller's own.
+bool FuncValidator::tail_results(const Instr& in, const FuncType& callee) {
+  if (callee.results != func_type_->results)
+    return fail(in, std::string("type mismatch: ") + std::string(in.info->text) +
+                        " callee results differ from the function's");
+  return true;
+}
+
 bool FuncValidator::unknown(const Instr& in, const char* what, uint32_t idx) {
   return fail(in, std::string("unknown ") + what + " " + std::to_string(idx));
 }
@@ -326,6 +334,27 @@ bool FuncValidator::step(const Instr& in) {
       push_vals(ft.results.data(), uint32_t(ft.results.size()));
       return true;
     }
+    case Opcode::ReturnCall: {
+      if (in.a >= ctx_.func_types.size()) return unknown(in, "function", in.a);
+      const FuncType& ft = ctx_.m.types[ctx_.func_types[in.a]];
+      if (!pop_vals(in, ft.params.data(), uint32_t(ft.params.size()))) return false;
+      if (!tail_results(in, ft)) return false;
+      set_unreachable();
+      return true;
+    }
+    case Opcode::ReturnCallIndirect: {
+      ValType elem = ValType::FuncRef;
+      if (!table(in, in.b, elem)) return false;
+      if (in.a >= ctx_.m.types.size()) return unknown(in, "type", in.a);
+      if (elem != ValType::FuncRef)
+        return fail(in, "type mismatch: return_call_indirect requires a table of funcref");
+      const FuncType& ft = ctx_.m.types[in.a];
+      if (!pop_expect(in, kI32)) return false;
+      if (!pop_vals(in, ft.params.data(), uint32_t(ft.params.size()))) return false;
+      if (!tail_results(in, ft)) return false;
+      set_unreachable();
+      return true;
+    }
     case Opcode::Drop: {
       T t;
       return pop(in, t);
@@ -447,6 +476,9 @@ bool FuncValidator::step(const Instr& in) {
       push(kI32);
       return true;
     }
+#define TERNARY(Id) case Opcode::Id:
+#include "interp/code/iops_ternary.def"
+#undef TERNARY
     case Opcode::V128Bitselect: {
       constexpr T kV128 = T(ValType::V128);
       if (!pop_expect(in, kV128) || !pop_expect(in, kV128) || !pop_expect(in, kV128)) return false;

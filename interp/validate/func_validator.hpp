@@ -49,6 +49,7 @@ class FuncValidator {
 
   bool fail(const Instr& in, std::string msg);
   bool mismatch(const Instr& in, T want, T got);
+  bool tail_results(const Instr& in, const FuncType& callee);
   bool unknown(const Instr& in, const char* what, uint32_t idx);
 
   void push(T t) { vals_.push_back(t); }

@@ -40,7 +40,7 @@ std::optional<Error> check_memory_type(const MemoryType& t) {
 }
 
 // Checks that come before the function bodies.
-std::optional<Error> check_declarations(const ValidationContext& ctx) {
+std::optional<Error> check_declarations(const ValidationContext& ctx, Features f) {
   const Module& m = ctx.m;
   // The reference folds over imports from the last one.
   for (size_t i = m.imports.size(); i-- > 0;) {
@@ -59,28 +59,35 @@ std::optional<Error> check_declarations(const ValidationContext& ctx) {
   for (const auto& f : m.functions)
     if (f.type_index >= m.types.size()) return invalid(unknown("type", f.type_index));
 
-  uint32_t visible = m.num_imported_globals;  // wasm 2.0: imports only
-  for (const auto& g : m.globals)
-    if (auto e = check_const_expr(ctx, g.init, g.type.type, visible)) return e;
+  // wasm 3.0: a global's initializer reads the globals before it (imports
+  // and defined ones), segment offsets and elements read all of them; 2.0
+  // only imported ones.
+  const bool ext = f.extended_const;
+  uint32_t visible = m.num_imported_globals;
+  for (const auto& g : m.globals) {
+    if (auto e = check_const_expr(ctx, g.init, g.type.type, visible, ext)) return e;
+    if (ext) ++visible;
+  }
+  if (ext) visible = uint32_t(ctx.globals.size());
   for (const auto& t : m.tables)
     if (auto e = check_table_type(t)) return e;
   for (const auto& t : m.memories)
     if (auto e = check_memory_type(t)) return e;
   for (const auto& s : m.elems) {
     for (const auto& init : s.init)
-      if (auto e = check_const_expr(ctx, init, s.type, visible)) return e;
+      if (auto e = check_const_expr(ctx, init, s.type, visible, ext)) return e;
     if (s.mode == SegmentMode::Active) {
       if (s.table >= ctx.tables.size()) return invalid(unknown("table", s.table));
       if (ctx.tables[s.table].elem != s.type)
         return invalid("type mismatch: element segment type does not match the table");
-      if (auto e = check_const_expr(ctx, s.offset, ValType::I32, visible)) return e;
+      if (auto e = check_const_expr(ctx, s.offset, ValType::I32, visible, ext)) return e;
     }
   }
   for (const auto& d : m.datas) {
     if (d.mode != SegmentMode::Active) continue;
     if (d.memory >= ctx.memories.size()) return invalid(unknown("memory", d.memory));
     ValType addr = ctx.memories[d.memory].addr == AddrType::I64 ? ValType::I64 : ValType::I32;
-    if (auto e = check_const_expr(ctx, d.offset, addr, visible)) return e;
+    if (auto e = check_const_expr(ctx, d.offset, addr, visible, ext)) return e;
   }
   return std::nullopt;
 }
@@ -115,9 +122,9 @@ std::optional<Error> check_rest(const ValidationContext& ctx) {
 
 }  // namespace
 
-Expected<void> validate_module(const Module& m) {
+Expected<void> validate_module(const Module& m, Features f) {
   ValidationContext ctx(m);
-  std::optional<Error> invalid_error = check_declarations(ctx);
+  std::optional<Error> invalid_error = check_declarations(ctx, f);
   FuncValidator fv(ctx);
   for (uint32_t i = 0; i < m.functions.size(); ++i) {
     auto e = invalid_error ? fv.scan(i) : fv.validate(i);

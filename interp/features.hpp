@@ -1,0 +1,24 @@
+// Proposals of WebAssembly 3.0 that change how some 2.0 modules are read
+// (here: constant expressions that 2.0 rejects are now valid).
+// Everything reads 3.0 by default; the 2.0 spec suite, which tests the old
+// answers, turns them off (Features::wasm2(), spec-tests/wast_runner.cpp).
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "interp/error.hpp"
+
+namespace tc::wasm {
+
+struct Features {
+  // Extended constants (i32/i64 add, sub, mul) and global.get of any
+  // earlier immutable global, defined ones too (2.0: imported only).
+  bool extended_const = true;
+  static Features wasm2() { return Features{false}; }
+};
+
+struct Module;
+// load_module (engine.hpp) with a feature set.
+Expected<std::shared_ptr<const Module>> load_module(std::vector<uint8_t> bytes, const Features& f);
+
+}  // namespace tc::wasm
