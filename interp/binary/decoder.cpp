@@ -42,7 +42,7 @@ class Decoder {
   Expected<void> finish();
   Error first_body_error(Error e);
   bool name(std::string& out);
-  bool limits(Limits& out);
+  bool limits(Limits& out, AddrType& addr);
   bool table_type(TableType& out);
   bool global_type(GlobalType& out);
   bool const_expr(ConstExpr& out);
@@ -82,16 +82,25 @@ bool Decoder::name(std::string& out) {
   return true;
 }
 
-bool Decoder::limits(Limits& out) {
-  bool has_max = r_.u1();
-  out.min = r_.u32();
-  if (has_max) out.max = r_.u32();
+// Flags: bit 0 a maximum follows, bit 2 i64 addresses (memory64 /
+// table64); the bounds are u64 either way (validation checks the range).
+bool Decoder::limits(Limits& out, AddrType& addr) {
+  size_t at = r_.pos();
+  uint8_t flags = r_.u8();
+  if (r_.failed()) return false;
+  if (flags & 0xFA) {
+    r_.fail(at, "malformed limits flags");
+    return false;
+  }
+  addr = flags & 4 ? AddrType::I64 : AddrType::I32;
+  out.min = r_.uN(64);
+  if (flags & 1) out.max = r_.uN(64);
   else out.max.reset();
   return r_.ok();
 }
 
 bool Decoder::table_type(TableType& out) {
-  return read_ref_type(r_, out.elem) && limits(out.limits);
+  return read_ref_type(r_, out.elem) && limits(out.limits, out.addr);
 }
 
 bool Decoder::global_type(GlobalType& out) {
@@ -179,7 +188,7 @@ void Decoder::import_section() {
         break;
       case 2:
         imp.kind = ExternKind::Memory;
-        limits(imp.memory.limits);
+        limits(imp.memory.limits, imp.memory.addr);
         ++m_.num_imported_memories;
         break;
       case 3:
@@ -216,7 +225,7 @@ void Decoder::memory_section() {
   uint32_t n = r_.len32();
   for (uint32_t i = 0; i < n && r_.ok(); ++i) {
     MemoryType t;
-    if (limits(t.limits)) m_.memories.push_back(t);
+    if (limits(t.limits, t.addr)) m_.memories.push_back(t);
   }
 }
 

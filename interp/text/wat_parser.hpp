@@ -86,6 +86,9 @@ class ModuleParser {
   Expected<uint32_t> resolve_typeuse(const TypeUse& tu);
   uint32_t find_or_add_type(const FuncType& ft);
   Expected<wasm::Limits> parse_limits();
+  Expected<uint64_t> parse_u64_tok(const Token& t);
+  // An optional address type (i32 / i64) before limits; true for i64.
+  bool parse_addr_type();
   Expected<uint32_t> parse_u32_tok(const Token& t);
   bool at_index() const { return peek().kind == TokKind::Nat || peek().kind == TokKind::Id; }
   Expected<uint32_t> parse_index(Space s);
@@ -124,7 +127,7 @@ class ModuleParser {
   Expected<void> parse_plain(const OpInfo& op, ByteWriter& out, FuncCtx& f);
   Expected<void> parse_block_type(ByteWriter& out);
   const std::string* parse_label_binding();
-  Expected<void> parse_memarg(const OpInfo& op, ByteWriter& out);
+  Expected<void> parse_memarg(const OpInfo& op, ByteWriter& out, bool lane = false);
   // v128.const, lane and shuffle immediates (wat_simd.cpp); opcode included.
   Expected<void> parse_simd_imm(const OpInfo& op, ByteWriter& out);
 

@@ -125,16 +125,19 @@ class BodyReader {
  private:
   enum : uint8_t { kFunc, kBlock, kLoop, kIf, kElse };
 
-  // 2.0's memarg: flags < 32 (the alignment; bit 6 would announce a
-  // memory index with multi-memory), then a u32 offset.
+  // memarg: flags < 128 (bits 0-5 the alignment, bit 6 a memory index
+  // follows: multi-memory), then a u64 offset (validation keeps a 32-bit
+  // memory's within u32).
   [[gnu::always_inline]] bool read_memarg(MemArg& m) {
-    m.align = r_.u32();
-    if (r_.ok() && m.align >= 32) {
-      r_.fail(r_.pos() - 1, "malformed memop flags");
+    size_t at = r_.pos();
+    uint32_t flags = r_.u32();
+    if (r_.ok() && flags >= 128) {
+      r_.fail(at, "malformed memop flags");
       return false;
     }
-    m.memory = 0;
-    m.offset = r_.u32();
+    m.align = flags & 63;
+    m.memory = flags & 64 ? r_.u32() : 0;
+    m.offset = r_.uN(64);
     return true;
   }
 
@@ -145,11 +148,6 @@ class BodyReader {
     else std::snprintf(buf, sizeof buf, "illegal opcode %02x %02lx", b, sub);
     r_.fail(at, buf);
     return false;
-  }
-  bool zero_byte() {
-    size_t at = r_.pos();
-    if (r_.u8() != 0 && r_.ok()) r_.fail(at, "zero byte expected");
-    return r_.ok();
   }
 
   ByteReader r_;
@@ -229,19 +227,17 @@ inline bool BodyReader::next(Instr& in) {
       if (!read_memarg(in.mem)) return false;
       break;
     }
-    // Memory indices: a zero byte in 2.0 (multi-memory makes them u32).
+    // Memory indices: u32 with multi-memory (a zero byte in 2.0).
     case ImmKind::MemIdx:
-      in.mem.memory = 0;
-      zero_byte();
+      in.mem.memory = r_.u32();
       break;
     case ImmKind::MemoryInit:
       in.a = r_.u32();
-      in.mem.memory = 0;
-      zero_byte();
+      in.mem.memory = r_.u32();
       break;
     case ImmKind::MemoryCopy:
-      in.mem.memory = in.b = 0;
-      zero_byte() && zero_byte();
+      in.mem.memory = r_.u32();
+      in.b = r_.u32();
       break;
     case ImmKind::I32: in.i = r_.s32(); break;
     case ImmKind::I64: in.i = r_.s64(); break;

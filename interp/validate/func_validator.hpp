@@ -76,6 +76,7 @@ class FuncValidator {
   // Memory `idx` exists; `addr` is the type of its addresses.
   bool memory(const Instr& in, uint32_t idx, T& addr);
   bool table(const Instr& in, uint32_t idx, ValType& elem);
+  T table_index(uint32_t idx) const;  // a valid table's index type (i32 or i64)
 
   const ValidationContext& ctx_;
   BodyReader reader_;
