@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "interp/features.hpp"
 #include "spec-tests/expectations.hpp"
 
 namespace tc::spec {
@@ -17,6 +18,9 @@ struct RunOptions {
   // instructions each command executes, then as usual with counted tiers
   // (EngineConfig::exact_tier): a command whose count differs fails.
   bool check_counts = false;
+  // What modules are read as; run_wast_file reads the scripts of a
+  // directory named wasm-2.0 as WebAssembly 2.0 (Features::wasm2()).
+  wasm::Features features;
 };
 
 struct FileReport {

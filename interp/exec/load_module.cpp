@@ -10,9 +10,13 @@
 namespace tc::wasm {
 
 Expected<std::shared_ptr<const Module>> load_module(std::vector<uint8_t> bytes) {
-  auto m = decode_module(std::move(bytes));
+  return load_module(std::move(bytes), Features{});
+}
+
+Expected<std::shared_ptr<const Module>> load_module(std::vector<uint8_t> bytes, const Features& f) {
+  auto m = decode_module(std::move(bytes), f);
   if (!m) return std::move(m.error());
-  TC_TRY(validate_module(**m));
+  TC_TRY(validate_module(**m, f));
   return std::shared_ptr<const Module>(std::move(*m));
 }
 

@@ -390,18 +390,18 @@ Expected<Script> parse_wast(std::string_view source) {
   return ScriptParser(source, *toks).run();
 }
 
-Expected<std::vector<uint8_t>> module_source_to_binary(const ModuleSource& m) {
+Expected<std::vector<uint8_t>> module_source_to_binary(const ModuleSource& m, wasm::Features f) {
   switch (m.kind) {
     case ModuleSource::Kind::Binary:
       return m.bytes;
     case ModuleSource::Kind::Quote:
-      return wat::wat_to_binary(m.text);
+      return wat::wat_to_binary(m.text, f);
     case ModuleSource::Kind::Text:
       break;
   }
   auto toks = wat::tokenize(m.text, wat::SourcePos{m.line ? m.line : 1, m.column ? m.column : 1});
   if (!toks) return std::move(toks.error());
-  return wat::ModuleParser(m.text, *toks).parse();
+  return wat::ModuleParser(m.text, *toks, f).parse();
 }
 
 }  // namespace tc::wast

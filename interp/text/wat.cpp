@@ -5,10 +5,10 @@
 
 namespace tc::wat {
 
-Expected<std::vector<uint8_t>> wat_to_binary(std::string_view source) {
+Expected<std::vector<uint8_t>> wat_to_binary(std::string_view source, wasm::Features f) {
   auto toks = tokenize(source);
   if (!toks) return std::move(toks.error());
-  return ModuleParser(source, *toks).parse();
+  return ModuleParser(source, *toks, f).parse();
 }
 
 }  // namespace tc::wat

@@ -38,7 +38,7 @@ Expected<std::vector<uint8_t>> ModuleParser::parse() {
       while (peek().kind == TokKind::String) s += next().value;
       TC_TRY(expect(TokKind::RParen));
       TC_TRY(expect(TokKind::Eof));
-      if (quote) return wat_to_binary(s);
+      if (quote) return wat_to_binary(s, f_);
       return std::vector<uint8_t>(s.begin(), s.end());
     }
   }

@@ -22,6 +22,13 @@ void emit_opcode(ByteWriter& w, const OpInfo& op) {
   }
 }
 
+// offset= and align= values: u64 with memory64, else u32 (2.0).
+std::optional<uint64_t> parse_imm_u(std::string_view s, bool wide) {
+  if (wide) return parse_u64(s);
+  auto v = parse_u32(s);
+  return v ? std::optional<uint64_t>(*v) : std::nullopt;
+}
+
 bool is_index_tok(const Token& t) { return t.kind == TokKind::Nat || t.kind == TokKind::Id; }
 
 bool is_number_tok(const Token& t) {
@@ -67,14 +74,14 @@ Expected<void> ModuleParser::parse_memarg(const OpInfo& op, ByteWriter& out, boo
     mem = *m;
   }
   if (peek().kind == TokKind::OffsetEq) {
-    auto v = parse_u64(peek().value);
-    if (!v) return error_at(peek(), "i64 constant out of range");
+    auto v = parse_imm_u(peek().value, f_.memory64);
+    if (!v) return error_at(peek(), f_.memory64 ? "i64 constant out of range" : "i32 constant out of range");
     offset = *v;
     next();
   }
   if (peek().kind == TokKind::AlignEq) {
-    auto v = parse_u64(peek().value);
-    if (!v) return error_at(peek(), "i64 constant out of range");
+    auto v = parse_imm_u(peek().value, f_.memory64);
+    if (!v) return error_at(peek(), f_.memory64 ? "i64 constant out of range" : "i32 constant out of range");
     if (*v == 0 || (*v & (*v - 1))) return error_at(peek(), "alignment must be a power of two");
     align = *v;
     next();

@@ -198,6 +198,11 @@ Expected<uint32_t> ModuleParser::parse_u32_tok(const Token& t) {
 }
 
 Expected<uint64_t> ModuleParser::parse_u64_tok(const Token& t) {
+  if (!f_.memory64) {  // 2.0: u32 limits
+    auto v = parse_u32_tok(t);
+    if (!v) return std::move(v.error());
+    return uint64_t(*v);
+  }
   if (t.kind != TokKind::Nat) return unexpected(t);
   auto v = parse_u64(text(t));
   if (!v) return error_at(t, "i64 constant out of range");

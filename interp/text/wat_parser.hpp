@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "interp/error.hpp"
+#include "interp/features.hpp"
 #include "interp/opcodes.hpp"
 #include "interp/text/byte_writer.hpp"
 #include "interp/text/lexer.hpp"
@@ -47,7 +48,8 @@ struct TypeUse {
 
 class ModuleParser {
  public:
-  ModuleParser(std::string_view src, const std::vector<Token>& toks) : src_(src), t_(toks) {}
+  ModuleParser(std::string_view src, const std::vector<Token>& toks, wasm::Features f = {})
+      : src_(src), t_(toks), f_(f) {}
   // Parses "(module ...)" or bare fields, to the end of the tokens.
   Expected<std::vector<uint8_t>> parse();
 
@@ -141,6 +143,7 @@ class ModuleParser {
   std::vector<std::pair<uint32_t, std::string>> func_names_;
 
   // Pass-2 counters (index of the next item of each kind).
+  wasm::Features f_;
   uint32_t n_funcs_ = 0, n_tables_ = 0, n_mems_ = 0, n_globals_ = 0, n_elems_ = 0,
            n_datas_ = 0, n_imports_ = 0, n_exports_ = 0;
   // Code names a data segment (memory.init / data.drop): the binary then

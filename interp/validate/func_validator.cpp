@@ -28,8 +28,8 @@ constexpr uint64_t kFlatLocals = 1 << 16;
 
 }  // namespace
 
-FuncValidator::FuncValidator(const ValidationContext& ctx)
-    : ctx_(ctx), reader_(ctx.m.bytes.data(), ctx.m.bytes.size(), 0) {}
+FuncValidator::FuncValidator(const ValidationContext& ctx, Features f)
+    : ctx_(ctx), reader_(ctx.m.bytes.data(), ctx.m.bytes.size(), 0, BodyReader::kNoEnd, f) {}
 
 bool FuncValidator::fail(const Instr& in, std::string msg) {
   if (!error_) error_ = make_error(ErrorKind::Invalid, std::move(msg), offset_location(in.offset));

@@ -14,7 +14,7 @@ namespace tc::wasm {
 
 class FuncValidator {
  public:
-  explicit FuncValidator(const ValidationContext& ctx);
+  explicit FuncValidator(const ValidationContext& ctx, Features f = {});
 
   // Validates defined function `index` (0 = first defined function).
   // Returns the first error. After an Invalid error the rest of the body is

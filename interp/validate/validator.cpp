@@ -1,6 +1,6 @@
 // Module-level validation, in the reference interpreter's order: imports,
 // function types, globals, tables, memories, element and data segments,
-// function bodies, start, exports. Encoding errors found in
+// function bodies, start, exports, memory count (2.0). Encoding errors found in
 // bodies (Malformed) take precedence over every validation error.
 #include "interp/validate/validator.hpp"
 
@@ -90,7 +90,7 @@ std::optional<Error> check_declarations(const ValidationContext& ctx) {
 }
 
 // Checks that come after the function bodies.
-std::optional<Error> check_rest(const ValidationContext& ctx) {
+std::optional<Error> check_rest(const ValidationContext& ctx, Features f) {
   const Module& m = ctx.m;
   if (m.start) {
     uint32_t f = *m.start;
@@ -113,15 +113,16 @@ std::optional<Error> check_rest(const ValidationContext& ctx) {
     if (e.index >= limit) return invalid(unknown(what, e.index));
     if (!names.insert(e.name).second) return invalid("duplicate export name");
   }
+  if (!f.multi_memory && ctx.memories.size() > 1) return invalid("multiple memories");
   return std::nullopt;
 }
 
 }  // namespace
 
-Expected<void> validate_module(const Module& m) {
+Expected<void> validate_module(const Module& m, Features f) {
   ValidationContext ctx(m);
   std::optional<Error> invalid_error = check_declarations(ctx);
-  FuncValidator fv(ctx);
+  FuncValidator fv(ctx, f);
   for (uint32_t i = 0; i < m.functions.size(); ++i) {
     auto e = invalid_error ? fv.scan(i) : fv.validate(i);
     if (!e) continue;
@@ -132,7 +133,7 @@ Expected<void> validate_module(const Module& m) {
     return make_error(ErrorKind::Malformed, "data count section required",
                       offset_location(m.bytes.size()));
   if (invalid_error) return std::move(*invalid_error);
-  if (auto e = check_rest(ctx)) return std::move(*e);
+  if (auto e = check_rest(ctx, f)) return std::move(*e);
   return {};
 }
 

@@ -4,12 +4,14 @@
 // as Malformed; a type error as Invalid. Never mutates the Module.
 #pragma once
 #include "interp/error.hpp"
+#include "interp/features.hpp"
 #include "interp/module.hpp"
 
 namespace tc::wasm {
 
 // Like the reference interpreter, malformed-encoding errors anywhere in the
 // code section win over validation errors (the spec decodes first).
-Expected<void> validate_module(const Module& m);
+// Without Features::multi_memory a module has at most one memory (2.0).
+Expected<void> validate_module(const Module& m, Features f = {});
 
 }  // namespace tc::wasm

@@ -1,0 +1,24 @@
+// Proposals of WebAssembly 3.0 that change how some 2.0 modules are read
+// (a byte 2.0 requires to be zero is now a memory index, limits out of
+// u32 range are now valid syntax, a second memory is no longer invalid).
+// Everything reads 3.0 by default; the 2.0 spec suite, which tests the old
+// answers, turns them off (Features::wasm2(), spec-tests/wast_runner.cpp).
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "interp/error.hpp"
+
+namespace tc::wasm {
+
+struct Features {
+  bool multi_memory = true;  // memarg flag bit 6 + index, u32 memory indices, several memories
+  bool memory64 = true;      // limits flags 0x04/0x05, u64 limits, offsets and align
+  static Features wasm2() { return Features{false, false}; }
+};
+
+struct Module;
+// load_module (engine.hpp) with a feature set.
+Expected<std::shared_ptr<const Module>> load_module(std::vector<uint8_t> bytes, const Features& f);
+
+}  // namespace tc::wasm
