@@ -9,7 +9,7 @@ namespace tc::wasm {
 
 int64_t memory_grow(StoreImpl& store, MemoryInst* mem, uint64_t delta) {
   uint64_t old = mem->mem.pages();
-  if (delta > mem->max_pages - old) return -1;
+  if (old > mem->max_pages || delta > mem->max_pages - old) return -1;
   if (!mem->mem.grow(delta)) return -1;
   mem->type.limits.min = old + delta;
   return int64_t(old);
