@@ -1,5 +1,7 @@
 // Proposals of WebAssembly 3.0 that change how some 2.0 modules are read
-// (here: constant expressions that 2.0 rejects are now valid).
+// (constant expressions that 2.0 rejects are now valid; a byte 2.0 requires
+// to be zero is now a memory index, limits out of u32 range are now valid
+// syntax, a second memory is no longer invalid).
 // Everything reads 3.0 by default; the 2.0 spec suite, which tests the old
 // answers, turns them off (Features::wasm2(), spec-tests/wast_runner.cpp).
 #pragma once
@@ -14,7 +16,9 @@ struct Features {
   // Extended constants (i32/i64 add, sub, mul) and global.get of any
   // earlier immutable global, defined ones too (2.0: imported only).
   bool extended_const = true;
-  static Features wasm2() { return Features{false}; }
+  bool multi_memory = true;  // memarg flag bit 6 + index, u32 memory indices, several memories
+  bool memory64 = true;      // limits flags 0x04/0x05, u64 limits, offsets and align
+  static Features wasm2() { return Features{false, false, false}; }
 };
 
 struct Module;

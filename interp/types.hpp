@@ -87,15 +87,16 @@ struct Limits {
   bool operator==(const Limits&) const = default;
 };
 
+// The type of a memory's addresses (and offsets) or a table's indices:
+// i32 in WebAssembly 2.0, i64 with memory64 / table64.
+enum class AddrType : uint8_t { I32, I64 };
+
 struct TableType {
   ValType elem = ValType::FuncRef;
   Limits limits;
+  AddrType addr = AddrType::I32;
   bool operator==(const TableType&) const = default;
 };
-
-// The type of a memory's addresses (and offsets): i32 in WebAssembly 2.0,
-// i64 with memory64 (not decoded yet; validation rejects it).
-enum class AddrType : uint8_t { I32, I64 };
 
 struct MemoryType {
   Limits limits;  // in 64 KiB pages
@@ -114,5 +115,6 @@ const char* extern_kind_name(ExternKind k);  // "func", "table", ...
 
 constexpr uint32_t kPageSize = 65536;
 constexpr uint32_t kMaxPages = 65536;  // 4 GiB for a 32-bit memory
+constexpr uint64_t kMaxPages64 = uint64_t(1) << 48;  // 2^64 bytes for a 64-bit memory
 
 }  // namespace tc::wasm

@@ -19,6 +19,7 @@ FuncInst* silent(Store& s, std::vector<ValType> params, const char* name) {
 
 SpectestHost::SpectestHost(Store& store) : store_(store) {
   table_ = store.add_table(TableType{ValType::FuncRef, Limits{10, 20}});
+  table64_ = store.add_table(TableType{ValType::FuncRef, Limits{10, 20}, AddrType::I64});
   memory_ = store.add_memory(MemoryType{Limits{1, 2}});
   g_i32_ = store.add_global(GlobalType{ValType::I32, false}, Value::make_i32(666));
   g_i64_ = store.add_global(GlobalType{ValType::I64, false}, Value::make_i64(666));
@@ -50,6 +51,7 @@ std::optional<ExternVal> SpectestHost::find(std::string_view name) const {
   if (name == "global_f32") return global(g_f32_);
   if (name == "global_f64") return global(g_f64_);
   if (name == "table") { ExternVal e; e.kind = ExternKind::Table; e.table = table_; return e; }
+  if (name == "table64") { ExternVal e; e.kind = ExternKind::Table; e.table = table64_; return e; }
   if (name == "memory") { ExternVal e; e.kind = ExternKind::Memory; e.memory = memory_; return e; }
   return std::nullopt;
 }

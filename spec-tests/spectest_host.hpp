@@ -16,6 +16,7 @@ class SpectestHost {
  private:
   wasm::Store& store_;
   wasm::TableInst* table_;
+  wasm::TableInst* table64_;  // table64: i64 indices
   wasm::MemoryInst* memory_;
   wasm::GlobalInst *g_i32_, *g_i64_, *g_f32_, *g_f64_;
   wasm::FuncInst *print_, *print_i32_, *print_i64_, *print_f32_, *print_f64_,

@@ -54,7 +54,7 @@ class ScriptRun {
 };
 
 Expected<Instance*> ScriptRun::instantiate(const wast::ModuleSource& src) {
-  auto bytes = wast::module_source_to_binary(src);
+  auto bytes = wast::module_source_to_binary(src, features_);
   if (!bytes) return bytes.error();
   auto mod = load_module(std::move(*bytes), features_);
   if (!mod) return mod.error();
@@ -163,7 +163,7 @@ std::string ScriptRun::run(const Command& c) {
     case Command::Kind::AssertInvalid:
     case Command::Kind::AssertMalformed: {
       bool invalid = c.kind == Command::Kind::AssertInvalid;
-      auto bytes = wast::module_source_to_binary(c.module);
+      auto bytes = wast::module_source_to_binary(c.module, features_);
       Error err;
       if (!bytes) {
         err = bytes.error();

@@ -185,7 +185,12 @@ BOOST_AUTO_TEST_CASE(types_and_imports) {
              "malformed mutability");
   BOOST_TEST(decode_error(module({section(2, {0x01, 0x01, 'm', 0x01, 't', 0x01, 0x7f, 0x00, 0x00})})) ==
              "malformed reference type");
-  BOOST_TEST(decode_error(module({section(5, {0x01, 0x02, 0x00})})) == "integer too large");
+  BOOST_TEST(decode_error(module({section(5, {0x01, 0x02, 0x00})})) == "malformed limits flags");
+  {  // 2.0 read the flag as a u1
+    auto m2 = decode_module(module({section(5, {0x01, 0x02, 0x00})}), Features::wasm2());
+    BOOST_REQUIRE(!m2);
+    BOOST_TEST(m2.error().message == "integer too large");
+  }
   BOOST_TEST(decode_error(module({section(2, {0x01, 0x02, 0xc0, 0x80, 0x01, 'f', 0x00, 0x00})})) ==
              "malformed UTF-8 encoding");
 

@@ -619,6 +619,57 @@ void check_memory_edges(bool guard_pages) {
 BOOST_AUTO_TEST_CASE(memory_bounds_guard_pages) { check_memory_edges(true); }
 BOOST_AUTO_TEST_CASE(memory_bounds_explicit_checks) { check_memory_edges(false); }
 
+// Multi-memory and memory64: memory 0 (32-bit, guard-paged when it can be)
+// keeps its own handlers; memory 1 and an i64 memory get explicit bounds
+// checks on 64-bit effective addresses, each memory its own size.
+BOOST_AUTO_TEST_CASE(other_memories_have_their_own_bounds) {
+  for (bool guard : {true, false}) {
+    EngineConfig config;
+    config.guard_pages = guard;
+    Store s(config);
+    Instance* i = instantiate(s, R"((module
+      (memory $a 1)
+      (memory $b 2)
+      (memory $w i64 1)
+      (data (memory $b) (i32.const 65536) "\2a")
+      (data (memory $w) (i64.const 8) "\07")
+      (func (export "load_a") (param i32) (result i32) (i32.load8_u $a (local.get 0)))
+      (func (export "load_b") (param i32) (result i32) (i32.load8_u $b (local.get 0)))
+      (func (export "load_b32") (param i32) (result i32) (i32.load $b offset=8 (local.get 0)))
+      (func (export "load_w") (param i64) (result i64) (i64.load8_u $w (local.get 0)))
+      (func (export "load_w_off") (param i64) (result i64)
+        (i64.load8_u $w offset=0xffff_ffff_ffff_fff0 (local.get 0)))
+      (func (export "store_w") (param i64 i32) (i32.store $w (local.get 0) (local.get 1)))
+      (func (export "copy_b_to_w") (param i64 i32 i32) (memory.copy $w $b (local.get 0) (local.get 1) (local.get 2)))
+      (func (export "grow_w") (param i64) (result i64) (memory.grow $w (local.get 0)))
+      (func (export "size") (result i32)
+        (i32.add (memory.size $a) (i32.mul (i32.const 10) (memory.size $b))))
+    ))");
+    const std::string oob = "out of bounds memory access";
+    BOOST_TEST(one(s, i, "size") == 21u);
+    BOOST_TEST(one(s, i, "load_b", {I32(65536)}) == 42u);
+    BOOST_TEST(trap_of(s, i, "load_a", {I32(65536)}) == oob);  // memory 0 has one page
+    BOOST_TEST(one(s, i, "load_b", {I32(131071)}) == 0u);
+    BOOST_TEST(trap_of(s, i, "load_b", {I32(131072)}) == oob);
+    BOOST_TEST(trap_of(s, i, "load_b32", {I32(131064)}) == oob);
+    BOOST_TEST(one(s, i, "load_b32", {I32(131060)}) == 0u);
+    BOOST_TEST(trap_of(s, i, "load_b32", {I32(0xfffffffc)}) == oob);  // no 32-bit wrap
+    BOOST_TEST(one(s, i, "load_w", {I64(8)}) == 7u);
+    BOOST_TEST(trap_of(s, i, "load_w", {I64(65536)}) == oob);
+    BOOST_TEST(trap_of(s, i, "load_w", {I64(0x1'0000'0008ull)}) == oob);  // high bits count
+    BOOST_TEST(trap_of(s, i, "load_w_off", {I64(0x18)}) == oob);  // addr + offset overflows
+    BOOST_TEST(trap_of(s, i, "store_w", {I64(65533), I32(1)}) == oob);
+    BOOST_TEST(trap_of(s, i, "store_w", {I64(65532), I32(0x01020304)}) == "no trap");
+    BOOST_TEST(one(s, i, "load_w", {I64(65535)}) == 1u);
+    BOOST_TEST(trap_of(s, i, "copy_b_to_w", {I64(0), I32(65536), I32(1)}) == "no trap");
+    BOOST_TEST(one(s, i, "load_w", {I64(0)}) == 42u);
+    BOOST_TEST(trap_of(s, i, "copy_b_to_w", {I64(65535), I32(0), I32(2)}) == oob);
+    BOOST_TEST(one(s, i, "grow_w", {I64(1)}) == 1u);
+    BOOST_TEST(one(s, i, "load_w", {I64(65536)}) == 0u);
+    BOOST_TEST(one(s, i, "grow_w", {I64(0x1'0000'0000ull)}) == ~uint64_t(0));  // -1
+  }
+}
+
 // A fault outside any linear memory still kills the process while the
 // guard-page handler is installed.
 BOOST_AUTO_TEST_CASE(guard_pages_keep_real_crashes) {

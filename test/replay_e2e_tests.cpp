@@ -316,6 +316,38 @@ BOOST_AUTO_TEST_CASE(validation_is_remembered_per_build) {
   BOOST_TEST(after == modules);
 }
 
+// memory64 / multi-memory: WASI reads and writes memory 0, here a 64-bit
+// one, while the program also keeps data in a second memory; the run
+// records and replays identically.
+BOOST_AUTO_TEST_CASE(i64_memory_0_and_a_second_memory_replay) {
+  fs::path wat = root / "mem64.wat";
+  std::string text = R"((module
+    (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "random_get" (func $r (param i32 i32) (result i32)))
+    (memory (export "memory") i64 1)
+    (memory $side 1)
+    (data (memory $side) (i32.const 100) "from memory 1\n")
+    (func (export "_start")
+      (drop (call $r (i32.const 64) (i32.const 8)))
+      (memory.copy 0 $side (i64.const 16) (i32.const 100) (i32.const 14))
+      (i32.store (i64.const 0) (i32.const 16))
+      (i32.store (i64.const 4) (i32.const 14))
+      (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+      (i32.store (i64.const 0) (i32.const 64))
+      (i32.store (i64.const 4) (i32.const 8))
+      (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
+  )";
+  spit(wat, {text.begin(), text.end()});
+  auto run = tc({"run", wat.string()});
+  std::string id = take_id(run.err);
+  BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  BOOST_TEST(run.out.substr(0, 14) == "from memory 1\n");
+  BOOST_TEST(run.out.size() == 22u);  // and 8 random bytes
+  auto rep = tc({"replay", id});
+  BOOST_TEST(rep.exit_code == 0, rep.err);
+  BOOST_TEST(rep.out == run.out);
+}
+
 BOOST_AUTO_TEST_CASE(bad_ids_get_clear_errors) {
   BOOST_REQUIRE(tc({"run", (programs / "hello-g.wasm").string()}).exit_code == 0);  // the registry exists
   auto r = tc({"replay", "does-not-exist"});

@@ -252,13 +252,25 @@ BOOST_AUTO_TEST_CASE(limits) {
   EXPECT_INVALID("(module (memory 65537))", "memory size must be at most 65536 pages (4GiB)");
   EXPECT_INVALID("(module (memory 0 65537))", "memory size must be at most 65536 pages (4GiB)");
   EXPECT_VALID("(module (memory 0 65536))");
-  EXPECT_INVALID("(module (memory 1) (memory 1))", "multiple memories");
-  EXPECT_INVALID("(module (memory (import \"m\" \"m\") 1) (memory 1))", "multiple memories");
+  EXPECT_INVALID("(module (memory i64 0x1_0000_0000_0001))",
+                 "memory size must be at most 2^48 pages (256 TiB) for i64");
+  EXPECT_VALID("(module (memory i64 0x1_0000_0000_0000))");
+  EXPECT_INVALID("(module (table 0x1_0000_0000 funcref))", "table size must be at most 2^32-1");
+  EXPECT_VALID("(module (table i64 0 0xffff_ffff_ffff_ffff funcref))");
+  // Multi-memory; 2.0 allowed one.
+  EXPECT_VALID("(module (memory 1) (memory 1))");
+  EXPECT_VALID("(module (memory (import \"m\" \"m\") 1) (memory 1))");
+  auto b = wat::wat_to_binary("(module (memory 1) (memory 1))");
+  BOOST_REQUIRE(b);
+  auto m = decode_module(*b);
+  BOOST_REQUIRE(m);
+  auto v = validate_module(**m, Features::wasm2());
+  BOOST_REQUIRE(!v);
+  BOOST_TEST(v.error().message == "multiple memories");
 }
 
 // Memory types carry their address type and memory instructions their
-// memory; validation admits 32-bit memories only, as in 2.0 (memory64 and
-// multi-memory are not done yet).
+// memory: an i64 memory takes i64 addresses, sizes and offsets beyond u32.
 BOOST_AUTO_TEST_CASE(memory_address_type_and_index) {
   auto b = wat::wat_to_binary(
       "(module (memory 1) (data (i32.const 0) \"x\")"
@@ -268,10 +280,20 @@ BOOST_AUTO_TEST_CASE(memory_address_type_and_index) {
   BOOST_REQUIRE(m);
   BOOST_TEST(((*m)->memories[0].addr == AddrType::I32));
   BOOST_TEST(bool(validate_module(**m)));
-  (*m)->memories[0].addr = AddrType::I64;
+  (*m)->memories[0].addr = AddrType::I64;  // the i32 data offset no longer fits
   auto v = validate_module(**m);
   BOOST_REQUIRE(!v);
-  BOOST_TEST(v.error().message == "i64 memories are not allowed (yet)");
+  BOOST_TEST(v.error().message == "type mismatch: constant expression must produce i64");
+  EXPECT_VALID("(module (memory i64 1) (func (result i64) (i64.load offset=0x1_0000_0000 (i64.const 0)))"
+               " (func (result i64) (memory.grow (memory.size))))");
+  EXPECT_INVALID("(module (memory i64 1) (func (result i64) (i64.load (i32.const 0))))", "type mismatch");
+  EXPECT_INVALID("(module (memory 1) (func (result i64) (i64.load offset=0x1_0000_0000 (i32.const 0))))",
+                 "offset out of range");
+  // The second memory's own address type; copy sizes take the narrower.
+  EXPECT_VALID("(module (memory 1) (memory $m i64 1)"
+               " (func (result i32) (i32.load $m (i64.const 0)))"
+               " (func (memory.copy 0 $m (i32.const 0) (i64.const 0) (i32.const 1))))");
+  EXPECT_INVALID("(module (memory 1) (func (drop (i32.load 1 (i32.const 0)))))", "unknown memory 1");
 }
 
 BOOST_AUTO_TEST_CASE(exports_and_start) {
@@ -315,10 +337,12 @@ BOOST_AUTO_TEST_CASE(malformed_wins_over_invalid) {
   BOOST_TEST(starts_with(check_bytes(funcs_module({invalid_body})), "invalid: type mismatch"));
   BOOST_TEST(check_bytes(funcs_module({invalid_body, malformed_body})) == "malformed: illegal opcode ff");
   // Later in the same body, too.
-  BOOST_TEST(check_bytes(funcs_module({{0x41, 0x00, 0x3f, 0x01}})) == "malformed: zero byte expected");
+  // (multi-memory reads memory.size's byte as an index: 2.0's zero byte
+  // check is binary_tests' and the 2.0 suite's)
+  BOOST_TEST(check_bytes(funcs_module({{0x41, 0x00, 0x3f, 0x01, 0xff}})) == "malformed: illegal opcode ff");
   // Misplaced else and a missing end.
   BOOST_TEST(check_bytes(funcs_module({{0x02, 0x40, 0x05}})) == "malformed: END opcode expected");
-  BOOST_TEST(check_bytes(funcs_module({{0x28, 0x20, 0x00}})) == "malformed: malformed memop flags");
+  BOOST_TEST(check_bytes(funcs_module({{0x28, 0x80, 0x01, 0x00}})) == "malformed: malformed memop flags");
   // Module-level validation errors lose too.
   BOOST_TEST(check_bytes(funcs_module({malformed_body}, {section(5, {0x01, 0x01, 0x02, 0x01})})) ==
              "malformed: illegal opcode ff");

@@ -21,7 +21,10 @@ const CommandSpec& wast_command() {
       "wast [options] PATH...",
       "Runs WebAssembly spec test scripts (.wast files, or directories of them)\n"
       "and prints one line per file and the totals over all commands:\n"
-      "  N passed, N failed, N skipped\n",
+      "  N passed, N failed, N skipped\n"
+      "Modules are read as WebAssembly 3.0, except in scripts under a directory\n"
+      "named wasm-2.0, read as 2.0 (one memory, no memory64), whose answers\n"
+      "those scripts check.\n",
       {
           {"expectations", Option::Value, "FILE",
            "accepted deviations: 'skip GLOB reason' and\n'fail FILE:LINE reason' lines"},

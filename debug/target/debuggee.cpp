@@ -182,6 +182,12 @@ void Debuggee::index_writes() {
               in.op == O::MemoryFill || in.op == O::MemoryCopy || in.op == O::MemoryInit;
       MemAccess a;
       a.offset = in.offset;
+      // Watches are on memory 0 (multi-memory: accesses to others are not theirs).
+      bool copy = in.op == O::MemoryCopy;
+      if ((imm == K::MemArg || imm == K::MemArgLane || in.op == O::MemoryFill ||
+           in.op == O::MemoryInit || copy) &&
+          in.mem.memory != 0 && !(copy && in.b == 0))
+        continue;
       if (imm == K::MemArg || imm == K::MemArgLane) {
         // The address is below the value a store or lane access takes (a
         // v128 is two slots).
@@ -192,8 +198,9 @@ void Debuggee::index_writes() {
         uint8_t slot = above == wasm::OpType::V ? 0 : above == wasm::OpType::V128 ? 2 : 1;
         (store ? a.write : a.read) = true;
         (store ? a.write_slot : a.read_slot) = slot;
-      } else if (in.op == O::MemoryCopy) {  // dst, src, n (memory 0: the only one decoded)
-        a.read = a.write = true;
+      } else if (copy) {  // dst, src, n; either may be another memory
+        a.read = in.b == 0;
+        a.write = in.mem.memory == 0;
         a.read_slot = 1;
         a.write_slot = 2;
       } else if (in.op == O::MemoryFill || in.op == O::MemoryInit) {

@@ -32,9 +32,9 @@ int section_rank(uint8_t id) {
 
 class Decoder {
  public:
-  explicit Decoder(Module& m)
-      : m_(m), r_(m.bytes.data(), m.bytes.size()),
-        expr_(m.bytes.data(), m.bytes.size(), 0) {}
+  Decoder(Module& m, Features f)
+      : m_(m), f_(f), r_(m.bytes.data(), m.bytes.size()),
+        expr_(m.bytes.data(), m.bytes.size(), 0, BodyReader::kNoEnd, f) {}
 
   Expected<void> run();
 
@@ -42,7 +42,7 @@ class Decoder {
   Expected<void> finish();
   Error first_body_error(Error e);
   bool name(std::string& out);
-  bool limits(Limits& out);
+  bool limits(Limits& out, AddrType& addr);
   bool table_type(TableType& out);
   bool global_type(GlobalType& out);
   bool const_expr(ConstExpr& out);
@@ -62,6 +62,7 @@ class Decoder {
   void custom_section(size_t size);
 
   Module& m_;
+  Features f_;
   ByteReader r_;
   BodyReader expr_;
   std::vector<Function> bodies_;  // from the code section
@@ -82,16 +83,33 @@ bool Decoder::name(std::string& out) {
   return true;
 }
 
-bool Decoder::limits(Limits& out) {
-  bool has_max = r_.u1();
-  out.min = r_.u32();
-  if (has_max) out.max = r_.u32();
+// Flags: bit 0 a maximum follows, bit 2 i64 addresses (memory64 /
+// table64); the bounds are u64 either way (validation checks the range).
+bool Decoder::limits(Limits& out, AddrType& addr) {
+  addr = AddrType::I32;
+  if (!f_.memory64) {  // 2.0: a u1 flag and u32 bounds
+    bool has_max = r_.u1();
+    out.min = r_.u32();
+    if (has_max) out.max = r_.u32();
+    else out.max.reset();
+    return r_.ok();
+  }
+  size_t at = r_.pos();
+  uint8_t flags = r_.u8();
+  if (r_.failed()) return false;
+  if (flags & 0xFA) {
+    r_.fail(at, "malformed limits flags");
+    return false;
+  }
+  addr = flags & 4 ? AddrType::I64 : AddrType::I32;
+  out.min = r_.uN(64);
+  if (flags & 1) out.max = r_.uN(64);
   else out.max.reset();
   return r_.ok();
 }
 
 bool Decoder::table_type(TableType& out) {
-  return read_ref_type(r_, out.elem) && limits(out.limits);
+  return read_ref_type(r_, out.elem) && limits(out.limits, out.addr);
 }
 
 bool Decoder::global_type(GlobalType& out) {
@@ -179,7 +197,7 @@ void Decoder::import_section() {
         break;
       case 2:
         imp.kind = ExternKind::Memory;
-        limits(imp.memory.limits);
+        limits(imp.memory.limits, imp.memory.addr);
         ++m_.num_imported_memories;
         break;
       case 3:
@@ -216,7 +234,7 @@ void Decoder::memory_section() {
   uint32_t n = r_.len32();
   for (uint32_t i = 0; i < n && r_.ok(); ++i) {
     MemoryType t;
-    if (limits(t.limits)) m_.memories.push_back(t);
+    if (limits(t.limits, t.addr)) m_.memories.push_back(t);
   }
 }
 
@@ -369,7 +387,7 @@ void Decoder::section(uint8_t id, size_t size) {
 // error. Bodies are only scanned here when the module is already known to
 // be malformed (validate/ scans them otherwise).
 Error Decoder::first_body_error(Error e) {
-  BodyReader br(m_.bytes.data(), m_.bytes.size(), 0);
+  BodyReader br(m_.bytes.data(), m_.bytes.size(), 0, BodyReader::kNoEnd, f_);
   Instr in;
   for (const auto& f : bodies_) {
     br.reset(f.body_offset, f.body_end);
@@ -434,10 +452,10 @@ Expected<void> Decoder::finish() {
 
 }  // namespace
 
-Expected<std::shared_ptr<Module>> decode_module(std::vector<uint8_t> bytes) {
+Expected<std::shared_ptr<Module>> decode_module(std::vector<uint8_t> bytes, Features f) {
   auto m = std::make_shared<Module>();
   m->bytes = std::move(bytes);
-  Decoder d(*m);
+  Decoder d(*m, f);
   auto r = d.run();
   if (!r) return std::move(r.error());
   return m;

@@ -16,14 +16,13 @@ enum class IOp : uint32_t {
 };
 
 // The memory a memory instruction uses and the width of its addresses.
-// Every memory handler so far (iops_mem.def, MemorySize to DataDrop, the
-// v128 loads and stores) is for memory 0 of a 32-bit memory: fast(). Its
-// code words hold a u32 offset, the dispatch loop keeps that memory's base
-// and size in registers, and on a guard-paged memory the G forms skip the
-// bounds check. Other memories and 64-bit addresses (multi-memory,
-// memory64) are to get forms whose words name the memory (u32 index) and
-// carry a 64-bit offset (two words), with explicit bounds checks;
-// validation rejects them until then.
+// Memory 0 of a 32-bit memory is fast(): its handlers (iops_mem.def,
+// MemorySize to DataDrop, the v128 loads and stores) have a u32 offset
+// word, the dispatch loop keeps that memory's base and size in registers,
+// and on a guard-paged memory the G forms skip the bounds check. Every
+// other memory (multi-memory, memory64) uses the M forms (iops.def): their
+// words name the MemoryInst and carry a 64-bit offset, and they check
+// bounds explicitly (one overflow-safe compare against its length).
 struct MemRef {
   uint32_t index = 0;
   bool addr64 = false;

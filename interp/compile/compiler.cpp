@@ -364,7 +364,8 @@ void Compiler::instr(const Instr& in) {
       materialize_all();
       uint32_t base = h_;
       for (auto p : t.params) base -= slots_for(p);
-      e_.op(IOp::CallIndirect, at);
+      bool index64 = inst_.tables[in.b]->type.addr == AddrType::I64;
+      e_.op(index64 ? IOp::CallIndirect64 : IOp::CallIndirect, at);
       e_.u32(base);
       e_.u32(index);
       e_.ptr(inst_.tables[in.b]);

@@ -155,7 +155,8 @@ class Compiler {
   void skip_dead(BodyReader& r, Instr& in);
   // Memory accesses: the memory an instruction names, whether the G forms
   // apply (memory 0, 32-bit, guard-paged), and the offset word of a
-  // fast() form (validation keeps 32-bit offsets within u32).
+  // fast() form (validation keeps 32-bit offsets within u32; the M forms
+  // of other memories take the u64 offset).
   MemRef mem_ref(uint32_t memory) const {
     return MemRef{memory, inst_.memories[memory]->type.addr == AddrType::I64};
   }

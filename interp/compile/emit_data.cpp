@@ -20,6 +20,19 @@ IOp guarded_iop(Opcode op, bool sum = false, bool imm = false) {
   }
 }
 
+// The bounds-checked handler of a core load/store on another memory than a
+// 32-bit memory 0 (MemRef not fast()).
+IOp other_memory_iop(Opcode op) {
+  switch (op) {
+#define MEM_LOAD(Id, M, R) case Opcode::Id: return IOp::Id##M;
+#define MEM_STORE(Id, M) case Opcode::Id: return IOp::Id##M;
+#include "interp/code/iops_mem.def"
+#undef MEM_LOAD
+#undef MEM_STORE
+    default: return IOp::Count_;
+  }
+}
+
 }  // namespace
 
 void Compiler::emit_data_op(const Instr& in, const Mark& prev) {
@@ -125,31 +138,51 @@ void Compiler::emit_data_op(const Instr& in, const Mark& prev) {
       e_.op(IOp::ElemDrop, at);
       e_.u32(in.a);
       return;
-    // memory 0, 32-bit (MemRef::fast(); validation admits no other yet).
-    case Opcode::MemorySize:
-      assert(mem_ref(in.mem.memory).fast());
-      e_.op(IOp::MemorySize, at);
+    // Memory 0 of a 32-bit memory (MemRef::fast()) has its own forms; the
+    // M forms name their memory.
+    case Opcode::MemorySize: {
+      MemRef mr = mem_ref(in.mem.memory);
+      e_.op(mr.fast() ? IOp::MemorySize : IOp::MemorySizeM, at);
       e_.u32(h_);
-      push(ValType::I32);
+      if (!mr.fast()) e_.ptr(inst_.memories[mr.index]);
+      push(mr.addr64 ? ValType::I64 : ValType::I32);
       return;
-    case Opcode::MemoryGrow:
-      assert(mem_ref(in.mem.memory).fast());
-      e_.op(IOp::MemoryGrow, at);
+    }
+    case Opcode::MemoryGrow: {
+      MemRef mr = mem_ref(in.mem.memory);
+      e_.op(mr.fast() ? IOp::MemoryGrow : IOp::MemoryGrowM, at);
       e_.u32(top());
+      if (!mr.fast()) e_.ptr(inst_.memories[mr.index]);
       return;
-    case Opcode::MemoryFill: case Opcode::MemoryCopy:
-      assert(mem_ref(in.mem.memory).fast() && (in.op == Opcode::MemoryFill || in.b == 0));
-      e_.op(in.op == Opcode::MemoryFill ? IOp::MemoryFill : IOp::MemoryCopy, at);
+    }
+    case Opcode::MemoryFill: {
+      MemRef mr = mem_ref(in.mem.memory);
+      e_.op(mr.fast() ? IOp::MemoryFill : IOp::MemoryFillM, at);
       e_.u32(top(2));
+      if (!mr.fast()) e_.ptr(inst_.memories[mr.index]);
       pop_n(3);
       return;
-    case Opcode::MemoryInit:
-      assert(mem_ref(in.mem.memory).fast());
-      e_.op(IOp::MemoryInit, at);
+    }
+    case Opcode::MemoryCopy: {
+      bool fast = mem_ref(in.mem.memory).fast() && mem_ref(in.b).fast();
+      e_.op(fast ? IOp::MemoryCopy : IOp::MemoryCopyM, at);
       e_.u32(top(2));
+      if (!fast) {
+        e_.ptr(inst_.memories[in.mem.memory]);
+        e_.ptr(inst_.memories[in.b]);
+      }
+      pop_n(3);
+      return;
+    }
+    case Opcode::MemoryInit: {
+      MemRef mr = mem_ref(in.mem.memory);
+      e_.op(mr.fast() ? IOp::MemoryInit : IOp::MemoryInitM, at);
+      e_.u32(top(2));
+      if (!mr.fast()) e_.ptr(inst_.memories[mr.index]);
       e_.u32(in.a);
       pop_n(3);
       return;
+    }
     case Opcode::DataDrop:
       e_.op(IOp::DataDrop, at);
       e_.u32(in.a);
@@ -178,6 +211,30 @@ void Compiler::emit_data_op(const Instr& in, const Mark& prev) {
   const OpInfo& info = *in.info;
   IOp iop = wasm_iop(in.op);
   ValType r = op_type_valtype(info.r).value_or(ValType::I32);
+  if (info.imm == ImmKind::MemArg && !mem_ref(in.mem.memory).fast()) {
+    const MemoryInst* mem = inst_.memories[in.mem.memory];
+    iop = other_memory_iop(in.op);
+    if (info.r != OpType::V) {  // load: addr -> value
+      uint32_t addr = use(0), dst = top();
+      pop();
+      push(r);
+      uint32_t i = e_.op(iop, at);
+      e_.u32(dst);
+      e_.u32(addr);
+      e_.ptr(mem);
+      e_.u64(in.mem.offset);
+      mark_ = Mark{true, i, e_.pos(), types_.size(), i + 1};
+    } else {  // store: addr, value
+      uint32_t v = use(0), addr = use(1);
+      e_.op(iop, at);
+      e_.u32(addr);
+      e_.u32(v);
+      e_.ptr(mem);
+      e_.u64(in.mem.offset);
+      pop_n(2);
+    }
+    return;
+  }
   if (info.imm == ImmKind::MemArg) {
     if (guarded(in.mem) && guarded_iop(in.op) != IOp::Count_) {
       iop = guarded_iop(in.op);

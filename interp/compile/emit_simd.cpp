@@ -11,6 +11,19 @@ namespace tc::wasm::compile_detail {
 
 namespace {
 
+IOp other_memory_iop(Opcode op) {
+  switch (op) {
+#define VMEM(Id) case Opcode::Id: return IOp::Id##M;
+#include "interp/code/iops_vmem.def"
+#undef VMEM
+    default: return IOp::Count_;
+  }
+}
+
+}  // namespace
+
+namespace {
+
 void emit_bytes(Emitter& e, const uint8_t* bytes) {
   for (int k = 0; k < 16; k += 4) {
     uint32_t w;
@@ -75,7 +88,7 @@ bool Compiler::emit_simd(const Instr& in) {
     }
   }
 
-  const IOp iop = wasm_iop(in.op);
+  IOp iop = wasm_iop(in.op);
   const ValType r = op_type_valtype(info.r).value_or(ValType::V128);
   switch (info.imm) {
     case ImmKind::V128Const: {
@@ -97,32 +110,45 @@ bool Compiler::emit_simd(const Instr& in) {
       result(i);
       return true;
     }
-    case ImmKind::MemArg:
-      if (info.r != OpType::V) {
-        uint32_t addr = use(0), dst = top();
-        pop();
-        push(ValType::V128);
-        uint32_t i = e_.op(iop, at);
-        e_.u32(dst); e_.u32(addr); e_.u32(offset_word(in.mem));
-        result(i);
-      } else {
-        uint32_t v = use(0), addr = use(1);
-        e_.op(iop, at);
-        e_.u32(addr); e_.u32(v); e_.u32(offset_word(in.mem));
-        pop_n(2);
+    case ImmKind::MemArg: case ImmKind::MemArgLane: {
+      // Another memory than a 32-bit memory 0: the M form, whose memory
+      // pointer and u64 offset take the place of the u32 offset word.
+      const bool fast = mem_ref(in.mem.memory).fast();
+      if (!fast) iop = other_memory_iop(in.op);
+      auto offset = [&] {
+        if (fast) {
+          e_.u32(offset_word(in.mem));
+        } else {
+          e_.ptr(inst_.memories[in.mem.memory]);
+          e_.u64(in.mem.offset);
+        }
+      };
+      if (info.imm == ImmKind::MemArg) {
+        if (info.r != OpType::V) {
+          uint32_t addr = use(0), dst = top();
+          pop();
+          push(ValType::V128);
+          uint32_t i = e_.op(iop, at);
+          e_.u32(dst); e_.u32(addr); offset();
+          result(i);
+        } else {
+          uint32_t v = use(0), addr = use(1);
+          e_.op(iop, at);
+          e_.u32(addr); e_.u32(v); offset();
+          pop_n(2);
+        }
+        return true;
       }
-      return true;
-    case ImmKind::MemArgLane: {
       uint32_t vec = use(0), addr = use(1), dst = top(1);
       pop_n(2);
       if (info.r != OpType::V) {
         push(ValType::V128);
         uint32_t i = e_.op(iop, at);
-        e_.u32(dst); e_.u32(addr); e_.u32(vec); e_.u32(offset_word(in.mem)); e_.u32(in.a);
+        e_.u32(dst); e_.u32(addr); e_.u32(vec); offset(); e_.u32(in.a);
         result(i);
       } else {
         e_.op(iop, at);
-        e_.u32(addr); e_.u32(vec); e_.u32(offset_word(in.mem)); e_.u32(in.a);
+        e_.u32(addr); e_.u32(vec); offset(); e_.u32(in.a);
       }
       return true;
     }

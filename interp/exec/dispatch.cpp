@@ -69,7 +69,7 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
   Slot* const stack_end = m.stack_end;
   const uint32_t entry_depth = depth + 1;
   TrapCode trap = TrapCode::Unreachable;
-  uint32_t trap_index = 0;  // element index for call_indirect traps
+  uint64_t trap_index = 0;  // element index for call_indirect traps
   Error error;
   FuncInst* callee = nullptr;
   Slot* callee_fp = nullptr;
@@ -81,9 +81,9 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
   Slot* fp = base;
   const uint32_t* pc = nullptr;
 
-// Memory 0's base and size, in registers: every memory handler so far is
-// for memory 0 of a 32-bit memory (MemRef::fast(), code/iops.hpp); the
-// forms for other memories will read theirs through their code words.
+// Memory 0's base and size, in registers, for the handlers of a 32-bit
+// memory 0 (MemRef::fast(), code/iops.hpp); the M forms for other
+// memories read theirs through their code words.
 #define RELOAD_MEM()                                              \
   do {                                                            \
     if (!inst->memories.empty()) {                                \
@@ -176,6 +176,27 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
     M v = M(S(2));                                       \
     std::memcpy(mem_base + ea, &v, sizeof(M));           \
     NEXT(4);                                             \
+  }
+// Loads and stores on other memories (the M forms, code/iops.def): the
+// memory's own base and length, read through its pointer word.
+#define MLOAD(Name, M, R)                                        \
+  HANDLER(Name##M) {                                             \
+    const MemoryInst* mi = ptr_at<MemoryInst>(pc + 3);           \
+    uint64_t ea;                                                 \
+    if (!mem_ea(mi, S(2), W(5) | uint64_t(W(6)) << 32, sizeof(M), ea)) TRAP(MemoryOob); \
+    M v;                                                         \
+    std::memcpy(&v, mi->mem.data() + ea, sizeof(M));             \
+    S(1) = to_slot(R(v));                                        \
+    NEXT(7);                                                     \
+  }
+#define MSTORE(Name, M)                                          \
+  HANDLER(Name##M) {                                             \
+    const MemoryInst* mi = ptr_at<MemoryInst>(pc + 3);           \
+    uint64_t ea;                                                 \
+    if (!mem_ea(mi, S(1), W(5) | uint64_t(W(6)) << 32, sizeof(M), ea)) TRAP(MemoryOob); \
+    M v = M(S(2));                                               \
+    std::memcpy(mi->mem.data() + ea, &v, sizeof(M));             \
+    NEXT(7);                                                     \
   }
   // Entry frame.
   ensure_compiled(func);

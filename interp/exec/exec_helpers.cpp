@@ -7,21 +7,22 @@
 
 namespace tc::wasm {
 
-int32_t memory_grow(StoreImpl& store, MemoryInst* mem, uint32_t delta) {
+int64_t memory_grow(StoreImpl& store, MemoryInst* mem, uint64_t delta) {
   uint64_t old = mem->mem.pages();
-  if (old + delta > mem->max_pages) return -1;
+  if (old > mem->max_pages || delta > mem->max_pages - old) return -1;
   if (!mem->mem.grow(delta)) return -1;
   mem->type.limits.min = old + delta;
-  return int32_t(uint32_t(old));
+  return int64_t(old);
 }
 
-int32_t table_grow(TableInst* table, uint32_t delta, Ref init) {
+int64_t table_grow(TableInst* table, uint64_t delta, Ref init) {
   uint64_t old = table->elems.size();
-  uint64_t max = table->type.limits.max.value_or(0xFFFFFFFFu);
-  if (old + delta > max || old + delta > kMaxTableElems) return -1;
+  uint64_t range = table->type.addr == AddrType::I64 ? UINT64_MAX : 0xFFFFFFFFu;
+  uint64_t max = std::min(table->type.limits.max.value_or(range), kMaxTableElems);
+  if (delta > max - std::min(old, max)) return -1;
   table->elems.resize(old + delta, init);
   table->type.limits.min = old + delta;
-  return int32_t(uint32_t(old));
+  return int64_t(old);
 }
 
 bool step_stop(StoreImpl& store, Error& error) {

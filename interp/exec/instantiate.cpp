@@ -30,13 +30,14 @@ Expected<void> link_import(InstanceImpl& inst, const Import& imp, const ExternVa
       inst.funcs.push_back(v.func);
       break;
     case ExternKind::Table:
-      if (!v.table || v.table->type.elem != imp.table.elem ||
+      if (!v.table || v.table->type.elem != imp.table.elem || v.table->type.addr != imp.table.addr ||
           !limits_match(v.table->elems.size(), v.table->type.limits.max, imp.table.limits))
         return unlinkable("incompatible import type");
       inst.tables.push_back(v.table);
       break;
     case ExternKind::Memory:
-      if (!v.memory || !limits_match(v.memory->mem.pages(), v.memory->type.limits.max, imp.memory.limits))
+      if (!v.memory || v.memory->type.addr != imp.memory.addr ||
+          !limits_match(v.memory->mem.pages(), v.memory->type.limits.max, imp.memory.limits))
         return unlinkable("incompatible import type");
       inst.memories.push_back(v.memory);
       break;
@@ -117,10 +118,11 @@ Expected<Instance*> Store::instantiate(std::shared_ptr<const Module> module,
   for (size_t k = 0; k < m.elems.size(); ++k) {
     const ElemSegment& seg = m.elems[k];
     if (seg.mode == SegmentMode::Active) {
-      uint64_t off = uint32_t(eval_const_expr(inst, seg.offset));
       TableInst* t = inst.tables[seg.table];
+      uint64_t off = eval_const_expr(inst, seg.offset);
+      if (t->type.addr == AddrType::I32) off = uint32_t(off);
       auto& refs = inst.elem_segs[k];
-      if (off + refs.size() > t->elems.size()) return trap("out of bounds table access");
+      if (off > t->elems.size() || refs.size() > t->elems.size() - off) return trap("out of bounds table access");
       std::copy(refs.begin(), refs.end(), t->elems.begin() + off);
     }
     if (seg.mode != SegmentMode::Passive) {
@@ -131,9 +133,10 @@ Expected<Instance*> Store::instantiate(std::shared_ptr<const Module> module,
   for (size_t k = 0; k < m.datas.size(); ++k) {
     const DataSegment& seg = m.datas[k];
     if (seg.mode != SegmentMode::Active) continue;
-    uint64_t off = uint32_t(eval_const_expr(inst, seg.offset));
     MemoryInst* mem = inst.memories[seg.memory];
-    if (off + seg.bytes.size() > mem->mem.size_bytes()) return trap("out of bounds memory access");
+    uint64_t off = eval_const_expr(inst, seg.offset);  // i64 for a 64-bit memory
+    if (mem->type.addr == AddrType::I32) off = uint32_t(off);
+    if (off > mem->mem.size_bytes() || seg.bytes.size() > mem->mem.size_bytes() - off) return trap("out of bounds memory access");
     if (!seg.bytes.empty()) std::memcpy(mem->mem.data() + off, seg.bytes.data(), seg.bytes.size());
     inst.data_dropped[k] = 1;
   }

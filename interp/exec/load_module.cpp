@@ -14,7 +14,7 @@ Expected<std::shared_ptr<const Module>> load_module(std::vector<uint8_t> bytes) 
 }
 
 Expected<std::shared_ptr<const Module>> load_module(std::vector<uint8_t> bytes, const Features& f) {
-  auto m = decode_module(std::move(bytes));
+  auto m = decode_module(std::move(bytes), f);
   if (!m) return std::move(m.error());
   TC_TRY(validate_module(**m, f));
   return std::shared_ptr<const Module>(std::move(*m));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "interp/error.hpp"
+#include "interp/features.hpp"
 #include "interp/types.hpp"
 
 namespace tc::wast {
@@ -27,7 +28,7 @@ struct ModuleSource {
 
 // Encodes a ModuleSource to binary (Text/Quote go through the WAT parser,
 // Binary is returned as is). Errors are Malformed with line:column.
-Expected<std::vector<uint8_t>> module_source_to_binary(const ModuleSource& m);
+Expected<std::vector<uint8_t>> module_source_to_binary(const ModuleSource& m, wasm::Features f = {});
 
 // An argument or expected constant: (i32.const 1), (f32.const nan:0x1),
 // (ref.null func), (ref.extern 7), (v128.const i32x4 1 2 3 4).

@@ -405,12 +405,12 @@ Expected<Script> parse_wast(std::string_view source) {
   return ScriptParser(source, *toks).run();
 }
 
-Expected<std::vector<uint8_t>> module_source_to_binary(const ModuleSource& m) {
+Expected<std::vector<uint8_t>> module_source_to_binary(const ModuleSource& m, wasm::Features f) {
   switch (m.kind) {
     case ModuleSource::Kind::Binary:
       return m.bytes;
     case ModuleSource::Kind::Quote:
-      return wat::wat_to_binary(m.text);
+      return wat::wat_to_binary(m.text, f);
     case ModuleSource::Kind::Text:
       break;
   }
@@ -418,7 +418,7 @@ Expected<std::vector<uint8_t>> module_source_to_binary(const ModuleSource& m) {
   auto toks = wat::tokenize(m.text, wat::SourcePos{m.line ? m.line : 1, m.column ? m.column : 1},
                             &annots);
   if (!toks) return std::move(toks.error());
-  return wat::ModuleParser(m.text, *toks, &annots).parse();
+  return wat::ModuleParser(m.text, *toks, &annots, f).parse();
 }
 
 }  // namespace tc::wast

@@ -5,11 +5,11 @@
 
 namespace tc::wat {
 
-Expected<std::vector<uint8_t>> wat_to_binary(std::string_view source) {
+Expected<std::vector<uint8_t>> wat_to_binary(std::string_view source, wasm::Features f) {
   std::vector<Annotation> annots;
   auto toks = tokenize(source, {}, &annots);
   if (!toks) return std::move(toks.error());
-  return ModuleParser(source, *toks, &annots).parse();
+  return ModuleParser(source, *toks, &annots, f).parse();
 }
 
 }  // namespace tc::wat

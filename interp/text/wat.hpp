@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "interp/error.hpp"
+#include "interp/features.hpp"
 
 namespace tc::wat {
 
@@ -14,6 +15,7 @@ namespace tc::wat {
 // `(module binary ...)` and `(module quote ...)` are accepted too.
 // Name-resolution errors (an unknown $label, $func ...) are Malformed here;
 // numeric indices are not range-checked (the validator reports those).
-Expected<std::vector<uint8_t>> wat_to_binary(std::string_view source);
+// Without Features::memory64, limits, offsets and alignments are u32 (2.0).
+Expected<std::vector<uint8_t>> wat_to_binary(std::string_view source, wasm::Features f = {});
 
 }  // namespace tc::wat

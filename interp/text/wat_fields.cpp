@@ -9,10 +9,17 @@ namespace tc::wat {
 
 namespace {
 
-void encode_limits(ByteWriter& w, const wasm::Limits& l) {
-  w.u8(l.max ? 1 : 0);
+void encode_limits(ByteWriter& w, const wasm::Limits& l, bool i64 = false) {
+  w.u8(uint8_t((l.max ? 1 : 0) | (i64 ? 4 : 0)));
   w.u32(l.min);
   if (l.max) w.u32(*l.max);
+}
+
+// An inline segment's offset: (i32.const 0) or (i64.const 0).
+void zero_offset(ByteWriter& w, bool i64) {
+  w.u8(i64 ? 0x42 : 0x41);
+  w.u8(0x00);
+  w.u8(0x0B);
 }
 
 }  // namespace
@@ -31,7 +38,7 @@ Expected<std::vector<uint8_t>> ModuleParser::parse() {
       while (peek().kind == TokKind::String) s += next().value;
       TC_TRY(expect(TokKind::RParen));
       TC_TRY(expect(TokKind::Eof));
-      if (quote) return wat_to_binary(s);
+      if (quote) return wat_to_binary(s, f_);
       return std::vector<uint8_t>(s.begin(), s.end());
     }
   }
@@ -177,19 +184,21 @@ Expected<void> ModuleParser::parse_import() {
     imports_.u32(*x);
     ++n_funcs_;
   } else if (is_kw(kind, "table")) {
+    bool i64 = parse_addr_type();
     auto l = parse_limits();
     if (!l) return std::move(l.error());
     auto rt = parse_reftype();
     if (!rt) return std::move(rt.error());
     imports_.u8(0x01);
     imports_.u8(rt->byte());
-    encode_limits(imports_, *l);
+    encode_limits(imports_, *l, i64);
     ++n_tables_;
   } else if (is_kw(kind, "memory")) {
+    bool i64 = parse_addr_type();
     auto l = parse_limits();
     if (!l) return std::move(l.error());
     imports_.u8(0x02);
-    encode_limits(imports_, *l);
+    encode_limits(imports_, *l, i64);
     ++n_mems_;
   } else if (is_kw(kind, "global")) {
     bool mut = at_list("mut");
@@ -304,6 +313,7 @@ Expected<void> ModuleParser::parse_table() {
     TC_TRY(expect(TokKind::RParen));
     encode_import_head(*mod, *field);
   }
+  bool i64 = parse_addr_type();
   if (!imported && peek().kind == TokKind::Keyword && at_list("elem", 1)) {
     // (table reftype (elem ...)): limits from the element count, plus an
     // active segment at offset 0.
@@ -318,12 +328,10 @@ Expected<void> ModuleParser::parse_table() {
     TC_TRY(expect(TokKind::RParen));
     TC_TRY(expect(TokKind::RParen));
     tables_.u8(rt->byte());
-    encode_limits(tables_, wasm::Limits{n, n});
+    encode_limits(tables_, wasm::Limits{n, n}, i64);
     ++def_tables_;
     ByteWriter offset;
-    offset.u8(0x41);
-    offset.u8(0x00);
-    offset.u8(0x0B);
+    zero_offset(offset, i64);
     if (!as_exprs) {
       if (index == 0) {
         elems_.u8(0);
@@ -357,7 +365,7 @@ Expected<void> ModuleParser::parse_table() {
   if (imported) w.u8(0x01);
   else ++def_tables_;
   w.u8(rt->byte());
-  encode_limits(w, *l);
+  encode_limits(w, *l, i64);
   return {};
 }
 
@@ -373,6 +381,7 @@ Expected<void> ModuleParser::parse_memory() {
     TC_TRY(expect(TokKind::RParen));
     encode_import_head(*mod, *field);
   }
+  bool i64 = parse_addr_type();
   if (!imported && at_list("data")) {
     pos_ += 2;
     std::string bytes;
@@ -380,7 +389,7 @@ Expected<void> ModuleParser::parse_memory() {
     TC_TRY(expect(TokKind::RParen));
     TC_TRY(expect(TokKind::RParen));
     uint64_t pages = (uint64_t(bytes.size()) + wasm::kPageSize - 1) / wasm::kPageSize;
-    encode_limits(mems_, wasm::Limits{pages, pages});
+    encode_limits(mems_, wasm::Limits{pages, pages}, i64);
     ++def_mems_;
     if (index == 0) {
       datas_.u8(0);
@@ -388,9 +397,7 @@ Expected<void> ModuleParser::parse_memory() {
       datas_.u8(2);
       datas_.u32(index);
     }
-    datas_.u8(0x41);
-    datas_.u8(0x00);
-    datas_.u8(0x0B);
+    zero_offset(datas_, i64);
     datas_.name(bytes);
     ++n_datas_;
     return {};
@@ -400,9 +407,9 @@ Expected<void> ModuleParser::parse_memory() {
   TC_TRY(expect(TokKind::RParen));
   if (imported) {
     imports_.u8(0x02);
-    encode_limits(imports_, *l);
+    encode_limits(imports_, *l, i64);
   } else {
-    encode_limits(mems_, *l);
+    encode_limits(mems_, *l, i64);
     ++def_mems_;
   }
   return {};

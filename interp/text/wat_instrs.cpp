@@ -22,6 +22,13 @@ void emit_opcode(ByteWriter& w, const OpInfo& op) {
   }
 }
 
+// offset= and align= values: u64 with memory64, else u32 (2.0).
+std::optional<uint64_t> parse_imm_u(std::string_view s, bool wide) {
+  if (wide) return parse_u64(s);
+  auto v = parse_u32(s);
+  return v ? std::optional<uint64_t>(*v) : std::nullopt;
+}
+
 bool is_index_tok(const Token& t) { return t.kind == TokKind::Nat || t.kind == TokKind::Id; }
 
 bool is_number_tok(const Token& t) {
@@ -54,22 +61,38 @@ Expected<void> ModuleParser::parse_block_type(ByteWriter& out) {
   return {};
 }
 
-Expected<void> ModuleParser::parse_memarg(const OpInfo& op, ByteWriter& out) {
-  uint32_t offset = 0, align = 1u << op.align;
+// memidx? offset=? align=?; a memory index other than 0 sets flag bit 6
+// (multi-memory). With a lane index to follow (`lane`), a lone Nat is
+// the lane, not a memory.
+Expected<void> ModuleParser::parse_memarg(const OpInfo& op, ByteWriter& out, bool lane) {
+  uint64_t offset = 0, align = uint64_t(1) << op.align;
+  uint32_t mem = 0;
+  if (at_index() && (!lane || peek().kind == TokKind::Id || is_index_tok(peek(1)) ||
+                     peek(1).kind == TokKind::OffsetEq || peek(1).kind == TokKind::AlignEq)) {
+    auto m = parse_index(Space::Memory);
+    if (!m) return std::move(m.error());
+    mem = *m;
+  }
   if (peek().kind == TokKind::OffsetEq) {
-    auto v = parse_u32(peek().value);
-    if (!v) return error_at(peek(), "i32 constant out of range");
+    auto v = parse_imm_u(peek().value, f_.memory64);
+    if (!v) return error_at(peek(), f_.memory64 ? "i64 constant out of range" : "i32 constant out of range");
     offset = *v;
     next();
   }
   if (peek().kind == TokKind::AlignEq) {
-    auto v = parse_u32(peek().value);
-    if (!v) return error_at(peek(), "i32 constant out of range");
+    auto v = parse_imm_u(peek().value, f_.memory64);
+    if (!v) return error_at(peek(), f_.memory64 ? "i64 constant out of range" : "i32 constant out of range");
     if (*v == 0 || (*v & (*v - 1))) return error_at(peek(), "alignment must be a power of two");
     align = *v;
     next();
   }
-  out.u32(uint32_t(std::countr_zero(align)));
+  uint32_t flags = uint32_t(std::countr_zero(align));
+  if (mem) {
+    out.u32(flags | 64);
+    out.u32(mem);
+  } else {
+    out.u32(flags);
+  }
   out.u32(offset);
   return {};
 }

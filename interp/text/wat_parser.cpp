@@ -197,19 +197,41 @@ Expected<uint32_t> ModuleParser::parse_u32_tok(const Token& t) {
   return *v;
 }
 
+Expected<uint64_t> ModuleParser::parse_u64_tok(const Token& t) {
+  if (!f_.memory64) {  // 2.0: u32 limits
+    auto v = parse_u32_tok(t);
+    if (!v) return std::move(v.error());
+    return uint64_t(*v);
+  }
+  if (t.kind != TokKind::Nat) return unexpected(t);
+  auto v = parse_u64(text(t));
+  if (!v) return error_at(t, "i64 constant out of range");
+  return *v;
+}
+
+// u64 bounds for both address types (validation checks the range).
 Expected<wasm::Limits> ModuleParser::parse_limits() {
   wasm::Limits l;
-  auto mn = parse_u32_tok(peek());
+  auto mn = parse_u64_tok(peek());
   if (!mn) return std::move(mn.error());
   next();
   l.min = *mn;
   if (peek().kind == TokKind::Nat) {
-    auto mx = parse_u32_tok(peek());
+    auto mx = parse_u64_tok(peek());
     if (!mx) return std::move(mx.error());
     next();
     l.max = *mx;
   }
   return l;
+}
+
+bool ModuleParser::parse_addr_type() {
+  if (is_kw(peek(), "i64")) {
+    next();
+    return true;
+  }
+  if (is_kw(peek(), "i32")) next();
+  return false;
 }
 
 Expected<uint32_t> ModuleParser::parse_index(Space s) {

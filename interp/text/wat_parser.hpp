@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "interp/error.hpp"
+#include "interp/features.hpp"
 #include "interp/opcodes.hpp"
 #include "interp/text/byte_writer.hpp"
 #include "interp/text/lexer.hpp"
@@ -48,8 +49,8 @@ struct TypeUse {
 class ModuleParser {
  public:
   ModuleParser(std::string_view src, const std::vector<Token>& toks,
-               const std::vector<Annotation>* annots = nullptr)
-      : src_(src), t_(toks), annots_(annots) {}
+               const std::vector<Annotation>* annots = nullptr, wasm::Features f = {})
+      : src_(src), t_(toks), annots_(annots), f_(f) {}
   // Parses "(module ...)" or bare fields, to the end of the tokens.
   Expected<std::vector<uint8_t>> parse();
 
@@ -88,6 +89,9 @@ class ModuleParser {
   Expected<uint32_t> resolve_typeuse(const TypeUse& tu);
   uint32_t find_or_add_type(const FuncType& ft);
   Expected<wasm::Limits> parse_limits();
+  Expected<uint64_t> parse_u64_tok(const Token& t);
+  // An optional address type (i32 / i64) before limits; true for i64.
+  bool parse_addr_type();
   Expected<uint32_t> parse_u32_tok(const Token& t);
   bool at_index() const { return peek().kind == TokKind::Nat || peek().kind == TokKind::Id; }
   Expected<uint32_t> parse_index(Space s);
@@ -126,7 +130,7 @@ class ModuleParser {
   Expected<void> parse_plain(const OpInfo& op, ByteWriter& out, FuncCtx& f);
   Expected<void> parse_block_type(ByteWriter& out);
   const std::string* parse_label_binding();
-  Expected<void> parse_memarg(const OpInfo& op, ByteWriter& out);
+  Expected<void> parse_memarg(const OpInfo& op, ByteWriter& out, bool lane = false);
   // v128.const, lane and shuffle immediates (wat_simd.cpp); opcode included.
   Expected<void> parse_simd_imm(const OpInfo& op, ByteWriter& out);
 
@@ -184,6 +188,7 @@ class ModuleParser {
   std::vector<std::pair<uint32_t, std::string>> func_names_;
 
   // Pass-2 counters (index of the next item of each kind).
+  wasm::Features f_;
   uint32_t n_funcs_ = 0, n_tables_ = 0, n_mems_ = 0, n_globals_ = 0, n_elems_ = 0,
            n_datas_ = 0, n_imports_ = 0, n_exports_ = 0;
   // Code names a data segment (memory.init / data.drop): the binary then

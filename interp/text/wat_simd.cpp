@@ -74,7 +74,7 @@ Expected<void> ModuleParser::parse_simd_imm(const OpInfo& op, ByteWriter& out) {
     }
     case ImmKind::MemArgLane: {
       ByteWriter mem;
-      TC_TRY(parse_memarg(op, mem));
+      TC_TRY(parse_memarg(op, mem, true));
       auto l = lane_index();
       if (!l) return std::move(l.error());
       emit_op();

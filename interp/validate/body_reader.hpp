@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "interp/binary/reader.hpp"
+#include "interp/features.hpp"
 #include "interp/module.hpp"
 #include "interp/opcodes.hpp"
 
@@ -92,8 +93,9 @@ class BodyReader {
   // must leave the position (a function body's body_end), or kNoEnd for a
   // constant expression. Like the reference decoder, reading may run past
   // `end`; the mismatch is then "section size mismatch".
-  BodyReader(const uint8_t* data, size_t size, size_t begin, size_t end = kNoEnd)
-      : r_(data, size, begin), begin_(begin), end_(end) {
+  BodyReader(const uint8_t* data, size_t size, size_t begin, size_t end = kNoEnd,
+             Features f = {})
+      : r_(data, size, begin), begin_(begin), end_(end), f_(f) {
     kinds_.push_back(kFunc);
   }
   BodyReader(const Module& m, uint32_t begin, uint32_t end)
@@ -125,17 +127,27 @@ class BodyReader {
  private:
   enum : uint8_t { kFunc, kBlock, kLoop, kIf, kElse };
 
-  // 2.0's memarg: flags < 32 (the alignment; bit 6 would announce a
-  // memory index with multi-memory), then a u32 offset.
+  // memarg: flags < 128 (bits 0-5 the alignment, bit 6 a memory index
+  // follows: multi-memory), then a u64 offset (validation keeps a 32-bit
+  // memory's within u32).
   [[gnu::always_inline]] bool read_memarg(MemArg& m) {
-    m.align = r_.u32();
-    if (r_.ok() && m.align >= 32) {
-      r_.fail(r_.pos() - 1, "malformed memop flags");
+    size_t at = r_.pos();
+    uint32_t flags = r_.u32();
+    if (r_.ok() && flags >= (f_.multi_memory ? 128u : 32u)) {  // 2.0: the alignment only
+      r_.fail(at, "malformed memop flags");
       return false;
     }
-    m.memory = 0;
-    m.offset = r_.u32();
+    m.align = flags & 63;
+    m.memory = flags & 64 ? r_.u32() : 0;
+    m.offset = f_.memory64 ? r_.uN(64) : r_.u32();
     return true;
+  }
+  // A memory index: u32 with multi-memory, a zero byte in 2.0.
+  uint32_t memory_index() {
+    if (f_.multi_memory) return r_.u32();
+    size_t at = r_.pos();
+    if (r_.u8() != 0 && r_.ok()) r_.fail(at, "zero byte expected");
+    return 0;
   }
 
   bool read_block_type(BlockType& bt);
@@ -146,14 +158,10 @@ class BodyReader {
     r_.fail(at, buf);
     return false;
   }
-  bool zero_byte() {
-    size_t at = r_.pos();
-    if (r_.u8() != 0 && r_.ok()) r_.fail(at, "zero byte expected");
-    return r_.ok();
-  }
 
   ByteReader r_;
   size_t begin_, end_;
+  Features f_;
   bool done_ = false;
   std::vector<uint8_t> kinds_;    // open blocks
   std::vector<uint32_t> targets_;  // br_table labels
@@ -229,19 +237,17 @@ inline bool BodyReader::next(Instr& in) {
       if (!read_memarg(in.mem)) return false;
       break;
     }
-    // Memory indices: a zero byte in 2.0 (multi-memory makes them u32).
+    // Memory indices: u32 with multi-memory (a zero byte in 2.0).
     case ImmKind::MemIdx:
-      in.mem.memory = 0;
-      zero_byte();
+      in.mem.memory = memory_index();
       break;
     case ImmKind::MemoryInit:
       in.a = r_.u32();
-      in.mem.memory = 0;
-      zero_byte();
+      in.mem.memory = memory_index();
       break;
     case ImmKind::MemoryCopy:
-      in.mem.memory = in.b = 0;
-      zero_byte() && zero_byte();
+      in.mem.memory = memory_index();
+      if (r_.ok()) in.b = memory_index();
       break;
     case ImmKind::I32: in.i = r_.s32(); break;
     case ImmKind::I64: in.i = r_.s64(); break;

@@ -28,8 +28,8 @@ constexpr uint64_t kFlatLocals = 1 << 16;
 
 }  // namespace
 
-FuncValidator::FuncValidator(const ValidationContext& ctx)
-    : ctx_(ctx), reader_(ctx.m.bytes.data(), ctx.m.bytes.size(), 0) {}
+FuncValidator::FuncValidator(const ValidationContext& ctx, Features f)
+    : ctx_(ctx), reader_(ctx.m.bytes.data(), ctx.m.bytes.size(), 0, BodyReader::kNoEnd, f) {}
 
 bool FuncValidator::fail(const Instr& in, std::string msg) {
   if (!error_) error_ = make_error(ErrorKind::Invalid, std::move(msg), offset_location(in.offset));
@@ -144,6 +144,10 @@ bool FuncValidator::memory(const Instr& in, uint32_t idx, T& addr) {
   if (idx >= ctx_.memories.size()) return unknown(in, "memory", idx);
   addr = T(ctx_.memories[idx].addr == AddrType::I64 ? ValType::I64 : ValType::I32);
   return true;
+}
+
+FuncValidator::T FuncValidator::table_index(uint32_t idx) const {
+  return T(ctx_.tables[idx].addr == AddrType::I64 ? ValType::I64 : ValType::I32);
 }
 
 bool FuncValidator::table(const Instr& in, uint32_t idx, ValType& elem) {
@@ -329,7 +333,7 @@ bool FuncValidator::step(const Instr& in) {
       if (elem != ValType::FuncRef)
         return fail(in, "type mismatch: call_indirect requires a table of funcref");
       const FuncType& ft = ctx_.m.types[in.a];
-      if (!pop_expect(in, kI32)) return false;
+      if (!pop_expect(in, table_index(in.b))) return false;
       if (!pop_vals(in, ft.params.data(), uint32_t(ft.params.size()))) return false;
       push_vals(ft.results.data(), uint32_t(ft.results.size()));
       return true;
@@ -404,36 +408,38 @@ bool FuncValidator::step(const Instr& in) {
     }
     case Opcode::TableGet: {
       ValType e = ValType::FuncRef;
-      if (!table(in, in.a, e) || !pop_expect(in, kI32)) return false;
+      if (!table(in, in.a, e) || !pop_expect(in, table_index(in.a))) return false;
       push(T(e));
       return true;
     }
     case Opcode::TableSet: {
       ValType e = ValType::FuncRef;
-      return table(in, in.a, e) && pop_expect(in, T(e)) && pop_expect(in, kI32);
+      return table(in, in.a, e) && pop_expect(in, T(e)) && pop_expect(in, table_index(in.a));
     }
     case Opcode::TableSize: {
       ValType e = ValType::FuncRef;
       if (!table(in, in.a, e)) return false;
-      push(kI32);
+      push(table_index(in.a));
       return true;
     }
     case Opcode::TableGrow: {
       ValType e = ValType::FuncRef;
-      if (!table(in, in.a, e) || !pop_expect(in, kI32) || !pop_expect(in, T(e))) return false;
-      push(kI32);
+      if (!table(in, in.a, e) || !pop_expect(in, table_index(in.a)) || !pop_expect(in, T(e))) return false;
+      push(table_index(in.a));
       return true;
     }
     case Opcode::TableFill: {
       ValType e = ValType::FuncRef;
-      return table(in, in.a, e) && pop_expect(in, kI32) && pop_expect(in, T(e)) &&
-             pop_expect(in, kI32);
+      return table(in, in.a, e) && pop_expect(in, table_index(in.a)) && pop_expect(in, T(e)) &&
+             pop_expect(in, table_index(in.a));
     }
     case Opcode::TableCopy: {
       ValType e1 = ValType::FuncRef, e2 = ValType::FuncRef;
       if (!table(in, in.a, e1) || !table(in, in.b, e2)) return false;
       if (e1 != e2) return fail(in, "type mismatch: table.copy between tables of different types");
-      return pop_expect(in, kI32) && pop_expect(in, kI32) && pop_expect(in, kI32);
+      // n has the narrower of the two index types
+      T dst = table_index(in.a), src = table_index(in.b);
+      return pop_expect(in, dst == src ? dst : kI32) && pop_expect(in, src) && pop_expect(in, dst);
     }
     case Opcode::TableInit: {
       ValType e = ValType::FuncRef;
@@ -441,7 +447,7 @@ bool FuncValidator::step(const Instr& in) {
       if (in.a >= ctx_.m.elems.size()) return unknown(in, "elem segment", in.a);
       if (ctx_.m.elems[in.a].type != e)
         return fail(in, "type mismatch: element segment type does not match the table");
-      return pop_expect(in, kI32) && pop_expect(in, kI32) && pop_expect(in, kI32);
+      return pop_expect(in, kI32) && pop_expect(in, kI32) && pop_expect(in, table_index(in.b));
     }
     case Opcode::ElemDrop:
       if (in.a >= ctx_.m.elems.size()) return unknown(in, "elem segment", in.a);

@@ -14,7 +14,7 @@ namespace tc::wasm {
 
 class FuncValidator {
  public:
-  explicit FuncValidator(const ValidationContext& ctx);
+  explicit FuncValidator(const ValidationContext& ctx, Features f = {});
 
   // Validates defined function `index` (0 = first defined function).
   // Returns the first error. After an Invalid error the rest of the body is
@@ -77,6 +77,7 @@ class FuncValidator {
   // Memory `idx` exists; `addr` is the type of its addresses.
   bool memory(const Instr& in, uint32_t idx, T& addr);
   bool table(const Instr& in, uint32_t idx, ValType& elem);
+  T table_index(uint32_t idx) const;  // a valid table's index type (i32 or i64)
 
   const ValidationContext& ctx_;
   BodyReader reader_;

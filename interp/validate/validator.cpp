@@ -1,6 +1,6 @@
 // Module-level validation, in the reference interpreter's order: imports,
 // function types, globals, tables, memories, element and data segments,
-// function bodies, start, exports, memory count. Encoding errors found in
+// function bodies, start, exports, memory count (2.0). Encoding errors found in
 // bodies (Malformed) take precedence over every validation error.
 #include "interp/validate/validator.hpp"
 
@@ -31,11 +31,14 @@ std::optional<Error> check_limits(const Limits& l, uint64_t range, const char* m
 }
 
 std::optional<Error> check_table_type(const TableType& t) {
+  if (t.addr == AddrType::I64)
+    return check_limits(t.limits, UINT64_MAX, "table size must be at most 2^64-1 for i64");
   return check_limits(t.limits, 0xFFFFFFFFull, "table size must be at most 2^32-1");
 }
 
 std::optional<Error> check_memory_type(const MemoryType& t) {
-  if (t.addr != AddrType::I32) return invalid("i64 memories are not allowed (yet)");
+  if (t.addr == AddrType::I64)
+    return check_limits(t.limits, kMaxPages64, "memory size must be at most 2^48 pages (256 TiB) for i64");
   return check_limits(t.limits, kMaxPages, "memory size must be at most 65536 pages (4GiB)");
 }
 
@@ -80,7 +83,8 @@ std::optional<Error> check_declarations(const ValidationContext& ctx, Features f
       if (s.table >= ctx.tables.size()) return invalid(unknown("table", s.table));
       if (ctx.tables[s.table].elem != s.type)
         return invalid("type mismatch: element segment type does not match the table");
-      if (auto e = check_const_expr(ctx, s.offset, ValType::I32, visible, ext)) return e;
+      ValType idx = ctx.tables[s.table].addr == AddrType::I64 ? ValType::I64 : ValType::I32;
+      if (auto e = check_const_expr(ctx, s.offset, idx, visible, ext)) return e;
     }
   }
   for (const auto& d : m.datas) {
@@ -93,7 +97,7 @@ std::optional<Error> check_declarations(const ValidationContext& ctx, Features f
 }
 
 // Checks that come after the function bodies.
-std::optional<Error> check_rest(const ValidationContext& ctx) {
+std::optional<Error> check_rest(const ValidationContext& ctx, Features f) {
   const Module& m = ctx.m;
   if (m.start) {
     uint32_t f = *m.start;
@@ -116,7 +120,7 @@ std::optional<Error> check_rest(const ValidationContext& ctx) {
     if (e.index >= limit) return invalid(unknown(what, e.index));
     if (!names.insert(e.name).second) return invalid("duplicate export name");
   }
-  if (ctx.memories.size() > 1) return invalid("multiple memories are not allowed (yet)");
+  if (!f.multi_memory && ctx.memories.size() > 1) return invalid("multiple memories");
   return std::nullopt;
 }
 
@@ -125,7 +129,7 @@ std::optional<Error> check_rest(const ValidationContext& ctx) {
 Expected<void> validate_module(const Module& m, Features f) {
   ValidationContext ctx(m);
   std::optional<Error> invalid_error = check_declarations(ctx, f);
-  FuncValidator fv(ctx);
+  FuncValidator fv(ctx, f);
   for (uint32_t i = 0; i < m.functions.size(); ++i) {
     auto e = invalid_error ? fv.scan(i) : fv.validate(i);
     if (!e) continue;
@@ -136,7 +140,7 @@ Expected<void> validate_module(const Module& m, Features f) {
     return make_error(ErrorKind::Malformed, "data count section required",
                       offset_location(m.bytes.size()));
   if (invalid_error) return std::move(*invalid_error);
-  if (auto e = check_rest(ctx)) return std::move(*e);
+  if (auto e = check_rest(ctx, f)) return std::move(*e);
   return {};
 }
 

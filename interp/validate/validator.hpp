@@ -11,7 +11,8 @@ namespace tc::wasm {
 
 // Like the reference interpreter, malformed-encoding errors anywhere in the
 // code section win over validation errors (the spec decodes first).
-// Without Features::extended_const, constant expressions are 2.0's.
+// Without Features::extended_const, constant expressions are 2.0's;
+// without Features::multi_memory a module has at most one memory (2.0).
 Expected<void> validate_module(const Module& m, Features f = {});
 
 }  // namespace tc::wasm
