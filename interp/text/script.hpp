@@ -83,6 +83,7 @@ struct Command {
     AssertMalformed,       // (assert_malformed module "msg")
     AssertUnlinkable,      // (assert_unlinkable module "msg")
     AssertUninstantiable,  // (assert_uninstantiable module "msg")
+    AssertException,       // (assert_exception action): an uncaught exception
     Unsupported,           // a command this runner does not know (counted as skipped)
   };
   Kind kind = Kind::Module;

@@ -159,6 +159,14 @@ class ScriptParser {
     else if (h == "assert_malformed") kind = K::AssertMalformed;
     else if (h == "assert_unlinkable") kind = K::AssertUnlinkable;
     else if (h == "assert_uninstantiable") kind = K::AssertUninstantiable;
+    else if (h == "assert_exception") {  // (assert_exception action): no message
+      c.kind = K::AssertException;
+      pos_ += 2;
+      auto a = action(c.action);
+      if (!a || !*a) return a;
+      TC_TRY(expect(TokKind::RParen));
+      return true;
+    }
     else return false;
     c.kind = kind;
     pos_ += 2;

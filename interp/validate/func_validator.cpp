@@ -7,7 +7,8 @@ namespace tc::wasm {
 namespace {
 
 constexpr ValType kSingles[] = {ValType::I32, ValType::I64, ValType::F32, ValType::F64,
-                                ValType::V128, ValType::FuncRef, ValType::ExternRef};
+                                ValType::V128, ValType::FuncRef, ValType::ExternRef,
+                                ValType::ExnRef};
 
 const ValType* single(ValType t) {
   for (const auto& s : kSingles)
@@ -135,6 +136,12 @@ bool FuncValidator::local_type(const Instr& in, uint32_t idx, T& out) {
 bool FuncValidator::memory(const Instr& in, uint32_t idx, T& addr) {
   if (idx >= ctx_.memories.size()) return unknown(in, "memory", idx);
   addr = T(ctx_.memories[idx].addr == AddrType::I64 ? ValType::I64 : ValType::I32);
+  return true;
+}
+
+bool FuncValidator::tag(const Instr& in, uint32_t idx, const FuncType*& type) {
+  if (idx >= ctx_.tags.size()) return unknown(in, "tag", idx);
+  type = &ctx_.m.types[ctx_.tags[idx]];  // checked before the bodies
   return true;
 }
 
@@ -458,6 +465,75 @@ bool FuncValidator::step(const Instr& in) {
       if (!ctx_.declared[in.a]) return fail(in, "undeclared function reference");
       push(T(ValType::FuncRef));
       return true;
+    // Exception handling.
+    case Opcode::Throw: {
+      const FuncType* ft;
+      if (!tag(in, in.a, ft)) return false;
+      if (!pop_vals(in, ft->params.data(), uint32_t(ft->params.size()))) return false;
+      set_unreachable();
+      return true;
+    }
+    case Opcode::ThrowRef:
+      if (!pop_expect(in, T(ValType::ExnRef))) return false;
+      set_unreachable();
+      return true;
+    case Opcode::TryTable: {
+      const ValType *ps, *rs;
+      uint32_t np, nr;
+      if (!block_type(in, ps, np, rs, nr)) return false;
+      if (!pop_vals(in, ps, np)) return false;
+      for (const CatchClause& cc : in.catches) {
+        tmp_.clear();
+        if (!cc.all()) {
+          const FuncType* ft;
+          if (!tag(in, cc.tag, ft)) return false;
+          tmp_.assign(ft->params.begin(), ft->params.end());
+        }
+        if (cc.ref()) tmp_.push_back(ValType::ExnRef);
+        const Ctrl* c = nullptr;
+        if (!label(in, cc.label, c)) return false;
+        const ValType* ts;
+        uint32_t n;
+        label_types(*c, ts, n);
+        if (n != tmp_.size() || !std::equal(tmp_.begin(), tmp_.end(), ts))
+          return fail(in, "type mismatch: catch handler's values do not match its label");
+      }
+      push_ctrl(in.op, ps, np, rs, nr);
+      return true;
+    }
+    case Opcode::Try: {
+      const ValType *ps, *rs;
+      uint32_t np, nr;
+      if (!block_type(in, ps, np, rs, nr)) return false;
+      if (!pop_vals(in, ps, np)) return false;
+      push_ctrl(in.op, ps, np, rs, nr);
+      return true;
+    }
+    case Opcode::Catch:
+    case Opcode::CatchAll: {
+      const FuncType* ft = nullptr;
+      if (in.op == Opcode::Catch && !tag(in, in.a, ft)) return false;
+      Ctrl c;
+      if (!pop_ctrl(in, c)) return false;
+      if (ft) push_ctrl(in.op, ft->params.data(), uint32_t(ft->params.size()), c.results, c.nresults);
+      else push_ctrl(in.op, nullptr, 0, c.results, c.nresults);
+      return true;
+    }
+    case Opcode::Delegate: {
+      Ctrl c;
+      if (!pop_ctrl(in, c)) return false;
+      const Ctrl* l = nullptr;
+      if (!label(in, in.a, l)) return false;
+      push_vals(c.results, c.nresults);
+      return true;
+    }
+    case Opcode::Rethrow: {
+      const Ctrl* c = nullptr;
+      if (!label(in, in.a, c)) return false;
+      if (c->op != Opcode::Catch && c->op != Opcode::CatchAll) return fail(in, "invalid rethrow label");
+      set_unreachable();
+      return true;
+    }
     default:
       return fail(in, "unsupported instruction " + std::string(in.info->text));
   }

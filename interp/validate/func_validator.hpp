@@ -76,6 +76,8 @@ class FuncValidator {
   // Memory `idx` exists; `addr` is the type of its addresses.
   bool memory(const Instr& in, uint32_t idx, T& addr);
   bool table(const Instr& in, uint32_t idx, ValType& elem);
+  // Tag `idx` exists; `type` is its function type (no results).
+  bool tag(const Instr& in, uint32_t idx, const FuncType*& type);
 
   const ValidationContext& ctx_;
   BodyReader reader_;
