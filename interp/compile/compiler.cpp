@@ -508,6 +508,7 @@ void Compiler::exn_instr(const Instr& in) {
       return;
     }
     case Opcode::Delegate: {
+      if (!ctrls_.back().unreachable) materialize_all();
       Ctrl& c = ctrls_.back();
       Handler h;
       h.begin = c.region_begin;

@@ -69,10 +69,30 @@ bool FuncValidator::pop_expect(const Instr& in, T want) {
   return true;
 }
 
+// A mismatch is reported as the reference interpreter does: "type
+// mismatch: instruction requires [i32] but stack has [i64]".
 bool FuncValidator::pop_vals(const Instr& in, const ValType* ts, uint32_t n) {
+  const Ctrl& c = ctrls_.back();
+  const size_t avail = vals_.size() - c.height;
+  bool ok = avail >= n || c.unreachable;
+  for (uint32_t i = 0; ok && i < n && i < avail; ++i) {
+    T got = vals_[vals_.size() - 1 - i], want = T(ts[n - 1 - i]);
+    ok = got == want || got == kUnknown || want == kUnknown;
+  }
+  if (!ok) {
+    std::vector<T> got(vals_.end() - std::min<size_t>(avail, n), vals_.end());
+    return fail(in, "type mismatch: instruction requires " + types_text(ts, n) +
+                        " but stack has " + types_text(got.data(), uint32_t(got.size())));
+  }
   for (uint32_t i = n; i-- > 0;)
     if (!pop_expect(in, T(ts[i]))) return false;
   return true;
+}
+
+std::string FuncValidator::types_text(const ValType* ts, uint32_t n) {
+  std::string s = "[";
+  for (uint32_t i = 0; i < n; ++i) s += (i ? " " : "") + std::string(type_text(ts[i]));
+  return s + "]";
 }
 
 void FuncValidator::push_ctrl(Opcode op, const ValType* params, uint32_t np,
@@ -84,9 +104,11 @@ void FuncValidator::push_ctrl(Opcode op, const ValType* params, uint32_t np,
 bool FuncValidator::pop_ctrl(const Instr& in, Ctrl& out) {
   const Ctrl& c = ctrls_.back();
   if (!pop_vals(in, c.results, c.nresults)) return false;
-  if (vals_.size() != c.height)
-    return fail(in, "type mismatch: block leaves " +
-                        std::to_string(vals_.size() - c.height) + " extra value(s) on the stack");
+  if (vals_.size() != c.height) {
+    std::vector<T> rest(vals_.begin() + c.height, vals_.end());
+    return fail(in, "type mismatch: block requires " + types_text(c.results, c.nresults) +
+                        " but stack has " + types_text(rest.data(), uint32_t(rest.size())));
+  }
   out = c;
   ctrls_.pop_back();
   return true;

@@ -55,6 +55,7 @@ class FuncValidator {
   bool pop(const Instr& in, T& out);
   bool pop_expect(const Instr& in, T want);
   bool pop_vals(const Instr& in, const ValType* ts, uint32_t n);
+  static std::string types_text(const ValType* ts, uint32_t n);  // "[i32 i64]"
   void push_vals(const ValType* ts, uint32_t n) {
     for (uint32_t i = 0; i < n; ++i) vals_.push_back(T(ts[i]));
   }
