@@ -92,8 +92,8 @@ inline bool read_ref_type(ByteReader& r, ValType& out) {
   uint8_t b = r.u8();
   if (r.failed()) return false;
   if (b & 0x80) { r.fail(at + 1, "integer representation too long"); return false; }
-  if (b != 0x70 && b != 0x6F) { r.fail(at, "malformed reference type"); return false; }
-  out = ValType(ValType::Code(b), true);  // funcref or externref
+  if (b != 0x70 && b != 0x6F && b != 0x69) { r.fail(at, "malformed reference type"); return false; }
+  out = ValType(ValType::Code(b), true);  // funcref, externref or exnref
   return true;
 }
 
