@@ -116,3 +116,46 @@ BOOST_AUTO_TEST_CASE(traps_are_not_caught_by_catch_all) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The debugger's exact tier: stepping one instruction at a time goes from
+// the throw (three frames deep) straight into the catch clause's code, and
+// the frame list there has the catching frame alone.
+BOOST_AUTO_TEST_CASE(stepping_from_a_throw_lands_in_the_catch) {
+  EngineConfig cfg;
+  cfg.exact_tier = true;
+  Store store(cfg);
+  auto m = load(R"(
+    (module
+      (tag $e (param i32))
+      (func $inner (param i32) (throw $e (local.get 0)))
+      (func $middle (param i32) (call $inner (local.get 0)))
+      (func (export "run") (result i32)
+        (try (result i32)
+          (do (call $middle (i32.const 4)) (i32.const 0))
+          (catch $e (i32.const 10) (i32.add)))))
+  )");
+  auto inst = store.instantiate(m, std::vector<ExternVal>{});
+  BOOST_REQUIRE(bool(inst));
+  std::vector<std::pair<size_t, uint32_t>> seen;  // (frames, offset) before each instruction
+  store.set_step_hook([&] {
+    auto frames = store.stack_frames();
+    BOOST_REQUIRE(!frames.empty());
+    seen.push_back({frames.size(), frames[0].offset});
+    store.set_stop_at(store.instruction_count() + 1);
+    return true;
+  });
+  store.set_stop_at(1);
+  auto r = store.invoke((*inst)->find_export("run")->func, {});
+  BOOST_REQUIRE(bool(r));
+  BOOST_TEST((*r)[0].i32 == 14u);
+  // The throw is the last instruction three frames deep; the next one runs
+  // in the outer frame.
+  size_t k = 0;
+  while (k < seen.size() && seen[k].first != 3) ++k;
+  while (k < seen.size() && seen[k].first == 3) ++k;
+  BOOST_REQUIRE(k < seen.size());
+  BOOST_TEST(seen[k].first == 1u);
+  // i32.const 10, i32.add, end: the catch clause, then the function's end.
+  BOOST_TEST(seen.size() - k == 4u);
+  BOOST_TEST(seen.size() == store.instruction_count());
+}
