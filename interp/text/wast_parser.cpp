@@ -298,6 +298,7 @@ class ScriptParser {
     } else if (kw == "ref.null") {
       if (is_kw(peek(), "func")) c.type = ValType::FuncRef;
       else if (is_kw(peek(), "extern")) c.type = ValType::ExternRef;
+      else if (is_kw(peek(), "exn")) c.type = ValType::ExnRef;
       else return false;
       next();
       c.is_null = true;
