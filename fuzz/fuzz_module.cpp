@@ -54,6 +54,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case ExternKind::Global:
         v.global = store.add_global(imp.global, Value::zero(imp.global.type));
         break;
+      case ExternKind::Tag:
+        v.tag = store.add_tag(module->types[imp.func_type]);
+        break;
     }
     imports.push_back(v);
   }
@@ -78,6 +81,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         break;
       case ExternKind::Table:
         (void)Store::table_type(ext->table);
+        break;
+      case ExternKind::Tag:
+        (void)Store::tag_type(ext->tag);
         break;
     }
   }

@@ -150,6 +150,7 @@ struct FuncInst;
 struct TableInst;
 struct MemoryInst;
 struct GlobalInst;
+struct TagInst;
 class Instance;
 class Store;
 
@@ -159,6 +160,7 @@ struct ExternVal {
   TableInst* table = nullptr;
   MemoryInst* memory = nullptr;
   GlobalInst* global = nullptr;
+  TagInst* tag = nullptr;
 };
 
 // What a host function sees of its caller.
@@ -242,6 +244,8 @@ class Store {
   TableInst* add_table(TableType type, Ref init = 0);
   MemoryInst* add_memory(MemoryType type);
   GlobalInst* add_global(GlobalType type, Value init);
+  // An exception tag whose payload has the types of `type`'s parameters.
+  TagInst* add_tag(FuncType type);
 
   // Links imports (in the module's import order), allocates, initialises
   // segments and runs the start function. Errors: Unlinkable ("unknown
@@ -254,7 +258,10 @@ class Store {
                                   const ImportResolver& resolver);
 
   // Calls any function (wasm or host). Argument count/types are checked
-  // (Usage error on mismatch). Errors: Trap, Exhaustion, Exit.
+  // (Usage error on mismatch). Errors: Trap, Exhaustion, Exit, and
+  // Exception "uncaught exception" when a WebAssembly exception reaches
+  // the call uncaught (an exception never unwinds through a host frame:
+  // a host function that calls back into wasm gets it as this error).
   Expected<std::vector<Value>> invoke(FuncInst* func, std::span<const Value> args);
 
   // Object inspection.
@@ -266,6 +273,7 @@ class Store {
   static MemoryType memory_type(const MemoryInst* m);
   static uint8_t* memory_data(MemoryInst* m);
   static uint64_t memory_size_bytes(const MemoryInst* m);
+  static const FuncType& tag_type(const TagInst* t);
 
  private:
   struct Impl;

@@ -14,6 +14,7 @@ const char* error_kind_name(ErrorKind k) {
     case ErrorKind::Io: return "io";
     case ErrorKind::Usage: return "usage";
     case ErrorKind::Interrupted: return "interrupted";
+    case ErrorKind::Exception: return "exception";
   }
   return "error";
 }

@@ -21,6 +21,7 @@ enum class ErrorKind {
   Io,              // file system / OS error
   Usage,           // bad request from the caller (wrong argument count ...)
   Interrupted,     // the embedder stopped execution (a debugger's step hook)
+  Exception,       // a WebAssembly exception reached a host boundary uncaught (assert_exception)
 };
 
 const char* error_kind_name(ErrorKind k);

@@ -37,6 +37,11 @@ GlobalType Module::global_type(uint32_t i) const {
   return globals[i - num_imported_globals].type;
 }
 
+uint32_t Module::tag_type_index(uint32_t i) const {
+  if (i < num_imported_tags) return nth_import(*this, ExternKind::Tag, i, 0).func_type;
+  return tags[i - num_imported_tags];
+}
+
 std::string Module::func_name(uint32_t i) const {
   auto it = func_names.find(i);
   if (it != func_names.end()) return it->second;

@@ -24,7 +24,7 @@ struct Import {
   std::string module;
   std::string name;
   ExternKind kind = ExternKind::Func;
-  uint32_t func_type = 0;  // kind == Func: index into Module::types
+  uint32_t func_type = 0;  // kind == Func or Tag: index into Module::types
   TableType table;         // kind == Table
   MemoryType memory;       // kind == Memory
   GlobalType global;       // kind == Global
@@ -89,6 +89,7 @@ struct Module {
   std::vector<TableType> tables;    // defined tables only
   std::vector<MemoryType> memories; // defined memories only
   std::vector<Global> globals;      // defined globals only
+  std::vector<uint32_t> tags;       // defined tags only: their type indices (results empty)
   std::vector<Export> exports;
   std::optional<uint32_t> start;
   std::vector<ElemSegment> elems;
@@ -106,12 +107,14 @@ struct Module {
   uint32_t num_imported_tables = 0;
   uint32_t num_imported_memories = 0;
   uint32_t num_imported_globals = 0;
+  uint32_t num_imported_tags = 0;
 
   // Index-space helpers (imports come first in every index space).
   uint32_t total_funcs() const { return num_imported_funcs + uint32_t(functions.size()); }
   uint32_t total_tables() const { return num_imported_tables + uint32_t(tables.size()); }
   uint32_t total_memories() const { return num_imported_memories + uint32_t(memories.size()); }
   uint32_t total_globals() const { return num_imported_globals + uint32_t(globals.size()); }
+  uint32_t total_tags() const { return num_imported_tags + uint32_t(tags.size()); }
 
   // Type of any function in the index space (imported or defined).
   const FuncType& func_type(uint32_t func_index) const;
@@ -119,6 +122,7 @@ struct Module {
   TableType table_type(uint32_t table_index) const;
   MemoryType memory_type(uint32_t memory_index) const;
   GlobalType global_type(uint32_t global_index) const;
+  uint32_t tag_type_index(uint32_t tag_index) const;
   // Name for backtraces: name section entry or "func[N]".
   std::string func_name(uint32_t func_index) const;
 };

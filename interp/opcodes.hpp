@@ -22,6 +22,8 @@ enum class ImmKind : uint8_t {
   // SIMD: v128.const (16 bytes), a lane index byte, memarg + lane index,
   // i8x16.shuffle's 16 lane indices.
   V128Const, Lane, MemArgLane, Shuffle,
+  // Exception handling: a tag index; try_table's block type and clauses.
+  Tag, TryTable,
 };
 
 // Operand kind in the P1/P2/R columns.

@@ -7,7 +7,7 @@ bool valtype_from_byte(uint8_t b, ValType& out) {
     case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x7B:
       out = ValType(ValType::Code(b));
       return true;
-    case 0x70: case 0x6F:  // funcref, externref
+    case 0x70: case 0x6F: case 0x69:  // funcref, externref, exnref
       out = ValType(ValType::Code(b), true);
       return true;
     default:
@@ -24,6 +24,7 @@ const char* valtype_name(ValType t) {
     case ValType::V128: return "v128";
     case ValType::FuncRef: return "funcref";
     case ValType::ExternRef: return "externref";
+    case ValType::ExnRef: return "exnref";
     default: return "?";
   }
 }
@@ -34,6 +35,7 @@ const char* extern_kind_name(ExternKind k) {
     case ExternKind::Table: return "table";
     case ExternKind::Memory: return "memory";
     case ExternKind::Global: return "global";
+    case ExternKind::Tag: return "tag";
   }
   return "?";
 }

@@ -31,8 +31,9 @@ class ValType {
     V128 = 0x7B,
     Func = 0x70,
     Extern = 0x6F,
+    Exn = 0x69,  // exception references (exception handling)
   };
-  static const ValType I32, I64, F32, F64, V128, FuncRef, ExternRef, Bot;
+  static const ValType I32, I64, F32, F64, V128, FuncRef, ExternRef, ExnRef, Bot;
 
   // Trivial, like the byte enum it replaces: `ValType t;` is not
   // initialised (the validator's pops write theirs), `ValType{}` is Bot.
@@ -47,7 +48,8 @@ class ValType {
     return code() == Code::I32 || code() == Code::I64 || code() == Code::F32 || code() == Code::F64;
   }
   constexpr bool is_ref() const {
-    return code() == Code::Func || code() == Code::Extern || code() == Code::Def;
+    return code() == Code::Func || code() == Code::Extern || code() == Code::Exn ||
+           code() == Code::Def;
   }
   // The one-byte binary encoding (number, vector, funcref, externref).
   constexpr uint8_t byte() const { return uint8_t(bits_); }
@@ -66,6 +68,7 @@ inline constexpr ValType ValType::F64{Code::F64};
 inline constexpr ValType ValType::V128{Code::V128};
 inline constexpr ValType ValType::FuncRef{Code::Func, true};
 inline constexpr ValType ValType::ExternRef{Code::Extern, true};
+inline constexpr ValType ValType::ExnRef{Code::Exn, true};
 inline constexpr ValType ValType::Bot{Code::Bot};
 
 inline bool is_num_type(ValType t) { return t.is_num(); }
@@ -110,7 +113,7 @@ struct GlobalType {
   bool operator==(const GlobalType&) const = default;
 };
 
-enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
+enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3, Tag = 4 };
 const char* extern_kind_name(ExternKind k);  // "func", "table", ...
 
 constexpr uint32_t kPageSize = 65536;

@@ -63,3 +63,13 @@ if [ ! -d "$dap/node_modules" ] && command -v npm >/dev/null; then
   npm ci --prefix "$dap" --no-audit --no-fund --loglevel=error >/dev/null ||
     echo "setup: npm ci --prefix test/dap failed; test/dap_e2e_tests will skip"
 fi
+
+# test/exceptions_e2e_tests.cpp runs pandoc compiled to WebAssembly (the npm
+# package pandoc-wasm, test/pandoc/package-lock.json) under timecraft and
+# under Node. Without the registry the set-up goes on, and those tests skip.
+pandoc="$(cd "$(dirname "$0")/.." && pwd)/test/pandoc"
+if [ ! -d "$pandoc/node_modules" ] && command -v npm >/dev/null; then
+  echo "setup: npm ci --prefix test/pandoc"
+  npm ci --prefix "$pandoc" --no-audit --no-fund --loglevel=error >/dev/null ||
+    echo "setup: npm ci --prefix test/pandoc failed; the pandoc cases of test/exceptions_e2e_tests will skip"
+fi

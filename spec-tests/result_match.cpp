@@ -23,6 +23,7 @@ Value const_to_value(const wast::Const& c) {
     case ValType::FuncRef: return Value::make_ref(ValType::FuncRef, 0);
     case ValType::ExternRef:
       return Value::make_ref(ValType::ExternRef, c.is_null ? 0 : extern_ref(c.extern_id));
+    case ValType::ExnRef: return Value::make_ref(ValType::ExnRef, 0);
   }
   return Value();
 }
@@ -73,7 +74,7 @@ bool result_matches(const ResultPattern& p, const Value& v) {
         case ValType::I32: case ValType::F32: return v.i32 == want.i32;
         case ValType::I64: case ValType::F64: return v.i64 == want.i64;
         case ValType::V128: return v.v128 == want.v128;
-        case ValType::FuncRef: case ValType::ExternRef: return v.ref == want.ref;
+        case ValType::FuncRef: case ValType::ExternRef: case ValType::ExnRef: return v.ref == want.ref;
       }
       return false;
     }

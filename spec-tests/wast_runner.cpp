@@ -155,6 +155,11 @@ std::string ScriptRun::run(const Command& c) {
       if (r) return "expected trap \"" + c.message + "\", returned normally";
       return expect_error(r.error(), {ErrorKind::Trap}, c.message);
     }
+    case Command::Kind::AssertException: {
+      auto r = act(c.action);
+      if (r) return "expected an exception, returned normally";
+      return expect_error(r.error(), {ErrorKind::Exception}, "");
+    }
     case Command::Kind::AssertExhaustion: {
       auto r = act(c.action);
       if (r) return "expected exhaustion \"" + c.message + "\", returned normally";

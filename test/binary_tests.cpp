@@ -179,8 +179,11 @@ BOOST_AUTO_TEST_CASE(section_sizes) {
 BOOST_AUTO_TEST_CASE(types_and_imports) {
   BOOST_TEST(decode_error(module({section(1, {0x01, 0x61, 0x00, 0x00})})) == "malformed function type");
   BOOST_TEST(decode_error(module({section(1, {0x01, 0x60, 0x01, 0x55, 0x00})})) == "malformed reference type");
-  BOOST_TEST(decode_error(module({section(2, {0x01, 0x01, 'm', 0x01, 'f', 0x04, 0x00})})) ==
+  // Kind 4 is a tag (exception handling).
+  BOOST_TEST(decode_error(module({section(2, {0x01, 0x01, 'm', 0x01, 'f', 0x05, 0x00})})) ==
              "malformed import kind");
+  BOOST_TEST(decode_error(module({section(2, {0x01, 0x01, 'm', 0x01, 't', 0x04, 0x01, 0x00})})) ==
+             "malformed tag attribute");
   BOOST_TEST(decode_error(module({section(2, {0x01, 0x01, 'm', 0x01, 'g', 0x03, 0x7f, 0x02})})) ==
              "malformed mutability");
   BOOST_TEST(decode_error(module({section(2, {0x01, 0x01, 'm', 0x01, 't', 0x01, 0x7f, 0x00, 0x00})})) ==
@@ -287,9 +290,12 @@ BOOST_AUTO_TEST_CASE(element_forms) {
 
 BOOST_AUTO_TEST_CASE(const_exprs) {
   // Constant expressions are decoded structurally; a missing end runs into
-  // the next section's id byte.
+  // the next section's id byte (0x0a, throw_ref, then off the end, as in
+  // wasm-3.0/binary.wast).
   BOOST_TEST(decode_error(cat({module({section(6, {0x01, 0x7f, 0x00, 0x41, 0x00})}), {0x0a, 0x01, 0x00}})) ==
-             "illegal opcode 0a");
+             "unexpected end of section or function");
+  BOOST_TEST(decode_error(module({section(6, {0x01, 0x7f, 0x00, 0x41, 0x00, 0x17})})) ==
+             "illegal opcode 17");
   auto m = decode_module(module({section(6, {0x01, 0x7e, 0x01, 0x42, 0x7f, 0x0b})}));
   BOOST_REQUIRE(m);
   Bytes init = {0x42, 0x7f, 0x0b};
@@ -318,7 +324,7 @@ BOOST_AUTO_TEST_CASE(exports_and_start) {
   BOOST_REQUIRE(m);
   BOOST_TEST((*m)->exports[0].name == "run");
   BOOST_TEST(*(*m)->start == 0u);
-  BOOST_TEST(decode_error(module({section(7, {0x01, 0x01, 'x', 0x04, 0x00})})) == "malformed export kind");
+  BOOST_TEST(decode_error(module({section(7, {0x01, 0x01, 'x', 0x05, 0x00})})) == "malformed export kind");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -69,7 +69,9 @@ Expected<std::shared_ptr<const wasm::Module>> load_module_file(const std::string
 namespace tc::cli {
 
 int report_trap(const Error& e, const wasm::Module* module) {
-  std::cerr << "timecraft: " << (e.kind == ErrorKind::Exhaustion ? "exhaustion" : "trap") << ": "
+  std::cerr << "timecraft: "
+            << (e.kind == ErrorKind::Exhaustion ? "exhaustion" : e.kind == ErrorKind::Exception ? "exception" : "trap")
+            << ": "
             << e.message << "\n";
   std::vector<TraceFrame> frames = e.backtrace;
   if (module) add_source_locations(frames, *module);

@@ -41,6 +41,10 @@ std::string extern_wat(const Module& m, ExternKind kind, uint32_t index, const I
       std::string t = valtype_name(g.type);
       return "(global " + (g.mut ? "(mut " + t + ")" : t) + ")";
     }
+    case ExternKind::Tag: {
+      auto t = functype_to_string(m.types[imp ? imp->func_type : m.tag_type_index(index)]);
+      return "(tag" + (t.empty() ? "" : " " + t) + ")";
+    }
   }
   return "?";
 }

@@ -105,7 +105,8 @@ int cmd_replay(const Args& args) {
     }
     case session::ReplayEnd::Kind::Trapped: {
       const Error& e = *end.error;
-      if (e.kind == ErrorKind::Trap || e.kind == ErrorKind::Exhaustion) return report_trap(e, (*session)->module().get());
+      if (e.kind == ErrorKind::Trap || e.kind == ErrorKind::Exhaustion || e.kind == ErrorKind::Exception)
+        return report_trap(e, (*session)->module().get());
       return fail(kExitError, e.to_string());
     }
     case session::ReplayEnd::Kind::LogEnded:  // as far as the run got

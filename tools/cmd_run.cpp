@@ -78,7 +78,8 @@ int exit_status(const Expected<wasi::ProgramOutcome>& r, const std::string& path
   if (!r) return fail(kExitError, path + ": " + r.error().message);
   if (r->error) {
     const Error& e = *r->error;
-    if (e.kind == ErrorKind::Trap || e.kind == ErrorKind::Exhaustion) return report_trap(e, &module);
+    if (e.kind == ErrorKind::Trap || e.kind == ErrorKind::Exhaustion || e.kind == ErrorKind::Exception)
+        return report_trap(e, &module);
     return fail(kExitError, e.to_string());
   }
   for (const auto& v : r->results) std::cout << session::format_value(v) << "\n";

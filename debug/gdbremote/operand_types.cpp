@@ -38,6 +38,13 @@ class Typer {
   void pop(size_t n) { for (size_t i = 0; i < n; ++i) pop(); }
   void push(const std::vector<ValType>& ts) { vals_.insert(vals_.end(), ts.begin(), ts.end()); }
   void unreachable() { vals_.resize(ctrls_.back().height); }
+  void step_end() {
+    if (ctrls_.size() > 1) {
+      vals_.resize(ctrls_.back().height);
+      push(ctrls_.back().results);
+      ctrls_.pop_back();
+    }
+  }
   void block(const wasm::BlockType& bt) {
     Ctrl c;
     if (bt.kind == wasm::BlockTypeKind::Value) c.results = {bt.type};
@@ -64,14 +71,22 @@ void Typer::step(const wasm::Instr& in) {
       vals_.resize(ctrls_.back().height);
       push(ctrls_.back().params);
       return;
-    case Opcode::End:
-      if (ctrls_.size() > 1) {
-        vals_.resize(ctrls_.back().height);
-        push(ctrls_.back().results);
-        ctrls_.pop_back();
-      }
-      return;
+    case Opcode::End: step_end(); return;
     case Opcode::Br: case Opcode::Return: case Opcode::Unreachable: unreachable(); return;
+    // Exception handling. A legacy catch clause keeps the caught exception
+    // in the slot below its values (the compiler's, for rethrow).
+    case Opcode::Try: case Opcode::TryTable: block(in.block); return;
+    case Opcode::Catch: case Opcode::CatchAll:
+      vals_.resize(ctrls_.back().height);
+      vals_.push_back(ValType::ExnRef);
+      if (in.op == Opcode::Catch && in.a < m_.total_tags()) push(m_.types[m_.tag_type_index(in.a)].params);
+      return;
+    case Opcode::Delegate: step_end(); return;
+    case Opcode::Throw:
+      if (in.a < m_.total_tags()) pop(m_.types[m_.tag_type_index(in.a)].params.size());
+      unreachable();
+      return;
+    case Opcode::ThrowRef: case Opcode::Rethrow: unreachable(); return;
     case Opcode::BrIf: pop(); return;
     case Opcode::BrTable: pop(); unreachable(); return;
     case Opcode::Call: {

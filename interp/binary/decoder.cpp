@@ -16,17 +16,16 @@ namespace {
 
 enum SectionId : uint8_t {
   kCustom = 0, kType, kImport, kFunction, kTable, kMemory, kGlobal, kExport,
-  kStart, kElement, kCode, kData, kDataCount,
+  kStart, kElement, kCode, kData, kDataCount, kTag,
 };
 
 // Position of a section id in the required order (data count sits
-// between element and code).
+// between element and code, tag between memory and global).
 int section_rank(uint8_t id) {
   switch (id) {
-    case kDataCount: return 10;
-    case kCode: return 11;
-    case kData: return 12;
-    default: return id;
+    case kTag: return 2 * kMemory + 1;
+    case kDataCount: return 2 * kElement + 1;
+    default: return 2 * id;
   }
 }
 
@@ -55,6 +54,8 @@ class Decoder {
   void table_section();
   void memory_section();
   void global_section();
+  void tag_section();
+  bool tag_type(uint32_t& out);
   void export_section();
   void element_section();
   void code_section();
@@ -205,6 +206,11 @@ void Decoder::import_section() {
         global_type(imp.global);
         ++m_.num_imported_globals;
         break;
+      case 4:
+        imp.kind = ExternKind::Tag;
+        tag_type(imp.func_type);
+        ++m_.num_imported_tags;
+        break;
       default:
         return r_.fail(at, "malformed import kind");
     }
@@ -246,6 +252,26 @@ void Decoder::global_section() {
   }
 }
 
+// A tag type: attribute 0 (exception), then a function type index.
+bool Decoder::tag_type(uint32_t& out) {
+  size_t at = r_.pos();
+  uint8_t attr = r_.u8();
+  if (r_.ok() && attr != 0) {
+    r_.fail(at, "malformed tag attribute");
+    return false;
+  }
+  out = r_.u32();
+  return r_.ok();
+}
+
+void Decoder::tag_section() {
+  uint32_t n = r_.len32();
+  for (uint32_t i = 0; i < n && r_.ok(); ++i) {
+    uint32_t t = 0;
+    if (tag_type(t)) m_.tags.push_back(t);
+  }
+}
+
 void Decoder::export_section() {
   uint32_t n = r_.len32();
   for (uint32_t i = 0; i < n && r_.ok(); ++i) {
@@ -254,7 +280,7 @@ void Decoder::export_section() {
     size_t at = r_.pos();
     uint8_t kind = r_.u8();
     if (r_.failed()) return;
-    if (kind > 3) return r_.fail(at, "malformed export kind");
+    if (kind > 4) return r_.fail(at, "malformed export kind");
     e.kind = ExternKind(kind);
     e.index = r_.u32();
     m_.exports.push_back(std::move(e));
@@ -373,6 +399,7 @@ void Decoder::section(uint8_t id, size_t size) {
     case kTable: return table_section();
     case kMemory: return memory_section();
     case kGlobal: return global_section();
+    case kTag: return tag_section();
     case kExport: return export_section();
     case kStart: m_.start = r_.u32(); return;
     case kElement: return element_section();
@@ -413,7 +440,7 @@ Expected<void> Decoder::finish() {
   while (r_.ok() && !r_.eof()) {
     size_t id_at = r_.pos();
     uint8_t id = r_.data()[id_at];
-    if (id > kDataCount) {
+    if (id > kTag) {
       r_.fail(id_at, "malformed section id");
       break;
     }

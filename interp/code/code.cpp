@@ -25,6 +25,7 @@ const char* trap_message(TrapCode c) {
     case TrapCode::CallStackExhausted: return "call stack exhausted";
     case TrapCode::FuelExhausted: return "fuel exhausted";
     case TrapCode::Interrupted: return "interrupted";
+    case TrapCode::NullExnRef: return "null exception reference";
   }
   return "trap";
 }

@@ -43,6 +43,29 @@ enum class TrapCode : uint32_t {
   CallStackExhausted,
   FuelExhausted,
   Interrupted,  // EngineConfig::interrupt was set
+  NullExnRef,   // throw_ref of a null exnref
+};
+
+// Exception handling: where a thrown exception goes in a function. An
+// exception raised at code index `at` (a throw, or a call it unwound out
+// of) goes to the first entry, in table order, with begin <= at < end that
+// matches it: inner regions come before the regions around them, and a
+// try_table's (or a try's) clauses in their order.
+struct Handler {
+  enum Kind : uint8_t {
+    Catch, CatchRef, CatchAll, CatchAllRef,  // try_table clauses (and legacy catches)
+    Delegate,  // legacy delegate: search on from region `to` (or the caller)
+    Pass,      // a region with no clause (a delegate may still search on from it)
+  };
+  static constexpr uint32_t kNone = UINT32_MAX;
+  uint32_t begin = 0, end = 0;  // code indices of the guarded instructions
+  Kind kind = Pass;
+  const void* tag = nullptr;    // TagInst (Catch, CatchRef)
+  uint32_t dst = 0;             // first slot of the payload (then the exnref, if any)
+  uint32_t target = 0;          // code index to continue at
+  uint32_t exn_slot = kNone;    // legacy catch: the slot keeping the exception (rethrow)
+  uint32_t region = 0;          // the try/try_table this entry belongs to
+  uint32_t to = kNone;          // Delegate: the region searched next; kNone: the caller
 };
 const char* trap_message(TrapCode c);
 
@@ -70,6 +93,8 @@ struct CompiledFunc {
   // Fast code: the module offsets of each segment's instructions, segment
   // k's from seg_first[k] to seg_first[k + 1] (the profiler's lines).
   std::vector<uint32_t> seg_offsets, seg_first;
+  // Exception handlers (try_table, try), innermost first.
+  std::vector<Handler> handlers;
 
   // Bytecode offset of the instruction containing code word `pos`.
   uint32_t bytecode_offset(uint32_t pos) const;

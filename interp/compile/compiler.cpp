@@ -116,6 +116,7 @@ void Compiler::end_block() {
   bind_label();
   if (c.else_instr >= 0) e_.patch(uint32_t(c.else_instr), uint32_t(c.else_word), here);
   for (auto [i, w] : c.fixups) e_.patch(i, w, here);
+  for (uint32_t h : c.handler_fixups) out_->handlers[h].target = here;
   segment_start();
   resize_stack(c.type_height);
   h_ = c.height;
@@ -127,9 +128,12 @@ void Compiler::skip_dead(BodyReader& r, Instr& in) {
   size_t depth = 0;
   while (r.next(in)) {
     switch (in.op) {
-      case Opcode::Block: case Opcode::Loop: case Opcode::If: ++depth; break;
-      case Opcode::Else: if (depth == 0) return; break;
-      case Opcode::End: if (depth == 0) return; --depth; break;
+      case Opcode::Block: case Opcode::Loop: case Opcode::If:
+      case Opcode::Try: case Opcode::TryTable: ++depth; break;
+      case Opcode::Else: case Opcode::Catch: case Opcode::CatchAll:
+        if (depth == 0) return;
+        break;
+      case Opcode::End: case Opcode::Delegate: if (depth == 0) return; --depth; break;
       default: break;
     }
   }
@@ -204,6 +208,14 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
       compile(in);  // the closing else/end
     }
   }
+  if (!return_pads_.empty()) {  // catch clauses whose label is the function's
+    uint32_t pad = e_.op(IOp::Return, fn.body_end - 1);
+    uint32_t n = 0;
+    for (auto t : ft.results) n += slots_for(t);
+    e_.u32(0);
+    e_.u32(n);
+    for (uint32_t h : return_pads_) out_->handlers[h].target = pad;
+  }
   close_segment();
   if (counted_ && !exact_) out_->seg_first.push_back(uint32_t(out_->seg_offsets.size()));  // the last one's end
   out_->frame_slots = max_h_;
@@ -263,6 +275,7 @@ void Compiler::instr(const Instr& in) {
     }
     case Opcode::End: {
       if (!ctrls_.back().unreachable) materialize_all();
+      if (ctrls_.back().kind == Opcode::Try || ctrls_.back().kind == Opcode::TryTable) return exn_instr(in);
       if (ctrls_.size() == 1) {  // function end
         Ctrl& c = ctrls_.back();
         if (!c.unreachable) {
@@ -405,8 +418,163 @@ void Compiler::instr(const Instr& in) {
       set_unreachable();
       return;
     }
+    case Opcode::Throw: case Opcode::ThrowRef: case Opcode::Rethrow:
+    case Opcode::TryTable: case Opcode::Try: case Opcode::Catch:
+    case Opcode::CatchAll: case Opcode::Delegate:
+      return exn_instr(in);
     default:
       emit_data_op(in, prev);
+      return;
+  }
+}
+
+void Compiler::add_clause_handler(const Ctrl& c, const CatchClause& cc, uint32_t end) {
+  Handler h;
+  h.begin = c.region_begin;
+  h.end = end;
+  h.kind = Handler::Kind(cc.kind);
+  h.region = uint32_t(c.region);
+  if (!cc.all()) h.tag = inst_.tags[cc.tag];
+  // The clause's label, counted outside the try_table (c is still on top).
+  size_t ti = ctrls_.size() - 2 - cc.label;
+  Ctrl& t = ctrls_[ti];
+  uint32_t index = uint32_t(out_->handlers.size());
+  if (ti == 0) {
+    h.dst = 0;  // a Return pad moves nothing: the values are written at slot 0
+    return_pads_.push_back(index);
+  } else if (t.kind == Opcode::Loop) {
+    h.dst = t.height;
+    h.target = t.start;
+  } else {
+    h.dst = t.height;
+    t.handler_fixups.push_back(index);
+  }
+  out_->handlers.push_back(h);
+}
+
+void Compiler::end_try_catch() {
+  Ctrl& c = ctrls_.back();
+  if (c.unreachable || !c.in_catch) return;
+  emit_copies(c.height, h_ - c.result_slots, c.result_slots, at_);
+  resize_stack(c.type_height);
+  h_ = c.height;
+  for (auto t : c.results) push(t);
+}
+
+// Exception handling. A throw leaves its frame through the unwinder in
+// the dispatch loop, which looks the code index up in the handler table;
+// a catch lands at a label (a segment start) with its values in the
+// label's slots, or, for the function's label, at a Return pad.
+void Compiler::exn_instr(const Instr& in) {
+  const uint32_t at = in.offset;
+  switch (in.op) {
+    case Opcode::Throw: {
+      materialize_all();
+      const FuncType& t = m_.types[m_.tag_type_index(in.a)];
+      uint32_t base = h_;
+      for (auto p : t.params) base -= slots_for(p);
+      e_.op(IOp::Throw, at);
+      e_.u32(base);
+      e_.ptr(inst_.tags[in.a]);
+      pop_n(t.params.size());
+      set_unreachable();
+      return;
+    }
+    case Opcode::ThrowRef: {
+      uint32_t src = use(0);
+      pop();
+      materialize_all();
+      e_.op(IOp::ThrowRef, at);
+      e_.u32(src);
+      set_unreachable();
+      return;
+    }
+    case Opcode::Rethrow: {
+      materialize_all();
+      e_.op(IOp::ThrowRef, at);
+      e_.u32(ctrls_[ctrls_.size() - 1 - in.a].height);  // the kept exception
+      set_unreachable();
+      return;
+    }
+    case Opcode::TryTable:
+    case Opcode::Try: {
+      materialize_all();
+      push_ctrl(in.op, in.block);
+      Ctrl& c = ctrls_.back();
+      c.region = next_region_++;
+      c.region_begin = e_.pos();
+      if (in.op == Opcode::TryTable) c.catches.assign(in.catches.begin(), in.catches.end());
+      return;
+    }
+    case Opcode::Catch:
+    case Opcode::CatchAll: {
+      Ctrl& c = ctrls_.back();
+      if (!c.unreachable) {
+        materialize_all();
+        end_try_catch();
+        uint32_t i = e_.op(IOp::Br, at);
+        e_.u32(0);
+        c.fixups.push_back({i, i + 1});
+      }
+      if (!c.in_catch) c.region_end = e_.pos();
+      Handler h;
+      h.begin = c.region_begin;
+      h.end = c.region_end;
+      h.kind = in.op == Opcode::Catch ? Handler::Catch : Handler::CatchAll;
+      if (in.op == Opcode::Catch) h.tag = inst_.tags[in.a];
+      h.exn_slot = c.height;
+      h.dst = c.height + 1;
+      h.target = e_.pos();
+      h.region = uint32_t(c.region);
+      out_->handlers.push_back(h);
+      bind_label();
+      segment_start();
+      c.in_catch = true;
+      c.unreachable = false;
+      resize_stack(c.type_height);
+      h_ = c.height;
+      push(ValType::ExnRef);
+      if (in.op == Opcode::Catch)
+        for (auto t : m_.types[m_.tag_type_index(in.a)].params) push(t);
+      return;
+    }
+    case Opcode::Delegate: {
+      if (!ctrls_.back().unreachable) materialize_all();
+      Ctrl& c = ctrls_.back();
+      Handler h;
+      h.begin = c.region_begin;
+      h.end = e_.pos();
+      h.kind = Handler::Delegate;
+      h.region = uint32_t(c.region);
+      // The innermost region guarding label in.a (counted outside this
+      // try): a try in a catch clause guards nothing any more.
+      for (size_t k = ctrls_.size() - 1 - in.a; k-- > 0;)
+        if (ctrls_[k].region >= 0 && !ctrls_[k].in_catch) {
+          h.to = uint32_t(ctrls_[k].region);
+          break;
+        }
+      out_->handlers.push_back(h);
+      end_block();
+      return;
+    }
+    case Opcode::End: {  // of a try or try_table (operands materialised)
+      Ctrl& c = ctrls_.back();
+      if (c.kind == Opcode::TryTable) {
+        for (const CatchClause& cc : c.catches) add_clause_handler(c, cc, e_.pos());
+      } else {
+        end_try_catch();
+      }
+      if (c.kind == Opcode::TryTable ? c.catches.empty() : !c.in_catch) {
+        Handler h;
+        h.begin = c.region_begin;
+        h.end = e_.pos();
+        h.region = uint32_t(c.region);
+        out_->handlers.push_back(h);
+      }
+      end_block();
+      return;
+    }
+    default:
       return;
   }
 }

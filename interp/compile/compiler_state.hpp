@@ -78,6 +78,15 @@ struct Ctrl {
   std::vector<std::pair<uint32_t, uint32_t>> fixups;  // (instr start, word) -> end
   int64_t else_instr = -1, else_word = -1;            // If: the BrUnless to patch
   bool unreachable = false;
+  // Exception handling. TryTable and Try (kind) guard the code from
+  // region_begin while region >= 0 (a try's body, a try_table's whole
+  // extent); a try in a catch clause keeps the caught exception in slot
+  // `height` (rethrow), its clause's values above it.
+  int32_t region = -1;
+  uint32_t region_begin = 0, region_end = 0;  // Try: the body's code
+  std::vector<CatchClause> catches;        // TryTable
+  bool in_catch = false;                   // Try: compiling a catch clause
+  std::vector<uint32_t> handler_fixups;    // handlers whose target is this block's end
 };
 
 class Compiler {
@@ -150,6 +159,11 @@ class Compiler {
   void segment_start();
   void close_segment();
   void instr(const Instr& in);        // control flow and calls (compiler.cpp)
+  void exn_instr(const Instr& in);    // exception handling (compiler.cpp)
+  // Appends a handler of region c (begin to here) whose values go to
+  // label `depth` (counted outside c).
+  void add_clause_handler(const Ctrl& c, const CatchClause& cc, uint32_t end);
+  void end_try_catch();  // a legacy catch clause's values move down over the exception
   bool emit_simd(const Instr& in);  // v128 instructions; false if not one (emit_simd.cpp)
   void emit_data_op(const Instr& in, const Mark& prev);  // variables, tables, memory, numeric (emit_data.cpp)
   void skip_dead(BodyReader& r, Instr& in);
@@ -193,6 +207,8 @@ class Compiler {
   uint32_t seg_n_ = 0;                // live wasm instructions in the current segment
   uint32_t seg_count_at_ = UINT32_MAX;  // fast code: the current segment's Count
   uint32_t pending_seg_ = UINT32_MAX;   // exact code: the segment the next Step starts
+  int32_t next_region_ = 0;             // exception handling: region ids
+  std::vector<uint32_t> return_pads_;   // handlers whose label is the function's: a Return pad
 };
 
 }  // namespace tc::wasm::compile_detail

@@ -24,6 +24,35 @@ namespace {
 
 int32_t g_handler_offsets[size_t(IOp::Count_)];
 
+// The handler of code index `at` that catches exn, or null. A delegate
+// searches on from the first entry of its target region (the entries in
+// between belong to regions nested inside it); one to the caller ends the
+// search in this frame.
+const Handler* find_handler(const CompiledFunc& c, uint32_t at, const ExnInst* exn) {
+  const auto& hs = c.handlers;
+  for (size_t i = 0; i < hs.size(); ++i) {
+    const Handler& h = hs[i];
+    if (at < h.begin || at >= h.end) continue;
+    switch (h.kind) {
+      case Handler::Catch: case Handler::CatchRef:
+        if (h.tag == exn->tag) return &h;
+        break;
+      case Handler::CatchAll: case Handler::CatchAllRef:
+        return &h;
+      case Handler::Delegate: {
+        if (h.to == Handler::kNone) return nullptr;
+        size_t j = i + 1;
+        while (j < hs.size() && hs[j].region != h.to) ++j;
+        i = j - 1;  // the loop's ++i lands on the region's first entry
+        break;
+      }
+      case Handler::Pass:
+        break;
+    }
+  }
+  return nullptr;
+}
+
 inline void zero_locals(Slot* fp, const FuncInst& f) {
   Slot* p = fp + f.zero_from;
   for (uint32_t k = 0, n = f.zero_count; k < n; ++k) p[k] = 0;
@@ -74,6 +103,7 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
   FuncInst* callee = nullptr;
   Slot* callee_fp = nullptr;
   const uint32_t* ret_pc = nullptr;
+  ExnInst* exn = nullptr;  // the exception being thrown (ops_exn.inc)
 
   InstanceImpl* inst = func->instance;
   uint8_t* mem_base = nullptr;
@@ -218,6 +248,7 @@ L__base:
 #include "interp/exec/ops_table.inc"
 #include "interp/exec/ops_fused.inc"
 #include "interp/exec/ops_simd.inc"
+#include "interp/exec/ops_exn.inc"
 
 do_trap:
   count_to_trap(m, depth, pc);

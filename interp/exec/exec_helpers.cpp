@@ -41,10 +41,10 @@ bool step_stop(StoreImpl& store, Error& error) {
   return false;
 }
 
-void count_to_trap(Machine& m, uint32_t depth, const uint32_t* pc) {
+void count_to_trap(Machine& m, uint32_t depth, const uint32_t* pc, bool note_profile) {
   const FuncInst* f = m.frames[depth].func;
   if (!f || !f->code || !pc) return;
-  ProfNode* node = m.prof ? m.prof->node_of(depth) : nullptr;
+  ProfNode* node = m.prof && note_profile ? m.prof->node_of(depth) : nullptr;
   const CompiledFunc& c = *f->code;
   if (c.map_count.empty() || pc < c.code.data() || pc >= c.code.data() + c.code.size()) return;
   uint32_t at = uint32_t(pc - c.code.data());

@@ -33,7 +33,9 @@ bool step_stop(StoreImpl& store, Error& error);
 // takes back the instructions after the trapping one (exact code counts
 // each instruction as it starts, and needs nothing).
 // `depth`: the trapping frame's (with the profiler, its node notes the same).
-void count_to_trap(Machine& m, uint32_t depth, const uint32_t* pc);
+// A throw (note_profile = false) corrects the count the same way, without
+// marking the profiler's segment as trapped.
+void count_to_trap(Machine& m, uint32_t depth, const uint32_t* pc, bool note_profile = true);
 // Adds the frames [entry, top] to e.backtrace, innermost first;
 // `pc` is the current instruction of the top frame.
 void append_backtrace(Error& e, const Frame* frames, uint32_t entry, uint32_t top,

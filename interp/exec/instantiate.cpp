@@ -45,6 +45,11 @@ Expected<void> link_import(InstanceImpl& inst, const Import& imp, const ExternVa
       if (!v.global || !(v.global->type == imp.global)) return unlinkable("incompatible import type");
       inst.globals.push_back(v.global);
       break;
+    case ExternKind::Tag:
+      if (!v.tag || v.tag->type_id != inst.type_ids[imp.func_type])
+        return unlinkable("incompatible import type");
+      inst.tags.push_back(v.tag);
+      break;
   }
   return {};
 }
@@ -94,6 +99,14 @@ Expected<Instance*> Store::instantiate(std::shared_ptr<const Module> module,
     MemoryInst* mem = s.new_memory(mt);
     if (!mem) return trap("memory allocation failed");
     inst.memories.push_back(mem);
+  }
+  for (uint32_t ti : m.tags) {
+    auto t = std::make_unique<TagInst>();
+    t->type = &m.types[ti];
+    t->type_id = inst.type_ids[ti];
+    for (auto p : t->type->params) t->param_slots += slots_for(p);
+    inst.tags.push_back(t.get());
+    s.tags.push_back(std::move(t));
   }
   for (const auto& g : m.globals) {
     auto gi = std::make_unique<GlobalInst>();

@@ -53,7 +53,7 @@ std::string value_to_string(const Value& v) {
       }
       return s;
     }
-    case ValType::FuncRef: case ValType::ExternRef:
+    case ValType::FuncRef: case ValType::ExternRef: case ValType::ExnRef:
       if (!v.ref) std::snprintf(buf, sizeof buf, "%s:null", valtype_name(v.type));
       else std::snprintf(buf, sizeof buf, "%s:0x%" PRIxPTR, valtype_name(v.type), v.ref);
       break;

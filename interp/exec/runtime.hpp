@@ -74,6 +74,23 @@ struct GlobalInst {
   Slot bits[2] = {0, 0};  // [1] for v128
 };
 
+// An exception tag (exception handling): its identity is the object.
+struct TagInst {
+  const FuncType* type = nullptr;  // params: the payload; no results
+  uint32_t type_id = 0;            // store-canonical, for import matching
+  uint32_t param_slots = 0;
+  std::unique_ptr<FuncType> owned_type;
+};
+
+// A thrown exception: an exnref points at one (Ref = ExnInst*). The store
+// keeps every exception, as an exnref may be stored anywhere (there is no
+// collector); catch clauses that take no reference recycle theirs.
+struct ExnInst {
+  TagInst* tag = nullptr;
+  std::vector<Slot> payload;  // the tag's parameters, in slots
+  bool exposed = false;       // a reference to it was handed out: never reused
+};
+
 class InstanceImpl final : public Instance {
  public:
   const Module& module() const override { return *module_; }
@@ -85,6 +102,7 @@ class InstanceImpl final : public Instance {
   std::vector<TableInst*> tables;
   std::vector<MemoryInst*> memories;
   std::vector<GlobalInst*> globals;
+  std::vector<TagInst*> tags;
   std::vector<uint32_t> type_ids;          // module type index -> canonical id
   std::unique_ptr<FuncInst[]> own_funcs;   // defined functions (stable addresses)
   std::vector<std::vector<Ref>> elem_segs; // evaluated element segments (cleared on drop)
@@ -191,8 +209,13 @@ struct StoreImpl {
   std::vector<std::unique_ptr<MemoryInst>> memories;
   std::vector<std::unique_ptr<GlobalInst>> globals;
   std::vector<std::unique_ptr<InstanceImpl>> instances;
+  std::vector<std::unique_ptr<TagInst>> tags;
+  std::vector<std::unique_ptr<ExnInst>> exns;  // every exception thrown
+  std::vector<ExnInst*> free_exns;              // caught without a reference: reusable
 
   uint32_t canonical_type_id(const FuncType& t);
+  ExnInst* new_exn(TagInst* tag);  // payload sized, not filled
+  void free_exn(ExnInst* e) { free_exns.push_back(e); }
   MemoryInst* new_memory(MemoryType type);  // nullptr if it cannot be allocated
 };
 

@@ -26,6 +26,21 @@ uint32_t StoreImpl::canonical_type_id(const FuncType& t) {
   return id;
 }
 
+ExnInst* StoreImpl::new_exn(TagInst* tag) {
+  ExnInst* e;
+  if (!free_exns.empty()) {
+    e = free_exns.back();
+    free_exns.pop_back();
+  } else {
+    exns.push_back(std::make_unique<ExnInst>());
+    e = exns.back().get();
+  }
+  e->tag = tag;
+  e->exposed = false;
+  e->payload.assign(tag->param_slots, 0);
+  return e;
+}
+
 MemoryInst* StoreImpl::new_memory(MemoryType type) {
   auto m = std::make_unique<MemoryInst>();
   uint64_t max = std::min<uint64_t>(type.limits.max.value_or(kMaxPages), config.max_memory_pages);
@@ -108,6 +123,16 @@ GlobalInst* Store::add_global(GlobalType type, Value init) {
   return impl_->globals.back().get();
 }
 
+TagInst* Store::add_tag(FuncType type) {
+  auto t = std::make_unique<TagInst>();
+  t->owned_type = std::make_unique<FuncType>(std::move(type));
+  t->type = t->owned_type.get();
+  t->type_id = impl_->canonical_type_id(*t->type);
+  for (auto p : t->type->params) t->param_slots += slots_for(p);
+  impl_->tags.push_back(std::move(t));
+  return impl_->tags.back().get();
+}
+
 Expected<std::vector<Value>> Store::invoke(FuncInst* func, std::span<const Value> args) {
   const FuncType& t = *func->type;
   if (args.size() != t.params.size())
@@ -178,7 +203,8 @@ Value slot_to_value(ValType t, const Slot* s) {
       std::memcpy(v.bytes, s, 16);
       return Value::make_v128(v);
     }
-    case ValType::FuncRef: case ValType::ExternRef: return Value::make_ref(t, Ref(s[0]));
+    case ValType::FuncRef: case ValType::ExternRef: case ValType::ExnRef:
+      return Value::make_ref(t, Ref(s[0]));
   }
   return Value();
 }
@@ -188,7 +214,7 @@ void value_to_slot(const Value& v, Slot* s) {
     case ValType::I32: case ValType::F32: s[0] = v.i32; break;
     case ValType::I64: case ValType::F64: s[0] = v.i64; break;
     case ValType::V128: std::memcpy(s, v.v128.bytes, 16); break;
-    case ValType::FuncRef: case ValType::ExternRef: s[0] = v.ref; break;
+    case ValType::FuncRef: case ValType::ExternRef: case ValType::ExnRef: s[0] = v.ref; break;
   }
 }
 
@@ -206,6 +232,7 @@ std::optional<ExternVal> InstanceImpl::find_export(std::string_view name) const 
       case ExternKind::Table: v.table = tables[e.index]; break;
       case ExternKind::Memory: v.memory = memories[e.index]; break;
       case ExternKind::Global: v.global = globals[e.index]; break;
+      case ExternKind::Tag: v.tag = tags[e.index]; break;
     }
     return v;
   }
@@ -220,5 +247,6 @@ TableType Store::table_type(const TableInst* t) { return t->type; }
 MemoryType Store::memory_type(const MemoryInst* m) { return m->type; }
 uint8_t* Store::memory_data(MemoryInst* m) { return m->mem.data(); }
 uint64_t Store::memory_size_bytes(const MemoryInst* m) { return m->mem.size_bytes(); }
+const FuncType& Store::tag_type(const TagInst* t) { return *t->type; }
 
 }  // namespace tc::wasm

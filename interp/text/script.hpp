@@ -88,6 +88,7 @@ struct Command {
     AssertInvalidCustom,   // (assert_invalid_custom module "msg"): a bad custom section
     AssertUnlinkable,      // (assert_unlinkable module "msg")
     AssertUninstantiable,  // (assert_uninstantiable module "msg")
+    AssertException,       // (assert_exception action): an uncaught exception
     Unsupported,           // a command this runner does not know (counted as skipped)
   };
   Kind kind = Kind::Module;

@@ -161,6 +161,14 @@ class ScriptParser {
     else if (h == "assert_invalid_custom") kind = K::AssertInvalidCustom;
     else if (h == "assert_unlinkable") kind = K::AssertUnlinkable;
     else if (h == "assert_uninstantiable") kind = K::AssertUninstantiable;
+    else if (h == "assert_exception") {  // (assert_exception action): no message
+      c.kind = K::AssertException;
+      pos_ += 2;
+      auto a = action(c.action);
+      if (!a || !*a) return a;
+      TC_TRY(expect(TokKind::RParen));
+      return true;
+    }
     else return false;
     c.kind = kind;
     pos_ += 2;
@@ -292,6 +300,7 @@ class ScriptParser {
     } else if (kw == "ref.null") {
       if (is_kw(peek(), "func")) c.type = ValType::FuncRef;
       else if (is_kw(peek(), "extern")) c.type = ValType::ExternRef;
+      else if (is_kw(peek(), "exn")) c.type = ValType::ExnRef;
       else return false;
       next();
       c.is_null = true;

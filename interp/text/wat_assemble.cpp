@@ -24,6 +24,7 @@ std::vector<uint8_t> ModuleParser::assemble() const {
   if (def_funcs_) m.section(3, def_funcs_, funcs_);
   if (def_tables_) m.section(4, def_tables_, tables_);
   if (def_mems_) m.section(5, def_mems_, mems_);
+  if (def_tags_) m.section(13, def_tags_, tags_);
   if (def_globals_) m.section(6, def_globals_, globals_);
   if (n_exports_) m.section(7, n_exports_, exports_);
   if (start_) {

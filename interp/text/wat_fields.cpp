@@ -82,7 +82,15 @@ Expected<void> ModuleParser::scan_fields(size_t first) {
         else if (is_kw(d, "table")) TC_TRY(bind(Space::Table, id, head));
         else if (is_kw(d, "memory")) TC_TRY(bind(Space::Memory, id, head));
         else if (is_kw(d, "global")) TC_TRY(bind(Space::Global, id, head));
+        else if (is_kw(d, "tag")) TC_TRY(bind(Space::Tag, id, head));
       }
+    } else if (k == "tag") {
+      pos_ += 2;
+      const Token* id = peek().kind == TokKind::Id ? &next() : nullptr;
+      while (at_list("export")) TC_TRY(skip_list());
+      is_import = at_list("import");
+      TC_TRY(bind(Space::Tag, id, head));
+      if (!is_import) last_def = "tag";
     } else if (k == "func" || k == "table" || k == "memory" || k == "global") {
       pos_ += 2;
       const Token* id = peek().kind == TokKind::Id ? &next() : nullptr;
@@ -131,6 +139,7 @@ Expected<void> ModuleParser::emit_fields(size_t first) {
     else if (k == "table") TC_TRY(parse_table());
     else if (k == "memory") TC_TRY(parse_memory());
     else if (k == "global") TC_TRY(parse_global());
+    else if (k == "tag") TC_TRY(parse_tag());
     else if (k == "export") TC_TRY(parse_export());
     else if (k == "start") TC_TRY(parse_start());
     else if (k == "elem") TC_TRY(parse_elem());
@@ -210,6 +219,15 @@ Expected<void> ModuleParser::parse_import() {
     imports_.u8(vt->byte());
     imports_.u8(mut ? 1 : 0);
     ++n_globals_;
+  } else if (is_kw(kind, "tag")) {
+    auto tu = parse_typeuse(false);
+    if (!tu) return std::move(tu.error());
+    auto x = resolve_typeuse(*tu);
+    if (!x) return std::move(x.error());
+    imports_.u8(0x04);
+    imports_.u8(0x00);  // attribute: exception
+    imports_.u32(*x);
+    ++n_tags_;
   } else {
     return unexpected(kind);
   }
@@ -443,6 +461,31 @@ Expected<void> ModuleParser::parse_global() {
   return expect(TokKind::RParen);
 }
 
+// (tag $id? (export ...)* (import ...)? typeuse)
+Expected<void> ModuleParser::parse_tag() {
+  pos_ += 2;
+  if (peek().kind == TokKind::Id) next();
+  uint32_t index = n_tags_++;
+  TC_TRY(parse_inline_exports(wasm::ExternKind::Tag, index));
+  bool imported = at_list("import");
+  if (imported) {
+    pos_ += 2;
+    TC_WAT_IMPORT_NAMES(mod, field)
+    TC_TRY(expect(TokKind::RParen));
+    encode_import_head(*mod, *field);
+  }
+  auto tu = parse_typeuse(false);
+  if (!tu) return std::move(tu.error());
+  auto x = resolve_typeuse(*tu);
+  if (!x) return std::move(x.error());
+  ByteWriter& w = imported ? imports_ : tags_;
+  if (imported) w.u8(0x04);
+  w.u8(0x00);  // attribute: exception
+  w.u32(*x);
+  if (!imported) ++def_tags_;
+  return expect(TokKind::RParen);
+}
+
 Expected<void> ModuleParser::parse_export() {
   pos_ += 2;
   auto name = parse_name();
@@ -456,6 +499,7 @@ Expected<void> ModuleParser::parse_export() {
   else if (k == "table") { ek = wasm::ExternKind::Table; s = Space::Table; }
   else if (k == "memory") { ek = wasm::ExternKind::Memory; s = Space::Memory; }
   else if (k == "global") { ek = wasm::ExternKind::Global; s = Space::Global; }
+  else if (k == "tag") { ek = wasm::ExternKind::Tag; s = Space::Tag; }
   else return unexpected(kind);
   auto x = parse_index(s);
   if (!x) return std::move(x.error());

@@ -267,6 +267,9 @@ Expected<void> ModuleParser::parse_plain(const OpInfo& op, ByteWriter& out, Func
     case ImmKind::Elem:
       emit_opcode(out, op);
       return index_imm(Space::Elem);
+    case ImmKind::Tag:
+      emit_opcode(out, op);
+      return index_imm(Space::Tag);
     case ImmKind::TableCopy: {
       emit_opcode(out, op);
       if (at_index()) {
@@ -287,12 +290,46 @@ Expected<void> ModuleParser::parse_plain(const OpInfo& op, ByteWriter& out, Func
   }
 }
 
+// (catch x l) (catch_ref x l) (catch_all l) (catch_all_ref l), as a vector.
+Expected<void> ModuleParser::parse_catch_clauses(ByteWriter& out, FuncCtx& f) {
+  static constexpr std::string_view kKinds[] = {"catch", "catch_ref", "catch_all", "catch_all_ref"};
+  ByteWriter clauses;
+  uint32_t n = 0;
+  while (peek().kind == TokKind::LParen) {
+    int kind = -1;
+    for (int k = 0; k < 4; ++k)
+      if (is_kw(peek(1), kKinds[k])) kind = k;
+    if (kind < 0) break;
+    pos_ += 2;
+    clauses.u8(uint8_t(kind));
+    if (kind < 2) {
+      auto x = parse_index(Space::Tag);
+      if (!x) return std::move(x.error());
+      clauses.u32(*x);
+    }
+    auto l = parse_label(f);
+    if (!l) return std::move(l.error());
+    clauses.u32(*l);
+    TC_TRY(expect(TokKind::RParen));
+    ++n;
+  }
+  out.u32(n);
+  out.raw(clauses.bytes);
+  return {};
+}
+
 Expected<void> ModuleParser::run_instrs(ByteWriter& out, FuncCtx& f, bool single) {
-  enum class FK : uint8_t { Base, FoldedOp, FoldedBlock, IfCond, Then, Else, FlatBlock, FlatIf, FlatElse };
+  // FlatTry / FoldedTry: a legacy try; FoldedSeq: its (do ...) or
+  // (catch ...) list.
+  enum class FK : uint8_t { Base, FoldedOp, FoldedBlock, IfCond, Then, Else, FlatBlock, FlatIf, FlatElse,
+                            FlatTry, FoldedTry, FoldedSeq };
+  // A try's clauses so far (FlatTry, FoldedTry).
+  enum TryState : uint8_t { kExpectDo, kInBody, kInCatch, kInCatchAll };
   struct Frame {
     FK kind;
     size_t off = 0;  // FoldedOp / IfCond: start of the held-back bytes
     const std::string* label = nullptr;
+    TryState state = kInBody;
   };
   std::vector<Frame> frames{Frame{FK::Base}};
   ByteWriter pending;  // encodings that follow their folded operands
@@ -300,7 +337,9 @@ Expected<void> ModuleParser::run_instrs(ByteWriter& out, FuncCtx& f, bool single
   auto op_for = [&](const Token& t) -> const OpInfo* {
     if (t.kind != TokKind::Keyword) return nullptr;
     const OpInfo* op = wasm::op_from_text(text(t));
-    if (op && (op->op == Opcode::Else || op->op == Opcode::End)) return nullptr;
+    if (op && (op->op == Opcode::Else || op->op == Opcode::End || op->op == Opcode::Catch ||
+               op->op == Opcode::CatchAll || op->op == Opcode::Delegate))
+      return nullptr;
     return op;
   };
   auto flush = [&](size_t off) {
@@ -330,6 +369,17 @@ Expected<void> ModuleParser::run_instrs(ByteWriter& out, FuncCtx& f, bool single
       frames.push_back(Frame{FK::FoldedBlock, 0, label});
       return {};
     }
+    if (is_kw(k, "try_table") || is_kw(k, "try")) {
+      next();
+      const std::string* label = parse_label_binding();
+      bool table = is_kw(k, "try_table");
+      out.u8(table ? 0x1F : 0x06);
+      TC_TRY(parse_block_type(out));
+      if (table) TC_TRY(parse_catch_clauses(out, f));
+      f.labels.push_back(label);
+      frames.push_back(Frame{table ? FK::FoldedBlock : FK::FoldedTry, 0, label, kExpectDo});
+      return {};
+    }
     if (is_kw(k, "if")) {
       next();
       const std::string* label = parse_label_binding();
@@ -351,6 +401,17 @@ Expected<void> ModuleParser::run_instrs(ByteWriter& out, FuncCtx& f, bool single
     const Token& t = peek();
     if (t.kind == TokKind::LParen) return begin_folded();
     TC_TRY(instr_hint(pos_, out, false));
+    if (is_kw(t, "try_table") || is_kw(t, "try")) {
+      next();
+      const std::string* label = parse_label_binding();
+      bool table = is_kw(t, "try_table");
+      out.u8(table ? 0x1F : 0x06);
+      TC_TRY(parse_block_type(out));
+      if (table) TC_TRY(parse_catch_clauses(out, f));
+      f.labels.push_back(label);
+      frames.push_back(Frame{table ? FK::FlatBlock : FK::FlatTry, 0, label});
+      return {};
+    }
     bool is_if = is_kw(t, "if");
     if (is_kw(t, "block") || is_kw(t, "loop") || is_if) {
       next();
@@ -436,6 +497,85 @@ Expected<void> ModuleParser::run_instrs(ByteWriter& out, FuncCtx& f, bool single
           next();
           out.u8(0x0B);
           f.labels.pop_back();
+          frames.pop_back();
+        } else {
+          TC_TRY(instr_in_seq());
+        }
+        break;
+      case FK::FlatTry:
+        if (is_kw(t, "end")) {
+          next();
+          TC_TRY(end_label(top.label));
+          out.u8(0x0B);
+          f.labels.pop_back();
+          frames.pop_back();
+        } else if ((is_kw(t, "catch") || is_kw(t, "catch_all")) && top.state != kInCatchAll) {
+          next();
+          if (is_kw(t, "catch")) {
+            out.u8(0x07);
+            auto x = parse_index(Space::Tag);
+            if (!x) return std::move(x.error());
+            out.u32(*x);
+            top.state = kInCatch;
+          } else {
+            out.u8(0x19);
+            top.state = kInCatchAll;
+          }
+        } else if (is_kw(t, "delegate") && top.state == kInBody) {
+          next();
+          f.labels.pop_back();
+          frames.pop_back();
+          auto l = parse_label(f);
+          if (!l) return std::move(l.error());
+          out.u8(0x18);
+          out.u32(*l);
+        } else if (t.kind == TokKind::RParen || t.kind == TokKind::Eof) {
+          return unexpected(t);
+        } else {
+          TC_TRY(instr_in_seq());
+        }
+        break;
+      case FK::FoldedTry:
+        if (top.state == kExpectDo) {
+          if (!at_list("do")) return unexpected(peek(t.kind == TokKind::LParen ? 1 : 0));
+          pos_ += 2;
+          top.state = kInBody;
+          frames.push_back(Frame{FK::FoldedSeq});
+        } else if ((at_list("catch") || at_list("catch_all")) && top.state != kInCatchAll) {
+          bool all = at_list("catch_all");
+          pos_ += 2;
+          if (!all) {
+            out.u8(0x07);
+            auto x = parse_index(Space::Tag);
+            if (!x) return std::move(x.error());
+            out.u32(*x);
+          } else {
+            out.u8(0x19);
+          }
+          top.state = all ? kInCatchAll : kInCatch;
+          frames.push_back(Frame{FK::FoldedSeq});
+        } else if (at_list("delegate") && top.state == kInBody) {
+          pos_ += 2;
+          f.labels.pop_back();
+          frames.pop_back();
+          auto l = parse_label(f);
+          if (!l) return std::move(l.error());
+          out.u8(0x18);
+          out.u32(*l);
+          TC_TRY(expect(TokKind::RParen));
+          TC_TRY(expect(TokKind::RParen));
+        } else if (t.kind == TokKind::RParen) {
+          next();
+          out.u8(0x0B);
+          f.labels.pop_back();
+          frames.pop_back();
+        } else {
+          return unexpected(peek(t.kind == TokKind::LParen ? 1 : 0));
+        }
+        break;
+      case FK::FoldedSeq:
+        if (t.kind == TokKind::RParen) {
+          next();
           frames.pop_back();
         } else {
           TC_TRY(instr_in_seq());

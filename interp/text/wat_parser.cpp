@@ -18,6 +18,7 @@ const char* space_name(Space s) {
     case Space::Global: return "global";
     case Space::Elem: return "elem segment";
     case Space::Data: return "data segment";
+    case Space::Tag: return "tag";
     default: return "?";
   }
 }
@@ -35,6 +36,9 @@ bool is_known_keyword(std::string_view kw) {
       "input", "output", "assert_return", "assert_trap", "assert_exhaustion",
       "assert_invalid", "assert_malformed", "assert_unlinkable",
       "assert_uninstantiable", "nan:canonical", "nan:arithmetic", "ref.extern",
+      // Exception handling (try, catch, catch_all, delegate are opcodes).
+      "tag", "exnref", "exn", "ref", "null", "do", "catch_ref", "catch_all_ref",
+      "assert_exception",
       // SIMD: "v128.const" and the lane mnemonics arrive with the 0xFD rows
       // of opcodes.def, so they need no entry here.
   };
@@ -102,10 +106,17 @@ Expected<ValType> ModuleParser::parse_valtype() {
     else if (s == "v128") v = ValType::V128;
     else if (s == "funcref") v = ValType::FuncRef;
     else if (s == "externref") v = ValType::ExternRef;
+    else if (s == "exnref") v = ValType::ExnRef;
     if (v) {
       next();
       return *v;
     }
+  }
+  // (ref null exn), exnref written out (other typed references: a later part).
+  if (at_list("ref") && is_kw(peek(2), "null") && is_kw(peek(3), "exn") &&
+      peek(4).kind == TokKind::RParen) {
+    pos_ += 5;
+    return ValType::ExnRef;
   }
   return unexpected(t);
 }
@@ -114,6 +125,7 @@ Expected<ValType> ModuleParser::parse_reftype() {
   const Token& t = peek();
   if (is_kw(t, "funcref")) { next(); return ValType::FuncRef; }
   if (is_kw(t, "externref")) { next(); return ValType::ExternRef; }
+  if (is_kw(t, "exnref")) { next(); return ValType::ExnRef; }
   return unexpected(t);
 }
 
@@ -121,6 +133,7 @@ Expected<ValType> ModuleParser::parse_heaptype() {
   const Token& t = peek();
   if (is_kw(t, "func")) { next(); return ValType::FuncRef; }
   if (is_kw(t, "extern")) { next(); return ValType::ExternRef; }
+  if (is_kw(t, "exn")) { next(); return ValType::ExnRef; }
   return unexpected(t);
 }
 

@@ -24,7 +24,7 @@ using wasm::FuncType;
 using wasm::OpInfo;
 using wasm::ValType;
 
-enum class Space : uint8_t { Type, Func, Table, Memory, Global, Elem, Data, Count_ };
+enum class Space : uint8_t { Type, Func, Table, Memory, Global, Elem, Data, Tag, Count_ };
 
 struct IndexSpace {
   std::unordered_map<std::string, uint32_t> names;
@@ -110,6 +110,7 @@ class ModuleParser {
   Expected<void> parse_table();
   Expected<void> parse_memory();
   Expected<void> parse_global();
+  Expected<void> parse_tag();
   Expected<void> parse_export();
   Expected<void> parse_start();
   Expected<void> parse_elem();
@@ -131,6 +132,8 @@ class ModuleParser {
   Expected<void> parse_block_type(ByteWriter& out);
   const std::string* parse_label_binding();
   Expected<void> parse_memarg(const OpInfo& op, ByteWriter& out, bool lane = false);
+  // try_table's catch clauses (labels counted outside the try_table).
+  Expected<void> parse_catch_clauses(ByteWriter& out, FuncCtx& f);
   // v128.const, lane and shuffle immediates (wat_simd.cpp); opcode included.
   Expected<void> parse_simd_imm(const OpInfo& op, ByteWriter& out);
 
@@ -190,13 +193,13 @@ class ModuleParser {
   // Pass-2 counters (index of the next item of each kind).
   wasm::Features f_;
   uint32_t n_funcs_ = 0, n_tables_ = 0, n_mems_ = 0, n_globals_ = 0, n_elems_ = 0,
-           n_datas_ = 0, n_imports_ = 0, n_exports_ = 0;
+           n_datas_ = 0, n_imports_ = 0, n_exports_ = 0, n_tags_ = 0;
   // Code names a data segment (memory.init / data.drop): the binary then
   // needs a data count section even with no data segments, so that the
   // validator reports "unknown data segment" rather than a missing section.
   bool uses_data_index_ = false;
-  uint32_t def_funcs_ = 0, def_tables_ = 0, def_mems_ = 0, def_globals_ = 0;
-  ByteWriter imports_, funcs_, tables_, mems_, globals_, exports_, elems_, code_, datas_;
+  uint32_t def_funcs_ = 0, def_tables_ = 0, def_mems_ = 0, def_globals_ = 0, def_tags_ = 0;
+  ByteWriter imports_, funcs_, tables_, mems_, globals_, exports_, elems_, code_, datas_, tags_;
   std::optional<uint32_t> start_;
   const Token* second_start_ = nullptr;
   std::optional<Error> import_order_error_;

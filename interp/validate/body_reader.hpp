@@ -35,6 +35,17 @@ struct MemArg {
   uint64_t offset = 0;
 };
 
+// One clause of try_table, in binary order: kind 0 catch x l, 1 catch_ref
+// x l, 2 catch_all l, 3 catch_all_ref l.
+struct CatchClause {
+  enum Kind : uint8_t { Catch = 0, CatchRef = 1, CatchAll = 2, CatchAllRef = 3 };
+  Kind kind = Catch;
+  uint32_t tag = 0;    // Catch, CatchRef
+  uint32_t label = 0;
+  bool all() const { return kind >= CatchAll; }
+  bool ref() const { return kind == CatchRef || kind == CatchAllRef; }
+};
+
 // One decoded instruction. Which fields are meaningful depends on
 // info->imm (ImmKind):
 //   Label, Func, Local, Global, Table, Data, Elem      a = the index
@@ -50,6 +61,7 @@ struct MemArg {
 //   RefType        type;   SelectT   a = number of types, type = first one
 //   V128Const      v128 (the 16 bytes);  Shuffle   v128 (16 lane indices)
 //   Lane           a = lane index;  MemArgLane   mem, a = lane index
+//   Tag            a = tag index;  TryTable   block, catches
 struct Instr {
   Opcode op = Opcode::Nop;
   const OpInfo* info = nullptr;
@@ -61,6 +73,7 @@ struct Instr {
   MemArg mem;
   ValType type = ValType::I32;
   std::span<const uint32_t> targets;
+  std::span<const CatchClause> catches;
   uint8_t v128[16] = {};
 };
 
@@ -80,8 +93,8 @@ inline bool read_ref_type(ByteReader& r, ValType& out) {
   uint8_t b = r.u8();
   if (r.failed()) return false;
   if (b & 0x80) { r.fail(at + 1, "integer representation too long"); return false; }
-  if (b != 0x70 && b != 0x6F) { r.fail(at, "malformed reference type"); return false; }
-  out = ValType(ValType::Code(b), true);  // funcref or externref
+  if (b != 0x70 && b != 0x6F && b != 0x69) { r.fail(at, "malformed reference type"); return false; }
+  out = ValType(ValType::Code(b), true);  // funcref, externref or exnref
   return true;
 }
 
@@ -125,7 +138,7 @@ class BodyReader {
   size_t depth() const { return kinds_.size() - 1; }
 
  private:
-  enum : uint8_t { kFunc, kBlock, kLoop, kIf, kElse };
+  enum : uint8_t { kFunc, kBlock, kLoop, kIf, kElse, kTry, kTryCatch, kTryAll };
 
   // memarg: flags < 128 (bits 0-5 the alignment, bit 6 a memory index
   // follows: multi-memory), then a u64 offset (validation keeps a 32-bit
@@ -165,6 +178,7 @@ class BodyReader {
   bool done_ = false;
   std::vector<uint8_t> kinds_;    // open blocks
   std::vector<uint32_t> targets_;  // br_table labels
+  std::vector<CatchClause> catches_;  // try_table clauses
 };
 
 inline bool BodyReader::read_block_type(BlockType& bt) {
@@ -218,7 +232,7 @@ inline bool BodyReader::next(Instr& in) {
       break;
     case ImmKind::Label: case ImmKind::Func: case ImmKind::Local:
     case ImmKind::Global: case ImmKind::Table: case ImmKind::Data:
-    case ImmKind::Elem:
+    case ImmKind::Elem: case ImmKind::Tag:
       in.a = r_.u32();
       break;
     case ImmKind::CallIndirect: case ImmKind::TableInit: case ImmKind::TableCopy:
@@ -266,6 +280,23 @@ inline bool BodyReader::next(Instr& in) {
       if (!read_memarg(in.mem)) return false;
       in.a = r_.u8();
       break;
+    case ImmKind::TryTable: {
+      if (!read_block_type(in.block)) return false;
+      uint32_t n = r_.len32();
+      catches_.clear();
+      for (uint32_t k = 0; k < n && r_.ok(); ++k) {
+        size_t cat = r_.pos();
+        uint8_t kind = r_.u8();
+        if (r_.ok() && kind > 3) { r_.fail(cat, "malformed handler kind"); return false; }
+        CatchClause c;
+        c.kind = CatchClause::Kind(kind);
+        if (!c.all()) c.tag = r_.u32();
+        c.label = r_.u32();
+        catches_.push_back(c);
+      }
+      in.catches = std::span<const CatchClause>(catches_.data(), catches_.size());
+      break;
+    }
     case ImmKind::SelectT: {
       uint32_t n = r_.len32();
       in.a = n;
@@ -278,7 +309,20 @@ inline bool BodyReader::next(Instr& in) {
   }
   if (r_.failed()) return false;
   switch (in.op) {
-    case Opcode::Block: kinds_.push_back(kBlock); break;
+    case Opcode::Block: case Opcode::TryTable: kinds_.push_back(kBlock); break;
+    case Opcode::Try: kinds_.push_back(kTry); break;
+    case Opcode::Catch:
+      if (kinds_.back() != kTry && kinds_.back() != kTryCatch) { r_.fail(at, "END opcode expected"); return false; }
+      kinds_.back() = kTryCatch;
+      break;
+    case Opcode::CatchAll:
+      if (kinds_.back() != kTry && kinds_.back() != kTryCatch) { r_.fail(at, "END opcode expected"); return false; }
+      kinds_.back() = kTryAll;
+      break;
+    case Opcode::Delegate:  // closes a try without catches, like end
+      if (kinds_.back() != kTry) { r_.fail(at, "END opcode expected"); return false; }
+      kinds_.pop_back();
+      break;
     case Opcode::Loop: kinds_.push_back(kLoop); break;
     case Opcode::If: kinds_.push_back(kIf); break;
     case Opcode::Else:

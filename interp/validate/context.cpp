@@ -25,12 +25,14 @@ ValidationContext::ValidationContext(const Module& mod) : m(mod) {
       case ExternKind::Table: tables.push_back(imp.table); break;
       case ExternKind::Memory: memories.push_back(imp.memory); break;
       case ExternKind::Global: globals.push_back(imp.global); break;
+      case ExternKind::Tag: tags.push_back(imp.func_type); break;
     }
   }
   for (const auto& f : m.functions) func_types.push_back(f.type_index);
   for (const auto& t : m.tables) tables.push_back(t);
   for (const auto& t : m.memories) memories.push_back(t);
   for (const auto& g : m.globals) globals.push_back(g.type);
+  for (uint32_t t : m.tags) tags.push_back(t);
 
   declared.assign(func_types.size(), false);
   for (const auto& e : m.exports)

@@ -16,6 +16,7 @@ struct ValidationContext {
   std::vector<GlobalType> globals;   // imports first
   std::vector<TableType> tables;     // imports first
   std::vector<MemoryType> memories;  // imports first
+  std::vector<uint32_t> tags;        // type index per tag (imports first)
   // Functions that may appear in ref.func inside bodies: those referenced
   // by exports, global initialisers and element/data segments.
   std::vector<bool> declared;

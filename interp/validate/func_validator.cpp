@@ -7,7 +7,8 @@ namespace tc::wasm {
 namespace {
 
 constexpr ValType kSingles[] = {ValType::I32, ValType::I64, ValType::F32, ValType::F64,
-                                ValType::V128, ValType::FuncRef, ValType::ExternRef};
+                                ValType::V128, ValType::FuncRef, ValType::ExternRef,
+                                ValType::ExnRef};
 
 const ValType* single(ValType t) {
   for (const auto& s : kSingles)
@@ -76,10 +77,30 @@ bool FuncValidator::pop_expect(const Instr& in, T want) {
   return true;
 }
 
+// A mismatch is reported as the reference interpreter does: "type
+// mismatch: instruction requires [i32] but stack has [i64]".
 bool FuncValidator::pop_vals(const Instr& in, const ValType* ts, uint32_t n) {
+  const Ctrl& c = ctrls_.back();
+  const size_t avail = vals_.size() - c.height;
+  bool ok = avail >= n || c.unreachable;
+  for (uint32_t i = 0; ok && i < n && i < avail; ++i) {
+    T got = vals_[vals_.size() - 1 - i], want = T(ts[n - 1 - i]);
+    ok = got == want || got == kUnknown || want == kUnknown;
+  }
+  if (!ok) {
+    std::vector<T> got(vals_.end() - std::min<size_t>(avail, n), vals_.end());
+    return fail(in, "type mismatch: instruction requires " + types_text(ts, n) +
+                        " but stack has " + types_text(got.data(), uint32_t(got.size())));
+  }
   for (uint32_t i = n; i-- > 0;)
     if (!pop_expect(in, T(ts[i]))) return false;
   return true;
+}
+
+std::string FuncValidator::types_text(const ValType* ts, uint32_t n) {
+  std::string s = "[";
+  for (uint32_t i = 0; i < n; ++i) s += (i ? " " : "") + std::string(type_text(ts[i]));
+  return s + "]";
 }
 
 void FuncValidator::push_ctrl(Opcode op, const ValType* params, uint32_t np,
@@ -91,9 +112,11 @@ void FuncValidator::push_ctrl(Opcode op, const ValType* params, uint32_t np,
 bool FuncValidator::pop_ctrl(const Instr& in, Ctrl& out) {
   const Ctrl& c = ctrls_.back();
   if (!pop_vals(in, c.results, c.nresults)) return false;
-  if (vals_.size() != c.height)
-    return fail(in, "type mismatch: block leaves " +
-                        std::to_string(vals_.size() - c.height) + " extra value(s) on the stack");
+  if (vals_.size() != c.height) {
+    std::vector<T> rest(vals_.begin() + c.height, vals_.end());
+    return fail(in, "type mismatch: block requires " + types_text(c.results, c.nresults) +
+                        " but stack has " + types_text(rest.data(), uint32_t(rest.size())));
+  }
   out = c;
   ctrls_.pop_back();
   return true;
@@ -148,6 +171,12 @@ bool FuncValidator::memory(const Instr& in, uint32_t idx, T& addr) {
 
 FuncValidator::T FuncValidator::table_index(uint32_t idx) const {
   return T(ctx_.tables[idx].addr == AddrType::I64 ? ValType::I64 : ValType::I32);
+}
+
+bool FuncValidator::tag(const Instr& in, uint32_t idx, const FuncType*& type) {
+  if (idx >= ctx_.tags.size()) return unknown(in, "tag", idx);
+  type = &ctx_.m.types[ctx_.tags[idx]];  // checked before the bodies
+  return true;
 }
 
 bool FuncValidator::table(const Instr& in, uint32_t idx, ValType& elem) {
@@ -496,6 +525,75 @@ bool FuncValidator::step(const Instr& in) {
       if (!ctx_.declared[in.a]) return fail(in, "undeclared function reference");
       push(T(ValType::FuncRef));
       return true;
+    // Exception handling.
+    case Opcode::Throw: {
+      const FuncType* ft;
+      if (!tag(in, in.a, ft)) return false;
+      if (!pop_vals(in, ft->params.data(), uint32_t(ft->params.size()))) return false;
+      set_unreachable();
+      return true;
+    }
+    case Opcode::ThrowRef:
+      if (!pop_expect(in, T(ValType::ExnRef))) return false;
+      set_unreachable();
+      return true;
+    case Opcode::TryTable: {
+      const ValType *ps, *rs;
+      uint32_t np, nr;
+      if (!block_type(in, ps, np, rs, nr)) return false;
+      if (!pop_vals(in, ps, np)) return false;
+      for (const CatchClause& cc : in.catches) {
+        tmp_.clear();
+        if (!cc.all()) {
+          const FuncType* ft;
+          if (!tag(in, cc.tag, ft)) return false;
+          tmp_.assign(ft->params.begin(), ft->params.end());
+        }
+        if (cc.ref()) tmp_.push_back(ValType::ExnRef);
+        const Ctrl* c = nullptr;
+        if (!label(in, cc.label, c)) return false;
+        const ValType* ts;
+        uint32_t n;
+        label_types(*c, ts, n);
+        if (n != tmp_.size() || !std::equal(tmp_.begin(), tmp_.end(), ts))
+          return fail(in, "type mismatch: catch handler's values do not match its label");
+      }
+      push_ctrl(in.op, ps, np, rs, nr);
+      return true;
+    }
+    case Opcode::Try: {
+      const ValType *ps, *rs;
+      uint32_t np, nr;
+      if (!block_type(in, ps, np, rs, nr)) return false;
+      if (!pop_vals(in, ps, np)) return false;
+      push_ctrl(in.op, ps, np, rs, nr);
+      return true;
+    }
+    case Opcode::Catch:
+    case Opcode::CatchAll: {
+      const FuncType* ft = nullptr;
+      if (in.op == Opcode::Catch && !tag(in, in.a, ft)) return false;
+      Ctrl c;
+      if (!pop_ctrl(in, c)) return false;
+      if (ft) push_ctrl(in.op, ft->params.data(), uint32_t(ft->params.size()), c.results, c.nresults);
+      else push_ctrl(in.op, nullptr, 0, c.results, c.nresults);
+      return true;
+    }
+    case Opcode::Delegate: {
+      Ctrl c;
+      if (!pop_ctrl(in, c)) return false;
+      const Ctrl* l = nullptr;
+      if (!label(in, in.a, l)) return false;
+      push_vals(c.results, c.nresults);
+      return true;
+    }
+    case Opcode::Rethrow: {
+      const Ctrl* c = nullptr;
+      if (!label(in, in.a, c)) return false;
+      if (c->op != Opcode::Catch && c->op != Opcode::CatchAll) return fail(in, "invalid rethrow label");
+      set_unreachable();
+      return true;
+    }
     default:
       return fail(in, "unsupported instruction " + std::string(in.info->text));
   }

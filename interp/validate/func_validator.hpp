@@ -56,6 +56,7 @@ class FuncValidator {
   bool pop(const Instr& in, T& out);
   bool pop_expect(const Instr& in, T want);
   bool pop_vals(const Instr& in, const ValType* ts, uint32_t n);
+  static std::string types_text(const ValType* ts, uint32_t n);  // "[i32 i64]"
   void push_vals(const ValType* ts, uint32_t n) {
     for (uint32_t i = 0; i < n; ++i) vals_.push_back(T(ts[i]));
   }
@@ -78,6 +79,8 @@ class FuncValidator {
   bool memory(const Instr& in, uint32_t idx, T& addr);
   bool table(const Instr& in, uint32_t idx, ValType& elem);
   T table_index(uint32_t idx) const;  // a valid table's index type (i32 or i64)
+  // Tag `idx` exists; `type` is its function type (no results).
+  bool tag(const Instr& in, uint32_t idx, const FuncType*& type);
 
   const ValidationContext& ctx_;
   BodyReader reader_;

@@ -42,6 +42,13 @@ std::optional<Error> check_memory_type(const MemoryType& t) {
   return check_limits(t.limits, kMaxPages, "memory size must be at most 65536 pages (4GiB)");
 }
 
+// A tag's type: a function type without results.
+std::optional<Error> check_tag_type(const Module& m, uint32_t type) {
+  if (type >= m.types.size()) return invalid(unknown("type", type));
+  if (!m.types[type].results.empty()) return invalid("non-empty tag result type");
+  return std::nullopt;
+}
+
 // Checks that come before the function bodies.
 std::optional<Error> check_declarations(const ValidationContext& ctx, Features f) {
   const Module& m = ctx.m;
@@ -56,6 +63,7 @@ std::optional<Error> check_declarations(const ValidationContext& ctx, Features f
       case ExternKind::Table: e = check_table_type(imp.table); break;
       case ExternKind::Memory: e = check_memory_type(imp.memory); break;
       case ExternKind::Global: break;
+      case ExternKind::Tag: e = check_tag_type(m, imp.func_type); break;
     }
     if (e) return e;
   }
@@ -76,6 +84,8 @@ std::optional<Error> check_declarations(const ValidationContext& ctx, Features f
     if (auto e = check_table_type(t)) return e;
   for (const auto& t : m.memories)
     if (auto e = check_memory_type(t)) return e;
+  for (uint32_t t : m.tags)
+    if (auto e = check_tag_type(m, t)) return e;
   for (const auto& s : m.elems) {
     for (const auto& init : s.init)
       if (auto e = check_const_expr(ctx, init, s.type, visible, ext)) return e;
@@ -116,6 +126,7 @@ std::optional<Error> check_rest(const ValidationContext& ctx, Features f) {
       case ExternKind::Table: limit = uint32_t(ctx.tables.size()); what = "table"; break;
       case ExternKind::Memory: limit = uint32_t(ctx.memories.size()); what = "memory"; break;
       case ExternKind::Global: limit = uint32_t(ctx.globals.size()); what = "global"; break;
+      case ExternKind::Tag: limit = uint32_t(ctx.tags.size()); what = "tag"; break;
     }
     if (e.index >= limit) return invalid(unknown(what, e.index));
     if (!names.insert(e.name).second) return invalid("duplicate export name");
