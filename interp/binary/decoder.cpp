@@ -207,6 +207,7 @@ void Decoder::import_section() {
         ++m_.num_imported_globals;
         break;
       case 4:
+        if (!f_.exceptions) return r_.fail(at, "malformed import kind");
         imp.kind = ExternKind::Tag;
         tag_type(imp.func_type);
         ++m_.num_imported_tags;
@@ -280,7 +281,7 @@ void Decoder::export_section() {
     size_t at = r_.pos();
     uint8_t kind = r_.u8();
     if (r_.failed()) return;
-    if (kind > 4) return r_.fail(at, "malformed export kind");
+    if (kind > (f_.exceptions ? 4 : 3)) return r_.fail(at, "malformed export kind");
     e.kind = ExternKind(kind);
     e.index = r_.u32();
     m_.exports.push_back(std::move(e));
@@ -440,7 +441,7 @@ Expected<void> Decoder::finish() {
   while (r_.ok() && !r_.eof()) {
     size_t id_at = r_.pos();
     uint8_t id = r_.data()[id_at];
-    if (id > kTag) {
+    if (id > kTag || (id == kTag && !f_.exceptions)) {
       r_.fail(id_at, "malformed section id");
       break;
     }

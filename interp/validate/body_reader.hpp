@@ -206,6 +206,16 @@ inline bool BodyReader::read_block_type(BlockType& bt) {
   return read_value_type(r_, t);  // reports the reference's error
 }
 
+inline bool is_exception_op(Opcode op) {
+  switch (op) {
+    case Opcode::Try: case Opcode::Catch: case Opcode::Throw: case Opcode::Rethrow:
+    case Opcode::ThrowRef: case Opcode::Delegate: case Opcode::CatchAll: case Opcode::TryTable:
+      return true;
+    default:
+      return false;
+  }
+}
+
 inline bool BodyReader::next(Instr& in) {
   if (done_ || r_.failed()) return false;
   size_t at = r_.pos();
@@ -219,7 +229,7 @@ inline bool BodyReader::next(Instr& in) {
     if (!info) return illegal(at, b, long(sub));
   } else {
     info = op_from_byte(b);
-    if (!info) return illegal(at, b);
+    if (!info || (!f_.exceptions && is_exception_op(info->op))) return illegal(at, b);
   }
   in.op = info->op;
   in.info = info;
