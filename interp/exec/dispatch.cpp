@@ -164,29 +164,39 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
 L__base:
 #include "interp/exec/ops_control.inc"
 // Scalar numeric ops (code/numeric.def): a body each (op_bodies.hpp), or,
-// for the trapping ones, a handler expanded here from the row.
+// for the trapping ones, a handler expanded here from the row: its guards
+// (trap, or a result of its own), then its expression.
 #define TC_TRAP_IF(cond, code) if (cond) TRAP(code);
+// (else: the guards chain onto the final store, one store per path, as
+// the handlers were written by hand - the dispatch loop's code is the same.)
+#define TC_RESULT_IF(cond, v) \
+  if (cond)                   \
+    S(1) = to_slot(Res_(v));  \
+  else
 #define UNOP(Id, T, R, expr) BODY_HANDLER(Id)
 #define TESTOP(Id, T, Cmp, expr) BODY_HANDLER(Id)
 #define BINOP(Id, T, R, HasImm, HasImm64, Comm, expr) BODY_HANDLER(Id)
 #define CMPOP(Id, T, HasImm, Comm, Br, Neg, expr) BODY_HANDLER(Id)
-#define UNOP_TRAP(Id, T, R, traps, expr) \
-  HANDLER(Id) {                          \
-    T a = rd<T>(S(2));                   \
-    traps                                \
-    S(1) = to_slot(R(expr));             \
-    NEXT(3);                             \
-  }
-#define BINOP_TRAP(Id, T, R, traps, expr) \
+#define UNOP_TRAP(Id, T, R, guards, expr) \
   HANDLER(Id) {                           \
+    using Res_ = R;                       \
     T a = rd<T>(S(2));                    \
-    T b = rd<T>(S(3));                    \
-    traps                                 \
+    guards                                \
     S(1) = to_slot(R(expr));              \
-    NEXT(4);                              \
+    NEXT(3);                              \
+  }
+#define BINOP_TRAP(Id, T, R, guards, expr) \
+  HANDLER(Id) {                            \
+    using Res_ = R;                        \
+    T a = rd<T>(S(2));                     \
+    T b = rd<T>(S(3));                     \
+    guards                                 \
+    S(1) = to_slot(R(expr));               \
+    NEXT(4);                               \
   }
 #include "interp/code/numeric.def"
 #undef TC_TRAP_IF
+#undef TC_RESULT_IF
 #include "interp/exec/ops_memory.inc"
 #include "interp/exec/ops_table.inc"
 #include "interp/exec/ops_fused.inc"

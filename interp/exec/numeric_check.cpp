@@ -48,8 +48,8 @@ constexpr bool has_row(Opcode op) {
 #define TESTOP(Id, T, Cmp, expr) TC_ROW(Id)
 #define BINOP(Id, T, R, HasImm, HasImm64, Comm, expr) TC_ROW(Id)
 #define CMPOP(Id, T, HasImm, Comm, Br, Neg, expr) TC_ROW(Id)
-#define UNOP_TRAP(Id, T, R, traps, expr) TC_ROW(Id)
-#define BINOP_TRAP(Id, T, R, traps, expr) TC_ROW(Id)
+#define UNOP_TRAP(Id, T, R, guards, expr) TC_ROW(Id)
+#define BINOP_TRAP(Id, T, R, guards, expr) TC_ROW(Id)
 #include "interp/code/numeric.def"
 #undef TC_ROW
     default: return false;
@@ -102,9 +102,9 @@ using bodies::Sem;
                                #Id ": its negation must be a compare-and-branch row "    \
                                    "over the same type whose negation is " #Id);)
 // Trapping rows have no Sem; their columns are checked directly.
-#define UNOP_TRAP(Id, T, R, traps, expr)                                                  \
+#define UNOP_TRAP(Id, T, R, guards, expr)                                                  \
   static_assert(types_ok<Opcode::Id, T, R, false>(), #Id ": types disagree with opcodes.def");
-#define BINOP_TRAP(Id, T, R, traps, expr)                                                 \
+#define BINOP_TRAP(Id, T, R, guards, expr)                                                 \
   static_assert(types_ok<Opcode::Id, T, R, true>(), #Id ": types disagree with opcodes.def");
 #include "interp/code/numeric.def"
 #undef TC_TYPES
