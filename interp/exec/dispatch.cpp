@@ -179,7 +179,7 @@ L__base:
 #define CMPOP(Id, T, HasImm, Comm, Br, Neg, expr) BODY_HANDLER(Id)
 #define UNOP_TRAP(Id, T, R, guards, expr) \
   HANDLER(Id) {                           \
-    using Res_ = R;                       \
+    using Res_ [[maybe_unused]] = R;      \
     T a = rd<T>(S(2));                    \
     guards                                \
     S(1) = to_slot(R(expr));              \
@@ -187,7 +187,7 @@ L__base:
   }
 #define BINOP_TRAP(Id, T, R, guards, expr) \
   HANDLER(Id) {                            \
-    using Res_ = R;                        \
+    using Res_ [[maybe_unused]] = R;       \
     T a = rd<T>(S(2));                     \
     T b = rd<T>(S(3));                     \
     guards                                 \
