@@ -16,6 +16,7 @@
 
 #include "interp/engine.hpp"
 #include "interp/code/iops.hpp"
+#include "interp/opcodes.hpp"
 #include "interp/exec/guard_pages.hpp"
 #include "interp/exec/runtime.hpp"
 #include "interp/text/wat.hpp"
@@ -98,6 +99,60 @@ BOOST_AUTO_TEST_CASE(integer_edge_cases) {
   BOOST_TEST(one(s, i, "ctz64", {I64(0)}) == 64u);
   BOOST_TEST(one(s, i, "ext8", {I32(0x80)}) == 0xffffff80u);
   BOOST_TEST(one(s, i, "ext32", {I64(0x80000000ull)}) == 0xffffffff80000000ull);
+}
+
+// Every folded form a code/numeric.def row asks for (Id##Imm with the
+// constant as b, or as a for a commutative op; Id##Imm64 for a wide
+// constant; BrIf##Id and BrIf##Id##Imm through `if`, which branches on the
+// negated compare) gives what the plain op gives on two locals.
+BOOST_AUTO_TEST_CASE(numeric_forms_agree_with_the_plain_op) {
+  std::vector<std::pair<Opcode, bool>> ops;  // op, has compare-and-branch forms
+#define BINOP(Id, T, R, HasImm, HasImm64, Comm, expr) \
+  TC_NUM_IF_##HasImm(ops.push_back({Opcode::Id, false});)
+#define CMPOP(Id, T, HasImm, Comm, Br, Neg, expr) \
+  TC_NUM_IF_##HasImm(ops.push_back({Opcode::Id, Br == 1});)
+#include "interp/code/numeric.def"
+  BOOST_REQUIRE_GE(ops.size(), 40u);
+  const uint64_t values[] = {0, 1, 2, 31, 33, 63, 64, 0x7fffffff, 0x80000000, 0xffffffff,
+                             0x123456789abcdefull, 0x8000000000000000ull, ~0ull, ~0ull - 40};
+  size_t checked = 0;
+  for (auto [op, br] : ops) {
+    const OpInfo& info = op_info(op);
+    bool wide = info.p1 == OpType::I64;
+    std::string t = wide ? "i64" : "i32", r = info.r == OpType::I64 ? "i64" : "i32";
+    std::string o(info.text), par = "(param " + t + ")", par2 = "(param " + t + " " + t + ")";
+    auto V = [&](uint64_t v) { return wide ? I64(v) : I32(uint32_t(v)); };
+    for (uint64_t c : values) {
+      if (!wide) c = uint32_t(c);
+      std::string k = "(" + t + ".const " + std::to_string(wide ? int64_t(c) : int64_t(int32_t(c))) + ")";
+      std::string wat = "(module\n"
+          "(func (export \"p\") " + par2 + " (result " + r + ") (" + o + " (local.get 0) (local.get 1)))\n"
+          "(func (export \"b\") " + par + " (result " + r + ") (" + o + " (local.get 0) " + k + "))\n"
+          "(func (export \"a\") " + par + " (result " + r + ") (" + o + " " + k + " (local.get 0)))\n";
+      if (br)
+        wat += "(func (export \"ib\") " + par + " (result i32) (if (result i32) (" + o + " (local.get 0) " + k +
+               ") (then (i32.const 1)) (else (i32.const 0))))\n"
+               "(func (export \"ip\") " + par2 + " (result i32) (if (result i32) (" + o +
+               " (local.get 0) (local.get 1)) (then (i32.const 1)) (else (i32.const 0))))\n";
+      wat += ")";
+      Store s;
+      auto* inst = instantiate(s, wat);
+      for (uint64_t x : values) {
+        if (!wide) x = uint32_t(x);
+        uint64_t xc = one(s, inst, "p", {V(x), V(c)}), cx = one(s, inst, "p", {V(c), V(x)});
+        BOOST_TEST_CONTEXT(o << " " << x << ", " << c) {
+          BOOST_TEST(one(s, inst, "b", {V(x)}) == xc);
+          BOOST_TEST(one(s, inst, "a", {V(x)}) == cx);
+          if (br) {
+            BOOST_TEST(one(s, inst, "ib", {V(x)}) == xc);
+            BOOST_TEST(one(s, inst, "ip", {V(x), V(c)}) == xc);
+          }
+        }
+        ++checked;
+      }
+    }
+  }
+  BOOST_TEST(checked == ops.size() * std::size(values) * std::size(values));
 }
 
 BOOST_AUTO_TEST_CASE(float_semantics) {

@@ -317,9 +317,15 @@ void Compiler::emit_data_op(const Instr& in, const Mark& prev) {
     e_.u32(dst);
     e_.u32(a);
     mark_ = Mark{true, i, e_.pos(), types_.size(), i + 1};
-    if (in.op == Opcode::I32Eqz || in.op == Opcode::I64Eqz) {  // == 0, for branch fusion
+    Opcode cmp = Opcode::Nop;  // a test is a compare with 0, for branch fusion
+    switch (in.op) {
+#define TESTOP(Id, T, Cmp, expr) case Opcode::Id: cmp = Opcode::Cmp; break;
+#include "interp/code/numeric.def"
+      default: break;
+    }
+    if (cmp != Opcode::Nop) {
       mark_.is_cmp = true;
-      mark_.cmp = in.op == Opcode::I32Eqz ? Opcode::I32Eq : Opcode::I64Eq;
+      mark_.cmp = cmp;
       mark_.a = a;
       mark_.b = 0;
       mark_.b_imm = true;

@@ -9,59 +9,59 @@ namespace tc::wasm::compile_detail {
 
 namespace {
 
+// What the compiler may select for a scalar numeric op: the forms and
+// flags of its code/numeric.def row.
 IOp imm_iop(Opcode op) {
   switch (op) {
-#define IMM_OP(Id) case Opcode::Id: return IOp::Id##Imm;
-#include "interp/code/iops_imm.def"
-#undef IMM_OP
+#define BINOP(Id, T, R, HasImm, HasImm64, Comm, expr) \
+  TC_NUM_IF_##HasImm(case Opcode::Id: return IOp::Id##Imm;)
+#define CMPOP(Id, T, HasImm, Comm, Br, Neg, expr) \
+  TC_NUM_IF_##HasImm(case Opcode::Id: return IOp::Id##Imm;)
+#include "interp/code/numeric.def"
     default: return IOp::Count_;
   }
 }
 
 IOp imm64_iop(Opcode op) {
   switch (op) {
-#define IMM64_OP(Id) case Opcode::Id: return IOp::Id##Imm64;
-#include "interp/code/iops_imm64.def"
-#undef IMM64_OP
+#define BINOP(Id, T, R, HasImm, HasImm64, Comm, expr) \
+  TC_NUM_IF_##HasImm64(case Opcode::Id: return IOp::Id##Imm64;)
+#include "interp/code/numeric.def"
     default: return IOp::Count_;
   }
 }
 
 bool is_cmp(Opcode op) {
   switch (op) {
-#define CMP(Id, Neg) case Opcode::Id:
-#include "interp/code/iops_cmp.def"
-#undef CMP
-    return true;
+#define CMPOP(Id, T, HasImm, Comm, Br, Neg, expr) TC_NUM_IF_##Br(case Opcode::Id: return true;)
+#include "interp/code/numeric.def"
     default: return false;
   }
 }
 
 Opcode negate(Opcode op) {
   switch (op) {
-#define CMP(Id, Neg) case Opcode::Id: return Opcode::Neg;
-#include "interp/code/iops_cmp.def"
-#undef CMP
+#define CMPOP(Id, T, HasImm, Comm, Br, Neg, expr) \
+  TC_NUM_IF_##Br(case Opcode::Id: return Opcode::Neg;)
+#include "interp/code/numeric.def"
     default: return op;
   }
 }
 
 IOp brif_iop(Opcode op, bool imm) {
   switch (op) {
-#define CMP(Id, Neg) case Opcode::Id: return imm ? IOp::BrIf##Id##Imm : IOp::BrIf##Id;
-#include "interp/code/iops_cmp.def"
-#undef CMP
+#define CMPOP(Id, T, HasImm, Comm, Br, Neg, expr) \
+  TC_NUM_IF_##Br(case Opcode::Id: return imm ? IOp::BrIf##Id##Imm : IOp::BrIf##Id;)
+#include "interp/code/numeric.def"
     default: return IOp::Count_;
   }
 }
 
 bool commutative(Opcode op) {
   switch (op) {
-    case Opcode::I32Add: case Opcode::I32Mul: case Opcode::I32And: case Opcode::I32Or:
-    case Opcode::I32Xor: case Opcode::I32Eq: case Opcode::I32Ne:
-    case Opcode::I64Add: case Opcode::I64Mul: case Opcode::I64And: case Opcode::I64Or:
-    case Opcode::I64Xor: case Opcode::I64Eq: case Opcode::I64Ne:
-      return true;
+#define BINOP(Id, T, R, HasImm, HasImm64, Comm, expr) TC_NUM_IF_##Comm(case Opcode::Id: return true;)
+#define CMPOP(Id, T, HasImm, Comm, Br, Neg, expr) TC_NUM_IF_##Comm(case Opcode::Id: return true;)
+#include "interp/code/numeric.def"
     default: return false;
   }
 }

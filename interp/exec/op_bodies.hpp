@@ -96,54 +96,53 @@ struct Body;  // specialised below for every op with a body
   scope->pc = pc;                                        \
   std::atomic_signal_fence(std::memory_order_seq_cst);
 
-// The meaning of a binary operator, written once (its BINOP row in
-// ops_int.inc / ops_float.inc): Sem<Opcode::Id>::eval over operands of type
-// T, giving R. Its plain, immediate (iops_imm.def, iops_imm64.def) and
-// compare-and-branch (iops_cmp.def) forms below all evaluate it.
+// The meaning of each scalar numeric op, from its row in code/numeric.def:
+// Sem<Opcode::Id>::eval over operands of type T, giving R. The op's own
+// body and its immediate (Id##Imm, Id##Imm64) and compare-and-branch
+// (BrIf##Id, BrIf##Id##Imm) forms below all evaluate it. Trapping rows
+// (UNOP_TRAP, BINOP_TRAP) have no body: dispatch.cpp expands their handler.
 template <Opcode op>
 struct Sem;
 
+#define TC_SEM(Id, T_, R_, Params, expr)            \
+  template <>                                       \
+  struct Sem<Opcode::Id> {                          \
+    using T = T_;                                   \
+    using R = R_;                                   \
+    TC_BODY_INLINE R eval Params { return R(expr); } \
+  };
 // Numeric ops: s dst, s a [, s b].
-#define UNOP(Name, T, R, expr) \
-  TC_PLAIN(Name, 3, TC_W(2), true, T a = rd<T>(TC_IN(2)); TC_OUT(to_slot(R(expr)));)
-#define BINOP(Name, T_, R_, expr)                                                            \
-  template <>                                                                                \
-  struct Sem<Opcode::Name> {                                                                 \
-    using T = T_;                                                                            \
-    using R = R_;                                                                            \
-    TC_BODY_INLINE R eval(T a, T b) { return R(expr); }                                      \
-  };                                                                                         \
-  TC_PLAIN(Name, 4, TC_W(2) | TC_W(3), true, T_ a = rd<T_>(TC_IN(2)); T_ b = rd<T_>(TC_IN(3)); \
-           TC_OUT(to_slot(Sem<Opcode::Name>::eval(a, b)));)
-#define DIVOP(...)
-#define REMOP(...)
-#define TRUNCOP(...)
-#include "interp/exec/ops_int.inc"
-#include "interp/exec/ops_float.inc"
-#undef UNOP
-#undef BINOP
-#undef DIVOP
-#undef REMOP
-#undef TRUNCOP
+#define TC_UNARY(Id, Ty, Rt, expr)                                                  \
+  TC_SEM(Id, Ty, Rt, (Ty a), expr)                                                  \
+  TC_PLAIN(Id, 3, TC_W(2), true, using S = Sem<Opcode::Id>;                         \
+           TC_OUT(to_slot(S::eval(rd<S::T>(TC_IN(2)))));)
+#define TC_BINARY(Id, Ty, Rt, expr)                                                 \
+  TC_SEM(Id, Ty, Rt, (Ty a, Ty b), expr)                                            \
+  TC_PLAIN(Id, 4, TC_W(2) | TC_W(3), true, using S = Sem<Opcode::Id>;               \
+           S::T a = rd<S::T>(TC_IN(2)); S::T b = rd<S::T>(TC_IN(3));                \
+           TC_OUT(to_slot(S::eval(a, b)));)
+#define UNOP(Id, T, R, expr) TC_UNARY(Id, T, R, expr)
+#define TESTOP(Id, T, Cmp, expr) TC_UNARY(Id, T, uint32_t, expr)
+#define BINOP(Id, T, R, HasImm, HasImm64, Comm, expr) TC_BINARY(Id, T, R, expr)
+#define CMPOP(Id, T, HasImm, Comm, Br, Neg, expr) TC_BINARY(Id, T, uint32_t, expr)
+#include "interp/code/numeric.def"
+#undef TC_UNARY
+#undef TC_BINARY
+#undef TC_SEM
 
 // Op with an immediate: s dst, s a, u32 imm (sign-extended to T).
-#define IMM_OP(Id)                                                                  \
-  TC_PLAIN(Id##Imm, 4, TC_W(2), true, using S = Sem<Opcode::Id>;                      \
-           S::T a = rd<S::T>(TC_IN(2)); S::T b = S::T(int32_t(pc[3]));                \
+#define TC_IMM(Id)                                                                  \
+  TC_PLAIN(Id##Imm, 4, TC_W(2), true, using S = Sem<Opcode::Id>;                    \
+           S::T a = rd<S::T>(TC_IN(2)); S::T b = S::T(int32_t(pc[3]));              \
            TC_OUT(to_slot(S::eval(a, b)));)
-#include "interp/code/iops_imm.def"
-#undef IMM_OP
 // Op with a 64-bit immediate: s dst, s a, u32 lo, u32 hi.
-#define IMM64_OP(Id)                                                                \
+#define TC_IMM64(Id)                                                                \
   TC_PLAIN(Id##Imm64, 5, TC_W(2), true, uint64_t a = TC_IN(2);                      \
            uint64_t b = uint64_t(pc[3]) | (uint64_t(pc[4]) << 32);                  \
            static_assert(std::is_same_v<Sem<Opcode::Id>::T, uint64_t>);             \
            TC_OUT(Sem<Opcode::Id>::eval(a, b));)
-#include "interp/code/iops_imm64.def"
-#undef IMM64_OP
-
 // Compare-and-branch: s a, s b / u32 imm, off.
-#define CMP(Id, Neg)                                                                   \
+#define TC_CMP_BR(Id)                                                                  \
   TC_BRANCH(BrIf##Id, 4, 3, TC_W(1) | TC_W(2), ([&] {                                  \
               using S = Sem<Opcode::Id>;                                               \
               return bool(S::eval(rd<S::T>(TC_IN(1)), rd<S::T>(TC_IN(2))));            \
@@ -152,8 +151,14 @@ struct Sem;
               using S = Sem<Opcode::Id>;                                               \
               return bool(S::eval(rd<S::T>(TC_IN(1)), S::T(int32_t(pc[2]))));          \
             }()))
-#include "interp/code/iops_cmp.def"
-#undef CMP
+#define BINOP(Id, T, R, HasImm, HasImm64, Comm, expr) \
+  TC_NUM_IF_##HasImm(TC_IMM(Id)) TC_NUM_IF_##HasImm64(TC_IMM64(Id))
+#define CMPOP(Id, T, HasImm, Comm, Br, Neg, expr) \
+  TC_NUM_IF_##HasImm(TC_IMM(Id)) TC_NUM_IF_##Br(TC_CMP_BR(Id))
+#include "interp/code/numeric.def"
+#undef TC_IMM
+#undef TC_IMM64
+#undef TC_CMP_BR
 TC_BRANCH(BrIf, 3, 2, TC_W(1), uint32_t(TC_IN(1)) != 0)
 TC_BRANCH(BrUnless, 3, 2, TC_W(1), uint32_t(TC_IN(1)) == 0)
 
