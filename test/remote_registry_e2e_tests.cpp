@@ -417,7 +417,7 @@ BOOST_FIXTURE_TEST_CASE(a_corrupt_segment_or_module_is_refused_and_nothing_is_ke
   BOOST_TEST(on(b, {"replay", mine}).exit_code == 0);
 }
 
-// Writes "hi\n" 3000 times (small batches, 4 KiB segments: several sealed),
+// Writes "hi\n" 6000 times (small batches, 4 KiB segments: several sealed),
 // then reads stdin until EOF (blocks): killed there with SIGKILL.
 const char kWriteThenBlock[] = R"((module
   (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
@@ -428,7 +428,7 @@ const char kWriteThenBlock[] = R"((module
     (loop $l
       (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $l (i32.lt_u (local.get $i) (i32.const 3000))))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 6000))))
     (i32.store (i32.const 0) (i32.const 64)) (i32.store (i32.const 4) (i32.const 64))
     (loop $m
       (br_if $m (i32.eqz (call $r (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8)))))))
@@ -454,7 +454,9 @@ BOOST_FIXTURE_TEST_CASE(a_killed_run_is_visible_with_what_it_sealed, RemoteFixtu
     ::_exit(127);
   }
   ::close(p[0]);
-  // Wait until the program blocks in its read: 5 segments sealed locally.
+  // Wait until 5 segments are sealed locally (each is uploaded before the
+  // next opens). 6000 writes fill about 9 segments of 4 KiB by size alone:
+  // on a quiet machine they take less than the 1 s that would seal by time.
   std::string id;
   for (int i = 0; i < 1000; ++i) {
     std::string err = slurp(err_path);
@@ -696,7 +698,7 @@ BOOST_FIXTURE_TEST_CASE(a_pull_onto_a_full_disk_keeps_nothing_of_it, RemoteFixtu
   // A's log: 20,000 uncompressed records, far more than B's 256 KiB disk.
   std::ofstream(a.config, std::ios::app) << "log:\n  compression: none\n  segment-size: 64KiB\n";
   std::string wat = kWriteThenBlock;
-  wat.replace(wat.find("3000"), 4, "20000");
+  wat.replace(wat.find("6000"), 4, "20000");
   wat = wat.substr(0, wat.find("    (i32.store (i32.const 0) (i32.const 64))")) + ")\n)";
   auto module = write("many.wat", wat);
   auto r = on(a, {"run", module.string()});
