@@ -360,8 +360,7 @@ void Compiler::instr(const Instr& in) {
     case Opcode::Call: {
       materialize_all();
       const FuncType& t = m_.func_type(in.a);
-      uint32_t base = h_;
-      for (auto p : t.params) base -= slots_for(p);
+      uint32_t base = params_base(t);
       e_.op(IOp::Call, at);
       e_.u32(base);
       e_.ptr(inst_.funcs[in.a]);
@@ -375,8 +374,7 @@ void Compiler::instr(const Instr& in) {
       uint32_t index = use(0);
       pop();
       materialize_all();
-      uint32_t base = h_;
-      for (auto p : t.params) base -= slots_for(p);
+      uint32_t base = params_base(t);
       bool index64 = inst_.tables[in.b]->type.addr == AddrType::I64;
       e_.op(index64 ? IOp::CallIndirect64 : IOp::CallIndirect, at);
       e_.u32(base);
@@ -393,8 +391,7 @@ void Compiler::instr(const Instr& in) {
     case Opcode::ReturnCall: {
       materialize_all();
       const FuncType& t = m_.func_type(in.a);
-      uint32_t base = h_;
-      for (auto p : t.params) base -= slots_for(p);
+      uint32_t base = params_base(t);
       e_.op(IOp::ReturnCall, at);
       e_.u32(base);
       e_.ptr(inst_.funcs[in.a]);
@@ -407,8 +404,7 @@ void Compiler::instr(const Instr& in) {
       uint32_t index = use(0);
       pop();
       materialize_all();
-      uint32_t base = h_;
-      for (auto p : t.params) base -= slots_for(p);
+      uint32_t base = params_base(t);
       e_.op(IOp::ReturnCallIndirect, at);
       e_.u32(base);
       e_.u32(index);
@@ -471,8 +467,7 @@ void Compiler::exn_instr(const Instr& in) {
     case Opcode::Throw: {
       materialize_all();
       const FuncType& t = m_.types[m_.tag_type_index(in.a)];
-      uint32_t base = h_;
-      for (auto p : t.params) base -= slots_for(p);
+      uint32_t base = params_base(t);
       e_.op(IOp::Throw, at);
       e_.u32(base);
       e_.ptr(inst_.tags[in.a]);

@@ -119,6 +119,13 @@ class Compiler {
     return t;
   }
   void pop_n(size_t n) { while (n--) pop(); }
+  // The first slot of the top t.params.size() values (a call's arguments,
+  // a throw's payload).
+  uint32_t params_base(const FuncType& t) const {
+    uint32_t base = h_;
+    for (auto p : t.params) base -= slots_for(p);
+    return base;
+  }
   void resize_stack(size_t n) {
     types_.resize(n);
     vals_.resize(n);
