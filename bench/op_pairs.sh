@@ -9,14 +9,15 @@
 # under bin/opstats/timecraft and prints the N (default 60) most frequent
 # adjacent pairs of single (unfused) ops, as the mean over the programs of
 # each pair's share of that program's dispatches. "unfused" turns pair
-# fusion off (TIMECRAFT_FUSE=0) to show the raw instruction mix.
+# fusion off (TIMECRAFT_FUSE=singles: the specialised single ops stay) to
+# show the raw instruction mix.
 set -eu -o pipefail
 cd "$(dirname "$0")/.."
 OPSTATS=bin/opstats/timecraft
 [[ -x $OPSTATS ]] || { echo "op_pairs: build it first: b2 -j2 variant=opstats" >&2; exit 2; }
-fuse=1 top=60
+fuse=1 top=60  # TIMECRAFT_FUSE
 for a in "$@"; do
-  case $a in unfused) fuse=0 ;; [0-9]*) top=$a ;; *) sed -n '2,14s/^# \{0,1\}//p' "$0" >&2; exit 2 ;; esac
+  case $a in unfused) fuse=singles ;; [0-9]*) top=$a ;; *) sed -n '2,14s/^# \{0,1\}//p' "$0" >&2; exit 2 ;; esac
 done
 progs=(fib sieve matmul sha256 nbody interp sort memops hash64)
 tmp=$(mktemp -d)

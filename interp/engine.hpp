@@ -114,6 +114,18 @@ struct EngineConfig {
   std::vector<uint32_t> capped_memories;
   bool exact_memory_caps = false;
   std::function<void(uint32_t memory_index)> on_memory_capped;
+  // The fast code's superinstructions. `fuse`: adjacent instruction pairs,
+  // triples and quads run as one fused op (compile/fuse_pairs.hpp).
+  // `specialise`: single ops with folded operands - immediate forms (a
+  // constant operand in the code: Id##Imm, Id##Imm64), compare-and-branch
+  // (BrIf##Id, BrIf##Id##Imm), loads and stores that add their address
+  // (G2, GI: i32.add folded in) and Copy2; off, the compiler emits the plain
+  // sequence (Const32/64, the op, BrIf, i32.add, Copy). Both change only the
+  // speed, never a result or the counts (the differential test, test/
+  // fusion_tests.cpp). The environment sets them for every Store:
+  // TIMECRAFT_FUSE=0 turns both off, TIMECRAFT_FUSE=singles only `fuse`.
+  bool fuse = true;
+  bool specialise = true;
 };
 
 // A WebAssembly frame as a debugger sees it (innermost first). `offset` is

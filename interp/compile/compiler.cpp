@@ -76,7 +76,8 @@ void Compiler::emit_copies(uint32_t dst, uint32_t src, uint32_t n, uint32_t at) 
 
 void Compiler::emit_copy(uint32_t dst, uint32_t src, uint32_t at) {
   uint32_t last = e_.last_start(), pos = e_.pos();
-  if (last != UINT32_MAX && pos == last + 3 && label_at_ != pos && e_.word(last) == uint32_t(IOp::Copy)) {
+  if (specialise_ && last != UINT32_MAX && pos == last + 3 && label_at_ != pos &&
+      e_.word(last) == uint32_t(IOp::Copy)) {
     e_.word(last) = uint32_t(IOp::Copy2);
     e_.u32(dst);
     e_.u32(src);
@@ -220,7 +221,7 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
   if (counted_ && !exact_) out_->seg_first.push_back(uint32_t(out_->seg_offsets.size()));  // the last one's end
   out_->frame_slots = max_h_;
   e_.note_height(h_);
-  if (!exact_) fuse_pairs(*out_, e_.heights());
+  if (!exact_ && fuse_) fuse_pairs(*out_, e_.heights());
   e_.thread(handler_offsets());
   return std::move(out_);
 }

@@ -95,7 +95,8 @@ class Compiler {
       : f_(f), inst_(*f.instance), m_(inst_.module()), out_(std::make_unique<CompiledFunc>()), e_(*out_),
         fuel_(inst_.store->config.fuel != 0), poll_(inst_.store->config.interrupt != nullptr), counted_(inst_.store->config.exact_tier),
         exact_(counted_ && exact), exact_only_(inst_.store->config.exact_only),
-        profile_(inst_.store->config.profile) {}
+        profile_(inst_.store->config.profile), fuse_(inst_.store->config.fuse),
+        specialise_(inst_.store->config.specialise) {}
 
   std::unique_ptr<CompiledFunc> run();
 
@@ -211,6 +212,9 @@ class Compiler {
   const bool exact_;  // the exact code: a Step per instruction, no folding or fusion
   const bool exact_only_;  // EngineConfig::exact_only: Counts never stay in the fast code
   const bool profile_;  // EngineConfig::profile: ProfCounts
+  const bool fuse_;  // EngineConfig::fuse: fused pairs, triples and quads
+  const bool specialise_;  // EngineConfig::specialise: immediate, compare-and-branch,
+                           // folded-address and Copy2 forms
   uint32_t seg_n_ = 0;                // live wasm instructions in the current segment
   uint32_t seg_count_at_ = UINT32_MAX;  // fast code: the current segment's Count
   uint32_t pending_seg_ = UINT32_MAX;   // exact code: the segment the next Step starts

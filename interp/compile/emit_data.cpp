@@ -266,7 +266,7 @@ void Compiler::emit_data_op(const Instr& in, const Mark& prev) {
       }
       // Fold the i32.add that just computed the address (32-bit wrap kept).
       const Operand& v = val(0);
-      if (prev.cmp == Opcode::I32Add &&
+      if (specialise_ && prev.cmp == Opcode::I32Add &&
           (load ? mark_at(prev, 0) : v.kind == Operand::Kind::Local && mark_at(prev, 1))) {
         e_.truncate(prev.start);
         if (load) {

@@ -1,6 +1,9 @@
 // Operand folding: local.get and constants stay virtual on the operand
 // stack and are read in place (or as immediates); results go straight to
-// a local on local.set/tee; integer compares fuse with br_if/if.
+// a local on local.set/tee; integer compares fuse with br_if/if. With
+// EngineConfig::specialise off, constants and address adds materialise and
+// compares stay apart: the plain sequence (reading locals in place and
+// retargeting results stays: it adds no op of its own).
 #include <algorithm>
 
 #include "interp/compile/compiler_state.hpp"
@@ -128,7 +131,7 @@ bool Compiler::mark_ok(const Mark& m) const { return mark_at(m, 0); }
 
 Cond Compiler::take_cond(const Mark& prev) {
   Cond c;
-  if (prev.is_cmp && mark_ok(prev)) {
+  if (specialise_ && prev.is_cmp && mark_ok(prev)) {
     e_.truncate(prev.start);  // the compare's result is only needed by the branch
     c.fused = true;
     c.cmp = prev.cmp;
@@ -162,7 +165,7 @@ void Compiler::emit_binary(const Instr& in, IOp iop, ValType r) {
   ValType t = types_.back();
   Opcode op = in.op;
   // i32.add of locals / a local and a constant stays virtual.
-  if (op == Opcode::I32Add || op == Opcode::I32Sub) {
+  if (specialise_ && (op == Opcode::I32Add || op == Opcode::I32Sub)) {
     const Operand &x = val(1), &y = val(0);
     Operand o;
     if (x.kind == Operand::Kind::Local && y.kind == Operand::Kind::Const) {
@@ -180,8 +183,8 @@ void Compiler::emit_binary(const Instr& in, IOp iop, ValType r) {
   }
   uint32_t imm = 0, a = 0, b = 0;
   enum { kNone, kImmB, kImmA } mode = kNone;  // which operand is an immediate
-  IOp imm_op = imm_iop(op);
-  if (op == Opcode::I32Sub || op == Opcode::I64Sub) {
+  IOp imm_op = specialise_ ? imm_iop(op) : IOp::Count_;
+  if (specialise_ && (op == Opcode::I32Sub || op == Opcode::I64Sub)) {
     if (imm_of(0, t, imm) && (op == Opcode::I32Sub || imm != 0x80000000u)) {
       op = op == Opcode::I32Sub ? Opcode::I32Add : Opcode::I64Add;
       imm = uint32_t(0) - imm;
@@ -195,7 +198,7 @@ void Compiler::emit_binary(const Instr& in, IOp iop, ValType r) {
   if (mode == kNone) {
     // A 64-bit constant too wide for the immediate forms.
     bool sub = op == Opcode::I64Sub;
-    IOp wide = imm64_iop(sub ? Opcode::I64Add : op);
+    IOp wide = specialise_ ? imm64_iop(sub ? Opcode::I64Add : op) : IOp::Count_;
     int k = val(0).kind == Operand::Kind::Const ? 0
             : commutative(op) && val(1).kind == Operand::Kind::Const ? 1 : -1;
     if (wide != IOp::Count_ && k >= 0) {

@@ -1,6 +1,6 @@
 #include "interp/compile/fuse_pairs.hpp"
 
-#include <cstdlib>
+#include <cstddef>
 #include <unordered_map>
 
 
@@ -133,10 +133,6 @@ const std::vector<uint8_t>& leads() {
 }  // namespace
 
 void fuse_pairs(CompiledFunc& f, const std::vector<uint32_t>& height_after) {
-#ifdef TC_OPSTATS
-  // Tuning builds can count the unfused instruction mix.
-  if (const char* e = std::getenv("TIMECRAFT_FUSE"); e && e[0] == '0') return;
-#endif
   const auto& pairs = pair_table();
   const auto& triples = triple_table();
   const auto& quads = quad_table();

@@ -17,7 +17,8 @@
 namespace tc::wasm {
 
 // Covers the function's instruction sequence with the listed pairs,
-// triples and quads, maximising dispatches saved; call before threading.
+// triples and quads, maximising dispatches saved; call before threading
+// (the compiler does unless EngineConfig::fuse is off).
 // `height_after[i]`: operand-stack height after instruction i (map_code order).
 void fuse_pairs(CompiledFunc& f, const std::vector<uint32_t>& height_after);
 
