@@ -514,8 +514,9 @@ bool build_group(const Group& g, const std::vector<uint32_t>& k, Rng& r, Code& c
       } else if (op.reads >> i & 1) {
         if (i == kin) w[i] = prev_d;
         else if (kin != 0 || li >= 0) {
-          // Not the chained word: any slot but the linked result (reading
-          // it here would make it not chainable, or chain it by accident).
+          // Not the chained word: mostly not the linked result (read here
+          // too, it cannot chain; a draw that chains by accident is
+          // rejected below, as is one that misses the variant).
           do w[i] = r.any(); while (w[i] == prev_d && r.below(4) != 0);
         } else {
           w[i] = r.any();
