@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "interp/error.hpp"
+#include "trace/codec.hpp"
 #include "trace/log_format.hpp"
 #include "trace/segment_store.hpp"
 
@@ -30,8 +31,8 @@ struct LogOptions {
   // it was opened (0: by size only), so that a long run's log is uploaded
   // as it goes when a remote registry is set.
   uint32_t segment_seconds = 0;
-  Codec codec = Codec::Zlib;
-  int zlib_level = 1;                     // fast: recording must stay cheap
+  Codec codec = Codec::Zstd;
+  int level = 0;                          // 0: the codec's fast default (kDefaultLevel)
 };
 
 struct LogStats {
@@ -69,7 +70,8 @@ class LogWriter {
   };
 
   LogWriter(std::shared_ptr<SegmentStore> segments, LogOptions opts)
-      : segments_(std::move(segments)), opts_(opts) {}
+      : segments_(std::move(segments)), opts_(opts),
+        compressor_(opts.codec, opts.level ? opts.level : default_level(opts.codec)) {}
   Expected<void> open_segment(uint64_t first_record);
   void submit(bool seal_after = false);   // producer: queue the current batch
   void worker();                          // writer thread body
@@ -92,13 +94,15 @@ class LogWriter {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Pending> queue_;
+  std::vector<std::vector<uint8_t>> spare_;  // written batches' buffers, for reuse
   bool busy_ = false, stop_ = false;
   std::optional<Error> error_;
   std::atomic<bool> failed_{false};
   std::thread thread_;
 
   // Writer thread only.
-  std::string zbuf_;
+  Compressor compressor_;
+  std::vector<uint8_t> zbuf_;
   LogStats stats_;
 };
 
