@@ -73,6 +73,8 @@ bool zstd_frame_says(std::span<const uint8_t> in, uint64_t raw_size) {
          ZSTD_findFrameCompressedSize(in.data(), in.size()) == in.size();
 }
 
+int default_level(Codec codec) { return codec == Codec::Zstd ? 1 : 1; }
+
 const char* codec_name(Codec codec) {
   switch (codec) {
     case Codec::None: return "none";

@@ -43,6 +43,6 @@ bool zstd_frame_says(std::span<const uint8_t> in, uint64_t raw_size);
 const char* codec_name(Codec codec);  // "none", "zlib", "zstd"
 
 // Recording must stay cheap: each codec's fast end (bench/README.md, codecs).
-constexpr int default_level(Codec codec) { return codec == Codec::Zstd ? 1 : 1; }
+int default_level(Codec codec);
 
 }  // namespace tc::trace

@@ -35,6 +35,14 @@ struct LogOptions {
   int level = 0;                          // 0: the codec's fast default (kDefaultLevel)
 };
 
+// Bytes spliced into a record's payload at offset `at` of its encoded head
+// (the data a read filled, appended from guest memory without a copy into
+// the head first).
+struct Splice {
+  size_t at;
+  std::span<const uint8_t> bytes;
+};
+
 struct LogStats {
   uint64_t records = 0, batches = 0, segments = 0;
   uint64_t raw_bytes = 0, stored_bytes = 0, file_bytes = 0;
@@ -55,7 +63,12 @@ class LogWriter {
   // program runs on (at most two batches wait; then append waits).
   // `flags`: kRecordInjected... (trace/log_format.hpp).
   Expected<void> append(uint64_t time_ns, uint32_t call_id, std::span<const uint8_t> payload,
-                        uint32_t flags = 0);
+                        uint32_t flags = 0) {
+    return append(time_ns, call_id, payload, {}, flags);
+  }
+  // The same with the payload `head` with `splices` inserted (ascending `at`).
+  Expected<void> append(uint64_t time_ns, uint32_t call_id, std::span<const uint8_t> head,
+                        std::span<const Splice> splices, uint32_t flags = 0);
   Expected<void> flush();   // the pending batch and all queued ones are written
   Expected<void> close();   // flush, fsync, close
 
@@ -111,8 +124,16 @@ inline std::string segment_path(const std::string& dir, uint32_t index) {
   return dir + "/" + segment_name(index);
 }
 
-// Varint helpers shared with the reader and payload encoders.
-void put_varint(std::vector<uint8_t>& out, uint64_t v);
+// Varint helpers shared with the reader and payload encoders. The one-byte
+// case inline: a recorded clock_time_get writes six varints, four of them
+// single bytes.
+void put_varint_long(std::vector<uint8_t>& out, uint64_t v);
+inline void put_varint(std::vector<uint8_t>& out, uint64_t v) {
+  if (v < 0x80) [[likely]]
+    out.push_back(uint8_t(v));
+  else
+    put_varint_long(out, v);
+}
 // Returns false on truncation or over-long encoding.
 bool get_varint(const uint8_t*& p, const uint8_t* end, uint64_t& v);
 
