@@ -363,8 +363,8 @@ BOOST_AUTO_TEST_CASE(a_version_2_zlib_log_still_reads) {
 BOOST_AUTO_TEST_CASE(a_zstd_batch_whose_frame_disagrees_is_refused) {
   TempDir d;
   LogOptions o;
-  o.batch_records = 16;
-  write_log(d.str(), 64, o);
+  o.batch_records = 200;
+  write_log(d.str(), 400, o);
   std::string seg = segment_path(d.str(), 0);
   std::vector<char> bytes = slurp(seg);
   BatchHeader h;
