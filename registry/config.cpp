@@ -121,8 +121,8 @@ Expected<Config> parse_config(const std::string& text) {
                           where);
       c.module_max_bytes = v;
     } else if (full == "log.compression") {
-      if (value != "zlib" && value != "none")
-        return make_error(ErrorKind::Usage, "log.compression must be zlib or none", where);
+      if (value != "zstd" && value != "zlib" && value != "none")
+        return make_error(ErrorKind::Usage, "log.compression must be zstd, zlib or none", where);
       c.compression = value;
     } else {
       return make_error(ErrorKind::Usage, "unknown setting \"" + full + "\"", where);

@@ -9,7 +9,7 @@
 //     batch-size: 4096        # records per compressed batch
 //     segment-size: 64MiB     # a segment rolls over past this
 //     segment-seconds: 10     # with a remote: and this long after it opened (0: never)
-//     compression: zlib       # zlib | none
+//     compression: zstd       # zstd | zlib | none
 //   module:
 //     max-size: 1GiB          # refuse larger module files (run)
 //
@@ -36,7 +36,7 @@ struct Config {
   // it opened, and the run's heartbeat is refreshed as often (0: by size
   // only; the heartbeat then every kDefaultSegmentSeconds).
   uint32_t segment_seconds = 10;
-  std::string compression = "zlib";
+  std::string compression = "zstd";
   uint64_t module_max_bytes = 1ull << 30;
 };
 

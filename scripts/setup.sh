@@ -7,6 +7,7 @@ packages=(
   g++ libboost-tools-dev libboost-dev libboost-program-options-dev
   libboost-filesystem-dev libboost-iostreams-dev libboost-test-dev
   libssl-dev zlib1g-dev nlohmann-json3-dev libdwarf-dev
+  libzstd-dev  # the log's batch codec (trace/codec.cpp, linked statically)
   clang lld wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm32 libc++abi-14-dev-wasm32
   libclang-rt-14-dev  # the native sanitizer and libFuzzer runtimes (fuzz/, scripts/fuzz.sh)
   binaryen nodejs  # scripts/difftest.sh: wasm-opt -ttf modules, run by V8 too

@@ -33,7 +33,7 @@ struct RecordingSpec {
   wasi::ProgramConfig program;     // limits and entry point
   std::vector<std::string> invoke_args;  // the reactor arguments as typed
   trace::LogOptions log;
-  std::string codec_name;          // as the configuration names it ("zlib", "none")
+  std::string codec_name;          // as the configuration names it ("zstd", "zlib", "none")
   std::string runtime_version;
   // Set to a signal number (by `run`'s SIGINT/SIGTERM handler) to end the
   // run cleanly: the program stops at its next host call, function entry

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 
 #include "test/wasi_proc.hpp"
 #include "trace/log_reader.hpp"
@@ -195,6 +196,52 @@ BOOST_AUTO_TEST_CASE(every_wasi_test_program_replays) {
     ++checked;
   }
   BOOST_TEST(checked >= 5);
+}
+
+// Logs of the previous format still replay: a run recorded with zlib
+// batches (log.compression: zlib) whose segments are then marked version 2
+// is byte for byte what the previous release wrote. New runs are zstd.
+BOOST_AUTO_TEST_CASE(a_version_2_zlib_log_still_replays) {
+  fs::path data = root / "data2", input = root / "stdin2.txt", config = root / "config.yaml";
+  fs::create_directories(data);
+  std::ofstream(input) << "old format\n";
+  std::string wasm = (programs / "everything.wasm").string();
+  auto codecs = [&](const std::string& id) {
+    auto r = tc::trace::LogReader::open((registry / "processes" / id / "log").string());
+    BOOST_REQUIRE(r.has_value());
+    std::set<uint8_t> seen;
+    for (const auto& seg : r->segments())
+      for (const auto& b : seg.batches) seen.insert(b.header.codec);
+    return seen;
+  };
+  const char* old = std::getenv("TIMECRAFT_CONFIG");
+  std::string saved = old ? old : "";
+  ::setenv("TIMECRAFT_CONFIG", (root / "no-config.yaml").c_str(), 1);  // the defaults
+  auto fresh = tc({"run", "--dir", data.string() + ":/data", wasm, "/data"}, input.string());
+  BOOST_REQUIRE_EQUAL(fresh.exit_code, 42);
+  BOOST_TEST((codecs(take_id(fresh.err)) == std::set<uint8_t>{uint8_t(tc::trace::Codec::Zstd)}));
+
+  std::ofstream(config) << "log:\n  compression: zlib\n";
+  ::setenv("TIMECRAFT_CONFIG", config.c_str(), 1);
+  auto run = tc({"run", "--dir", data.string() + ":/data", wasm, "/data"}, input.string());
+  if (old) ::setenv("TIMECRAFT_CONFIG", saved.c_str(), 1);
+  else ::unsetenv("TIMECRAFT_CONFIG");
+  BOOST_REQUIRE_EQUAL(run.exit_code, 42);
+  std::string id = take_id(run.err);
+  BOOST_TEST((codecs(id) == std::set<uint8_t>{uint8_t(tc::trace::Codec::Zlib)}));
+  int segments = 0;
+  for (const auto& e : fs::directory_iterator(registry / "processes" / id / "log")) {
+    std::fstream f(e.path(), std::ios::in | std::ios::out | std::ios::binary);
+    uint32_t v = 2;
+    f.seekp(offsetof(tc::trace::SegmentHeader, version));
+    f.write(reinterpret_cast<const char*>(&v), sizeof v);
+    ++segments;
+  }
+  BOOST_REQUIRE(segments >= 1);
+  auto rep = tc({"replay", id});
+  BOOST_TEST(rep.exit_code == 42);
+  BOOST_TEST(rep.out == run.out);
+  BOOST_TEST(rep.err == run.err);
 }
 
 BOOST_AUTO_TEST_CASE(tampered_logs_diverge) {

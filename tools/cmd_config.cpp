@@ -33,7 +33,7 @@ const CommandSpec& config_command() {
       "  log.segment-size  roll over to a new segment past this (default 64MiB)\n"
       "  log.segment-seconds  with a remote, also seal (upload) a segment open\n"
       "                    this long, and beat as often (default 10; 0: by size)\n"
-      "  log.compression   zlib or none\n"
+      "  log.compression   zstd (the default), zlib or none\n"
       "  module.max-size   `run` refuses a larger module file (default 1GiB)\n"
       "Sizes take a unit: B, KiB, MiB, GiB, TiB (or K, M, G, T).\n",
       {{"edit", Option::Flag, "", "edit the file in $VISUAL/$EDITOR (saved only if valid)"}},

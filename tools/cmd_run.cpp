@@ -363,7 +363,9 @@ int cmd_run(const Args& args) {
   if (invoking) spec.invoke_args = guest_args;
   spec.log.batch_records = batch_records.value_or(cfg->batch_records);
   spec.log.segment_bytes = cfg->segment_bytes;
-  spec.log.codec = cfg->compression == "none" ? trace::Codec::None : trace::Codec::Zlib;
+  spec.log.codec = cfg->compression == "none"   ? trace::Codec::None
+                   : cfg->compression == "zlib" ? trace::Codec::Zlib
+                                                : trace::Codec::Zstd;
   spec.codec_name = cfg->compression;
   spec.runtime_version = TIMECRAFT_VERSION;
   spec.interrupt = &g_stop_signal;

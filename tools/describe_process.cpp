@@ -12,6 +12,7 @@
 #include "registry/process_meta.hpp"
 #include "tools/cli.hpp"
 #include "tools/format.hpp"
+#include "trace/codec.hpp"
 #include "trace/log_reader.hpp"
 
 namespace tc::cli {
@@ -68,7 +69,7 @@ std::string percent(double ratio) {
   return buf;
 }
 
-const char* codec_name(uint8_t codec) { return codec == uint8_t(trace::Codec::Zlib) ? "zlib" : "none"; }
+const char* codec_name(uint8_t codec) { return trace::codec_name(trace::Codec(codec)); }
 
 // "Key:" padded to `width`: the original's lines to "Runtime: ", ours (which
 // it does not have) to "Platform: "; a longer key gets one space.

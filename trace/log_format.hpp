@@ -1,7 +1,7 @@
 // The on-disk log: segment files of compressed record batches.
 //
 //   segment  = SegmentHeader batch*
-//   batch    = BatchHeader stored-bytes (zlib or raw, `stored_size` bytes)
+//   batch    = BatchHeader stored-bytes (zstd, zlib or raw, `stored_size` bytes)
 //   records  = record* (after decompression; `count` of them)
 //   record   = varint(timestamp delta ns) varint(call id | flags << 32) varint(len) payload
 //
@@ -10,21 +10,23 @@
 // kill -9, full disk) is detected and everything before it stays readable.
 // Versioned: readers reject a newer major version with a clear error.
 // Version 2 added the record flags (above the call id's 32 bits; version 1
-// has none, and is still read).
+// has none, and is still read). Version 3 added the zstd codec (new logs'
+// default; a version 2 reader would take a zstd batch for corruption).
 #pragma once
 #include <cstdint>
 
 namespace tc::trace {
 
 constexpr char kSegmentMagic[8] = {'T', 'C', 'R', 'F', 'T', 'L', 'O', 'G'};
-constexpr uint32_t kFormatVersion = 2;
+constexpr uint32_t kFormatVersion = 3;
 
 // Record flags.
 constexpr uint32_t kRecordInjected = 1;  // the result was made up by `run --chaotic`
 constexpr uint32_t kRecordFlagsKnown = kRecordInjected;
 constexpr uint32_t kBatchMagic = 0x48435442;  // "BTCH"
 
-enum class Codec : uint8_t { None = 0, Zlib = 1 };
+enum class Codec : uint8_t { None = 0, Zlib = 1, Zstd = 2 };
+constexpr uint8_t kLastCodec = uint8_t(Codec::Zstd);
 
 // 32 bytes.
 struct SegmentHeader {

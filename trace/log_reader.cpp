@@ -1,10 +1,5 @@
 #include "trace/log_reader.hpp"
 
-#include <boost/iostreams/device/array.hpp>
-#include <boost/iostreams/device/back_inserter.hpp>
-#include <boost/iostreams/filter/zlib.hpp>
-#include <boost/iostreams/filtering_stream.hpp>
-#include <boost/iostreams/copy.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -12,11 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "trace/codec.hpp"
 #include "trace/crc32c.hpp"
 
 namespace tc::trace {
-
-namespace io = boost::iostreams;
 
 namespace {
 
@@ -110,13 +104,14 @@ Expected<void> LogReader::scan() {
       }
       // A batch's raw size is bounded by what its stored bytes can hold:
       // equal when stored raw, at most deflate's ratio (1032:1) when
-      // compressed; so a corrupt header cannot make a reader allocate far
-      // more than the file's size (found by fuzz_log).
-      bool raw_fits = h.codec == uint8_t(Codec::None)
-                          ? h.raw_size == h.stored_size
-                          : uint64_t(h.raw_size) <= uint64_t(h.stored_size) * 1032 + 1024;
+      // compressed with zlib, and what its zstd frame says (checked below
+      // with the stored bytes); so a corrupt header cannot make a reader
+      // allocate far more than the file's size (found by fuzz_log).
+      bool raw_fits = h.codec == uint8_t(Codec::None)   ? h.raw_size == h.stored_size
+                      : h.codec == uint8_t(Codec::Zlib) ? uint64_t(h.raw_size) <= uint64_t(h.stored_size) * 1032 + 1024
+                                                        : true;
       if (h.first_record != expect_record || h.count == 0 || h.raw_size > kMaxRawBatch ||
-          h.codec > uint8_t(Codec::Zlib) || h.count > h.raw_size || !raw_fits) {
+          h.codec > kLastCodec || h.count > h.raw_size || !raw_fits) {
         torn_ = at + ": inconsistent batch header";
         break;
       }
@@ -128,6 +123,10 @@ Expected<void> LogReader::scan() {
       if (!read_exact(store, i, off + sizeof h, h.stored_size, stored) ||
           crc32c(stored.data(), stored.size()) != h.data_crc) {
         torn_ = at + ": batch checksum mismatch";
+        break;
+      }
+      if (h.codec == uint8_t(Codec::Zstd) && !zstd_frame_says(stored, h.raw_size)) {
+        torn_ = at + ": inconsistent batch header";
         break;
       }
       seg.batches.push_back(BatchInfo{i, off, h});
@@ -171,21 +170,8 @@ bool LogReader::load_batch() {
     return false;
   }
   raw_.clear();
-  if (b.header.codec == uint8_t(Codec::Zlib)) {
-    try {  // decompress straight into raw_ (no intermediate copy)
-      io::filtering_istream in;
-      in.push(io::zlib_decompressor());
-      in.push(io::array_source(reinterpret_cast<const char*>(stored.data()), stored.size()));
-      raw_.resize(b.header.raw_size);
-      in.read(reinterpret_cast<char*>(raw_.data()), std::streamsize(raw_.size()));
-      if (size_t(in.gcount()) != raw_.size() || in.get() != std::char_traits<char>::eof())
-        raw_.clear();  // shorter or longer than the header says
-    } catch (const std::exception&) {
-      raw_.clear();
-    }
-  } else {
-    raw_ = std::move(stored);
-  }
+  if (b.header.codec == uint8_t(Codec::None)) raw_ = std::move(stored);
+  else if (!decompress(Codec(b.header.codec), stored, b.header.raw_size, raw_)) raw_.clear();
   if (raw_.size() != b.header.raw_size) {
     torn_ = at + ": batch does not decompress to its recorded size";
     seg_ = segments_.size();

@@ -1,8 +1,6 @@
 #include "trace/log_writer.hpp"
 
-#include <boost/iostreams/device/back_inserter.hpp>
-#include <boost/iostreams/filter/zlib.hpp>
-#include <boost/iostreams/filtering_stream.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -16,9 +14,8 @@
 
 namespace tc::trace {
 
-namespace io = boost::iostreams;
-
-void put_varint(std::vector<uint8_t>& out, uint64_t v) {
+void put_varint_long(std::vector<uint8_t>& out, uint64_t v) {
+  // (push_back per byte: fewer instructions than resize or a range insert)
   while (v >= 0x80) {
     out.push_back(uint8_t(v) | 0x80);
     v >>= 7;
@@ -39,22 +36,13 @@ bool get_varint(const uint8_t*& p, const uint8_t* end, uint64_t& v) {
 
 namespace {
 
-// zlib through Boost.Iostreams into `out` (cleared first).
-void zlib_compress(const uint8_t* data, size_t size, int level, std::string& out) {
-  out.clear();
-  io::filtering_ostream os;
-  os.push(io::zlib_compressor(io::zlib_params(level)));
-  os.push(io::back_inserter(out));
-  os.write(reinterpret_cast<const char*>(data), std::streamsize(size));
-  os.reset();  // flushes the compressor
-}
-
 // Bulk data (file contents, random bytes) is often incompressible: try a
-// 64 KiB sample first so such batches are stored raw without paying zlib.
-bool worth_compressing(const std::vector<uint8_t>& raw, int level, std::string& scratch) {
+// 64 KiB sample first so such batches are stored raw without paying the
+// codec on all of them.
+bool worth_compressing(const std::vector<uint8_t>& raw, Compressor& c, std::vector<uint8_t>& scratch) {
   constexpr size_t kSample = 64 << 10;
   if (raw.size() <= 4 * kSample) return true;
-  zlib_compress(raw.data() + raw.size() / 2 - kSample / 2, kSample, level, scratch);
+  if (!c.compress({raw.data() + raw.size() / 2 - kSample / 2, kSample}, scratch)) return false;
   return scratch.size() < kSample * 9 / 10;
 }
 
@@ -115,8 +103,8 @@ Expected<void> LogWriter::open_segment(uint64_t first_record) {
   return {};
 }
 
-Expected<void> LogWriter::append(uint64_t time_ns, uint32_t call_id,
-                                 std::span<const uint8_t> payload, uint32_t flags) {
+Expected<void> LogWriter::append(uint64_t time_ns, uint32_t call_id, std::span<const uint8_t> head,
+                                 std::span<const Splice> splices, uint32_t flags) {
   if (failed_.load(std::memory_order_relaxed)) {
     std::lock_guard<std::mutex> lk(mu_);
     return error_ ? *error_ : make_error(ErrorKind::Io, "the log is closed");
@@ -129,8 +117,21 @@ Expected<void> LogWriter::append(uint64_t time_ns, uint32_t call_id,
   uint64_t delta = time_ns >= batch_last_time_ ? time_ns - batch_last_time_ : 0;
   put_varint(batch_, delta);
   put_varint(batch_, uint64_t(call_id) | uint64_t(flags) << 32);
-  put_varint(batch_, payload.size());
-  batch_.insert(batch_.end(), payload.begin(), payload.end());
+  size_t size = head.size();
+  for (const auto& s : splices) size += s.bytes.size();
+  put_varint(batch_, size);
+  // Inserts, not resize + memcpy: resize would zero the bytes first (a
+  // whole extra pass over bulk reads).
+  if (size_t want = batch_.size() + size; batch_.capacity() < want)
+    batch_.reserve(std::max(want, batch_.capacity() * 2));
+  size_t from = 0;
+  auto put = [&](const uint8_t* p, size_t n) { batch_.insert(batch_.end(), p, p + n); };
+  for (const auto& s : splices) {
+    put(head.data() + from, s.at - from);
+    put(s.bytes.data(), s.bytes.size());
+    from = s.at;
+  }
+  put(head.data() + from, head.size() - from);
   batch_last_time_ = std::max(batch_last_time_, time_ns);
   ++batch_count_;
   ++next_record_;
@@ -155,11 +156,19 @@ void LogWriter::submit(bool seal_after) {
   p.first_time = batch_first_time_;
   p.last_time = batch_last_time_;
   batch_count_ = 0;
-  batch_.reserve(p.raw.capacity());
+  size_t cap = p.raw.capacity();
   std::unique_lock<std::mutex> lk(mu_);
   cv_.wait(lk, [&] { return queue_.size() < 2 || stop_; });  // back-pressure
   queue_.push_back(std::move(p));
   cv_.notify_all();
+  // A written batch's buffer, already mapped and faulted in: a fresh 4 MiB
+  // one per batch costs page faults (sys time) on bulk reads.
+  if (!spare_.empty()) {
+    batch_.swap(spare_.back());
+    spare_.pop_back();
+  }
+  lk.unlock();
+  if (batch_.capacity() < cap) batch_.reserve(cap);
 }
 
 void LogWriter::worker() {
@@ -176,6 +185,10 @@ void LogWriter::worker() {
     Expected<void> r = skip ? Expected<void>() : write_batch(p);
     lk.lock();
     busy_ = false;
+    if (spare_.size() < 2) {
+      p.raw.clear();
+      spare_.push_back(std::move(p.raw));
+    }
     if (!r && !error_) {
       error_ = r.error();
       failed_ = true;
@@ -197,13 +210,11 @@ Expected<void> LogWriter::write_batch(Pending& b) {
   const uint8_t* stored = b.raw.data();
   size_t stored_size = b.raw.size();
   Codec codec = Codec::None;
-  if (opts_.codec == Codec::Zlib && worth_compressing(b.raw, opts_.zlib_level, zbuf_)) {
-    zlib_compress(b.raw.data(), b.raw.size(), opts_.zlib_level, zbuf_);
-    if (zbuf_.size() < b.raw.size()) {
-      codec = Codec::Zlib;
-      stored = reinterpret_cast<const uint8_t*>(zbuf_.data());
-      stored_size = zbuf_.size();
-    }
+  if (compressor_.codec() != Codec::None && worth_compressing(b.raw, compressor_, zbuf_) &&
+      compressor_.compress(b.raw, zbuf_)) {
+    codec = compressor_.codec();
+    stored = zbuf_.data();
+    stored_size = zbuf_.size();
   }
   BatchHeader h{};
   h.magic = kBatchMagic;

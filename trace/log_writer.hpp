@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "interp/error.hpp"
+#include "trace/codec.hpp"
 #include "trace/log_format.hpp"
 #include "trace/segment_store.hpp"
 
@@ -30,8 +31,16 @@ struct LogOptions {
   // it was opened (0: by size only), so that a long run's log is uploaded
   // as it goes when a remote registry is set.
   uint32_t segment_seconds = 0;
-  Codec codec = Codec::Zlib;
-  int zlib_level = 1;                     // fast: recording must stay cheap
+  Codec codec = Codec::Zstd;
+  int level = 0;                          // 0: the codec's fast default (kDefaultLevel)
+};
+
+// Bytes spliced into a record's payload at offset `at` of its encoded head
+// (the data a read filled, appended from guest memory without a copy into
+// the head first).
+struct Splice {
+  size_t at;
+  std::span<const uint8_t> bytes;
 };
 
 struct LogStats {
@@ -54,7 +63,12 @@ class LogWriter {
   // program runs on (at most two batches wait; then append waits).
   // `flags`: kRecordInjected... (trace/log_format.hpp).
   Expected<void> append(uint64_t time_ns, uint32_t call_id, std::span<const uint8_t> payload,
-                        uint32_t flags = 0);
+                        uint32_t flags = 0) {
+    return append(time_ns, call_id, payload, {}, flags);
+  }
+  // The same with the payload `head` with `splices` inserted (ascending `at`).
+  Expected<void> append(uint64_t time_ns, uint32_t call_id, std::span<const uint8_t> head,
+                        std::span<const Splice> splices, uint32_t flags = 0);
   Expected<void> flush();   // the pending batch and all queued ones are written
   Expected<void> close();   // flush, fsync, close
 
@@ -69,7 +83,8 @@ class LogWriter {
   };
 
   LogWriter(std::shared_ptr<SegmentStore> segments, LogOptions opts)
-      : segments_(std::move(segments)), opts_(opts) {}
+      : segments_(std::move(segments)), opts_(opts),
+        compressor_(opts.codec, opts.level ? opts.level : default_level(opts.codec)) {}
   Expected<void> open_segment(uint64_t first_record);
   void submit(bool seal_after = false);   // producer: queue the current batch
   void worker();                          // writer thread body
@@ -92,13 +107,15 @@ class LogWriter {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Pending> queue_;
+  std::vector<std::vector<uint8_t>> spare_;  // written batches' buffers, for reuse
   bool busy_ = false, stop_ = false;
   std::optional<Error> error_;
   std::atomic<bool> failed_{false};
   std::thread thread_;
 
   // Writer thread only.
-  std::string zbuf_;
+  Compressor compressor_;
+  std::vector<uint8_t> zbuf_;
   LogStats stats_;
 };
 
@@ -107,8 +124,16 @@ inline std::string segment_path(const std::string& dir, uint32_t index) {
   return dir + "/" + segment_name(index);
 }
 
-// Varint helpers shared with the reader and payload encoders.
-void put_varint(std::vector<uint8_t>& out, uint64_t v);
+// Varint helpers shared with the reader and payload encoders. The one-byte
+// case inline: a recorded clock_time_get writes six varints, four of them
+// single bytes.
+void put_varint_long(std::vector<uint8_t>& out, uint64_t v);
+inline void put_varint(std::vector<uint8_t>& out, uint64_t v) {
+  if (v < 0x80) [[likely]]
+    out.push_back(uint8_t(v));
+  else
+    put_varint_long(out, v);
+}
 // Returns false on truncation or over-long encoding.
 bool get_varint(const uint8_t*& p, const uint8_t* end, uint64_t& v);
 

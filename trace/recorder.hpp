@@ -52,12 +52,16 @@ class Recorder : public wasi::System {
   uint64_t index_ = 0;  // of the next record
   std::chrono::steady_clock::time_point start_;
   std::vector<uint8_t> buf_;
+  std::vector<Splice> splices_;
   std::optional<Error> log_error_;
 };
 
-// Encodes a call's payload (used by the recorder and by tests).
+// Encodes a call's payload (used by the recorder and by tests). With
+// `splices`, the bytes the call filled are not copied into `buf` but listed
+// there, to be spliced in where they belong (LogWriter::append).
 template <class In, class Out>
-void encode_call(std::vector<uint8_t>& buf, const In& in, wasi::Errno e, const Out& out);
+void encode_call(std::vector<uint8_t>& buf, const In& in, wasi::Errno e, const Out& out,
+                 std::vector<Splice>* splices = nullptr);
 
 }  // namespace tc::trace
 

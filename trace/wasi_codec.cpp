@@ -4,8 +4,6 @@
 
 namespace tc::trace {
 
-void PayloadWriter::u64(uint64_t v) { put_varint(out_, v); }
-void PayloadWriter::s64(int64_t v) { put_varint(out_, (uint64_t(v) << 1) ^ uint64_t(v >> 63)); }
 void PayloadWriter::bytes(std::span<const uint8_t> b) {
   put_varint(out_, b.size());
   out_.insert(out_.end(), b.begin(), b.end());
