@@ -408,10 +408,10 @@ fi
 ENGINES=(native tc)
 ((${#NODE_CMD[@]})) && ENGINES+=(v8)
 header
-fmt='%-8s %9s %9s %7s %7s %7s %8s %8s %8s %9s\n'
+fmt='%-8s %9s %9s %7s %7s %7s %6s %8s %8s %8s %9s\n'
 program_table() {
   local p r1 r2 rs=()
-  printf "$fmt" program "native ms" "tc ms" ratio "v8 ms" "v8 rat" "RSS nat" "RSS tc" "RSS v8" "wasm KiB"
+  printf "$fmt" program "native ms" "tc ms" ratio "v8 ms" "v8 rat" "tc/v8" "RSS nat" "RSS tc" "RSS v8" "wasm KiB"
   for p in "$@"; do
     wanted "$p" || continue
     note "real: running $p"
@@ -422,7 +422,7 @@ program_table() {
     nat=${T[native]:--} tc=${T[tc]:--} v8=${T[v8]:--}
     r1=$(ratio "$tc" "$nat") r2=$(ratio "$v8" "$nat")
     num "$r1" && rs+=("$r1")
-    printf "$fmt" "$p" "$nat" "$tc" "$r1" "$v8" "$r2" "$(mib "${M[native]:-}")" "$(mib "${M[tc]:-}")" \
+    printf "$fmt" "$p" "$nat" "$tc" "$r1" "$v8" "$r2" "$(ratio "$tc" "$v8")" "$(mib "${M[native]:-}")" "$(mib "${M[tc]:-}")" \
       "$(mib "${M[v8]:-}")" $(($(stat -c %s "$WASM") / 1024))
   done
   ((${#rs[@]})) && echo "timecraft/native: geomean $(geomean "${rs[@]}")x over ${#rs[@]} programs"
@@ -482,7 +482,7 @@ fi
 if wanted recording; then
   echo
   echo "recording cost: CPU ms --no-record and recorded, log bytes of the recording"
-  rfmt='%-26s %9s %9s %8s %12s %9s\n'
+  rfmt='%-32s %9s %9s %9s %12s %9s\n'
   printf "$rfmt" program "norec ms" "rec ms" "rec/norec" "log bytes" "goal"
   for p in clocks reads; do
     note "real: recording cost $p"
