@@ -9,16 +9,42 @@
 
 namespace tc::wasm {
 
+// Which NaN an operation on two NaNs returns is the hardware's choice
+// (x86: the first source operand), and for a commutative + or * the C++
+// compiler may order the operands differently in each handler that
+// inlines it: a fused form and the plain op (the fast code and the
+// debugger's exact tier) could then give different bits for one run. The
+// rule here is fixed: a's NaN if a is one, else b's, quieted (x + x of a
+// NaN is x quieted, whatever the operand order). A NaN made from numbers
+// (inf - inf, 0 * inf) is the hardware's default NaN, the same everywhere.
+// The check costs a compare and a not-taken branch per float operation.
+template <class F>
+inline F nan_first(F r, F a, F b) {
+  if (__builtin_expect(r != r, 0)) {
+    if (a != a) return a + a;
+    if (b != b) return b + b;
+  }
+  return r;
+}
+template <class F>
+inline F wasm_add(F a, F b) { return nan_first(F(a + b), a, b); }
+template <class F>
+inline F wasm_sub(F a, F b) { return nan_first(F(a - b), a, b); }
+template <class F>
+inline F wasm_mul(F a, F b) { return nan_first(F(a * b), a, b); }
+template <class F>
+inline F wasm_div(F a, F b) { return nan_first(F(a / b), a, b); }
+
 template <class F>
 inline F wasm_min(F a, F b) {
-  if (std::isnan(a) || std::isnan(b)) return a + b;  // quiet NaN, payload propagated
+  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) ? a + a : b + b;  // quiet, payload kept
   if (a == b) return std::signbit(a) ? a : b;         // -0 < +0
   return a < b ? a : b;
 }
 
 template <class F>
 inline F wasm_max(F a, F b) {
-  if (std::isnan(a) || std::isnan(b)) return a + b;
+  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) ? a + a : b + b;
   if (a == b) return std::signbit(a) ? b : a;
   return a > b ? a : b;
 }
