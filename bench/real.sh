@@ -374,6 +374,8 @@ if [[ $mode == corpus ]]; then
   else
     note "corpus: no WASI test suite at $WASI_SUITE (set WASI_SUITE=); left out"
   fi
+  # CORPUS_KEEP=DIR keeps the profiles (bench/op_pairs.sh reads them).
+  [[ -n ${CORPUS_KEEP:-} ]] && cp "$TMP"/prof/*.txt "$CORPUS_KEEP"/
   # Each file holds "opstats: N instructions", per-op lines "  P%  OP" and,
   # after "opstats: pairs", "  P%  A -> B"; the shares of a file (several runs
   # for the WASI suite) are weighted by their runs' counts, then each

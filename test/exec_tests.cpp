@@ -849,6 +849,48 @@ BOOST_AUTO_TEST_CASE(fused_pairs) {
   BOOST_TEST(run(true) == run(false));
 }
 
+// A single result is returned from where it is (compiler.cpp,
+// emit_return): from its local, or computed straight into slot 0, which may
+// be an operand of the instruction computing it; never a Copy first. Two
+// results, and results of a call, go through the operand stack as before.
+BOOST_AUTO_TEST_CASE(return_forms) {
+  Store s;
+  auto* i = instantiate(s, R"((module
+    (func $two (result i32 i32) (i32.const 3) (i32.const 4))
+    (func (export "local") (param i32 i32) (result i32) (local.get 1))
+    (func (export "early") (param i32 i32) (result i32)
+      (block (br_if 0 (local.get 0)) (return (local.get 1)))
+      (local.get 0))
+    (func (export "sub") (param i32 i32) (result i32) (i32.sub (local.get 1) (local.get 0)))
+    (func (export "sum") (param i32 i32) (result i32) (i32.add (local.get 1) (local.get 0)))
+    (func (export "sum_imm") (param i32 i32) (result i32) (i32.add (local.get 1) (i32.const 5)))
+    (func (export "const") (param i32) (result i32) (return (i32.const 7)))
+    (func (export "i64") (param i64 i64) (result i64) (i64.xor (local.get 1) (local.get 0)))
+    (func (export "swap") (param i32 i32) (result i32 i32) (local.get 1) (local.get 0))
+    (func (export "call") (result i32) (call $two) (drop))
+  ))");
+  BOOST_TEST(one(s, i, "local", {I32(1), I32(2)}) == 2u);
+  BOOST_TEST(one(s, i, "early", {I32(0), I32(9)}) == 9u);
+  BOOST_TEST(one(s, i, "early", {I32(5), I32(9)}) == 5u);
+  BOOST_TEST(one(s, i, "sub", {I32(3), I32(10)}) == 7u);
+  BOOST_TEST(one(s, i, "sum", {I32(3), I32(10)}) == 13u);
+  BOOST_TEST(one(s, i, "sum_imm", {I32(3), I32(10)}) == 15u);
+  BOOST_TEST(one(s, i, "const", {I32(3)}) == 7u);
+  BOOST_TEST(one(s, i, "i64", {I64(0xf0), I64(0xff00000000000000ull)}) == 0xff000000000000f0ull);
+  auto r = call(s, i, "swap", {I32(1), I32(2)});
+  BOOST_REQUIRE(bool(r));
+  BOOST_REQUIRE_EQUAL(r->size(), 2u);
+  BOOST_TEST((*r)[0].i64 == 2u);
+  BOOST_TEST((*r)[1].i64 == 1u);
+  BOOST_TEST(one(s, i, "call") == 3u);
+  for (const char* name : {"local", "early", "sub", "sum", "sum_imm", "const", "i64"}) {
+    BOOST_TEST_CONTEXT(name) {
+      BOOST_TEST(count_op(func(i, name), IOp::Copy) == 0u);
+      BOOST_TEST(count_op(func(i, name), IOp::Copy_Return) == 0u);
+    }
+  }
+}
+
 namespace {
 
 const char* kFuelWat = R"((module

@@ -88,6 +88,36 @@ void Compiler::emit_copy(uint32_t dst, uint32_t src, uint32_t at) {
   e_.u32(src);
 }
 
+// Returns the top values, the function's results. Values below them die
+// with the frame and are not materialised. A single one-slot result goes
+// back from where it is: from its local, or computed straight into slot 0
+// (a folded sum or constant, or the instruction that just produced it), so
+// no Copy into the operand stack precedes the Return.
+void Compiler::emit_return(const Mark& prev, uint32_t at) {
+  const Ctrl& c = ctrls_.front();
+  uint32_t src = h_ - c.result_slots, n = c.result_slots;
+  if (c.results.size() == 1 && n == 1) {
+    Operand& o = vals_.back();
+    if (o.kind == Operand::Kind::Local) {
+      src = o.local;
+    } else if (o.kind == Operand::Kind::Slot) {
+      if (mark_ok(prev)) {
+        e_.word(prev.dst_word) = 0;  // it reads its operands before it writes
+        n = 0;
+      }
+    } else {
+      o.slot = 0;
+      materialize(vals_.size() - 1);
+      n = 0;
+    }
+  } else {
+    materialize_all();
+  }
+  e_.op(IOp::Return, at);
+  e_.u32(src);
+  e_.u32(n);
+}
+
 // Records a branch word of instruction `instr` that targets label `c`.
 void Compiler::emit_jump_to(Ctrl& c, uint32_t instr, uint32_t word) {
   if (c.kind == Opcode::Loop) e_.patch(instr, word, c.start);
@@ -275,18 +305,13 @@ void Compiler::instr(const Instr& in) {
       return;
     }
     case Opcode::End: {
-      if (!ctrls_.back().unreachable) materialize_all();
-      if (ctrls_.back().kind == Opcode::Try || ctrls_.back().kind == Opcode::TryTable) return exn_instr(in);
       if (ctrls_.size() == 1) {  // function end
-        Ctrl& c = ctrls_.back();
-        if (!c.unreachable) {
-          e_.op(IOp::Return, at);
-          e_.u32(h_ - c.result_slots);
-          e_.u32(c.result_slots);
-        }
+        if (!ctrls_.back().unreachable) emit_return(prev, at);
         ctrls_.pop_back();
         return;
       }
+      if (!ctrls_.back().unreachable) materialize_all();
+      if (ctrls_.back().kind == Opcode::Try || ctrls_.back().kind == Opcode::TryTable) return exn_instr(in);
       end_block();
       return;
     }
@@ -349,15 +374,10 @@ void Compiler::instr(const Instr& in) {
       set_unreachable();
       return;
     }
-    case Opcode::Return: {
-      materialize_all();
-      const Ctrl& c = ctrls_.front();
-      e_.op(IOp::Return, at);
-      e_.u32(h_ - c.result_slots);
-      e_.u32(c.result_slots);
+    case Opcode::Return:
+      emit_return(prev, at);
       set_unreachable();
       return;
-    }
     case Opcode::Call: {
       materialize_all();
       const FuncType& t = m_.func_type(in.a);

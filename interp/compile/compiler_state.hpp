@@ -154,6 +154,7 @@ class Compiler {
   void push_ctrl(Opcode kind, const BlockType& bt);
   void end_block();
   void emit_branch(uint32_t depth, uint32_t at);
+  void emit_return(const Mark& prev, uint32_t at);
   void emit_copies(uint32_t dst, uint32_t src, uint32_t n, uint32_t at);
   // One slot copy; merges with a directly preceding Copy into Copy2 unless
   // a label lies between them.

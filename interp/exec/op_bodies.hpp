@@ -27,6 +27,7 @@
 #include "interp/opcodes.hpp"
 #include "interp/exec/float_ops.hpp"
 #include "interp/exec/guard_pages.hpp"
+#include "interp/exec/runtime.hpp"
 #include "interp/exec/value_bits.hpp"
 
 namespace tc::wasm::bodies {
@@ -201,6 +202,9 @@ TC_TAIL(Call)
 TC_TAIL(CallIndirect)
 TC_PLAIN(Select, 5, TC_W(2) | TC_W(3) | TC_W(4), true,
          TC_OUT(uint32_t(TC_IN(4)) ? TC_IN(2) : TC_IN(3));)
+// Globals (scalar): s dst / s src, ptr GlobalInst.
+TC_PLAIN(GlobalGet, 4, 0, true, TC_OUT(ptr_at<GlobalInst>(pc + 2)->bits[0]);)
+TC_PLAIN(GlobalSet, 4, TC_W(1), false, ptr_at<GlobalInst>(pc + 2)->bits[0] = TC_IN(1);)
 
 #undef TC_S
 #undef TC_IN
