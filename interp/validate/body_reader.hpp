@@ -175,6 +175,7 @@ class BodyReader {
   ByteReader r_;
   size_t begin_, end_;
   Features f_;
+  const OpInfo* const* ops_ = op_byte_table();  // op_from_byte without a call per instruction
   bool done_ = false;
   std::vector<uint8_t> kinds_;    // open blocks
   std::vector<uint32_t> targets_;  // br_table labels
@@ -228,7 +229,7 @@ inline bool BodyReader::next(Instr& in) {
     info = op_from_prefixed(b, sub);
     if (!info) return illegal(at, b, long(sub));
   } else {
-    info = op_from_byte(b);
+    info = ops_[b];
     if (!info || (!f_.exceptions && is_exception_op(info->op))) return illegal(at, b);
   }
   in.op = info->op;

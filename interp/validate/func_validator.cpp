@@ -55,7 +55,7 @@ bool FuncValidator::unknown(const Instr& in, const char* what, uint32_t idx) {
   return fail(in, std::string("unknown ") + what + " " + std::to_string(idx));
 }
 
-bool FuncValidator::pop(const Instr& in, T& out) {
+bool FuncValidator::pop_slow(const Instr& in, T& out) {
   const Ctrl& c = ctrls_.back();
   if (vals_.size() == c.height) {
     if (c.unreachable) {
@@ -70,9 +70,9 @@ bool FuncValidator::pop(const Instr& in, T& out) {
   return true;
 }
 
-bool FuncValidator::pop_expect(const Instr& in, T want) {
+bool FuncValidator::pop_expect_slow(const Instr& in, T want) {
   T got;
-  if (!pop(in, got)) return false;
+  if (!pop_slow(in, got)) return false;
   if (got != want && got != kUnknown && want != kUnknown) return mismatch(in, want, got);
   return true;
 }

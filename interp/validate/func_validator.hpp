@@ -53,8 +53,28 @@ class FuncValidator {
   bool unknown(const Instr& in, const char* what, uint32_t idx);
 
   void push(T t) { vals_.push_back(t); }
-  bool pop(const Instr& in, T& out);
-  bool pop_expect(const Instr& in, T want);
+  // pop and pop_expect: the common case inline, the rest (an empty or
+  // unreachable frame, a mismatch) out of line.
+  bool pop(const Instr& in, T& out) {
+    if (vals_.size() > ctrls_.back().height) {
+      out = vals_.back();
+      vals_.pop_back();
+      return true;
+    }
+    return pop_slow(in, out);
+  }
+  bool pop_expect(const Instr& in, T want) {
+    if (vals_.size() > ctrls_.back().height) {
+      T got = vals_.back();
+      if (got == want || got == kUnknown || want == kUnknown) {
+        vals_.pop_back();
+        return true;
+      }
+    }
+    return pop_expect_slow(in, want);
+  }
+  bool pop_slow(const Instr& in, T& out);
+  bool pop_expect_slow(const Instr& in, T want);
   bool pop_vals(const Instr& in, const ValType* ts, uint32_t n);
   static std::string types_text(const ValType* ts, uint32_t n);  // "[i32 i64]"
   void push_vals(const ValType* ts, uint32_t n) {
