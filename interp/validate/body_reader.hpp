@@ -130,6 +130,13 @@ class BodyReader {
   // `end` has been returned (done()) or on a malformed encoding (failed()).
   bool next(Instr& in);
 
+  // The bytes from the position on (to the end of the module), for a
+  // caller's fast path over simple instructions; advance() consumes what
+  // it decoded. Never used for block structure (END, ELSE...).
+  const uint8_t* cursor() const { return r_.data() + r_.pos(); }
+  size_t available() const { return r_.remaining(); }
+  void advance(size_t n) { r_.seek(r_.pos() + n); }
+
   bool done() const { return done_; }
   bool failed() const { return r_.failed(); }
   const Error& error() const { return r_.error(); }

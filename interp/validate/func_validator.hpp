@@ -44,6 +44,9 @@ class FuncValidator {
     bool unreachable;
   };
 
+  // The commonest instructions typed straight from the bytes when nothing
+  // can go wrong; false (nothing consumed) sends one through next()/step().
+  bool fast_step();
   bool step(const Instr& in);
   bool simple(const Instr& in);
 
@@ -102,8 +105,22 @@ class FuncValidator {
   // Tag `idx` exists; `type` is its function type (no results).
   bool tag(const Instr& in, uint32_t idx, const FuncType*& type);
 
+  // fast_step's view of each one-byte opcode: what it pops (top first)
+  // and pushes.
+  struct Fast {
+    enum Kind : uint8_t { None, Stack, LocalGet, LocalSet, LocalTee, Const, Mem };
+    Kind kind = None;
+    uint8_t npops = 0;
+    bool pushes = false;
+    uint8_t align = 0;  // Mem: the natural alignment (log2)
+    T pops[2] = {};
+    T push = T();
+  };
+
   const ValidationContext& ctx_;
   BodyReader reader_;
+  Fast fast_[256];
+  bool mem0_i32_ = false;  // memory 0 exists and has i32 addresses
   std::vector<T> vals_;
   std::vector<Ctrl> ctrls_;
   std::vector<T> tmp_;
