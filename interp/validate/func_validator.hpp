@@ -47,7 +47,7 @@ class FuncValidator {
   // The commonest instructions typed straight from the bytes when nothing
   // can go wrong; false (nothing consumed) sends one through next()/step().
   bool fast_step();
-  bool step(const Instr& in);
+  [[gnu::noinline]] bool step(const Instr& in);  // kept out of validate()'s flattened loop
   bool simple(const Instr& in);
 
   bool fail(const Instr& in, std::string msg);
