@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <span>
 #include <vector>
 
 #include "interp/types.hpp"
@@ -71,7 +72,7 @@ struct DataSegment {
   SegmentMode mode = SegmentMode::Active;  // never Declarative
   uint32_t memory = 0;                     // Active only
   ConstExpr offset;                        // Active only
-  std::vector<uint8_t> bytes;
+  std::span<const uint8_t> bytes;          // into Module::bytes (not a copy)
 };
 
 struct CustomSection {
@@ -81,6 +82,13 @@ struct CustomSection {
 };
 
 struct Module {
+  // Moved, never copied: data segments point into `bytes`.
+  Module() = default;
+  Module(const Module&) = delete;
+  Module& operator=(const Module&) = delete;
+  Module(Module&&) = default;
+  Module& operator=(Module&&) = default;
+
   std::vector<uint8_t> bytes;  // the whole binary; bodies index into it
 
   std::vector<FuncType> types;

@@ -21,13 +21,13 @@ static_assert(sizeof(kTable) / sizeof(kTable[0]) == size_t(Opcode::Count_));
 
 struct Index {
   std::array<const OpInfo*, 256> single{};
-  std::unordered_map<uint32_t, const OpInfo*> fc, fd;
+  std::array<const OpInfo*, kPrefixedCodes> fc{}, fd{};  // every 0xFC/0xFD code is below
   std::unordered_map<std::string_view, const OpInfo*> text;
   Index() {
     for (const auto& info : kTable) {
       if (info.prefix == 0) single[info.code] = &info;
-      else if (info.prefix == 0xFC) fc[info.code] = &info;
-      else if (info.prefix == 0xFD) fd[info.code] = &info;
+      else if (info.prefix == 0xFC) fc.at(info.code) = &info;
+      else if (info.prefix == 0xFD) fd.at(info.code) = &info;
       text.emplace(info.text, &info);  // first row wins ("select")
     }
   }
@@ -43,10 +43,11 @@ const OpInfo& op_info(Opcode op) { return kTable[size_t(op)]; }
 const OpInfo* op_from_byte(uint8_t byte) { return index().single[byte]; }
 
 const OpInfo* op_from_prefixed(uint8_t prefix, uint32_t code) {
-  const auto& m = prefix == 0xFC ? index().fc : index().fd;
-  auto it = m.find(code);
-  return it == m.end() ? nullptr : it->second;
+  if (code >= kPrefixedCodes) return nullptr;
+  return (prefix == 0xFC ? index().fc : index().fd)[code];
 }
+
+const OpInfo* const* op_byte_table() { return index().single.data(); }
 
 const OpInfo* op_from_text(std::string_view text) {
   auto it = index().text.find(text);

@@ -43,6 +43,10 @@ const OpInfo& op_info(Opcode op);
 // Decoding: nullptr when the byte (or prefix + sub-opcode) is unknown.
 const OpInfo* op_from_byte(uint8_t byte);
 const OpInfo* op_from_prefixed(uint8_t prefix, uint32_t code);
+// op_from_byte's 256 entries, for decoders that look up every instruction.
+const OpInfo* const* op_byte_table();
+// Bound of the 0xFC and 0xFD sub-opcodes (the tables are flat arrays).
+inline constexpr uint32_t kPrefixedCodes = 512;
 // Text: all rows with that mnemonic in table order ("select" has two).
 const OpInfo* op_from_text(std::string_view text);
 

@@ -58,7 +58,7 @@ wasm::Module load(std::vector<uint8_t> bytes) {
   BOOST_REQUIRE_MESSAGE(m.has_value(), (m ? std::string() : m.error().to_string()));
   auto v = wasm::validate_module(**m);
   BOOST_REQUIRE_MESSAGE(v.has_value(), (v ? std::string() : v.error().to_string()));
-  return **m;
+  return std::move(**m);  // Module is move-only (its data segments point into its bytes)
 }
 
 }  // namespace

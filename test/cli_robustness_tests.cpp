@@ -245,6 +245,40 @@ BOOST_AUTO_TEST_CASE(an_endless_pipe_stops_at_the_limit) {
                           ": module is larger than the 1MiB limit (module.max-size)\n");
 }
 
+// The run reads its module file once (and stores that copy in the
+// registry): a guest that truncates and rewrites its own module file
+// while it runs changes neither the run nor its replay.
+BOOST_AUTO_TEST_CASE(a_module_file_rewritten_while_it_runs) {
+  const std::string wat = R"((module
+  (import "wasi_snapshot_preview1" "path_open"
+    (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "self.wat")
+  (data (i32.const 16) "\20\00\00\00\05\00\00\00")  ;; iovec: 5 bytes at 32
+  (data (i32.const 32) "junk\n")
+  (func (export "_start")
+    ;; open self.wat in the preopened directory with O_TRUNC, write "junk\n"
+    (if (call $open (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 8) (i32.const 8)
+                    (i64.const 64) (i64.const 0) (i32.const 0) (i32.const 48))
+      (then unreachable))
+    (if (call $write (i32.load (i32.const 48)) (i32.const 16) (i32.const 1) (i32.const 52))
+      (then unreachable))
+    (if (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 52))
+      (then unreachable))))
+)";
+  auto self = write("self.wat", wat);
+  auto r = tc({"run", "--dir", root.string() + ":/", self.string()});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(r.out == "junk\n");
+  std::ifstream in(self);
+  BOOST_TEST(std::string(std::istreambuf_iterator<char>(in), {}) == "junk\n");  // the file was rewritten
+  std::string id = take_id(r.err);
+  auto rep = tc({"replay", id});
+  BOOST_TEST(rep.exit_code == 0, rep.err);
+  BOOST_TEST(rep.out == "junk\n");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_FIXTURE_TEST_SUITE(registry_paths, Fixture)

@@ -486,3 +486,83 @@ BOOST_AUTO_TEST_CASE(corrupted_bytes_never_crash) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Function bodies validated over several threads: the outcome is the
+// serial one whatever the thread count and scheduling (the lowest-indexed
+// function's error; a malformed body anywhere over an invalid one).
+namespace {
+
+constexpr size_t kManyFuncs = 3000;
+const Bytes kValidBody = {0x41, 0x00, 0x1a};  // i32.const 0 drop
+const Bytes kEmptyDrop = {0x1a};              // drop: nothing to drop
+const Bytes kLeftOver = {0x41, 0x00};         // i32.const 0: [i32] left at end
+const Bytes kIllegal = {0xff};                // illegal opcode ff
+
+// Validates `bytes` with `threads` threads: "" or "<kind>: <message> <location>".
+std::string check_threads(const Bytes& bytes, unsigned threads) {
+  auto m = decode_module(bytes);
+  if (!m) return std::string("decode: ") + m.error().message;
+  auto v = validate_module(**m, Features{}, threads);
+  if (v) return "";
+  return std::string(error_kind_name(v.error().kind)) + ": " + v.error().message + " " + v.error().location;
+}
+
+Bytes many_funcs(std::initializer_list<std::pair<size_t, Bytes>> odd, std::initializer_list<Bytes> before = {},
+                 std::initializer_list<Bytes> after = {}) {
+  std::vector<Bytes> bodies(kManyFuncs, kValidBody);
+  for (const auto& [i, b] : odd) bodies[i] = b;
+  return funcs_module(bodies, before, after);
+}
+
+// Every thread count gives `want`, 10 times over (scheduling varies).
+void expect_same_for_all_threads(const Bytes& bytes, const std::string& want) {
+  BOOST_TEST(check_threads(bytes, 1) == want);
+  for (int round = 0; round < 10; ++round)
+    for (unsigned t : {2u, 3u, 4u, 8u}) BOOST_TEST(check_threads(bytes, t) == want, "threads " << t);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(parallel_valid_module) {
+  expect_same_for_all_threads(many_funcs({}), "");
+}
+
+BOOST_AUTO_TEST_CASE(parallel_one_invalid_in_the_middle) {
+  auto bytes = many_funcs({{1777, kEmptyDrop}});
+  std::string serial = check_threads(bytes, 1);
+  BOOST_TEST(starts_with(serial, "invalid: type mismatch: drop needs an operand but the stack is empty offset 0x"));
+  BOOST_TEST(check_bytes(bytes) == serial.substr(0, serial.rfind(" offset")));  // the default count
+  expect_same_for_all_threads(bytes, serial);
+}
+
+BOOST_AUTO_TEST_CASE(parallel_first_invalid_by_index_wins) {
+  // The later error is in a function a second thread takes first.
+  auto bytes = many_funcs({{2900, kEmptyDrop}, {1500, kLeftOver}, {2999, kEmptyDrop}});
+  std::string serial = check_threads(bytes, 1);
+  BOOST_TEST(starts_with(serial, "invalid: type mismatch: block requires [] but stack has [i32]"));
+  expect_same_for_all_threads(bytes, serial);
+}
+
+BOOST_AUTO_TEST_CASE(parallel_malformed_beats_earlier_invalid) {
+  auto bytes = many_funcs({{10, kEmptyDrop}, {2500, kIllegal}, {2800, kIllegal}});
+  std::string serial = check_threads(bytes, 1);
+  BOOST_TEST(starts_with(serial, "malformed: illegal opcode ff offset 0x"));
+  expect_same_for_all_threads(bytes, serial);
+}
+
+BOOST_AUTO_TEST_CASE(parallel_data_count_required) {
+  // data.drop 0 in a late function, no data count section, an earlier
+  // invalid body: the missing section (malformed) is reported.
+  Bytes mem = section(5, {0x01, 0x00, 0x01});
+  Bytes data = section(11, {0x01, 0x01, 0x00});
+  auto bytes = many_funcs({{5, kEmptyDrop}, {2990, {0xfc, 0x09, 0x00}}}, {mem}, {data});
+  std::string serial = check_threads(bytes, 1);
+  BOOST_TEST(starts_with(serial, "malformed: data count section required"));
+  expect_same_for_all_threads(bytes, serial);
+}
+
+BOOST_AUTO_TEST_CASE(small_modules_use_one_thread) {
+  auto m = decode_module(many_funcs({}));
+  BOOST_REQUIRE(m);
+  BOOST_TEST(validation_threads(**m) == 1u);  // 3000 tiny bodies: ~15 KB of code
+}

@@ -371,7 +371,7 @@ void Decoder::data_section() {
     uint32_t len = r_.len32();
     size_t start = r_.pos();
     if (!r_.skip(len)) return;
-    seg.bytes.assign(r_.data() + start, r_.data() + start + len);
+    seg.bytes = std::span<const uint8_t>(r_.data() + start, len);
     m_.datas.push_back(std::move(seg));
   }
 }

@@ -130,6 +130,13 @@ class BodyReader {
   // `end` has been returned (done()) or on a malformed encoding (failed()).
   bool next(Instr& in);
 
+  // The bytes from the position on (to the end of the module), for a
+  // caller's fast path over simple instructions; advance() consumes what
+  // it decoded. Never used for block structure (END, ELSE...).
+  const uint8_t* cursor() const { return r_.data() + r_.pos(); }
+  size_t available() const { return r_.remaining(); }
+  void advance(size_t n) { r_.seek(r_.pos() + n); }
+
   bool done() const { return done_; }
   bool failed() const { return r_.failed(); }
   const Error& error() const { return r_.error(); }
@@ -175,6 +182,7 @@ class BodyReader {
   ByteReader r_;
   size_t begin_, end_;
   Features f_;
+  const OpInfo* const* ops_ = op_byte_table();  // op_from_byte without a call per instruction
   bool done_ = false;
   std::vector<uint8_t> kinds_;    // open blocks
   std::vector<uint32_t> targets_;  // br_table labels
@@ -228,7 +236,7 @@ inline bool BodyReader::next(Instr& in) {
     info = op_from_prefixed(b, sub);
     if (!info) return illegal(at, b, long(sub));
   } else {
-    info = op_from_byte(b);
+    info = ops_[b];
     if (!info || (!f_.exceptions && is_exception_op(info->op))) return illegal(at, b);
   }
   in.op = info->op;

@@ -44,7 +44,10 @@ class FuncValidator {
     bool unreachable;
   };
 
-  bool step(const Instr& in);
+  // The commonest instructions typed straight from the bytes when nothing
+  // can go wrong; false (nothing consumed) sends one through next()/step().
+  bool fast_step();
+  [[gnu::noinline]] bool step(const Instr& in);  // kept out of validate()'s flattened loop
   bool simple(const Instr& in);
 
   bool fail(const Instr& in, std::string msg);
@@ -53,8 +56,28 @@ class FuncValidator {
   bool unknown(const Instr& in, const char* what, uint32_t idx);
 
   void push(T t) { vals_.push_back(t); }
-  bool pop(const Instr& in, T& out);
-  bool pop_expect(const Instr& in, T want);
+  // pop and pop_expect: the common case inline, the rest (an empty or
+  // unreachable frame, a mismatch) out of line.
+  bool pop(const Instr& in, T& out) {
+    if (vals_.size() > ctrls_.back().height) {
+      out = vals_.back();
+      vals_.pop_back();
+      return true;
+    }
+    return pop_slow(in, out);
+  }
+  bool pop_expect(const Instr& in, T want) {
+    if (vals_.size() > ctrls_.back().height) {
+      T got = vals_.back();
+      if (got == want || got == kUnknown || want == kUnknown) {
+        vals_.pop_back();
+        return true;
+      }
+    }
+    return pop_expect_slow(in, want);
+  }
+  bool pop_slow(const Instr& in, T& out);
+  bool pop_expect_slow(const Instr& in, T want);
   bool pop_vals(const Instr& in, const ValType* ts, uint32_t n);
   static std::string types_text(const ValType* ts, uint32_t n);  // "[i32 i64]"
   void push_vals(const ValType* ts, uint32_t n) {
@@ -82,8 +105,22 @@ class FuncValidator {
   // Tag `idx` exists; `type` is its function type (no results).
   bool tag(const Instr& in, uint32_t idx, const FuncType*& type);
 
+  // fast_step's view of each one-byte opcode: what it pops (top first)
+  // and pushes.
+  struct Fast {
+    enum Kind : uint8_t { None, Stack, LocalGet, LocalSet, LocalTee, Const, Mem };
+    Kind kind = None;
+    uint8_t npops = 0;
+    bool pushes = false;
+    uint8_t align = 0;  // Mem: the natural alignment (log2)
+    T pops[2] = {};
+    T push = T();
+  };
+
   const ValidationContext& ctx_;
   BodyReader reader_;
+  Fast fast_[256];
+  bool mem0_i32_ = false;  // memory 0 exists and has i32 addresses
   std::vector<T> vals_;
   std::vector<Ctrl> ctrls_;
   std::vector<T> tmp_;

@@ -4,7 +4,10 @@
 // bodies (Malformed) take precedence over every validation error.
 #include "interp/validate/validator.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <string_view>
+#include <thread>
 #include <unordered_set>
 
 #include "interp/validate/const_expr.hpp"
@@ -135,22 +138,93 @@ std::optional<Error> check_rest(const ValidationContext& ctx, Features f) {
   return std::nullopt;
 }
 
+// The first errors of the bodies in [from, to) and beyond, by function
+// index. Whether a body is malformed does not depend on how it is read
+// (validate() keeps decoding after a type error), so once some function
+// is known invalid the later ones are only scanned, and once one is known
+// malformed the later ones are skipped: neither can change the outcome.
+struct BodyErrors {
+  static constexpr uint32_t kNone = UINT32_MAX;
+  std::atomic<uint32_t> first_malformed{kNone}, first_invalid{kNone};
+  std::atomic<uint32_t> next_chunk{0};
+  std::atomic<bool> uses_data_index{false};
+
+  static void lower(std::atomic<uint32_t>& a, uint32_t v) {
+    uint32_t cur = a.load();
+    while (v < cur && !a.compare_exchange_weak(cur, v)) {
+    }
+  }
+};
+
+// One thread's share: chunks of functions taken in turn; its own lowest
+// errors are kept (the caller picks the lowest over all threads).
+struct BodyWorker {
+  std::optional<Error> malformed, invalid;
+  uint32_t malformed_at = BodyErrors::kNone, invalid_at = BodyErrors::kNone;
+
+  void run(const ValidationContext& ctx, Features f, BodyErrors& shared, bool scan_only) {
+    constexpr uint32_t kChunk = 64;
+    const uint32_t n = uint32_t(ctx.m.functions.size());
+    FuncValidator fv(ctx, f);
+    for (;;) {
+      uint32_t from = shared.next_chunk.fetch_add(kChunk);
+      if (from >= n || from > shared.first_malformed.load()) break;
+      uint32_t to = std::min(n, from + kChunk);
+      for (uint32_t i = from; i < to; ++i) {
+        if (i > shared.first_malformed.load(std::memory_order_relaxed)) break;
+        bool scan = scan_only || i > shared.first_invalid.load(std::memory_order_relaxed);
+        auto e = scan ? fv.scan(i) : fv.validate(i);
+        if (!e) continue;
+        if (e->kind == ErrorKind::Malformed) {
+          if (i < malformed_at) malformed_at = i, malformed = std::move(e);
+          BodyErrors::lower(shared.first_malformed, i);
+        } else {
+          if (i < invalid_at) invalid_at = i, invalid = std::move(e);
+          BodyErrors::lower(shared.first_invalid, i);
+        }
+      }
+    }
+    if (fv.uses_data_index()) shared.uses_data_index = true;
+  }
+};
+
 }  // namespace
 
+unsigned validation_threads(const Module& m) {
+  constexpr uint64_t kMinBytesPerThread = 1 << 20;  // a thread costs ~0.1 ms to start
+  uint64_t code = 0;
+  if (!m.functions.empty()) code = m.functions.back().body_end - m.functions.front().body_offset;
+  unsigned cores = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+  return unsigned(std::max<uint64_t>(1, std::min<uint64_t>(cores, code / kMinBytesPerThread)));
+}
+
 Expected<void> validate_module(const Module& m, Features f) {
+  return validate_module(m, f, validation_threads(m));
+}
+
+Expected<void> validate_module(const Module& m, Features f, unsigned threads) {
   ValidationContext ctx(m);
   std::optional<Error> invalid_error = check_declarations(ctx, f);
-  FuncValidator fv(ctx, f);
-  for (uint32_t i = 0; i < m.functions.size(); ++i) {
-    auto e = invalid_error ? fv.scan(i) : fv.validate(i);
-    if (!e) continue;
-    if (e->kind == ErrorKind::Malformed) return std::move(*e);
-    invalid_error = std::move(e);
+  BodyErrors shared;
+  std::vector<BodyWorker> workers(std::max(1u, threads));
+  {
+    std::vector<std::jthread> pool;
+    for (size_t t = 1; t < workers.size(); ++t)
+      pool.emplace_back([&, t] { workers[t].run(ctx, f, shared, invalid_error.has_value()); });
+    workers[0].run(ctx, f, shared, invalid_error.has_value());
   }
-  if (fv.uses_data_index() && !m.data_count)
+  BodyWorker* malformed = nullptr;
+  BodyWorker* invalid = nullptr;
+  for (auto& w : workers) {
+    if (w.malformed && (!malformed || w.malformed_at < malformed->malformed_at)) malformed = &w;
+    if (w.invalid && (!invalid || w.invalid_at < invalid->invalid_at)) invalid = &w;
+  }
+  if (malformed) return std::move(*malformed->malformed);
+  if (shared.uses_data_index && !m.data_count)
     return make_error(ErrorKind::Malformed, "data count section required",
                       offset_location(m.bytes.size()));
   if (invalid_error) return std::move(*invalid_error);
+  if (invalid) return std::move(*invalid->invalid);
   if (auto e = check_rest(ctx, f)) return std::move(*e);
   return {};
 }

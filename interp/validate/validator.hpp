@@ -15,4 +15,13 @@ namespace tc::wasm {
 // without Features::multi_memory a module has at most one memory (2.0).
 Expected<void> validate_module(const Module& m, Features f = {});
 
+// The same with the function bodies spread over `threads` threads (1 =
+// all on the caller's). The result does not depend on the count: the
+// lowest-indexed function's error wins, as in a serial pass.
+Expected<void> validate_module(const Module& m, Features f, unsigned threads);
+
+// The count the first form uses: one per core (at most 8), or 1 when the
+// bodies are too small to be worth a thread.
+unsigned validation_threads(const Module& m);
+
 }  // namespace tc::wasm
