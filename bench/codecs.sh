@@ -5,7 +5,7 @@
 #
 #   bench/codecs.sh        (from the project root, after `b2 -j1 bench`)
 #
-# Programs: SQLite (/work/corpus/sqlite_bench.wasm or $SQLITE_WASM, 30000
+# Programs: SQLite (bench/build/real/sqlite.wasm from `bench/real.sh fetch`, or $SQLITE_WASM, 30000
 # rows), pandoc (test/pandoc's npm package, converting README.md), the Go
 # program bench/programs/go (with Go 1.23 from bookworm-backports), and the reads / clocks
 # benchmarks of bench/syscalls (64 MiB of random bytes read once; 1M calls).
@@ -33,7 +33,7 @@ record() {
   id=$("$TC" run "$@" 2>&1 >/dev/null | head -1)
   logs+=("$name:$TIMECRAFT_REGISTRY/processes/$id/log")
 }
-sqlite=${SQLITE_WASM:-/work/corpus/sqlite_bench.wasm}
+sqlite=${SQLITE_WASM:-bench/build/real/sqlite.wasm}
 [ -f "$sqlite" ] && record sqlite "$sqlite" 30000
 pandoc=test/pandoc/node_modules/pandoc-wasm/src/pandoc.wasm
 [ -f "$pandoc" ] && record pandoc --dir "$out/data:/" "$pandoc" -t html /in.md
