@@ -17,7 +17,8 @@ namespace tc::wasm {
 // the order is fixed: a is the first operand. On x86-64 that is one
 // instruction with a as its destination (inline asm, which the compiler
 // cannot commute); a check after the op instead made gcc spill registers
-// all over the dispatch loop (+30-60% instructions on the kernels).
+// all over the dispatch loop (+30-60% instructions on the kernels). The
+// second operand may be in memory ("xm"), as the compiler would choose.
 // Elsewhere the result is checked: a's NaN if a is one, else b's, quieted.
 // sub and div cannot be commuted; they are written the same way for
 // clarity. A NaN made from numbers (inf - inf) is the default NaN.
@@ -32,11 +33,11 @@ inline F nan_first(F r, F a, F b) {
 #if defined(__x86_64__) && defined(__SSE2__)
 #define TC_FIXED_ORDER(name, sd, ss)                                       \
   inline double name(double a, double b) {                                \
-    asm(sd " %1, %0" : "+x"(a) : "x"(b));                                 \
+    asm(sd " %1, %0" : "+x"(a) : "xm"(b));                                 \
     return a;                                                             \
   }                                                                       \
   inline float name(float a, float b) {                                   \
-    asm(ss " %1, %0" : "+x"(a) : "x"(b));                                 \
+    asm(ss " %1, %0" : "+x"(a) : "xm"(b));                                 \
     return a;                                                             \
   }
 #else
