@@ -20,16 +20,8 @@ namespace tc::wasm {
 // all over the dispatch loop (+30-60% instructions on the kernels). The
 // second operand may be in memory ("xm"), as the compiler would choose.
 // Elsewhere the result is checked: a's NaN if a is one, else b's, quieted.
-// sub and div cannot be commuted; they are written the same way for
-// clarity. A NaN made from numbers (inf - inf) is the default NaN.
-template <class F>
-inline F nan_first(F r, F a, F b) {
-  if (__builtin_expect(r != r, 0)) {
-    if (a != a) return a + a;
-    if (b != b) return b + b;
-  }
-  return r;
-}
+// sub and div cannot be commuted, so plain operators keep the order. A NaN
+// made from numbers (inf - inf) is the default NaN.
 #if defined(__x86_64__) && defined(__SSE2__)
 #define TC_FIXED_ORDER(name, sd, ss)                                       \
   inline double name(double a, double b) {                                \
@@ -40,30 +32,23 @@ inline F nan_first(F r, F a, F b) {
     asm(ss " %1, %0" : "+x"(a) : "xm"(b));                                 \
     return a;                                                             \
   }
-#else
-#define TC_FIXED_ORDER(name, sd, ss)
-#endif
-namespace fixed_order {
-TC_FIXED_ORDER(add, "addsd", "addss")
-TC_FIXED_ORDER(mul, "mulsd", "mulss")
-}  // namespace fixed_order
+TC_FIXED_ORDER(wasm_add, "addsd", "addss")
+TC_FIXED_ORDER(wasm_mul, "mulsd", "mulss")
 #undef TC_FIXED_ORDER
-template <class F>
-inline F wasm_add(F a, F b) {
-#if defined(__x86_64__) && defined(__SSE2__)
-  return fixed_order::add(a, b);
 #else
-  return nan_first(F(a + b), a, b);
-#endif
+template <class F>
+inline F nan_first(F r, F a, F b) {
+  if (__builtin_expect(r != r, 0)) {
+    if (a != a) return a + a;
+    if (b != b) return b + b;
+  }
+  return r;
 }
 template <class F>
-inline F wasm_mul(F a, F b) {
-#if defined(__x86_64__) && defined(__SSE2__)
-  return fixed_order::mul(a, b);
-#else
-  return nan_first(F(a * b), a, b);
+inline F wasm_add(F a, F b) { return nan_first(F(a + b), a, b); }
+template <class F>
+inline F wasm_mul(F a, F b) { return nan_first(F(a * b), a, b); }
 #endif
-}
 template <class F>
 inline F wasm_sub(F a, F b) { return a - b; }
 template <class F>
