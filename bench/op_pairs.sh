@@ -39,24 +39,7 @@ else
     echo "$p: $(head -n 1 "$tmp/$p.txt" | awk '{print $2}') dispatches" >&2
   done
 fi
-# Lines after "opstats: pairs" look like "  12.34%  A -> B" (triples:
-# "A -> B -> C"); fused ops contain "_". A file with several runs (the WASI
-# suite's) counts as one program: its runs' shares are averaged.
-n=$(ls "$tmp"/*.txt | wc -l)
-awk -v n="$n" -v want="opstats: $section" '
-  FNR == 1 { prog = FILENAME; sub(/.*\//, "", prog); sub(/\.txt$/, "", prog) }
-  /^opstats: [0-9]+ instructions/ { runs[prog]++ }
-  /^opstats:/ { on = ($0 == want); next }
-  on && $0 !~ /_/ {
-    sub(/%/, "", $1); k = $2
-    for (i = 4; i <= NF; i += 2) k = k " -> " $i
-    s[k SUBSEP prog] += $1
-  }
-  END {
-    for (kp in s) {
-      split(kp, f, SUBSEP)
-      share[f[1]] += s[kp] / runs[f[2]] / n; progs[f[1]] = progs[f[1]] " " f[2]
-    }
-    for (k in share) printf "%6.2f%%  %s  (%s )\n", share[k], k, progs[k]
-  }' "$tmp"/*.txt |
+# Shares of unfused pairs (triples), each program counting equally:
+# bench/opstats_shares.awk.
+awk -v section="$section" -v singles=1 -f bench/opstats_shares.awk "$tmp"/*.txt |
   sort -rn | head -n "$top"

@@ -376,33 +376,18 @@ if [[ $mode == corpus ]]; then
   fi
   # CORPUS_KEEP=DIR keeps the profiles (bench/op_pairs.sh reads them).
   [[ -n ${CORPUS_KEEP:-} ]] && cp "$TMP"/prof/*.txt "$CORPUS_KEEP"/
-  # Each file holds "opstats: N instructions", per-op lines "  P%  OP" and,
-  # after "opstats: pairs", "  P%  A -> B"; the shares of a file (several runs
-  # for the WASI suite) are weighted by their runs' counts, then each
-  # program counts equally.
-  awk '
-    FNR == 1 { nprog++ }
-    /^opstats: [0-9]+ instructions/ { total = $2; tot[FILENAME] += total; sec = "ops"; next }
-    /^opstats: pairs/ { sec = "pairs"; next }
-    /^opstats:/ { sec = ""; next }
-    sec == "ops" && $1 ~ /%$/ { sub(/%/, "", $1); ops[FILENAME SUBSEP $2] += $1 * total }
-    sec == "pairs" && $3 == "->" { sub(/%/, "", $1); pairs[FILENAME SUBSEP $2 " -> " $4] += $1 * total }
-    END {
-      for (k in ops) { split(k, f, SUBSEP); o[f[2]] += ops[k] / tot[f[1]] / nprog }
-      for (k in pairs) { split(k, f, SUBSEP); q[f[2]] += pairs[k] / tot[f[1]] / nprog }
-      for (k in o) printf "op   %7.3f%%  %s\n", o[k], k
-      for (k in q) printf "pair %7.3f%%  %s\n", q[k], k
-    }' "$TMP"/prof/*.txt >"$TMP/shares"
+  # Shares: bench/opstats_shares.awk (each program counts equally).
+  shares() { awk -v section="$1" -f bench/opstats_shares.awk "$TMP"/prof/*.txt | sort -rn | head -n "$2" | sed 's/  (.*)$//'; }
   printf '%-16s %14s\n' program dispatches
   for f in "$TMP"/prof/*.txt; do
     printf '%-16s %14s\n' "$(basename "$f" .txt)" "$(awk '/^opstats: [0-9]+ instructions/ {s += $2} END {print s + 0}' "$f")"
   done
   echo
   echo "top ops (mean share of a program's dispatches over the ${#REPORTED[@]} programs + the WASI suite)"
-  grep '^op ' "$TMP/shares" | sort -k2 -rn | head -n 40 | cut -c6-
+  shares ops 40
   echo
   echo "top adjacent pairs (two dispatches each: candidates for fusion/specialisation)"
-  grep '^pair ' "$TMP/shares" | sort -k2 -rn | head -n 60 | cut -c6-
+  shares pairs 60
   exit "$FAILED"
 fi
 
