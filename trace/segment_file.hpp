@@ -19,12 +19,39 @@ inline Error io_error(const std::string& what, int err = errno) {
   return make_error(ErrorKind::Io, what + ": " + std::strerror(err));
 }
 
-class FileSink : public SegmentSink {
+// What both sinks share: the open file and its path; sealing (fsync,
+// close) and discarding (close, unlink) are the same for both.
+class FdSink : public SegmentSink {
  public:
-  FileSink(std::string path, int fd, uint64_t size) : path_(std::move(path)), fd_(fd), size_(size) {}
-  ~FileSink() override {
+  FdSink(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~FdSink() override {
     if (fd_ >= 0) ::close(fd_);
   }
+
+  Expected<void> seal() override {
+    if (fd_ < 0) return {};
+    bool ok = ::fsync(fd_) == 0;
+    int err = errno;
+    ::close(fd_);
+    fd_ = -1;
+    if (!ok) return io_error("fsync failed: " + path_, err);
+    return {};
+  }
+
+  void discard() override {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    ::unlink(path_.c_str());
+  }
+
+ protected:
+  std::string path_;
+  int fd_;
+};
+
+class FileSink : public FdSink {
+ public:
+  FileSink(std::string path, int fd, uint64_t size) : FdSink(std::move(path), fd), size_(size) {}
 
   Expected<void> append(std::span<const uint8_t> a, std::span<const uint8_t> b) override {
     if (fd_ < 0) return make_error(ErrorKind::Io, path_ + ": segment is sealed");
@@ -37,7 +64,7 @@ class FileSink : public SegmentSink {
       if (n <= 0) {
         // (A full disk): cut the torn batch off, so the segment ends at its
         // last whole batch and the space goes back to the disk.
-        auto e = segment_file_detail::io_error("cannot write log batch to " + path_, n == 0 ? ENOSPC : errno);
+        auto e = io_error("cannot write log batch to " + path_, n == 0 ? ENOSPC : errno);
         (void)!::ftruncate(fd_, off_t(size_));
         (void)::lseek(fd_, off_t(size_), SEEK_SET);
         return e;
@@ -53,25 +80,7 @@ class FileSink : public SegmentSink {
     return {};
   }
 
-  Expected<void> seal() override {
-    if (fd_ < 0) return {};
-    bool ok = ::fsync(fd_) == 0;
-    int err = errno;
-    ::close(fd_);
-    fd_ = -1;
-    if (!ok) return segment_file_detail::io_error("fsync failed: " + path_, err);
-    return {};
-  }
-
-  void discard() override {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-    ::unlink(path_.c_str());
-  }
-
  private:
-  std::string path_;
-  int fd_;
   uint64_t size_;
 };
 
@@ -85,15 +94,12 @@ class FileSink : public SegmentSink {
 // file to its real end. A kill between the two leaves < 4 KiB of zeros
 // after the last whole batch, which the reader drops as a torn tail; a
 // failed write is truncated away as in FileSink.
-class DirectFileSink : public SegmentSink {
+class DirectFileSink : public FdSink {
  public:
   static constexpr size_t kBlock = 4096;  // covers every logical block size
 
-  DirectFileSink(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
-  ~DirectFileSink() override {
-    if (fd_ >= 0) ::close(fd_);
-    std::free(buf_);
-  }
+  DirectFileSink(std::string path, int fd) : FdSink(std::move(path), fd) {}
+  ~DirectFileSink() override { std::free(buf_); }
 
   Expected<void> append(std::span<const uint8_t> a, std::span<const uint8_t> b) override {
     if (fd_ < 0) return make_error(ErrorKind::Io, path_ + ": segment is sealed");
@@ -128,22 +134,6 @@ class DirectFileSink : public SegmentSink {
     return {};
   }
 
-  Expected<void> seal() override {
-    if (fd_ < 0) return {};
-    bool ok = ::fsync(fd_) == 0;
-    int err = errno;
-    ::close(fd_);
-    fd_ = -1;
-    if (!ok) return io_error("fsync failed: " + path_, err);
-    return {};
-  }
-
-  void discard() override {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-    ::unlink(path_.c_str());
-  }
-
  private:
   bool grow(size_t len) {
     size_t cap = std::max(len, cap_ * 2);
@@ -156,8 +146,6 @@ class DirectFileSink : public SegmentSink {
     return true;
   }
 
-  std::string path_;
-  int fd_;
   uint64_t size_ = 0;
   uint8_t* buf_ = nullptr;
   size_t cap_ = 0;
