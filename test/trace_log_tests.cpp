@@ -66,6 +66,17 @@ uint64_t read_and_check(const std::string& dir, bool& torn) {
   return n;
 }
 
+// The record-then-reopen check: the log in `dir` reads back as exactly `n`
+// right records, with a torn tail or not as `torn`; returns it reopened.
+LogReader expect_records(const std::string& dir, uint64_t n, bool torn = false) {
+  bool was_torn = false;
+  BOOST_TEST(read_and_check(dir, was_torn) == n);
+  BOOST_TEST(was_torn == torn);
+  auto r = LogReader::open(dir);
+  BOOST_REQUIRE(r.has_value());
+  return std::move(*r);
+}
+
 std::vector<char> slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::vector<char>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -78,12 +89,7 @@ BOOST_AUTO_TEST_CASE(round_trip_with_batches) {
   LogOptions o;
   o.batch_records = 100;
   write_log(d.str(), 1234, o);
-  bool torn = false;
-  BOOST_TEST(read_and_check(d.str(), torn) == 1234u);
-  BOOST_TEST(!torn);
-  auto r = LogReader::open(d.str());
-  BOOST_REQUIRE(r.has_value());
-  auto s = r->stats();
+  auto s = expect_records(d.str(), 1234).stats();
   BOOST_TEST(s.records == 1234u);
   BOOST_TEST(s.batches == 13u);
   BOOST_TEST(s.segments == 1u);
@@ -96,11 +102,7 @@ BOOST_AUTO_TEST_CASE(segments_roll_over) {
   o.batch_records = 10;
   o.segment_bytes = 600;
   write_log(d.str(), 500, o);
-  bool torn = false;
-  BOOST_TEST(read_and_check(d.str(), torn) == 500u);
-  BOOST_TEST(!torn);
-  auto r = LogReader::open(d.str());
-  BOOST_TEST(r->segments().size() > 3u);
+  BOOST_TEST(expect_records(d.str(), 500).segments().size() > 3u);
 }
 
 // With segment_seconds, the first record past the deadline is the last
@@ -123,19 +125,12 @@ BOOST_AUTO_TEST_CASE(segments_are_sealed_by_time_too) {
   some(1);  // past the deadline: sealed with this one
   BOOST_REQUIRE((*w)->flush());
   BOOST_TEST(!fs::exists(d.path / "log.000001"));
-  auto sealed = LogReader::open(d.str());
-  BOOST_REQUIRE(sealed.has_value());
-  BOOST_TEST(sealed->stats().records == 11u);
+  BOOST_TEST(expect_records(d.str(), 11).stats().records == 11u);
   some(9);  // within the next second: one batch, still open
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   some(5);
   BOOST_REQUIRE((*w)->close());
-  bool torn = false;
-  BOOST_TEST(read_and_check(d.str(), torn) == 25u);
-  BOOST_TEST(!torn);
-  auto r = LogReader::open(d.str());
-  BOOST_REQUIRE(r.has_value());
-  BOOST_TEST(r->segments().size() == 3u);
+  BOOST_TEST(expect_records(d.str(), 25).segments().size() == 3u);
 
   TempDir e;  // without it: by size only
   o.segment_seconds = 0;
@@ -145,9 +140,7 @@ BOOST_AUTO_TEST_CASE(segments_are_sealed_by_time_too) {
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   BOOST_REQUIRE((*w2)->append(1007, 1, payload_for(1)));
   BOOST_REQUIRE((*w2)->close());
-  auto r2 = LogReader::open(e.str());
-  BOOST_REQUIRE(r2.has_value());
-  BOOST_TEST(r2->segments().size() == 1u);
+  BOOST_TEST(expect_records(e.str(), 2).segments().size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(uncompressed_codec) {
@@ -156,8 +149,7 @@ BOOST_AUTO_TEST_CASE(uncompressed_codec) {
   o.codec = Codec::None;
   o.batch_records = 7;
   write_log(d.str(), 100, o);
-  bool torn = false;
-  BOOST_TEST(read_and_check(d.str(), torn) == 100u);
+  expect_records(d.str(), 100);
 }
 
 BOOST_AUTO_TEST_CASE(cut_at_every_offset) {
@@ -305,9 +297,7 @@ BOOST_AUTO_TEST_CASE(a_full_disk_leaves_a_clean_log,
       BOOST_TEST((failed || !closed.has_value()));
       uint64_t kept = (*w)->stats().records;
       BOOST_TEST(kept > 0u);
-      bool torn = false;
-      BOOST_TEST(read_and_check(dir, torn) == kept);
-      BOOST_TEST(!torn);
+      expect_records(dir, kept);
     }
   }
 }
@@ -324,13 +314,8 @@ BOOST_AUTO_TEST_CASE(zstd_is_the_default_and_zlib_still_works) {
       if (codec != Codec::Zstd) o.codec = codec;  // the default is zstd
       o.batch_records = 100;
       write_log(d.str(), 1000, o);
-      auto r = LogReader::open(d.str());
-      BOOST_REQUIRE(r.has_value());
-      for (const auto& b : r->segments()[0].batches)
+      for (const auto& b : expect_records(d.str(), 1000).segments()[0].batches)
         BOOST_TEST(b.header.codec == uint8_t(codec));
-      bool torn = false;
-      BOOST_TEST(read_and_check(d.str(), torn) == 1000u);
-      BOOST_TEST(!torn);
     }
   }
 }
@@ -353,9 +338,7 @@ BOOST_AUTO_TEST_CASE(a_version_2_zlib_log_still_reads) {
     f.write(reinterpret_cast<const char*>(&v), sizeof v);
   }
   BOOST_REQUIRE(segments > 1);
-  bool torn = false;
-  BOOST_TEST(read_and_check(d.str(), torn) == 600u);
-  BOOST_TEST(!torn);
+  expect_records(d.str(), 600);
 }
 
 // A zstd batch whose header says another raw size than its frame does is
@@ -442,9 +425,7 @@ BOOST_AUTO_TEST_CASE(a_kill_before_the_truncate_loses_nothing) {
   uint64_t size = fs::file_size(seg);
   BOOST_REQUIRE(size % 4096 != 0);
   fs::resize_file(seg, (size + 4095) / 4096 * 4096);  // as the block write left it
-  bool torn = false;
-  BOOST_TEST(read_and_check(d.str(), torn) == 95u);
-  BOOST_TEST(torn);
+  expect_records(d.str(), 95, /*torn=*/true);
 }
 
 // Records appended with splices (the bytes a read filled, straight from
@@ -468,8 +449,6 @@ BOOST_AUTO_TEST_CASE(spliced_payloads_equal_contiguous_ones) {
   }
   BOOST_REQUIRE((*w1)->close().has_value());
   BOOST_REQUIRE((*w2)->close().has_value());
-  bool torn = false;
-  BOOST_TEST(read_and_check(d2.str(), torn) == 300u);
-  BOOST_TEST(!torn);
+  expect_records(d2.str(), 300);
   BOOST_TEST(slurp(segment_path(d1.str(), 0)) == slurp(segment_path(d2.str(), 0)));
 }
