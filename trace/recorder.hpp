@@ -15,6 +15,8 @@
 
 namespace tc::trace {
 
+static_assert(kClockTimeGetId == uint32_t(wasi::CallId::clock_time_get));
+
 class Recorder : public wasi::System {
  public:
   // `on_record`, if given, sees every call's record as it is appended (and
