@@ -2,6 +2,7 @@
 // divergence errors when the program does something else.
 #define BOOST_TEST_MODULE trace_replay
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <filesystem>
 #include <random>
 
@@ -258,5 +259,52 @@ BOOST_AUTO_TEST_CASE(corrupt_payload_is_an_error_not_a_crash) {
     r.call_id = uint32_t(c.id);
     r.payload = junk;
     BOOST_TEST(!decode_record(r).has_value());
+  }
+}
+
+// Over a System whose monotonic clock is the host's, a successful
+// clock_time_get(MONOTONIC) record is timestamped with the time the call
+// returned (no second clock read); an error, another clock, or a System
+// that does not say so is timed by the Recorder's own reading.
+namespace {
+class HostClock : public FakeSystem {
+ public:
+  explicit HostClock(bool host) : host_(host) {}
+  bool host_monotonic_clock() const override { return host_; }
+  Errno clock_time_get(const call::clock_time_get_in& in, call::clock_time_get_out& out) override {
+    if (in.id == ClockId::Realtime) return Errno::Inval;
+    // An hour ahead of the host's clock: a timestamp taken from it shows.
+    out.time = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch()).count()) +
+               3600000000000ull;
+    return Errno::Success;
+  }
+  bool host_;
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_host_monotonic_reading_is_its_records_timestamp) {
+  for (bool host : {true, false}) {
+    BOOST_TEST_CONTEXT("host clock " << host) {
+      TempDir d;
+      HostClock real(host);
+      auto log = LogWriter::create(d.path);
+      BOOST_REQUIRE(log.has_value());
+      {
+        Recorder rec(real, **log);
+        call::clock_time_get_out c;
+        BOOST_TEST((rec.clock_time_get({ClockId::Realtime, 1}, c) == Errno::Inval));
+        BOOST_TEST((rec.clock_time_get({ClockId::Monotonic, 1}, c) == Errno::Success));
+      }
+      BOOST_REQUIRE((*log)->close().has_value());
+      auto r = LogReader::open(d.path);
+      BOOST_REQUIRE(r.has_value());
+      Record a, b;
+      BOOST_REQUIRE(r->next(a));
+      BOOST_REQUIRE(r->next(b));
+      BOOST_TEST(a.time_ns < 60000000000ull);  // the Recorder's reading: well within a minute
+      if (host) BOOST_TEST(b.time_ns > 3500000000000ull);  // the call's own
+      else BOOST_TEST(b.time_ns < 60000000000ull);
+    }
   }
 }

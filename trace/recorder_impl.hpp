@@ -83,8 +83,20 @@ void Recorder::record(wasi::CallId id, const In& in, wasi::Errno e, const Out& o
   int ins = number_fields(in), outs = number_fields(out);
   if (!on_record_ && log_ && ins >= 0 && outs >= 0 &&
       size_t(ins + outs + 1) * kMaxVarint <= LogWriter::kMaxInPlace) {
-    auto t = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                          std::chrono::steady_clock::now() - start_).count());
+    uint64_t t;
+    if constexpr (std::is_same_v<In, wasi::call::clock_time_get_in>) {
+      // The program's own monotonic reading is the record's timestamp: on a
+      // VM a second clock_gettime costs as much as the call itself.
+      uint64_t start = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                    start_.time_since_epoch()).count());
+      if (host_monotonic_ && in.id == wasi::ClockId::Monotonic && e == wasi::Errno::Success && !injected &&
+          out.time >= start)
+        t = out.time - start;
+      else
+        t = now_ns();
+    } else {
+      t = now_ns();
+    }
     uint32_t flags = injected ? kRecordInjected : 0;
     bool ok;
     if constexpr (std::is_same_v<In, wasi::call::clock_time_get_in>)
@@ -103,8 +115,7 @@ void Recorder::record(wasi::CallId id, const In& in, wasi::Errno e, const Out& o
   splices_.clear();
   // With a live trace the hook needs the whole payload in one piece.
   encode_call(buf_, in, e, out, on_record_ ? nullptr : &splices_);
-  auto t = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                        std::chrono::steady_clock::now() - start_).count());
+  uint64_t t = now_ns();
   if (log_ && !log_error_)
     if (auto r = log_->append(t, uint32_t(id), buf_, splices_, injected ? kRecordInjected : 0); !r)
       log_error_ = r.error();
