@@ -94,15 +94,25 @@ class FileSink : public FdSink {
 // file to its real end. A kill between the two leaves < 4 KiB of zeros
 // after the last whole batch, which the reader drops as a torn tail; a
 // failed write is truncated away as in FileSink.
+//
+// Small appends (under kSmallAppend: a batch of 4096 clock reads is ~6 KiB)
+// go through the page cache instead (O_DIRECT cleared on the fd until the
+// next large one): a synchronous device write per small batch cost ~0.25
+// ms of CPU on a VM, a third of a recorded 1M-clock-reads run. The last
+// partial block is kept in the buffer either way; the kernel writes back
+// and drops cached pages an O_DIRECT write then covers.
 class DirectFileSink : public FdSink {
  public:
   static constexpr size_t kBlock = 4096;  // covers every logical block size
+  static constexpr size_t kSmallAppend = 64 << 10;
 
   DirectFileSink(std::string path, int fd) : FdSink(std::move(path), fd) {}
   ~DirectFileSink() override { std::free(buf_); }
 
   Expected<void> append(std::span<const uint8_t> a, std::span<const uint8_t> b) override {
     if (fd_ < 0) return make_error(ErrorKind::Io, path_ + ": segment is sealed");
+    if (a.size() + b.size() < kSmallAppend) return append_buffered(a, b);
+    if (!direct_ && !set_direct(true)) return io_error("cannot write log batch to " + path_);
     size_t tail = size_t(size_ % kBlock);  // bytes of the last partial block, at buf_[0]
     size_t need = tail + a.size() + b.size();
     size_t len = (need + kBlock - 1) / kBlock * kBlock;
@@ -135,6 +145,48 @@ class DirectFileSink : public FdSink {
   }
 
  private:
+  bool set_direct(bool on) {
+    int fl = ::fcntl(fd_, F_GETFL);
+    if (fl < 0 || ::fcntl(fd_, F_SETFL, on ? fl | O_DIRECT : fl & ~O_DIRECT) != 0) return false;
+    direct_ = on;
+    return true;
+  }
+
+  Expected<void> append_buffered(std::span<const uint8_t> a, std::span<const uint8_t> b) {
+    if ((direct_ && !set_direct(false)) || (cap_ < kBlock && !grow(kBlock)))
+      return io_error("cannot write log batch to " + path_);
+    iovec iov[2] = {{const_cast<uint8_t*>(a.data()), a.size()},
+                    {const_cast<uint8_t*>(b.data()), b.size()}};
+    size_t n = a.size() + b.size();
+    for (size_t done = 0; done < n;) {
+      int first = done < a.size() ? 0 : 1;
+      iovec v[2] = {iov[0], iov[1]};
+      size_t skip = first == 0 ? done : done - a.size();
+      v[first].iov_base = static_cast<uint8_t*>(v[first].iov_base) + skip;
+      v[first].iov_len -= skip;
+      ssize_t w = ::pwritev(fd_, v + first, 2 - first, off_t(size_ + done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) {  // (a full disk) cut the torn batch off
+        auto e = io_error("cannot write log batch to " + path_, w == 0 ? ENOSPC : errno);
+        (void)!::ftruncate(fd_, off_t(size_));
+        return e;
+      }
+      done += size_t(w);
+    }
+    // The last partial block, for the next O_DIRECT append.
+    size_t tail = size_t(size_ % kBlock), new_tail = size_t((size_ + n) % kBlock);
+    if (tail + n < kBlock) {
+      std::memcpy(buf_ + tail, a.data(), a.size());
+      if (!b.empty()) std::memcpy(buf_ + tail + a.size(), b.data(), b.size());
+    } else {  // it lies within a ++ b
+      size_t from_b = std::min(new_tail, b.size()), from_a = new_tail - from_b;
+      std::memcpy(buf_, a.data() + a.size() - from_a, from_a);
+      if (from_b) std::memcpy(buf_ + from_a, b.data() + b.size() - from_b, from_b);
+    }
+    size_ += n;
+    return {};
+  }
+
   bool grow(size_t len) {
     size_t cap = std::max(len, cap_ * 2);
     void* p = std::aligned_alloc(kBlock, cap);
@@ -149,6 +201,7 @@ class DirectFileSink : public FdSink {
   uint64_t size_ = 0;
   uint8_t* buf_ = nullptr;
   size_t cap_ = 0;
+  bool direct_ = true;  // O_DIRECT set on fd_
 };
 
 }  // namespace segment_file_detail
