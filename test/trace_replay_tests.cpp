@@ -308,3 +308,63 @@ BOOST_AUTO_TEST_CASE(a_host_monotonic_reading_is_its_records_timestamp) {
     }
   }
 }
+
+// Calls of numbers only are encoded straight into the batch
+// (append_in_place); their records hold exactly what encode_call writes
+// (fd_seek's signed offset included), in format 3 and 4 alike.
+namespace {
+class Numbers : public FakeSystem {
+ public:
+  Errno fd_seek(const call::fd_seek_in& in, call::fd_seek_out& out) override {
+    out.newoffset = uint64_t(in.offset) * 3;
+    return in.fd == 9 ? Errno::BadF : Errno::Success;
+  }
+  Errno fd_close(const call::fd_close_in&, call::fd_close_out&) override { return Errno::Success; }
+  Errno sched_yield(const call::sched_yield_in&, call::sched_yield_out&) override { return Errno::Success; }
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(number_only_calls_are_recorded_as_encode_call_writes) {
+  for (uint32_t version : {3u, 4u}) {
+    BOOST_TEST_CONTEXT("format " << version) {
+      TempDir d;
+      Numbers real;
+      LogOptions o;
+      o.version = version;
+      auto log = LogWriter::create(d.path, o);
+      BOOST_REQUIRE(log.has_value());
+      std::vector<std::vector<uint8_t>> expect;
+      {
+        Recorder rec(real, **log);
+        for (int64_t off : {int64_t(0), int64_t(-1), int64_t(1) << 40, INT64_MIN, INT64_MAX}) {
+          for (Fd fd : {Fd(3), Fd(9)}) {
+            call::fd_seek_in in{fd, off, Whence::End};
+            call::fd_seek_out out;
+            Errno e = rec.fd_seek(in, out);
+            expect.emplace_back();
+            encode_call(expect.back(), in, e, out);
+          }
+        }
+        call::fd_close_in ci{7};
+        call::fd_close_out co;
+        expect.emplace_back();
+        encode_call(expect.back(), ci, rec.fd_close(ci, co), co);
+        call::sched_yield_in yi;
+        call::sched_yield_out yo;
+        expect.emplace_back();
+        encode_call(expect.back(), yi, rec.sched_yield(yi, yo), yo);
+      }
+      BOOST_REQUIRE((*log)->close().has_value());
+      auto r = LogReader::open(d.path);
+      BOOST_REQUIRE(r.has_value());
+      Record rec;
+      size_t n = 0;
+      while (r->next(rec)) {
+        BOOST_REQUIRE(n < expect.size());
+        BOOST_TEST(std::vector<uint8_t>(rec.payload.begin(), rec.payload.end()) == expect[n], "record " << n);
+        ++n;
+      }
+      BOOST_TEST(n == expect.size());
+    }
+  }
+}
