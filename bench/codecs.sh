@@ -11,17 +11,12 @@
 # benchmarks of bench/syscalls (64 MiB of random bytes read once; 1M calls).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TC=${TIMECRAFT:-bin/timecraft}
+source bench/lib.sh
 CB=${CODEC_BENCH:-bin/bench/codec_bench}
 out=bench/build/codecs
 mkdir -p "$out/data"
-export TIMECRAFT_REGISTRY=$(mktemp -d /tmp/tc-codecs-registry.XXXXXX)
-export TIMECRAFT_CONFIG=$TIMECRAFT_REGISTRY/config.yaml
-trap 'rm -rf "$TIMECRAFT_REGISTRY" "$out/data"' EXIT
-
-for p in clocks reads; do
-  clang --target=wasm32-wasi -O2 -o "$out/$p.wasm" "bench/syscalls/$p.c"
-done
+scratch_registry tc-codecs-registry "$out/data"
+build_syscalls "$out" clocks reads
 head -c $((64 << 20)) /dev/urandom > "$out/data/blob"
 cp README.md "$out/data/in.md"
 

@@ -9,17 +9,12 @@
 #   bench/record_cpu.sh            (from the project root, after b2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TC=${TIMECRAFT:-bin/timecraft}
+source bench/lib.sh
 RUNS=${BENCH_RUNS:-7}
 out=bench/build/syscalls
 mkdir -p "$out/data"
-export TIMECRAFT_REGISTRY=$(mktemp -d /tmp/tc-bench-registry.XXXXXX)
-export TIMECRAFT_CONFIG=$TIMECRAFT_REGISTRY/config.yaml
-trap 'rm -rf "$TIMECRAFT_REGISTRY" "$out/data"' EXIT
-
-for p in clocks reads; do
-  clang --target=wasm32-wasi -O2 -o "$out/$p.wasm" "bench/syscalls/$p.c"
-done
+scratch_registry tc-bench-registry "$out/data"
+build_syscalls "$out" clocks reads
 head -c $((50 << 20)) /dev/urandom > "$out/data/blob"   # 50 MiB, read 4 times
 
 # cpu_ms CMD... -> CPU ms of one run, all threads, user+sys (stdout

@@ -7,17 +7,12 @@
 #   bench/record_overhead.sh            (from the project root, after b2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TC=${TIMECRAFT:-bin/timecraft}
+source bench/lib.sh
 RUNS=${BENCH_RUNS:-5}
 out=bench/build/syscalls
-mkdir -p "$out"
-export TIMECRAFT_REGISTRY=$(mktemp -d /tmp/tc-bench-registry.XXXXXX)
-trap 'rm -rf "$TIMECRAFT_REGISTRY" "$out/data"' EXIT
-
-for p in writes clocks reads; do
-  clang --target=wasm32-wasi -O2 -o "$out/$p.wasm" "bench/syscalls/$p.c"
-done
 mkdir -p "$out/data"
+scratch_registry tc-bench-registry "$out/data"
+build_syscalls "$out" writes clocks reads
 head -c $((64 << 20)) /dev/urandom > "$out/data/blob"   # 64 MiB, read 4 times
 
 now() { date +%s%N; }

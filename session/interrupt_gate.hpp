@@ -39,11 +39,15 @@ class InterruptGate final : public wasi::System {
   const Error* fault() const override { return fault_ ? &*fault_ : inner_.fault(); }
 
  private:
+  // Per call: one relaxed load (the flag only ever goes from 0 to a signal
+  // number; the call that sees it is the one that stops).
   bool stopped() {
-    if (fault_) return true;
-    int sig = stop_.load();
-    if (!sig) return false;
-    fault_ = make_error(ErrorKind::Interrupted, "interrupted by " + signal_name(sig));
+    if (!stop_.load(std::memory_order_relaxed)) [[likely]]
+      return false;
+    return stop();
+  }
+  [[gnu::noinline, gnu::cold]] bool stop() {
+    if (!fault_) fault_ = make_error(ErrorKind::Interrupted, "interrupted by " + signal_name(stop_.load()));
     return true;
   }
   wasi::System& inner_;

@@ -105,6 +105,30 @@ void rewrite_log(const fs::path& dir, Edit edit) {
   fs::rename(tmp, dir);
 }
 
+// Rewrites the log in `dir` record for record (times and flags kept) in
+// format version 3, as the previous release wrote it.
+void rewrite_as_version_3(const fs::path& dir, tc::trace::Codec codec = tc::trace::Codec::Zstd) {
+  auto reader = tc::trace::LogReader::open(dir.string());
+  BOOST_REQUIRE(reader.has_value());
+  struct Rec { uint64_t t; uint32_t id; bool injected; std::vector<uint8_t> payload; };
+  std::vector<Rec> recs;
+  tc::trace::Record r;
+  while (reader->next(r)) recs.push_back({r.time_ns, r.call_id, r.injected, {r.payload.begin(), r.payload.end()}});
+  fs::path tmp = dir.string() + ".v3";
+  {
+    tc::trace::LogOptions o;
+    o.version = 3;
+    o.codec = codec;
+    auto w = tc::trace::LogWriter::create(tmp.string(), o);
+    BOOST_REQUIRE(w.has_value());
+    for (const auto& x : recs)
+      BOOST_REQUIRE((*w)->append(x.t, x.id, x.payload, x.injected ? tc::trace::kRecordInjected : 0).has_value());
+    BOOST_REQUIRE((*w)->close().has_value());
+  }
+  fs::remove_all(dir);
+  fs::rename(tmp, dir);
+}
+
 }  // namespace
 
 BOOST_FIXTURE_TEST_SUITE(replay, Fixture)
@@ -199,8 +223,9 @@ BOOST_AUTO_TEST_CASE(every_wasi_test_program_replays) {
 }
 
 // Logs of the previous format still replay: a run recorded with zlib
-// batches (log.compression: zlib) whose segments are then marked version 2
-// is byte for byte what the previous release wrote. New runs are zstd.
+// batches (log.compression: zlib), rewritten without clock deltas (version
+// 3) and its segments then marked version 2, is byte for byte what the
+// previous release wrote. New runs are zstd.
 BOOST_AUTO_TEST_CASE(a_version_2_zlib_log_still_replays) {
   fs::path data = root / "data2", input = root / "stdin2.txt", config = root / "config.yaml";
   fs::create_directories(data);
@@ -229,6 +254,7 @@ BOOST_AUTO_TEST_CASE(a_version_2_zlib_log_still_replays) {
   BOOST_REQUIRE_EQUAL(run.exit_code, 42);
   std::string id = take_id(run.err);
   BOOST_TEST((codecs(id) == std::set<uint8_t>{uint8_t(tc::trace::Codec::Zlib)}));
+  rewrite_as_version_3(registry / "processes" / id / "log", tc::trace::Codec::Zlib);
   int segments = 0;
   for (const auto& e : fs::directory_iterator(registry / "processes" / id / "log")) {
     std::fstream f(e.path(), std::ios::in | std::ios::out | std::ios::binary);
@@ -242,6 +268,59 @@ BOOST_AUTO_TEST_CASE(a_version_2_zlib_log_still_replays) {
   BOOST_TEST(rep.exit_code == 42);
   BOOST_TEST(rep.out == run.out);
   BOOST_TEST(rep.err == run.err);
+}
+
+// Log format 4 (clock_time_get results as deltas) shows and replays exactly
+// as the same log written in version 3: a run of everything.wasm, rewritten
+// record for record as a version 3 log, prints the same trace (text, -v and
+// JSON), logs and describe's record, batch and segment counts, and replays
+// the same.
+BOOST_AUTO_TEST_CASE(a_version_4_log_shows_as_its_version_3_twin) {
+  fs::path data = root / "data4", input = root / "stdin4.txt";
+  fs::create_directories(data);
+  std::ofstream(input) << "clocks and all\n";
+  std::string wasm = (programs / "everything.wasm").string();
+  auto run = tc({"run", "--dir", data.string() + ":/data", wasm, "/data"}, input.string());
+  BOOST_REQUIRE_EQUAL(run.exit_code, 42);
+  std::string id = take_id(run.err);
+  fs::path log = registry / "processes" / id / "log";
+  auto version_and_clocks = [&](size_t& clocks) {
+    auto r = tc::trace::LogReader::open(log.string());
+    BOOST_REQUIRE(r.has_value());
+    tc::trace::Record rec;
+    clocks = 0;
+    while (r->next(rec)) clocks += rec.call_id == uint32_t(tc::wasi::CallId::clock_time_get);
+    return r->segments()[0].version;
+  };
+  size_t clocks = 0;
+  BOOST_REQUIRE_EQUAL(version_and_clocks(clocks), 4u);
+  BOOST_REQUIRE(clocks >= 2);
+  auto show = [&] {
+    std::vector<std::string> out;
+    for (auto args : std::vector<std::vector<std::string>>{
+             {"trace", id}, {"trace", "-v", id}, {"trace", "-o", "json", id}, {"logs", id}}) {
+      auto r = tc(args);
+      BOOST_TEST(r.exit_code == 0, args[0] << ": " << r.err);
+      out.push_back(r.out + r.err);
+    }
+    auto d = tc({"describe", "process", id});
+    auto at = d.out.find("Records:");
+    BOOST_TEST(at != std::string::npos);
+    // (Its sizes are the log's real ones, smaller in version 4.)
+    std::string line = d.out.substr(at, d.out.find('\n', at) - at);
+    out.push_back(line.substr(0, line.find(" segment(s)")));
+    auto rep = tc({"replay", id});
+    out.push_back(std::to_string(rep.exit_code) + rep.out + rep.err);
+    return out;
+  };
+  auto v4 = show();
+
+  rewrite_as_version_3(log);
+  BOOST_REQUIRE_EQUAL(version_and_clocks(clocks), 3u);
+  auto v3 = show();
+  BOOST_REQUIRE_EQUAL(v3.size(), v4.size());
+  for (size_t i = 0; i < v3.size(); ++i) BOOST_TEST(v3[i] == v4[i], "output " << i);
+  BOOST_TEST(v4.back().rfind("42", 0) == 0, v4.back());
 }
 
 BOOST_AUTO_TEST_CASE(tampered_logs_diverge) {

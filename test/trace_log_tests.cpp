@@ -66,6 +66,17 @@ uint64_t read_and_check(const std::string& dir, bool& torn) {
   return n;
 }
 
+// The record-then-reopen check: the log in `dir` reads back as exactly `n`
+// right records, with a torn tail or not as `torn`; returns it reopened.
+LogReader expect_records(const std::string& dir, uint64_t n, bool torn = false) {
+  bool was_torn = false;
+  BOOST_TEST(read_and_check(dir, was_torn) == n);
+  BOOST_TEST(was_torn == torn);
+  auto r = LogReader::open(dir);
+  BOOST_REQUIRE(r.has_value());
+  return std::move(*r);
+}
+
 std::vector<char> slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::vector<char>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -78,12 +89,7 @@ BOOST_AUTO_TEST_CASE(round_trip_with_batches) {
   LogOptions o;
   o.batch_records = 100;
   write_log(d.str(), 1234, o);
-  bool torn = false;
-  BOOST_TEST(read_and_check(d.str(), torn) == 1234u);
-  BOOST_TEST(!torn);
-  auto r = LogReader::open(d.str());
-  BOOST_REQUIRE(r.has_value());
-  auto s = r->stats();
+  auto s = expect_records(d.str(), 1234).stats();
   BOOST_TEST(s.records == 1234u);
   BOOST_TEST(s.batches == 13u);
   BOOST_TEST(s.segments == 1u);
@@ -96,11 +102,7 @@ BOOST_AUTO_TEST_CASE(segments_roll_over) {
   o.batch_records = 10;
   o.segment_bytes = 600;
   write_log(d.str(), 500, o);
-  bool torn = false;
-  BOOST_TEST(read_and_check(d.str(), torn) == 500u);
-  BOOST_TEST(!torn);
-  auto r = LogReader::open(d.str());
-  BOOST_TEST(r->segments().size() > 3u);
+  BOOST_TEST(expect_records(d.str(), 500).segments().size() > 3u);
 }
 
 // With segment_seconds, the first record past the deadline is the last
@@ -123,19 +125,12 @@ BOOST_AUTO_TEST_CASE(segments_are_sealed_by_time_too) {
   some(1);  // past the deadline: sealed with this one
   BOOST_REQUIRE((*w)->flush());
   BOOST_TEST(!fs::exists(d.path / "log.000001"));
-  auto sealed = LogReader::open(d.str());
-  BOOST_REQUIRE(sealed.has_value());
-  BOOST_TEST(sealed->stats().records == 11u);
+  BOOST_TEST(expect_records(d.str(), 11).stats().records == 11u);
   some(9);  // within the next second: one batch, still open
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   some(5);
   BOOST_REQUIRE((*w)->close());
-  bool torn = false;
-  BOOST_TEST(read_and_check(d.str(), torn) == 25u);
-  BOOST_TEST(!torn);
-  auto r = LogReader::open(d.str());
-  BOOST_REQUIRE(r.has_value());
-  BOOST_TEST(r->segments().size() == 3u);
+  BOOST_TEST(expect_records(d.str(), 25).segments().size() == 3u);
 
   TempDir e;  // without it: by size only
   o.segment_seconds = 0;
@@ -145,9 +140,7 @@ BOOST_AUTO_TEST_CASE(segments_are_sealed_by_time_too) {
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   BOOST_REQUIRE((*w2)->append(1007, 1, payload_for(1)));
   BOOST_REQUIRE((*w2)->close());
-  auto r2 = LogReader::open(e.str());
-  BOOST_REQUIRE(r2.has_value());
-  BOOST_TEST(r2->segments().size() == 1u);
+  BOOST_TEST(expect_records(e.str(), 2).segments().size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(uncompressed_codec) {
@@ -156,8 +149,7 @@ BOOST_AUTO_TEST_CASE(uncompressed_codec) {
   o.codec = Codec::None;
   o.batch_records = 7;
   write_log(d.str(), 100, o);
-  bool torn = false;
-  BOOST_TEST(read_and_check(d.str(), torn) == 100u);
+  expect_records(d.str(), 100);
 }
 
 BOOST_AUTO_TEST_CASE(cut_at_every_offset) {
@@ -305,9 +297,7 @@ BOOST_AUTO_TEST_CASE(a_full_disk_leaves_a_clean_log,
       BOOST_TEST((failed || !closed.has_value()));
       uint64_t kept = (*w)->stats().records;
       BOOST_TEST(kept > 0u);
-      bool torn = false;
-      BOOST_TEST(read_and_check(dir, torn) == kept);
-      BOOST_TEST(!torn);
+      expect_records(dir, kept);
     }
   }
 }
@@ -324,24 +314,21 @@ BOOST_AUTO_TEST_CASE(zstd_is_the_default_and_zlib_still_works) {
       if (codec != Codec::Zstd) o.codec = codec;  // the default is zstd
       o.batch_records = 100;
       write_log(d.str(), 1000, o);
-      auto r = LogReader::open(d.str());
-      BOOST_REQUIRE(r.has_value());
-      for (const auto& b : r->segments()[0].batches)
+      for (const auto& b : expect_records(d.str(), 1000).segments()[0].batches)
         BOOST_TEST(b.header.codec == uint8_t(codec));
-      bool torn = false;
-      BOOST_TEST(read_and_check(d.str(), torn) == 1000u);
-      BOOST_TEST(!torn);
     }
   }
 }
 
 // A version 2 log (what the previous release wrote: zlib batches, segment
-// version 2) still reads: made byte-exact by writing zlib batches and
-// setting the segment headers' version back to 2.
+// version 2) still reads: made byte-exact by writing zlib batches in
+// version 3 (no clock deltas) and setting the segment headers' version
+// back to 2.
 BOOST_AUTO_TEST_CASE(a_version_2_zlib_log_still_reads) {
   TempDir d;
   LogOptions o;
   o.codec = Codec::Zlib;
+  o.version = 3;
   o.batch_records = 50;
   o.segment_bytes = 4096;
   write_log(d.str(), 600, o);
@@ -353,9 +340,7 @@ BOOST_AUTO_TEST_CASE(a_version_2_zlib_log_still_reads) {
     f.write(reinterpret_cast<const char*>(&v), sizeof v);
   }
   BOOST_REQUIRE(segments > 1);
-  bool torn = false;
-  BOOST_TEST(read_and_check(d.str(), torn) == 600u);
-  BOOST_TEST(!torn);
+  expect_records(d.str(), 600);
 }
 
 // A zstd batch whose header says another raw size than its frame does is
@@ -416,7 +401,9 @@ BOOST_AUTO_TEST_CASE(direct_and_buffered_segments_are_byte_identical) {
   BOOST_REQUIRE(db.has_value());
   std::mt19937 rng(5);
   uint64_t size = 0;
-  for (size_t n : {32ul, 56ul, 4040ul, 1ul, 4096ul, 12345ul, 0ul, 70000ul, 3ul, 8191ul}) {
+  // (Small appends go through the page cache, large ones O_DIRECT: mixed.)
+  for (size_t n : {32ul, 56ul, 4040ul, 1ul, 4096ul, 12345ul, 0ul, 70000ul, 3ul, 8191ul, 100000ul, 5ul,
+                   65536ul, 65480ul, 7ul, 200000ul, 4039ul, 131072ul}) {
     std::vector<uint8_t> head(56), body(n);
     for (auto& x : head) x = uint8_t(rng());
     for (auto& x : body) x = uint8_t(rng());
@@ -442,9 +429,7 @@ BOOST_AUTO_TEST_CASE(a_kill_before_the_truncate_loses_nothing) {
   uint64_t size = fs::file_size(seg);
   BOOST_REQUIRE(size % 4096 != 0);
   fs::resize_file(seg, (size + 4095) / 4096 * 4096);  // as the block write left it
-  bool torn = false;
-  BOOST_TEST(read_and_check(d.str(), torn) == 95u);
-  BOOST_TEST(torn);
+  expect_records(d.str(), 95, /*torn=*/true);
 }
 
 // Records appended with splices (the bytes a read filled, straight from
@@ -468,8 +453,131 @@ BOOST_AUTO_TEST_CASE(spliced_payloads_equal_contiguous_ones) {
   }
   BOOST_REQUIRE((*w1)->close().has_value());
   BOOST_REQUIRE((*w2)->close().has_value());
-  bool torn = false;
-  BOOST_TEST(read_and_check(d2.str(), torn) == 300u);
-  BOOST_TEST(!torn);
+  expect_records(d2.str(), 300);
   BOOST_TEST(slurp(segment_path(d1.str(), 0)) == slurp(segment_path(d2.str(), 0)));
+}
+
+// ---- version 4: clock deltas ------------------------------------------------------
+
+namespace {
+
+std::vector<uint8_t> clock_payload(uint64_t clock, uint64_t precision, uint64_t err, uint64_t time) {
+  std::vector<uint8_t> p;
+  for (uint64_t v : {clock, precision, err, time}) put_varint(p, v);
+  return p;
+}
+
+struct Rec {
+  uint64_t t;
+  uint32_t id;
+  bool injected;
+  std::vector<uint8_t> payload;
+  bool operator==(const Rec&) const = default;
+};
+
+std::vector<Rec> all_records(const std::string& dir) {
+  auto r = LogReader::open(dir);
+  BOOST_REQUIRE(r.has_value());
+  std::vector<Rec> out;
+  Record rec;
+  while (r->next(rec)) out.push_back({rec.time_ns, rec.call_id, rec.injected, {rec.payload.begin(), rec.payload.end()}});
+  BOOST_TEST(!r->torn_tail().has_value());
+  return out;
+}
+
+}  // namespace
+
+// A version 4 log reads back as exactly the records written, the same as its
+// version 3 twin: clock records (every clock, times going up, down, wrapping,
+// errors), through append, append_in_place and append_clock, and payloads under the clock's
+// call id that are not clock records (stored as they are) — over several
+// batches, so the per-batch reset is crossed.
+BOOST_AUTO_TEST_CASE(a_version_4_log_reads_as_its_version_3_twin) {
+  std::vector<Rec> recs;
+  std::vector<std::vector<uint64_t>> args;  // a clock record's fields, for append_clock
+  std::mt19937_64 rng(7);
+  uint64_t now[6] = {1764680000000000000ull, 5000000, 100, 7, 0, ~0ull - 3};
+  for (uint64_t i = 0; i < 3000; ++i) {
+    uint64_t clock = rng() % 6;
+    switch (rng() % 8) {
+      case 0: now[clock] -= rng() % 1000; break;            // backwards
+      case 1: now[clock] += rng(); break;                   // anywhere (wraps)
+      default: now[clock] += 20 + rng() % 2000; break;      // the usual step
+    }
+    uint64_t err = rng() % 10 == 0 ? 28 : 0, precision = 1 + rng() % 300;
+    recs.push_back({1000 + i * 50, kClockTimeGetId, rng() % 50 == 0, clock_payload(clock, precision, err, now[clock])});
+    args.push_back({clock, precision, err, now[clock]});
+    auto other = [&](uint32_t id, std::vector<uint8_t> p) {
+      recs.push_back({1000 + i * 50, id, false, std::move(p)});
+      args.emplace_back();
+    };
+    if (i % 97 == 0) other(kClockTimeGetId, payload_for(i));  // not a clock record
+    if (i % 89 == 0) other(kClockTimeGetId, {1, 1, 0, 0x85, 0x00});  // over-long time
+    if (i % 83 == 0) other(9, payload_for(i));
+  }
+  TempDir d3, d4;
+  for (uint32_t version : {3u, 4u}) {
+    LogOptions o;
+    o.version = version;
+    o.batch_records = 512;
+    auto w = LogWriter::create(version == 3 ? d3.str() : d4.str(), o);
+    BOOST_REQUIRE(w.has_value());
+    for (size_t i = 0; i < recs.size(); ++i) {
+      const Rec& r = recs[i];
+      uint32_t flags = r.injected ? kRecordInjected : 0;
+      if (i % 3 == 2 && !args[i].empty()) {
+        const auto& a = args[i];
+        BOOST_REQUIRE((*w)->append_clock(r.t, flags, a[0], a[1], a[2], a[3]));
+      } else if (i % 3 == 1 && r.payload.size() <= LogWriter::kMaxInPlace) {
+        BOOST_REQUIRE((*w)->append_in_place(r.t, r.id, flags, [&](uint8_t* p) {
+          return std::copy(r.payload.begin(), r.payload.end(), p);
+        }));
+      } else {
+        BOOST_REQUIRE((*w)->append(r.t, r.id, r.payload, flags).has_value());
+      }
+    }
+    BOOST_REQUIRE((*w)->close().has_value());
+  }
+  auto v3 = all_records(d3.str()), v4 = all_records(d4.str());
+  BOOST_TEST(v3.size() == recs.size());
+  BOOST_TEST((v3 == recs));
+  BOOST_TEST((v4 == recs));
+  auto r3 = LogReader::open(d3.str()), r4 = LogReader::open(d4.str());
+  BOOST_TEST(r3->segments()[0].version == 3u);
+  BOOST_TEST(r4->segments()[0].version == 4u);
+  BOOST_TEST(r4->stats().raw_bytes < r3->stats().raw_bytes * 3 / 4, r4->stats().raw_bytes << " vs " << r3->stats().raw_bytes);
+}
+
+// The delta form on its own: what the writer stores for a run of monotonic
+// reads (2 bytes of time each), and back.
+BOOST_AUTO_TEST_CASE(clock_deltas_round_trip_per_clock) {
+  ClockDeltas w, r;
+  uint64_t t[2] = {1764680000123456789ull, 9000000000ull};
+  for (int i = 0; i < 100; ++i) {
+    uint64_t clock = i % 2;
+    t[clock] += clock ? 1500 : -uint64_t(700);  // monotonic up, realtime stepping back
+    auto p = clock_payload(clock, 1, 0, t[clock]);
+    std::vector<uint8_t> buf(p.begin(), p.end());
+    buf.resize(p.size() + 10);
+    uint8_t* end = to_clock_delta(buf.data(), buf.data() + p.size(), w);
+    BOOST_REQUIRE(end != nullptr);
+    if (i >= 2) BOOST_TEST(size_t(end - buf.data()) == 5u);  // 3 one-byte varints + a 2-byte delta
+    std::vector<uint8_t> back;
+    BOOST_REQUIRE(from_clock_delta({buf.data(), size_t(end - buf.data())}, r, back));
+    BOOST_TEST(back == p);
+  }
+  std::vector<uint8_t> junk = {1, 2, 3}, back;
+  BOOST_TEST(to_clock_delta(junk.data(), junk.data() + junk.size(), w) == nullptr);
+  BOOST_TEST(!from_clock_delta(junk, r, back));
+  BOOST_TEST(back.empty());
+}
+
+// Writing a format this build does not write is refused.
+BOOST_AUTO_TEST_CASE(unknown_write_versions_are_refused) {
+  TempDir d;
+  LogOptions o;
+  o.version = 5;
+  auto w = LogWriter::create(d.str(), o);
+  BOOST_REQUIRE(!w.has_value());
+  BOOST_TEST(w.error().message.find("version 5") != std::string::npos);
 }

@@ -2,6 +2,7 @@
 // divergence errors when the program does something else.
 #define BOOST_TEST_MODULE trace_replay
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <filesystem>
 #include <random>
 
@@ -258,5 +259,112 @@ BOOST_AUTO_TEST_CASE(corrupt_payload_is_an_error_not_a_crash) {
     r.call_id = uint32_t(c.id);
     r.payload = junk;
     BOOST_TEST(!decode_record(r).has_value());
+  }
+}
+
+// Over a System whose monotonic clock is the host's, a successful
+// clock_time_get(MONOTONIC) record is timestamped with the time the call
+// returned (no second clock read); an error, another clock, or a System
+// that does not say so is timed by the Recorder's own reading.
+namespace {
+class HostClock : public FakeSystem {
+ public:
+  explicit HostClock(bool host) : host_(host) {}
+  bool host_monotonic_clock() const override { return host_; }
+  Errno clock_time_get(const call::clock_time_get_in& in, call::clock_time_get_out& out) override {
+    if (in.id == ClockId::Realtime) return Errno::Inval;
+    // An hour ahead of the host's clock: a timestamp taken from it shows.
+    out.time = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch()).count()) +
+               3600000000000ull;
+    return Errno::Success;
+  }
+  bool host_;
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_host_monotonic_reading_is_its_records_timestamp) {
+  for (bool host : {true, false}) {
+    BOOST_TEST_CONTEXT("host clock " << host) {
+      TempDir d;
+      HostClock real(host);
+      auto log = LogWriter::create(d.path);
+      BOOST_REQUIRE(log.has_value());
+      {
+        Recorder rec(real, **log);
+        call::clock_time_get_out c;
+        BOOST_TEST((rec.clock_time_get({ClockId::Realtime, 1}, c) == Errno::Inval));
+        BOOST_TEST((rec.clock_time_get({ClockId::Monotonic, 1}, c) == Errno::Success));
+      }
+      BOOST_REQUIRE((*log)->close().has_value());
+      auto r = LogReader::open(d.path);
+      BOOST_REQUIRE(r.has_value());
+      Record a, b;
+      BOOST_REQUIRE(r->next(a));
+      BOOST_REQUIRE(r->next(b));
+      BOOST_TEST(a.time_ns < 60000000000ull);  // the Recorder's reading: well within a minute
+      if (host) BOOST_TEST(b.time_ns > 3500000000000ull);  // the call's own
+      else BOOST_TEST(b.time_ns < 60000000000ull);
+    }
+  }
+}
+
+// Calls of numbers only are encoded straight into the batch
+// (append_in_place); their records hold exactly what encode_call writes
+// (fd_seek's signed offset included), in format 3 and 4 alike.
+namespace {
+class Numbers : public FakeSystem {
+ public:
+  Errno fd_seek(const call::fd_seek_in& in, call::fd_seek_out& out) override {
+    out.newoffset = uint64_t(in.offset) * 3;
+    return in.fd == 9 ? Errno::BadF : Errno::Success;
+  }
+  Errno fd_close(const call::fd_close_in&, call::fd_close_out&) override { return Errno::Success; }
+  Errno sched_yield(const call::sched_yield_in&, call::sched_yield_out&) override { return Errno::Success; }
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(number_only_calls_are_recorded_as_encode_call_writes) {
+  for (uint32_t version : {3u, 4u}) {
+    BOOST_TEST_CONTEXT("format " << version) {
+      TempDir d;
+      Numbers real;
+      LogOptions o;
+      o.version = version;
+      auto log = LogWriter::create(d.path, o);
+      BOOST_REQUIRE(log.has_value());
+      std::vector<std::vector<uint8_t>> expect;
+      {
+        Recorder rec(real, **log);
+        for (int64_t off : {int64_t(0), int64_t(-1), int64_t(1) << 40, INT64_MIN, INT64_MAX}) {
+          for (Fd fd : {Fd(3), Fd(9)}) {
+            call::fd_seek_in in{fd, off, Whence::End};
+            call::fd_seek_out out;
+            Errno e = rec.fd_seek(in, out);
+            expect.emplace_back();
+            encode_call(expect.back(), in, e, out);
+          }
+        }
+        call::fd_close_in ci{7};
+        call::fd_close_out co;
+        expect.emplace_back();
+        encode_call(expect.back(), ci, rec.fd_close(ci, co), co);
+        call::sched_yield_in yi;
+        call::sched_yield_out yo;
+        expect.emplace_back();
+        encode_call(expect.back(), yi, rec.sched_yield(yi, yo), yo);
+      }
+      BOOST_REQUIRE((*log)->close().has_value());
+      auto r = LogReader::open(d.path);
+      BOOST_REQUIRE(r.has_value());
+      Record rec;
+      size_t n = 0;
+      while (r->next(rec)) {
+        BOOST_REQUIRE(n < expect.size());
+        BOOST_TEST(std::vector<uint8_t>(rec.payload.begin(), rec.payload.end()) == expect[n], "record " << n);
+        ++n;
+      }
+      BOOST_TEST(n == expect.size());
+    }
   }
 }

@@ -12,13 +12,14 @@
 // Version 2 added the record flags (above the call id's 32 bits; version 1
 // has none, and is still read). Version 3 added the zstd codec (new logs'
 // default; a version 2 reader would take a zstd batch for corruption).
+// Version 4 stores clock_time_get results as deltas (trace/clock_delta.hpp).
 #pragma once
 #include <cstdint>
 
 namespace tc::trace {
 
 constexpr char kSegmentMagic[8] = {'T', 'C', 'R', 'F', 'T', 'L', 'O', 'G'};
-constexpr uint32_t kFormatVersion = 3;
+constexpr uint32_t kFormatVersion = 4;
 
 // Record flags.
 constexpr uint32_t kRecordInjected = 1;  // the result was made up by `run --chaotic`

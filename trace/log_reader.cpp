@@ -84,6 +84,7 @@ Expected<void> LogReader::scan() {
     seg.index = i;
     seg.path = path;
     seg.size = size;
+    seg.version = sh.version;
     uint64_t off = sh.header_size;
     std::vector<uint8_t> stored;
     while (off < size) {
@@ -176,6 +177,10 @@ bool LogReader::load_batch() {
     torn_ = at + ": batch does not decompress to its recorded size";
     seg_ = segments_.size();
     return false;
+  }
+  if (segments_[seg_].version >= kClockDeltaVersion) {  // clock records back to absolute times
+    expand_clock_deltas(raw_, b.header.count, expanded_);
+    raw_.swap(expanded_);
   }
   pos_ = raw_.data();
   end_ = pos_ + raw_.size();

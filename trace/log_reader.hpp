@@ -40,6 +40,7 @@ struct SegmentInfo {
   std::string path;  // its name in messages (SegmentStore::name)
   uint64_t size = 0;
   uint64_t records = 0;
+  uint32_t version = 0;  // of its header
   std::vector<BatchInfo> batches;
 };
 
@@ -69,7 +70,7 @@ class LogReader {
   std::optional<std::string> torn_;
   // Iteration state.
   size_t seg_ = 0, batch_ = 0;
-  std::vector<uint8_t> raw_;
+  std::vector<uint8_t> raw_, expanded_;
   const uint8_t* pos_ = nullptr;
   const uint8_t* end_ = nullptr;
   uint32_t left_in_batch_ = 0;

@@ -39,7 +39,7 @@ namespace {
 // Bulk data (file contents, random bytes) is often incompressible: try a
 // 64 KiB sample first so such batches are stored raw without paying the
 // codec on all of them.
-bool worth_compressing(const std::vector<uint8_t>& raw, Compressor& c, std::vector<uint8_t>& scratch) {
+bool worth_compressing(std::span<const uint8_t> raw, Compressor& c, std::vector<uint8_t>& scratch) {
   constexpr size_t kSample = 64 << 10;
   if (raw.size() <= 4 * kSample) return true;
   if (!c.compress({raw.data() + raw.size() / 2 - kSample / 2, kSample}, scratch)) return false;
@@ -63,6 +63,8 @@ Expected<std::unique_ptr<LogWriter>> LogWriter::create(std::shared_ptr<SegmentSt
   if (!existing->empty()) return make_error(ErrorKind::Io, segments->name(0) + ": already holds a log");
   std::unique_ptr<LogWriter> w(new LogWriter(std::move(segments), opts));
   if (w->opts_.batch_records == 0) w->opts_.batch_records = 1;
+  if (w->opts_.version != kFormatVersion && w->opts_.version != 3)
+    return make_error(ErrorKind::Io, "cannot write log format version " + std::to_string(w->opts_.version));
   TC_TRY(w->open_segment(0));
   if (w->opts_.segment_seconds) w->seal_due_ns_ = coarse_now_ns() + seconds_ns(w->opts_.segment_seconds);
   w->thread_ = std::thread([p = w.get()] { p->worker(); });
@@ -86,7 +88,7 @@ Expected<void> LogWriter::open_segment(uint64_t first_record) {
   if (!sink) return sink.error();
   SegmentHeader h{};
   std::memcpy(h.magic, kSegmentMagic, sizeof h.magic);
-  h.version = kFormatVersion;
+  h.version = opts_.version;
   h.header_size = sizeof h;
   h.segment_index = segment_index_;
   h.first_record = first_record;
@@ -105,45 +107,54 @@ Expected<void> LogWriter::open_segment(uint64_t first_record) {
 
 Expected<void> LogWriter::append(uint64_t time_ns, uint32_t call_id, std::span<const uint8_t> head,
                                  std::span<const Splice> splices, uint32_t flags) {
-  if (failed_.load(std::memory_order_relaxed)) {
-    std::lock_guard<std::mutex> lk(mu_);
-    return error_ ? *error_ : make_error(ErrorKind::Io, "the log is closed");
-  }
-  if (batch_count_ == 0) {
-    batch_first_time_ = time_ns;
-    batch_last_time_ = time_ns;
-  }
-  // Timestamps are stored as deltas within the batch (never negative).
-  uint64_t delta = time_ns >= batch_last_time_ ? time_ns - batch_last_time_ : 0;
-  put_varint(batch_, delta);
-  put_varint(batch_, uint64_t(call_id) | uint64_t(flags) << 32);
+  if (failed_.load(std::memory_order_relaxed)) return failure();
   size_t size = head.size();
   for (const auto& s : splices) size += s.bytes.size();
-  put_varint(batch_, size);
-  // Inserts, not resize + memcpy: resize would zero the bytes first (a
-  // whole extra pass over bulk reads).
-  if (size_t want = batch_.size() + size; batch_.capacity() < want)
-    batch_.reserve(std::max(want, batch_.capacity() * 2));
-  size_t from = 0;
-  auto put = [&](const uint8_t* p, size_t n) { batch_.insert(batch_.end(), p, p + n); };
-  for (const auto& s : splices) {
-    put(head.data() + from, s.at - from);
-    put(s.bytes.data(), s.bytes.size());
-    from = s.at;
-  }
-  put(head.data() + from, head.size() - from);
-  batch_last_time_ = std::max(batch_last_time_, time_ns);
-  ++batch_count_;
-  ++next_record_;
-  if (opts_.segment_seconds) {
-    if (int64_t now = coarse_now_ns(); now >= seal_due_ns_) {
-      seal_due_ns_ = now + seconds_ns(opts_.segment_seconds);
-      submit(true);
-      return {};
+  uint8_t clock[64];  // a clock record in its version 4 form
+  if (call_id == kClockTimeGetId && opts_.version >= kClockDeltaVersion && size <= 40) {
+    uint8_t* end = clock;
+    size_t from = 0;
+    for (const auto& s : splices) {
+      end = std::copy(head.data() + from, head.data() + s.at, end);
+      end = std::copy(s.bytes.begin(), s.bytes.end(), end);
+      from = s.at;
+    }
+    end = std::copy(head.data() + from, head.data() + head.size(), end);
+    if (uint8_t* d = to_clock_delta(clock, end, clocks_)) {
+      head = {clock, size_t(d - clock)};
+      splices = {};
+      size = head.size();
     }
   }
-  if (batch_count_ >= opts_.batch_records || batch_.size() >= opts_.batch_bytes) submit();
+  uint8_t* p = batch_.room(3 * kMaxVarint);
+  p = put_record_head(p, time_ns, call_id, flags);
+  batch_.commit(put_varint(p, size));
+  // Copied once, without zeroing the room first (a whole extra pass over
+  // bulk reads).
+  batch_.room(size);
+  size_t from = 0;
+  for (const auto& s : splices) {
+    batch_.append(head.data() + from, s.at - from);
+    batch_.append(s.bytes.data(), s.bytes.size());
+    from = s.at;
+  }
+  batch_.append(head.data() + from, head.size() - from);
+  record_done(time_ns);
   return {};
+}
+
+Expected<void> LogWriter::failure() {
+  std::lock_guard<std::mutex> lk(mu_);
+  return error_ ? *error_ : make_error(ErrorKind::Io, "the log is closed");
+}
+
+void LogWriter::check_seal_due() {
+  if (int64_t now = coarse_now_ns(); now >= seal_due_ns_) {
+    seal_due_ns_ = now + seconds_ns(opts_.segment_seconds);
+    submit(true);
+  } else if (batch_count_ >= opts_.batch_records || batch_.size() >= opts_.batch_bytes) {
+    submit();
+  }
 }
 
 void LogWriter::submit(bool seal_after) {
@@ -156,6 +167,7 @@ void LogWriter::submit(bool seal_after) {
   p.first_time = batch_first_time_;
   p.last_time = batch_last_time_;
   batch_count_ = 0;
+  clocks_ = {};
   size_t cap = p.raw.capacity();
   std::unique_lock<std::mutex> lk(mu_);
   cv_.wait(lk, [&] { return queue_.size() < 2 || stop_; });  // back-pressure

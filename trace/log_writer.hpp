@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "interp/error.hpp"
+#include "trace/byte_buf.hpp"
+#include "trace/clock_delta.hpp"
 #include "trace/codec.hpp"
 #include "trace/log_format.hpp"
 #include "trace/segment_store.hpp"
@@ -33,6 +35,9 @@ struct LogOptions {
   uint32_t segment_seconds = 0;
   Codec codec = Codec::Zstd;
   int level = 0;                          // 0: the codec's fast default (kDefaultLevel)
+  // The segment format written: 4, or 3 (no clock deltas: for tests that
+  // compare the two).
+  uint32_t version = kFormatVersion;
 };
 
 // Bytes spliced into a record's payload at offset `at` of its encoded head
@@ -69,6 +74,43 @@ class LogWriter {
   // The same with the payload `head` with `splices` inserted (ascending `at`).
   Expected<void> append(uint64_t time_ns, uint32_t call_id, std::span<const uint8_t> head,
                         std::span<const Splice> splices, uint32_t flags = 0);
+  // The same for a payload of at most kMaxInPlace bytes, written by
+  // `encode(uint8_t* at) -> end` straight into the batch (no head buffer,
+  // one capacity check). The bytes are those append would store.
+  static constexpr size_t kMaxInPlace = 127;  // (its length varint is one byte)
+  // False if the log has failed (failure() says why); the record is lost.
+  template <class Encode>
+  bool append_in_place(uint64_t time_ns, uint32_t call_id, uint32_t flags, Encode encode) {
+    if (failed_.load(std::memory_order_relaxed)) [[unlikely]]
+      return false;
+    uint8_t* p = batch_.room(2 * kMaxVarint + 1 + kMaxInPlace);
+    p = put_record_head(p, time_ns, call_id, flags);
+    uint8_t* len = p++;
+    uint8_t* end = encode(p);
+    if (call_id == kClockTimeGetId && opts_.version >= kClockDeltaVersion)
+      if (uint8_t* d = to_clock_delta(p, end, clocks_)) end = d;
+    *len = uint8_t(end - p);
+    batch_.commit(end);
+    record_done(time_ns);
+    return true;
+  }
+  // A clock_time_get record: the bytes append_in_place stores for its
+  // payload (clock id, precision, errno, time), without parsing it back.
+  bool append_clock(uint64_t time_ns, uint32_t flags, uint64_t clock, uint64_t precision, uint64_t err,
+                    uint64_t time) {
+    if (failed_.load(std::memory_order_relaxed)) [[unlikely]]
+      return false;
+    uint8_t* p = batch_.room(2 * kMaxVarint + 1 + 4 * kMaxVarint);
+    p = put_record_head(p, time_ns, kClockTimeGetId, flags);
+    uint8_t* len = p++;
+    uint8_t* end = put_varint(put_varint(put_varint(p, clock), precision), err);
+    end = put_varint(end, opts_.version >= kClockDeltaVersion ? clock_delta(clocks_, clock, time) : time);
+    *len = uint8_t(end - p);
+    batch_.commit(end);
+    record_done(time_ns);
+    return true;
+  }
+  Expected<void> failure();  // the error that stopped the log
   Expected<void> flush();   // the pending batch and all queued ones are written
   Expected<void> close();   // flush, fsync, close
 
@@ -76,7 +118,7 @@ class LogWriter {
 
  private:
   struct Pending {
-    std::vector<uint8_t> raw;
+    ByteBuf raw;
     uint32_t count = 0;
     uint64_t first_record = 0, first_time = 0, last_time = 0;
     bool seal_after = false;  // the segment's time is up: seal it after this batch
@@ -86,6 +128,25 @@ class LogWriter {
       : segments_(std::move(segments)), opts_(opts),
         compressor_(opts.codec, opts.level ? opts.level : default_level(opts.codec)) {}
   Expected<void> open_segment(uint64_t first_record);
+  // A record's timestamp delta and call id | flags varints, at `p`.
+  uint8_t* put_record_head(uint8_t* p, uint64_t time_ns, uint32_t call_id, uint32_t flags) {
+    if (batch_count_ == 0) {
+      batch_first_time_ = time_ns;
+      batch_last_time_ = time_ns;
+    }
+    // Timestamps are stored as deltas within the batch (never negative).
+    p = put_varint(p, time_ns >= batch_last_time_ ? time_ns - batch_last_time_ : 0);
+    return put_varint(p, uint64_t(call_id) | uint64_t(flags) << 32);
+  }
+  void record_done(uint64_t time_ns) {  // counts the record; submits a full batch
+    batch_last_time_ = std::max(batch_last_time_, time_ns);
+    ++batch_count_;
+    ++next_record_;
+    if (opts_.segment_seconds) [[unlikely]]
+      return check_seal_due();
+    if (batch_count_ >= opts_.batch_records || batch_.size() >= opts_.batch_bytes) submit();
+  }
+  void check_seal_due();
   void submit(bool seal_after = false);   // producer: queue the current batch
   void worker();                          // writer thread body
   Expected<void> write_batch(Pending& b);  // compress, checksum, write (writer thread)
@@ -97,17 +158,18 @@ class LogWriter {
   uint64_t segment_size_ = 0;
 
   // Producer side.
-  std::vector<uint8_t> batch_;
+  ByteBuf batch_;
   uint32_t batch_count_ = 0;
   uint64_t batch_first_time_ = 0, batch_last_time_ = 0;
   uint64_t next_record_ = 0;
   int64_t seal_due_ns_ = 0;  // CLOCK_MONOTONIC_COARSE, with segment_seconds
+  ClockDeltas clocks_;       // of the current batch (version 4; reset by submit)
 
   // Shared with the writer thread (under mu_).
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Pending> queue_;
-  std::vector<std::vector<uint8_t>> spare_;  // written batches' buffers, for reuse
+  std::vector<ByteBuf> spare_;  // written batches' buffers, for reuse
   bool busy_ = false, stop_ = false;
   std::optional<Error> error_;
   std::atomic<bool> failed_{false};

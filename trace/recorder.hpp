@@ -15,13 +15,15 @@
 
 namespace tc::trace {
 
+static_assert(kClockTimeGetId == uint32_t(wasi::CallId::clock_time_get));
+
 class Recorder : public wasi::System {
  public:
   // `on_record`, if given, sees every call's record as it is appended (and
   // still after the log failed: the index then goes on counting calls).
   Recorder(wasi::System& real, LogWriter& log, RecordHook on_record = {})
       : real_(real), log_(&log), on_record_(std::move(on_record)),
-        start_(std::chrono::steady_clock::now()) {}
+        start_(std::chrono::steady_clock::now()), host_monotonic_(real.host_monotonic_clock()) {}
   // No log: records are only shown to `on_record` (`run --no-record -T`).
   Recorder(wasi::System& real, RecordHook on_record)
       : real_(real), log_(nullptr), on_record_(std::move(on_record)),
@@ -51,6 +53,11 @@ class Recorder : public wasi::System {
   RecordHook on_record_;
   uint64_t index_ = 0;  // of the next record
   std::chrono::steady_clock::time_point start_;
+  bool host_monotonic_ = false;  // real_.host_monotonic_clock()
+  uint64_t now_ns() const {  // since start_
+    return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        std::chrono::steady_clock::now() - start_).count());
+  }
   std::vector<uint8_t> buf_;
   std::vector<Splice> splices_;
   std::optional<Error> log_error_;

@@ -19,12 +19,39 @@ inline Error io_error(const std::string& what, int err = errno) {
   return make_error(ErrorKind::Io, what + ": " + std::strerror(err));
 }
 
-class FileSink : public SegmentSink {
+// What both sinks share: the open file and its path; sealing (fsync,
+// close) and discarding (close, unlink) are the same for both.
+class FdSink : public SegmentSink {
  public:
-  FileSink(std::string path, int fd, uint64_t size) : path_(std::move(path)), fd_(fd), size_(size) {}
-  ~FileSink() override {
+  FdSink(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~FdSink() override {
     if (fd_ >= 0) ::close(fd_);
   }
+
+  Expected<void> seal() override {
+    if (fd_ < 0) return {};
+    bool ok = ::fsync(fd_) == 0;
+    int err = errno;
+    ::close(fd_);
+    fd_ = -1;
+    if (!ok) return io_error("fsync failed: " + path_, err);
+    return {};
+  }
+
+  void discard() override {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    ::unlink(path_.c_str());
+  }
+
+ protected:
+  std::string path_;
+  int fd_;
+};
+
+class FileSink : public FdSink {
+ public:
+  FileSink(std::string path, int fd, uint64_t size) : FdSink(std::move(path), fd), size_(size) {}
 
   Expected<void> append(std::span<const uint8_t> a, std::span<const uint8_t> b) override {
     if (fd_ < 0) return make_error(ErrorKind::Io, path_ + ": segment is sealed");
@@ -37,7 +64,7 @@ class FileSink : public SegmentSink {
       if (n <= 0) {
         // (A full disk): cut the torn batch off, so the segment ends at its
         // last whole batch and the space goes back to the disk.
-        auto e = segment_file_detail::io_error("cannot write log batch to " + path_, n == 0 ? ENOSPC : errno);
+        auto e = io_error("cannot write log batch to " + path_, n == 0 ? ENOSPC : errno);
         (void)!::ftruncate(fd_, off_t(size_));
         (void)::lseek(fd_, off_t(size_), SEEK_SET);
         return e;
@@ -53,25 +80,7 @@ class FileSink : public SegmentSink {
     return {};
   }
 
-  Expected<void> seal() override {
-    if (fd_ < 0) return {};
-    bool ok = ::fsync(fd_) == 0;
-    int err = errno;
-    ::close(fd_);
-    fd_ = -1;
-    if (!ok) return segment_file_detail::io_error("fsync failed: " + path_, err);
-    return {};
-  }
-
-  void discard() override {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-    ::unlink(path_.c_str());
-  }
-
  private:
-  std::string path_;
-  int fd_;
   uint64_t size_;
 };
 
@@ -85,18 +94,25 @@ class FileSink : public SegmentSink {
 // file to its real end. A kill between the two leaves < 4 KiB of zeros
 // after the last whole batch, which the reader drops as a torn tail; a
 // failed write is truncated away as in FileSink.
-class DirectFileSink : public SegmentSink {
+//
+// Small appends (under kSmallAppend: a batch of 4096 clock reads is ~6 KiB)
+// go through the page cache instead (O_DIRECT cleared on the fd until the
+// next large one): a synchronous device write per small batch cost ~0.25
+// ms of CPU on a VM, a third of a recorded 1M-clock-reads run. The last
+// partial block is kept in the buffer either way; the kernel writes back
+// and drops cached pages an O_DIRECT write then covers.
+class DirectFileSink : public FdSink {
  public:
   static constexpr size_t kBlock = 4096;  // covers every logical block size
+  static constexpr size_t kSmallAppend = 64 << 10;
 
-  DirectFileSink(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
-  ~DirectFileSink() override {
-    if (fd_ >= 0) ::close(fd_);
-    std::free(buf_);
-  }
+  DirectFileSink(std::string path, int fd) : FdSink(std::move(path), fd) {}
+  ~DirectFileSink() override { std::free(buf_); }
 
   Expected<void> append(std::span<const uint8_t> a, std::span<const uint8_t> b) override {
     if (fd_ < 0) return make_error(ErrorKind::Io, path_ + ": segment is sealed");
+    if (a.size() + b.size() < kSmallAppend) return append_buffered(a, b);
+    if (!direct_ && !set_direct(true)) return io_error("cannot write log batch to " + path_);
     size_t tail = size_t(size_ % kBlock);  // bytes of the last partial block, at buf_[0]
     size_t need = tail + a.size() + b.size();
     size_t len = (need + kBlock - 1) / kBlock * kBlock;
@@ -128,23 +144,49 @@ class DirectFileSink : public SegmentSink {
     return {};
   }
 
-  Expected<void> seal() override {
-    if (fd_ < 0) return {};
-    bool ok = ::fsync(fd_) == 0;
-    int err = errno;
-    ::close(fd_);
-    fd_ = -1;
-    if (!ok) return io_error("fsync failed: " + path_, err);
+ private:
+  bool set_direct(bool on) {
+    int fl = ::fcntl(fd_, F_GETFL);
+    if (fl < 0 || ::fcntl(fd_, F_SETFL, on ? fl | O_DIRECT : fl & ~O_DIRECT) != 0) return false;
+    direct_ = on;
+    return true;
+  }
+
+  Expected<void> append_buffered(std::span<const uint8_t> a, std::span<const uint8_t> b) {
+    if ((direct_ && !set_direct(false)) || (cap_ < kBlock && !grow(kBlock)))
+      return io_error("cannot write log batch to " + path_);
+    iovec iov[2] = {{const_cast<uint8_t*>(a.data()), a.size()},
+                    {const_cast<uint8_t*>(b.data()), b.size()}};
+    size_t n = a.size() + b.size();
+    for (size_t done = 0; done < n;) {
+      int first = done < a.size() ? 0 : 1;
+      iovec v[2] = {iov[0], iov[1]};
+      size_t skip = first == 0 ? done : done - a.size();
+      v[first].iov_base = static_cast<uint8_t*>(v[first].iov_base) + skip;
+      v[first].iov_len -= skip;
+      ssize_t w = ::pwritev(fd_, v + first, 2 - first, off_t(size_ + done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) {  // (a full disk) cut the torn batch off
+        auto e = io_error("cannot write log batch to " + path_, w == 0 ? ENOSPC : errno);
+        (void)!::ftruncate(fd_, off_t(size_));
+        return e;
+      }
+      done += size_t(w);
+    }
+    // The last partial block, for the next O_DIRECT append.
+    size_t tail = size_t(size_ % kBlock), new_tail = size_t((size_ + n) % kBlock);
+    if (tail + n < kBlock) {
+      std::memcpy(buf_ + tail, a.data(), a.size());
+      if (!b.empty()) std::memcpy(buf_ + tail + a.size(), b.data(), b.size());
+    } else {  // it lies within a ++ b
+      size_t from_b = std::min(new_tail, b.size()), from_a = new_tail - from_b;
+      std::memcpy(buf_, a.data() + a.size() - from_a, from_a);
+      if (from_b) std::memcpy(buf_ + from_a, b.data() + b.size() - from_b, from_b);
+    }
+    size_ += n;
     return {};
   }
 
-  void discard() override {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-    ::unlink(path_.c_str());
-  }
-
- private:
   bool grow(size_t len) {
     size_t cap = std::max(len, cap_ * 2);
     void* p = std::aligned_alloc(kBlock, cap);
@@ -156,11 +198,10 @@ class DirectFileSink : public SegmentSink {
     return true;
   }
 
-  std::string path_;
-  int fd_;
   uint64_t size_ = 0;
   uint8_t* buf_ = nullptr;
   size_t cap_ = 0;
+  bool direct_ = true;  // O_DIRECT set on fd_
 };
 
 }  // namespace segment_file_detail

@@ -68,6 +68,8 @@ class ChaosSystem : public System {
 
   bool last_result_injected() const override { return injected_; }
   const Error* fault() const override { return real_.fault(); }
+  // (A made-up time is marked injected; the Recorder does not take it.)
+  bool host_monotonic_clock() const override { return real_.host_monotonic_clock(); }
   uint64_t injected() const { return count_; }  // faults so far
 
  private:

@@ -42,6 +42,7 @@ class PosixSystem final : public System {
 
 #define WASI_CALL(name, id, params, results, ins, outs) \
   Errno name(const call::name##_in& in, call::name##_out& out) override;
+  bool host_monotonic_clock() const override { return true; }
 #include "wasi/calls.def"
 #undef WASI_CALL
 

@@ -24,6 +24,11 @@ class System {
   // True when the last call's result was made up by fault injection
   // (wasi/chaos_system.hpp): the Recorder marks its record so.
   virtual bool last_result_injected() const { return false; }
+
+  // True when clock_time_get(MONOTONIC) returns the host's CLOCK_MONOTONIC
+  // reading unchanged (std::chrono::steady_clock's): the Recorder then
+  // takes it as the record's timestamp instead of reading the clock again.
+  virtual bool host_monotonic_clock() const { return false; }
 };
 
 }  // namespace tc::wasi
