@@ -6,7 +6,7 @@
 #include "zstd.h"
 
 int main(int argc, char **argv) {
-  size_t n = (size_t)(argc > 1 ? atof(argv[1]) : 8) * (1 << 20);
+  size_t n = (size_t)((argc > 1 ? atof(argv[1]) : 8) * (1 << 20));
   int tune = argc > 2 && !strcmp(argv[2], "tune");
   static const int levels[] = {1, 3, 9}, tune_levels[] = {2, 6, 12};
   unsigned char *src = malloc(n), *back = malloc(n);
