@@ -88,6 +88,15 @@ void Compiler::emit_copy(uint32_t dst, uint32_t src, uint32_t at) {
   e_.u32(src);
 }
 
+// A call's one-slot result can be retargeted like an op's (local.set,
+// return, br): the return moves it to the call's dst word. Not on the
+// counted tiers, whose exact code expects it in the operand slot (a Count
+// follows the call there anyway).
+void Compiler::mark_call(const FuncType& t, uint32_t instr, uint32_t dst_word) {
+  if (!specialise_ || counted_ || t.results.size() != 1 || slots_for(t.results[0]) != 1) return;
+  mark_ = Mark{true, instr, e_.pos(), types_.size(), dst_word};
+}
+
 // Returns the top values, the function's results. Values below them die
 // with the frame and are not materialised. A single one-slot result goes
 // back from where it is: from its local, or computed straight into slot 0
@@ -125,15 +134,23 @@ void Compiler::emit_jump_to(Ctrl& c, uint32_t instr, uint32_t word) {
 }
 
 // Unconditional branch to the label `depth` levels out, moving its values.
-void Compiler::emit_branch(uint32_t depth, uint32_t at) {
+// A br (`prev` given: nothing runs between the value's producer and the
+// branch) has a single one-slot value computed straight into the label's
+// slot, as a return does, so no Copy precedes the Br.
+void Compiler::emit_branch(uint32_t depth, uint32_t at, const Mark* prev) {
   Ctrl& c = ctrls_[ctrls_.size() - 1 - depth];
   if (depth == ctrls_.size() - 1) {  // the function's label: return
+    if (prev) return emit_return(*prev, at);
     e_.op(IOp::Return, at);
     e_.u32(h_ - c.result_slots);
     e_.u32(c.result_slots);
     return;
   }
   uint32_t n = c.kind == Opcode::Loop ? c.param_slots : c.result_slots;
+  if (prev && specialise_ && n == 1 && h_ - 1 != c.height && mark_ok(*prev)) {
+    e_.word(prev->dst_word) = c.height;  // it reads its operands before it writes
+    n = 0;
+  }
   emit_copies(c.height, h_ - n, n, at);
   uint32_t i = e_.op(IOp::Br, at);
   e_.u32(0);
@@ -249,7 +266,7 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
   }
   close_segment();
   if (counted_ && !exact_) out_->seg_first.push_back(uint32_t(out_->seg_offsets.size()));  // the last one's end
-  out_->frame_slots = max_h_;
+  out_->frame_slots = std::max(max_h_, 1u);  // a return reads slot 0 (do_return)
   e_.note_height(h_);
   if (!exact_ && fuse_) fuse_pairs(*out_, e_.heights());
   e_.thread(handler_offsets());
@@ -317,7 +334,7 @@ void Compiler::instr(const Instr& in) {
     }
     case Opcode::Br:
       materialize_all();
-      emit_branch(in.a, at);
+      emit_branch(in.a, at, &prev);
       set_unreachable();
       return;
     case Opcode::BrIf: {
@@ -382,11 +399,13 @@ void Compiler::instr(const Instr& in) {
       materialize_all();
       const FuncType& t = m_.func_type(in.a);
       uint32_t base = params_base(t);
-      e_.op(IOp::Call, at);
+      uint32_t i = e_.op(IOp::Call, at);
       e_.u32(base);
       e_.ptr(inst_.funcs[in.a]);
+      e_.u32(base);
       pop_n(t.params.size());
       for (auto rt : t.results) push(rt);
+      mark_call(t, i, i + 4);
       segment_start();
       return;
     }
@@ -397,13 +416,15 @@ void Compiler::instr(const Instr& in) {
       materialize_all();
       uint32_t base = params_base(t);
       bool index64 = inst_.tables[in.b]->type.addr == AddrType::I64;
-      e_.op(index64 ? IOp::CallIndirect64 : IOp::CallIndirect, at);
+      uint32_t i = e_.op(index64 ? IOp::CallIndirect64 : IOp::CallIndirect, at);
       e_.u32(base);
       e_.u32(index);
       e_.ptr(inst_.tables[in.b]);
       e_.u32(inst_.type_ids[in.a]);
+      e_.u32(base);
       pop_n(t.params.size());
       for (auto rt : t.results) push(rt);
+      mark_call(t, i, i + 6);
       segment_start();
       return;
     }

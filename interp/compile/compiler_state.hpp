@@ -153,8 +153,9 @@ class Compiler {
   void block_signature(const BlockType& bt, Ctrl& c);
   void push_ctrl(Opcode kind, const BlockType& bt);
   void end_block();
-  void emit_branch(uint32_t depth, uint32_t at);
+  void emit_branch(uint32_t depth, uint32_t at, const Mark* prev = nullptr);
   void emit_return(const Mark& prev, uint32_t at);
+  void mark_call(const FuncType& t, uint32_t instr, uint32_t dst_word);
   void emit_copies(uint32_t dst, uint32_t src, uint32_t n, uint32_t at);
   // One slot copy; merges with a directly preceding Copy into Copy2 unless
   // a label lies between them.
