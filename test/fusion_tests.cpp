@@ -456,9 +456,9 @@ bool build_group(const Group& g, const std::vector<uint32_t>& k, Rng& r, Code& c
       c.add({0, kSlots + 1});
       continue;
     }
-    if (op.id == IOp::Call) {  // s base, ptr FuncInst: the callee's frame from the last live slot
+    if (op.id == IOp::Call) {  // s base, ptr FuncInst, s dst: the callee's frame from the last live slot
       uint64_t p = uint64_t(g_callee);
-      c.add({kLive - 1, uint32_t(p), uint32_t(p >> 32)});
+      c.add({kLive - 1, uint32_t(p), uint32_t(p >> 32), kLive - 1});
       continue;
     }
     if (op.id == IOp::Br) {

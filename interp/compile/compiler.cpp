@@ -88,6 +88,63 @@ void Compiler::emit_copy(uint32_t dst, uint32_t src, uint32_t at) {
   e_.u32(src);
 }
 
+// A call's one-slot result can be retargeted like an op's (local.set,
+// return, br): the return moves it to the call's dst word. Not on the
+// counted tiers, whose exact code expects it in the operand slot (a Count
+// follows the call there anyway).
+void Compiler::mark_call(const FuncType& t, uint32_t instr, uint32_t dst_word) {
+  if (!specialise_ || counted_ || t.results.size() != 1 || slots_for(t.results[0]) != 1) return;
+  mark_ = Mark{true, instr, e_.pos(), types_.size(), dst_word};
+}
+
+void Compiler::retarget(const Mark& m, uint32_t slot) {
+  if (!m.block_end) {
+    e_.word(m.dst_word) = slot;
+    return;
+  }
+  for (uint32_t w : end_words_) e_.word(w) = slot;
+}
+
+// A block's result written by the instruction before each br to its end
+// and before its end (no br_if, br_table or catch reaches it) goes where
+// the instruction after the end wants it: `block (result i32) ... end;
+// local.set x` with no Copy on any way. Not on the counted tiers: their
+// exact code, which a frame may switch to at the end, reads the block's
+// slot.
+bool Compiler::tracks_result(const Ctrl& c) const {
+  return specialise_ && !counted_ && (c.kind == Opcode::Block || c.kind == Opcode::If) &&
+         c.results.size() == 1 && c.result_slots == 1;
+}
+
+void Compiler::note_way(Ctrl& c, const Mark* prev) {
+  if (!tracks_result(c)) return;
+  if (!prev) {
+    ++c.unmarked_ways;
+  } else if (prev->block_end) {
+    c.result_words.insert(c.result_words.end(), end_words_.begin(), end_words_.end());
+  } else {
+    c.result_words.push_back(prev->dst_word);
+  }
+}
+
+// materialize_all, the top value last; the mark of what computed the top
+// value into its slot: the last instruction (prev), or its folded form (a
+// constant or an address sum) computed now. A local's Copy gets none.
+Mark Compiler::materialize_top(const Mark& prev) {
+  using K = Operand::Kind;
+  const K k = vals_.empty() ? K::Slot : vals_.back().kind;
+  if (k == K::Slot || k == K::Local) {
+    materialize_all();
+    return k == K::Slot ? prev : Mark{};
+  }
+  const size_t top = vals_.size() - 1;
+  for (size_t i = virt_lo_; i < top; ++i) materialize(i);
+  const uint32_t at = e_.pos();
+  materialize(top);  // Const32/Const64/I32Add/I32AddImm: s dst first
+  virt_lo_ = vals_.size();
+  return Mark{true, at, e_.pos(), types_.size(), at + 1};
+}
+
 // Returns the top values, the function's results. Values below them die
 // with the frame and are not materialised. A single one-slot result goes
 // back from where it is: from its local, or computed straight into slot 0
@@ -102,7 +159,7 @@ void Compiler::emit_return(const Mark& prev, uint32_t at) {
       src = o.local;
     } else if (o.kind == Operand::Kind::Slot) {
       if (mark_ok(prev)) {
-        e_.word(prev.dst_word) = 0;  // it reads its operands before it writes
+        retarget(prev, 0);  // it reads its operands before it writes
         n = 0;
       }
     } else {
@@ -118,26 +175,39 @@ void Compiler::emit_return(const Mark& prev, uint32_t at) {
   e_.u32(n);
 }
 
-// Records a branch word of instruction `instr` that targets label `c`.
+// Records a branch word of instruction `instr` that targets label `c`
+// (a way into its end that does not know its value's producer).
 void Compiler::emit_jump_to(Ctrl& c, uint32_t instr, uint32_t word) {
   if (c.kind == Opcode::Loop) e_.patch(instr, word, c.start);
   else c.fixups.push_back({instr, word});
+  note_way(c, nullptr);
 }
 
 // Unconditional branch to the label `depth` levels out, moving its values.
-void Compiler::emit_branch(uint32_t depth, uint32_t at) {
+// A br (`prev` given: nothing runs between the value's producer and the
+// branch) has a single one-slot value computed straight into the label's
+// slot, as a return does, so no Copy precedes the Br.
+void Compiler::emit_branch(uint32_t depth, uint32_t at, const Mark* prev) {
   Ctrl& c = ctrls_[ctrls_.size() - 1 - depth];
   if (depth == ctrls_.size() - 1) {  // the function's label: return
+    if (prev) return emit_return(*prev, at);
     e_.op(IOp::Return, at);
     e_.u32(h_ - c.result_slots);
     e_.u32(c.result_slots);
     return;
   }
   uint32_t n = c.kind == Opcode::Loop ? c.param_slots : c.result_slots;
+  bool known = prev && specialise_ && n == 1 && mark_ok(*prev);
+  if (known && h_ - 1 != c.height) {
+    retarget(*prev, c.height);  // it reads its operands before it writes
+    n = 0;
+  }
   emit_copies(c.height, h_ - n, n, at);
   uint32_t i = e_.op(IOp::Br, at);
   e_.u32(0);
-  emit_jump_to(c, i, i + 1);
+  if (c.kind == Opcode::Loop) e_.patch(i, i + 1, c.start);
+  else c.fixups.push_back({i, i + 1});
+  note_way(c, known ? prev : nullptr);
 }
 
 void Compiler::end_block() {
@@ -249,7 +319,7 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
   }
   close_segment();
   if (counted_ && !exact_) out_->seg_first.push_back(uint32_t(out_->seg_offsets.size()));  // the last one's end
-  out_->frame_slots = max_h_;
+  out_->frame_slots = std::max(max_h_, 1u);  // a return reads slot 0 (do_return)
   e_.note_height(h_);
   if (!exact_ && fuse_) fuse_pairs(*out_, e_.heights());
   e_.thread(handler_offsets());
@@ -289,7 +359,8 @@ void Compiler::instr(const Instr& in) {
     case Opcode::Else: {
       Ctrl& c = ctrls_.back();
       if (!c.unreachable) {
-        materialize_all();
+        const Mark m = materialize_top(prev);
+        note_way(c, mark_ok(m) ? &m : nullptr);
         uint32_t i = e_.op(IOp::Br, at);
         e_.u32(0);
         c.fixups.push_back({i, i + 1});
@@ -310,16 +381,30 @@ void Compiler::instr(const Instr& in) {
         ctrls_.pop_back();
         return;
       }
-      if (!ctrls_.back().unreachable) materialize_all();
+      const Mark m = ctrls_.back().unreachable ? Mark{} : materialize_top(prev);
       if (ctrls_.back().kind == Opcode::Try || ctrls_.back().kind == Opcode::TryTable) return exn_instr(in);
-      end_block();
+      {
+        Ctrl& c = ctrls_.back();
+        if (!c.unreachable) note_way(c, mark_ok(m) ? &m : nullptr);
+        // An if without else passes its params through on the false way.
+        bool all = tracks_result(c) && c.unmarked_ways == 0 && c.else_instr < 0 &&
+                   c.handler_fixups.empty() && !c.result_words.empty();
+        std::vector<uint32_t> words = all ? std::move(c.result_words) : std::vector<uint32_t>{};
+        end_block();
+        if (all) {
+          end_words_ = std::move(words);
+          mark_ = Mark{true, e_.pos(), e_.pos(), types_.size()};
+          mark_.block_end = true;
+        }
+      }
       return;
     }
-    case Opcode::Br:
-      materialize_all();
-      emit_branch(in.a, at);
+    case Opcode::Br: {
+      const Mark m = materialize_top(prev);
+      emit_branch(in.a, at, &m);
       set_unreachable();
       return;
+    }
     case Opcode::BrIf: {
       Cond cond = take_cond(prev);
       materialize_all();
@@ -382,11 +467,13 @@ void Compiler::instr(const Instr& in) {
       materialize_all();
       const FuncType& t = m_.func_type(in.a);
       uint32_t base = params_base(t);
-      e_.op(IOp::Call, at);
+      uint32_t i = e_.op(IOp::Call, at);
       e_.u32(base);
       e_.ptr(inst_.funcs[in.a]);
+      e_.u32(base);
       pop_n(t.params.size());
       for (auto rt : t.results) push(rt);
+      mark_call(t, i, i + 4);
       segment_start();
       return;
     }
@@ -397,13 +484,15 @@ void Compiler::instr(const Instr& in) {
       materialize_all();
       uint32_t base = params_base(t);
       bool index64 = inst_.tables[in.b]->type.addr == AddrType::I64;
-      e_.op(index64 ? IOp::CallIndirect64 : IOp::CallIndirect, at);
+      uint32_t i = e_.op(index64 ? IOp::CallIndirect64 : IOp::CallIndirect, at);
       e_.u32(base);
       e_.u32(index);
       e_.ptr(inst_.tables[in.b]);
       e_.u32(inst_.type_ids[in.a]);
+      e_.u32(base);
       pop_n(t.params.size());
       for (auto rt : t.results) push(rt);
+      mark_call(t, i, i + 6);
       segment_start();
       return;
     }

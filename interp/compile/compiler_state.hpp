@@ -57,6 +57,10 @@ struct Mark {
   Opcode cmp = Opcode::Nop;
   uint32_t a = 0, b = 0;        // operand slots; b is the immediate if b_imm
   bool b_imm = false;
+  // A block's end: its one-slot result was written by the instructions
+  // whose result words are Compiler::end_words_ (one per way in), which
+  // retarget together (dst_word unused).
+  bool block_end = false;
 };
 
 // A branch condition: a slot, or a compare folded into the branch.
@@ -87,6 +91,11 @@ struct Ctrl {
   std::vector<CatchClause> catches;        // TryTable
   bool in_catch = false;                   // Try: compiling a catch clause
   std::vector<uint32_t> handler_fixups;    // handlers whose target is this block's end
+  // Block/If with one one-slot result (fast code, not counted): the result
+  // words of the producers that wrote it on each way to the end, and the
+  // ways that had none (a br_if, a br_table, a value not just computed).
+  std::vector<uint32_t> result_words;
+  uint32_t unmarked_ways = 0;
 };
 
 class Compiler {
@@ -139,6 +148,7 @@ class Compiler {
   // Folding (fold.cpp).
   void materialize(size_t index);
   void materialize_all();
+  Mark materialize_top(const Mark& prev);  // compiler.cpp
   void materialize_local(uint32_t local, size_t below);  // aliases of `local` in [0, below)
   uint32_t use(uint32_t k);  // readable slot of the k-th value (constants materialised)
   bool imm_of(uint32_t k, ValType t, uint32_t& imm) const;
@@ -153,8 +163,15 @@ class Compiler {
   void block_signature(const BlockType& bt, Ctrl& c);
   void push_ctrl(Opcode kind, const BlockType& bt);
   void end_block();
-  void emit_branch(uint32_t depth, uint32_t at);
+  void emit_branch(uint32_t depth, uint32_t at, const Mark* prev = nullptr);
   void emit_return(const Mark& prev, uint32_t at);
+  void mark_call(const FuncType& t, uint32_t instr, uint32_t dst_word);
+  // Points the producer(s) of mark m (mark_ok) at `slot`.
+  void retarget(const Mark& m, uint32_t slot);
+  bool tracks_result(const Ctrl& c) const;
+  // A way into c's end that carries its value: by the producer of `prev`
+  // (mark_ok there; null: not known).
+  void note_way(Ctrl& c, const Mark* prev);
   void emit_copies(uint32_t dst, uint32_t src, uint32_t n, uint32_t at);
   // One slot copy; merges with a directly preceding Copy into Copy2 unless
   // a label lies between them.
@@ -221,6 +238,7 @@ class Compiler {
   uint32_t pending_seg_ = UINT32_MAX;   // exact code: the segment the next Step starts
   int32_t next_region_ = 0;             // exception handling: region ids
   std::vector<uint32_t> return_pads_;   // handlers whose label is the function's: a Return pad
+  std::vector<uint32_t> end_words_;     // a block_end mark's producers
 };
 
 }  // namespace tc::wasm::compile_detail

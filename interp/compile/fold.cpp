@@ -254,7 +254,7 @@ void Compiler::emit_local_set(const Instr& in, const Mark& prev) {
     e_.u32(o.local);
     e_.u32(uint32_t(o.bits));
   } else if (o.kind == Operand::Kind::Slot && mark_ok(prev)) {
-    e_.word(prev.dst_word) = ls;  // retarget the producing instruction
+    retarget(prev, ls);  // the producing instruction(s)
   } else {
     uint32_t src = o.kind == Operand::Kind::Local ? o.local : o.slot;
     for (uint32_t k = 0; k < slots_for(t); ++k) emit_copy(ls + k, src + k, at_);

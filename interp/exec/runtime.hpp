@@ -158,6 +158,10 @@ struct Profiler {
   ProfNode* node_of(uint32_t depth) { return depth >= 1 && depth <= open ? &nodes[node_at[depth]] : nullptr; }
 };
 
+// Slots the value stack has past stack_end: a call zeroes a few slots
+// from its first local whatever its count (dispatch.cpp, zero_locals).
+constexpr uint32_t kZeroSlack = 4;
+
 // The per-store execution stacks, shared by nested invocations (a host
 // function may call back into wasm).
 struct Machine {

@@ -85,7 +85,7 @@ Store::Store(EngineConfig config) : impl_(std::make_unique<Impl>()) {
     if (fuse == "0" || fuse == "singles") impl_->config.fuse = false;
     if (fuse == "0") impl_->config.specialise = false;
   }
-  m.stack.reset(new Slot[kStackSlots]);  // uninitialised: every slot is written before it is read
+  m.stack.reset(new Slot[kStackSlots + kZeroSlack]);  // uninitialised: every slot is written before it is read
   m.stack_end = m.stack.get() + kStackSlots;
   m.top = m.stack.get();
   m.max_depth = std::min<uint32_t>(config.max_call_depth, 1u << 24);
