@@ -1,8 +1,11 @@
 #include "registry/atomic_file.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <memory>
 #include <random>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -42,6 +45,47 @@ Expected<void> commit(int fd, const std::string& tmp, const std::string& path, b
   return {};
 }
 
+
+// Writes all of `data` at `offset` onwards; false with errno set on failure.
+bool write_all(int fd, const uint8_t* p, size_t left, off_t offset) {
+  while (left) {
+    ssize_t n = ::pwrite(fd, p, left, offset);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    left -= size_t(n);
+    offset += n;
+  }
+  return true;
+}
+
+// A big durable file (a module) is written with O_DIRECT through a small
+// aligned buffer: it goes to the disk without first filling the page cache
+// with a copy that the fsync must then flush. On this kind of VM, filling
+// 75 MB of fresh page cache cost 0.2-0.4 s of system time per run (new guest
+// pages); this path costs ~0.03 s. Returns how many bytes it wrote (whole
+// 4 KB blocks from the start); the caller writes the rest the usual way,
+// also when the file system refuses O_DIRECT (0 written).
+constexpr size_t kDirectMin = size_t(8) << 20;
+constexpr size_t kDirectAlign = 4096;  // covers 512-byte and 4 KB sectors
+constexpr size_t kDirectChunk = size_t(1) << 20;
+
+size_t write_direct(int fd, std::span<const uint8_t> data) {
+  int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_DIRECT) != 0) return 0;
+  std::unique_ptr<uint8_t, decltype(&std::free)> buf(
+      static_cast<uint8_t*>(std::aligned_alloc(kDirectAlign, kDirectChunk)), &std::free);
+  size_t done = 0;
+  while (buf && data.size() - done >= kDirectAlign) {
+    size_t n = std::min(data.size() - done, kDirectChunk) & ~(kDirectAlign - 1);
+    std::memcpy(buf.get(), data.data() + done, n);
+    if (!write_all(fd, buf.get(), n, off_t(done))) break;  // the rest goes through the page cache
+    done += n;
+  }
+  ::fcntl(fd, F_SETFL, flags);
+  return done;
+}
+
 }  // namespace
 
 Expected<void> write_file_atomic(const std::string& path, std::span<const uint8_t> data,
@@ -49,19 +93,12 @@ Expected<void> write_file_atomic(const std::string& path, std::span<const uint8_
   std::string tmp;
   int fd = create_temp(path, tmp);
   if (fd < 0) return io_error("cannot create " + tmp);
-  const uint8_t* p = data.data();
-  size_t left = data.size();
-  while (left) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      auto e = io_error("cannot write " + tmp);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return e;
-    }
-    p += n;
-    left -= size_t(n);
+  size_t done = durable && data.size() >= kDirectMin ? write_direct(fd, data) : 0;
+  if (!write_all(fd, data.data() + done, data.size() - done, off_t(done))) {
+    auto e = io_error("cannot write " + tmp);
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return e;
   }
   return commit(fd, tmp, path, durable);
 }

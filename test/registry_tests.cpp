@@ -410,3 +410,47 @@ BOOST_AUTO_TEST_CASE(a_full_disk_still_rewrites_a_reserved_file,
   BOOST_TEST(!overwrite_file_in_place((disk.dir / "missing").string(), "x").has_value());
   BOOST_TEST(!overwrite_file_in_place(disk.dir.string(), "x").has_value());
 }
+
+// A module-sized file takes the O_DIRECT path (whole 4 KB blocks through an
+// aligned buffer, the tail buffered): the bytes must come back exactly, from
+// an unaligned source and an odd size; a second write replaces it whole.
+BOOST_AUTO_TEST_CASE(a_big_file_is_written_exactly) {
+  TempRoot t;
+  fs::create_directories(t.path);
+  std::vector<uint8_t> data((size_t(9) << 20) + 4096 + 123 + 1);
+  std::mt19937 rng(7);
+  for (auto& b : data) b = uint8_t(rng());
+  std::span<const uint8_t> odd(data.data() + 1, data.size() - 1);  // not aligned
+  std::string file = t.path + "/module";
+  BOOST_REQUIRE(write_file_atomic(file, odd).has_value());
+  auto got = read_file(file);
+  BOOST_REQUIRE(got.has_value());
+  BOOST_TEST(got->size() == odd.size());
+  BOOST_TEST(std::equal(got->begin(), got->end(), odd.begin(), odd.end()));
+  std::span<const uint8_t> shorter(data.data() + 5, (size_t(8) << 20) + 7);
+  BOOST_REQUIRE(write_file_atomic(file, shorter).has_value());
+  got = read_file(file);
+  BOOST_REQUIRE(got.has_value());
+  BOOST_TEST(std::equal(got->begin(), got->end(), shorter.begin(), shorter.end()));
+}
+
+// No room for a big file: an error naming the temporary file, the old file
+// intact, no temporary file left behind.
+BOOST_AUTO_TEST_CASE(a_big_file_on_a_full_disk_fails_cleanly,
+                     *boost::unit_test::precondition(tc::test::can_mount_tmpfs)) {
+  TempRoot t;
+  tc::test::TinyDisk disk(fs::path(t.path) / "disk", "4m");
+  BOOST_REQUIRE_MESSAGE(disk.mounted, disk.error);
+  std::string file = (disk.dir / "module").string();
+  BOOST_REQUIRE(write_file_atomic(file, std::string(100, 'a')).has_value());
+  std::vector<uint8_t> big(size_t(9) << 20, 0x5a);
+  auto r = write_file_atomic(file, big);
+  BOOST_REQUIRE(!r.has_value());
+  BOOST_TEST(r.error().message.find("cannot write " + file + ".tmp.") == 0, r.error().message);
+  auto got = read_file(file);
+  BOOST_REQUIRE(got.has_value());
+  BOOST_TEST(std::string(got->begin(), got->end()) == std::string(100, 'a'));
+  size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(disk.dir)) ++entries;
+  BOOST_TEST(entries == 1u);
+}
