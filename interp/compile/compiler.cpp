@@ -251,6 +251,7 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
   if (counted_ && !exact_) out_->seg_first.push_back(uint32_t(out_->seg_offsets.size()));  // the last one's end
   out_->frame_slots = max_h_;
   e_.note_height(h_);
+  thread_const_brs();
   if (!exact_ && fuse_) fuse_pairs(*out_, e_.heights());
   e_.thread(handler_offsets());
   return std::move(out_);
@@ -318,6 +319,7 @@ void Compiler::instr(const Instr& in) {
     case Opcode::Br:
       materialize_all();
       emit_branch(in.a, at);
+      note_const_br();
       set_unreachable();
       return;
     case Opcode::BrIf: {
@@ -338,7 +340,7 @@ void Compiler::instr(const Instr& in) {
       return;
     }
     case Opcode::BrTable: {
-      uint32_t index = use(0);
+      uint32_t index = use_low(0);
       pop();
       materialize_all();
       std::vector<uint32_t> labels(in.targets.begin(), in.targets.end());
