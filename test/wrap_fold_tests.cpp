@@ -3,7 +3,9 @@
 // that use only the low 32 bits (addresses, i32 operands, branch and
 // br_table conditions, i32 store values); a wrap of an i64.add just emitted
 // (and of i64.extend_i32_u then i64.add, Go's stack-pointer arithmetic)
-// becomes an i32.add folded into its consumer. Every function here runs
+// becomes an i32.add folded into its consumer; an i32.eqz of a compare is
+// the negated compare; a constant resume state's br skips the br_table
+// (constant_states_jump_past_the_br_table). Every function here runs
 // on i64 inputs with garbage in their upper halves, with the folds (the
 // default), without fusion, and with nothing specialised, on guarded and
 // bounds-checked memory; results (all 64 bits of the host value), memory
@@ -116,6 +118,19 @@ const char* kWat = R"((module
       (local.tee 1)
       (br_if $l (i64.lt_u (local.get 1) (i64.const 40))))
     (i32.wrap_i64))
+  ;; i32.eqz of a compare: the negated compare
+  (func (export "not_cmp") (param i64 i64 i32) (result i32)
+    (i32.eqz (i64.lt_s (local.get 0) (local.get 1))))
+  (func (export "not_cmp_imm") (param i64 i64 i32) (result i32)
+    (i32.add (i32.eqz (i64.gt_u (local.get 0) (i64.const 20))) (i32.const 4)))
+  (func (export "not_eqz") (param i64 i64 i32) (result i32)
+    (i32.eqz (i64.eqz (i64.and (local.get 0) (i64.const 3)))))
+  (func (export "not_not") (param i64 i64 i32) (result i32)
+    (i32.eqz (i32.eqz (i32.le_s (i32.wrap_i64 (local.get 0)) (local.get 2)))))
+  (func (export "not_branch") (param i64 i64 i32) (result i32) (local i32)
+    (local.set 3 (i32.eqz (i64.ge_u (local.get 1) (local.get 0))))
+    (if (result i32) (i32.eqz (i64.eq (local.get 0) (i64.const 8)))
+      (then (i32.add (local.get 3) (i32.const 10))) (else (local.get 3))))
   ;; Go's resume-PC loop: a constant state then a br back to the br_table
   (func (export "resume") (param i64 i64 i32) (result i64) (local $pc i32) (local $acc i64) (local $o i32)
     (local.set $pc (i32.and (local.get 2) (i32.const 7)))
@@ -152,7 +167,7 @@ const char* const kFuncs[] = {
     "load_slot_imm", "load_ext", "load_ext_slot", "store_ext", "store_alias", "store_value",
     "arith", "compare", "branch", "branch_eqz", "select", "table", "extend", "ret", "ret_sum",
     "set_local", "set_global", "call_arg", "block_result", "alias", "alias_sum", "loop_param",
-    "resume"};
+    "resume", "not_cmp", "not_cmp_imm", "not_eqz", "not_not", "not_branch"};
 
 struct Input {
   uint64_t p, q;
@@ -262,6 +277,31 @@ size_t brs_into_tables(const CompiledFunc& f) {
     if (f.code[at] == uint32_t(h[size_t(IOp::Br)]))
       n += f.code[at + int32_t(f.code[at + 1])] == uint32_t(h[size_t(IOp::BrTable)]);
   return n;
+}
+
+BOOST_AUTO_TEST_CASE(an_eqz_of_a_compare_is_the_negated_compare) {
+  for (bool specialise : {true, false}) {
+    EngineConfig c;
+    c.fuse = false;
+    c.specialise = specialise;
+    Store s(c);
+    auto bin = wat::wat_to_binary(kWat);
+    BOOST_REQUIRE(bool(bin));
+    auto m = load_module(std::move(*bin));
+    BOOST_REQUIRE(bool(m));
+    auto i = s.instantiate(*m, std::vector<ExternVal>{});
+    BOOST_REQUIRE(bool(i));
+    for (const char* name : {"not_cmp", "not_cmp_imm", "not_eqz", "not_not", "not_branch"}) {
+      FuncInst* f = (*i)->find_export(name)->func;
+      std::vector<Value> args{Value::make_i64(16), Value::make_i64(4), Value::make_i32(4)};
+      BOOST_REQUIRE(bool(s.invoke(f, args)));
+      size_t n = count_ops(*f->code, {IOp::I32Eqz});
+      BOOST_TEST_CONTEXT(name << " specialise " << specialise) {
+        if (specialise) BOOST_TEST(n == 0u);
+        else BOOST_TEST(n > 0u);
+      }
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(constant_states_jump_past_the_br_table) {

@@ -155,6 +155,9 @@ class Compiler {
   // Emits "branch if cond == when"; returns (instr, offset word).
   std::pair<uint32_t, uint32_t> emit_cond_branch(const Cond& c, bool when, uint32_t at);
   void emit_binary(const Instr& in, IOp iop, ValType r);
+  // i32.eqz of the integer compare just emitted: the negated compare
+  // instead (a branch on it fuses as on any compare); false if not one.
+  bool negate_cmp(const Mark& prev, uint32_t at);
   void emit_local_set(const Instr& in, const Mark& prev);
   // Jump threading of a constant index (Go's resume-PC loops): a Br right
   // after a Const32 (no label between) is noted, and once every offset is

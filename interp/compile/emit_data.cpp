@@ -352,6 +352,7 @@ void Compiler::emit_data_op(const Instr& in, const Mark& prev) {
     mark_ = Mark{};
     return;
   }
+  if (in.op == Opcode::I32Eqz && negate_cmp(prev, at)) return;
   if (info.p2 == OpType::V) {
     uint32_t a = info.p1 == OpType::I32 ? use_low(0) : use(0), dst = top();
     pop();

@@ -169,6 +169,21 @@ std::pair<uint32_t, uint32_t> Compiler::emit_cond_branch(const Cond& c, bool whe
   return {i, i + 3};
 }
 
+bool Compiler::negate_cmp(const Mark& prev, uint32_t at) {
+  if (!specialise_ || !prev.is_cmp || !mark_ok(prev)) return false;
+  const Opcode neg = negate(prev.cmp);
+  const IOp iop = prev.b_imm ? imm_iop(neg) : wasm_iop(neg);
+  if (neg == prev.cmp || iop == IOp::Count_) return false;
+  const uint32_t dst = e_.word(prev.dst_word);
+  e_.truncate(prev.start);  // nothing ran since: its operands are where they were
+  uint32_t i = e_.op(iop, at);
+  e_.u32(dst);
+  e_.u32(prev.a);
+  e_.u32(prev.b);
+  mark_ = Mark{true, i, e_.pos(), types_.size(), i + 1, true, neg, prev.a, prev.b, prev.b_imm};
+  return true;
+}
+
 // Numeric binary op: immediate forms for a constant operand, compare marks.
 void Compiler::emit_binary(const Instr& in, IOp iop, ValType r) {
   ValType t = types_.back();
