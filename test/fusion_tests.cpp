@@ -161,7 +161,8 @@ struct Rng {
 // The function a Call member calls: i64 -> i64, x * 3 + 1.
 FuncInst* g_callee = nullptr;
 // The global a GlobalGet / GlobalSet member reads or writes (reset to
-// kGlobalInit before each run, compared after it).
+// kGlobalInit, or to 0 when the memory's first byte is even, so that a
+// branch on it goes both ways, before each run; compared after it).
 GlobalInst* g_global = nullptr;
 constexpr uint64_t kGlobalInit = 0x0123456789abcdefull;
 
@@ -249,7 +250,7 @@ class Harness {
     func_->zero_from = func_->code->zero_from;
     func_->zero_count = func_->code->zero_count;
     std::memcpy(mem_->mem.data(), memory.data(), memory.size());
-    g_global->bits[0] = kGlobalInit;
+    g_global->bits[0] = !memory.empty() && memory[0] % 2 == 0 ? 0 : kGlobalInit;
     Outcome o;
     auto r = store_.invoke(func_, args);
     if (!r) {

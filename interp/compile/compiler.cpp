@@ -321,6 +321,7 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
   if (counted_ && !exact_) out_->seg_first.push_back(uint32_t(out_->seg_offsets.size()));  // the last one's end
   out_->frame_slots = std::max(max_h_, 1u);  // a return reads slot 0 (do_return)
   e_.note_height(h_);
+  thread_const_brs();
   if (!exact_ && fuse_) fuse_pairs(*out_, e_.heights());
   e_.thread(handler_offsets());
   return std::move(out_);
@@ -402,6 +403,7 @@ void Compiler::instr(const Instr& in) {
     case Opcode::Br: {
       const Mark m = materialize_top(prev);
       emit_branch(in.a, at, &m);
+      note_const_br();
       set_unreachable();
       return;
     }
@@ -423,7 +425,7 @@ void Compiler::instr(const Instr& in) {
       return;
     }
     case Opcode::BrTable: {
-      uint32_t index = use(0);
+      uint32_t index = use_low(0);
       pop();
       materialize_all();
       std::vector<uint32_t> labels(in.targets.begin(), in.targets.end());

@@ -35,13 +35,17 @@ inline IOp wasm_iop(Opcode op) {
 struct Operand {
   // Sum / SumImm: an i32.add of two locals / of a local and a constant,
   // computed by its consumer (a load or store addresses it directly).
-  enum class Kind : uint8_t { Slot, Local, Const, Sum, SumImm };
+  // Wrap: an i32.wrap_i64 of the i64 in slot `local` (a local's, or its own
+  // nominal slot), read in place by consumers that use only an operand's
+  // low 32 bits (use_low); anything else gets it materialised.
+  enum class Kind : uint8_t { Slot, Local, Const, Sum, SumImm, Wrap };
   Kind kind = Kind::Slot;
   uint32_t slot = 0;   // nominal slot
-  uint32_t local = 0;  // Local, Sum, SumImm: the (first) local's slot
+  uint32_t local = 0;  // Local, Sum, SumImm: the (first) local's slot; Wrap: the i64's slot
   uint64_t bits = 0;   // Const: the value; Sum: the second local's slot; SumImm: the addend
   bool reads(uint32_t l) const {
-    bool has_local = kind == Kind::Local || kind == Kind::Sum || kind == Kind::SumImm;
+    bool has_local = kind == Kind::Local || kind == Kind::Sum || kind == Kind::SumImm ||
+                     kind == Kind::Wrap;
     return (has_local && local == l) || (kind == Kind::Sum && bits == l);
   }
 };
@@ -151,6 +155,9 @@ class Compiler {
   Mark materialize_top(const Mark& prev);  // compiler.cpp
   void materialize_local(uint32_t local, size_t below);  // aliases of `local` in [0, below)
   uint32_t use(uint32_t k);  // readable slot of the k-th value (constants materialised)
+  // The same for a consumer that reads only the low 32 bits of the slot (an
+  // i32 operand, a 32-bit address): a Wrap is read in place.
+  uint32_t use_low(uint32_t k);
   bool imm_of(uint32_t k, ValType t, uint32_t& imm) const;
   bool mark_at(const Mark& m, uint32_t k) const;
   bool mark_ok(const Mark& m) const;
@@ -158,7 +165,16 @@ class Compiler {
   // Emits "branch if cond == when"; returns (instr, offset word).
   std::pair<uint32_t, uint32_t> emit_cond_branch(const Cond& c, bool when, uint32_t at);
   void emit_binary(const Instr& in, IOp iop, ValType r);
+  // i32.eqz of the integer compare just emitted: the negated compare
+  // instead (a branch on it fuses as on any compare); false if not one.
+  bool negate_cmp(const Mark& prev, uint32_t at);
   void emit_local_set(const Instr& in, const Mark& prev);
+  // Jump threading of a constant index (Go's resume-PC loops): a Br right
+  // after a Const32 (no label between) is noted, and once every offset is
+  // final, one landing on a BrTable of the constant's slot jumps straight
+  // to the entry the constant selects (fold.cpp).
+  void note_const_br();
+  void thread_const_brs();
 
   void block_signature(const BlockType& bt, Ctrl& c);
   void push_ctrl(Opcode kind, const BlockType& bt);
@@ -222,6 +238,7 @@ class Compiler {
   Mark mark_;                           // set by the last emitted instruction
   uint32_t at_ = 0;                     // bytecode offset being compiled
   uint32_t label_at_ = UINT32_MAX;      // last code position a branch may target
+  std::vector<uint32_t> const_brs_;     // Br instructions noted by note_const_br
   std::vector<Ctrl> ctrls_;
   uint32_t h_ = 0, max_h_ = 0;
   const bool fuel_;  // EngineConfig::fuel: emit IOp::Fuel at entry and loop headers

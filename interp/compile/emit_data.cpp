@@ -54,7 +54,7 @@ void Compiler::emit_data_op(const Instr& in, const Mark& prev) {
   switch (in.op) {
     case Opcode::Drop: pop(); return;
     case Opcode::Select: case Opcode::SelectT: {
-      uint32_t cond = use(0), b = use(1), a = use(2), dst = top(2);
+      uint32_t cond = use_low(0), b = use(1), a = use(2), dst = top(2);
       ValType t = types_[types_.size() - 2];
       pop_n(3);
       push(t);
@@ -254,7 +254,7 @@ void Compiler::emit_data_op(const Instr& in, const Mark& prev) {
           e_.u32(offset_word(in.mem));
           mark_ = Mark{true, i, e_.pos(), types_.size(), i + 1};
         } else {
-          uint32_t value = use(0);  // writes at most its own slot; ad reads locals only
+          uint32_t value = types_.back() == ValType::I32 ? use_low(0) : use(0);  // writes at most its own slot; ad reads locals only
           e_.op(sum_op, at);
           e_.u32(value);
           e_.u32(ad.local);
@@ -290,8 +290,10 @@ void Compiler::emit_data_op(const Instr& in, const Mark& prev) {
         return;
       }
     }
+    // A 32-bit memory 0's handlers use the low 32 bits of the address (and
+    // an i32 store of its value): a Wrap is read in place.
     if (info.r != OpType::V) {  // load: addr -> value
-      uint32_t addr = use(0), dst = top();
+      uint32_t addr = use_low(0), dst = top();
       pop();
       push(r);
       uint32_t i = e_.op(iop, at);
@@ -300,7 +302,7 @@ void Compiler::emit_data_op(const Instr& in, const Mark& prev) {
       e_.u32(offset_word(in.mem));
       mark_ = Mark{true, i, e_.pos(), types_.size(), i + 1};
     } else {  // store: addr, value
-      uint32_t v = use(0), addr = use(1);
+      uint32_t v = types_.back() == ValType::I32 ? use_low(0) : use(0), addr = use_low(1);
       e_.op(iop, at);
       e_.u32(addr);
       e_.u32(v);
@@ -309,8 +311,50 @@ void Compiler::emit_data_op(const Instr& in, const Mark& prev) {
     }
     return;
   }
+  // i32.wrap_i64 of a constant is a constant; of a value in a slot it
+  // stays virtual (Operand::Kind::Wrap);
+  // of an i64.add just emitted, it is that add's low half, an i32.add
+  // (Sum / SumImm) of operands that stay put: locals, or the i64.add's
+  // first operand in this value's own slot.
+  if (specialise_ && in.op == Opcode::I32WrapI64 && val().kind == Operand::Kind::Const) {
+    uint64_t bits = val().bits;
+    pop();
+    push_const(ValType::I32, uint32_t(bits));
+    mark_ = prev;  // nothing emitted (as for a constant)
+    return;
+  }
+  if (specialise_ && in.op == Opcode::I32WrapI64 &&
+      (val().kind == Operand::Kind::Slot || val().kind == Operand::Kind::Local)) {
+    const uint32_t own = val().slot, locals_end = ctrls_.front().height;
+    auto stays = [&](uint32_t s) { return s == own || s < locals_end; };
+    Operand o{Operand::Kind::Wrap, 0, val().kind == Operand::Kind::Local ? val().local : own, 0};
+    if (prev.cmp == Opcode::I64Add && mark_ok(prev) && stays(prev.a) &&
+        (prev.b_imm || (prev.b < locals_end && prev.a < locals_end))) {
+      uint32_t from = prev.start, a = prev.a;
+      // An i64.extend_i32_u into the add's operand just before it (no label
+      // between): the low half is the i32 itself plus the addend (Go's
+      // address arithmetic on its 32-bit stack pointer).
+      const auto& mc = out_->map_code;
+      if (prev.b_imm && a == own && mc.size() >= 2 && mc.back() == prev.start) {
+        const uint32_t x = mc[mc.size() - 2];
+        const auto& code = out_->code;
+        if (x + 3 == prev.start && code[x] == uint32_t(IOp::I64ExtendI32U) && code[x + 1] == own &&
+            stays(code[x + 2]) && (label_at_ == UINT32_MAX || label_at_ <= x)) {
+          from = x;
+          a = code[x + 2];
+        }
+      }
+      e_.truncate(from);
+      o = Operand{prev.b_imm ? Operand::Kind::SumImm : Operand::Kind::Sum, 0, a, prev.b};
+    }
+    pop();
+    push(ValType::I32, o);
+    mark_ = Mark{};
+    return;
+  }
+  if (in.op == Opcode::I32Eqz && negate_cmp(prev, at)) return;
   if (info.p2 == OpType::V) {
-    uint32_t a = use(0), dst = top();
+    uint32_t a = info.p1 == OpType::I32 ? use_low(0) : use(0), dst = top();
     pop();
     push(r);
     uint32_t i = e_.op(iop, at);

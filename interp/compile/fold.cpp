@@ -81,6 +81,10 @@ void Compiler::materialize(size_t i) {
     e_.u32(o.slot);
     e_.u32(o.local);
     e_.u32(uint32_t(o.bits));
+  } else if (o.kind == Operand::Kind::Wrap) {
+    e_.op(IOp::I32WrapI64, at_);
+    e_.u32(o.slot);
+    e_.u32(o.local);
   } else if (o.kind == Operand::Kind::Const) {
     bool narrow = types_[i] == ValType::I32 || types_[i] == ValType::F32;
     e_.op(narrow ? IOp::Const32 : IOp::Const64, at_);
@@ -105,6 +109,11 @@ uint32_t Compiler::use(uint32_t k) {
   size_t i = vals_.size() - 1 - k;
   if (vals_[i].kind != Operand::Kind::Slot && vals_[i].kind != Operand::Kind::Local) materialize(i);
   return vals_[i].kind == Operand::Kind::Local ? vals_[i].local : vals_[i].slot;
+}
+
+uint32_t Compiler::use_low(uint32_t k) {
+  const Operand& o = val(k);
+  return o.kind == Operand::Kind::Wrap ? o.local : use(k);
 }
 
 bool Compiler::imm_of(uint32_t k, ValType t, uint32_t& imm) const {
@@ -139,7 +148,7 @@ Cond Compiler::take_cond(const Mark& prev) {
     c.b = prev.b;
     c.b_imm = prev.b_imm;
   } else {
-    c.slot = use(0);
+    c.slot = use_low(0);  // BrIf / BrUnless test the low 32 bits
   }
   pop();
   return c;
@@ -158,6 +167,21 @@ std::pair<uint32_t, uint32_t> Compiler::emit_cond_branch(const Cond& c, bool whe
   e_.u32(c.b);
   e_.u32(0);
   return {i, i + 3};
+}
+
+bool Compiler::negate_cmp(const Mark& prev, uint32_t at) {
+  if (!specialise_ || !prev.is_cmp || !mark_ok(prev)) return false;
+  const Opcode neg = negate(prev.cmp);
+  const IOp iop = prev.b_imm ? imm_iop(neg) : wasm_iop(neg);
+  if (neg == prev.cmp || iop == IOp::Count_) return false;
+  const uint32_t dst = e_.word(prev.dst_word);
+  e_.truncate(prev.start);  // nothing ran since: its operands are where they were
+  uint32_t i = e_.op(iop, at);
+  e_.u32(dst);
+  e_.u32(prev.a);
+  e_.u32(prev.b);
+  mark_ = Mark{true, i, e_.pos(), types_.size(), i + 1, true, neg, prev.a, prev.b, prev.b_imm};
+  return true;
 }
 
 // Numeric binary op: immediate forms for a constant operand, compare marks.
@@ -204,7 +228,7 @@ void Compiler::emit_binary(const Instr& in, IOp iop, ValType r) {
     if (wide != IOp::Count_ && k >= 0) {
       uint64_t bits = val(uint32_t(k)).bits;
       if (sub) bits = uint64_t(0) - bits;
-      a = use(uint32_t(1 - k));
+      a = use(uint32_t(1 - k));  // an i64 op: never a Wrap
       uint32_t dst = top(1);
       uint32_t i = e_.op(wide, at_);
       e_.u32(dst);
@@ -215,10 +239,10 @@ void Compiler::emit_binary(const Instr& in, IOp iop, ValType r) {
       mark_ = Mark{true, i, e_.pos(), types_.size(), i + 1};
       return;
     }
-    a = use(1);
-    b = use(0);
+    a = t == ValType::I32 ? use_low(1) : use(1);
+    b = t == ValType::I32 ? use_low(0) : use(0);
   } else {
-    a = use(mode == kImmB ? 1 : 0);
+    a = t == ValType::I32 ? use_low(mode == kImmB ? 1 : 0) : use(mode == kImmB ? 1 : 0);
     b = imm;
   }
   bool b_imm = mode != kNone;
@@ -253,6 +277,10 @@ void Compiler::emit_local_set(const Instr& in, const Mark& prev) {
     e_.u32(ls);
     e_.u32(o.local);
     e_.u32(uint32_t(o.bits));
+  } else if (o.kind == Operand::Kind::Wrap) {
+    e_.op(IOp::I32WrapI64, at_);  // into the local: its upper half zero
+    e_.u32(ls);
+    e_.u32(o.local);
   } else if (o.kind == Operand::Kind::Slot && mark_ok(prev)) {
     retarget(prev, ls);  // the producing instruction(s)
   } else {
@@ -263,6 +291,30 @@ void Compiler::emit_local_set(const Instr& in, const Mark& prev) {
   if (tee) {
     if (o.kind == Operand::Kind::Const) push_const(t, o.bits);
     else push_local(t, ls);
+  }
+}
+
+void Compiler::note_const_br() {
+  const auto& mc = out_->map_code;
+  if (!specialise_ || exact_ || mc.size() < 2) return;
+  const uint32_t br = mc.back(), k = mc[mc.size() - 2];
+  const auto& code = out_->code;
+  if (code[br] == uint32_t(IOp::Br) && code[k] == uint32_t(IOp::Const32) && k + 3 == br &&
+      label_at_ != br)
+    const_brs_.push_back(br);
+}
+
+// The target's first word is an op number still (threading comes later).
+// In counted code a branch target starts a segment with its Count, and a
+// loop header with fuel or polling has its Fuel/Poll: never a BrTable.
+void Compiler::thread_const_brs() {
+  auto& code = out_->code;
+  for (uint32_t br : const_brs_) {
+    const uint32_t t = br + int32_t(code[br + 1]);
+    if (code[t] != uint32_t(IOp::BrTable) || code[t + 1] != code[br - 2]) continue;
+    const uint32_t n = code[t + 2], v = code[br - 1];
+    const uint32_t to = t + int32_t(code[t + 3 + std::min(v, n)]);
+    code[br + 1] = uint32_t(int32_t(to) - int32_t(br));
   }
 }
 
