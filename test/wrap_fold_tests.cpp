@@ -183,27 +183,33 @@ std::vector<Input> inputs() {
   return in;
 }
 
-// Each function on each input: the result's 64 bits (or the trap), the
-// global and the first 48 bytes of memory afterwards.
-std::string run_all(EngineConfig c) {
-  Store s(c);
+// kWat, instantiated in `s`.
+auto instantiate_kwat(Store& s) {
   auto bin = wat::wat_to_binary(kWat);
   BOOST_REQUIRE_MESSAGE(bool(bin), (bin ? std::string() : bin.error().to_string()));
   auto m = load_module(std::move(*bin));
   BOOST_REQUIRE(bool(m));
   auto i = s.instantiate(*m, std::vector<ExternVal>{});
   BOOST_REQUIRE_MESSAGE(bool(i), (i ? std::string() : i.error().to_string()));
+  return *i;
+}
+
+// Each function on each input: the result's 64 bits (or the trap), the
+// global and the first 48 bytes of memory afterwards.
+std::string run_all(EngineConfig c) {
+  Store s(c);
+  auto i = instantiate_kwat(s);
   std::ostringstream out;
   for (const char* name : kFuncs) {
-    FuncInst* f = (*i)->find_export(name)->func;
+    FuncInst* f = i->find_export(name)->func;
     for (const Input& x : inputs()) {
       std::vector<Value> args{Value::make_i64(x.p), Value::make_i64(x.q), Value::make_i32(x.r)};
       auto r = s.invoke(f, args);
       out << name << " " << x.p << " " << x.q << " " << x.r << ": ";
       if (r) for (const Value& v : *r) out << v.i64 << " ";
       else out << r.error().message << " ";
-      out << Store::global_get((*i)->find_export("g")->global).i64 << " mem";
-      const uint8_t* mem = Store::memory_data(Store::instance_memory(*i, 0));
+      out << Store::global_get(i->find_export("g")->global).i64 << " mem";
+      const uint8_t* mem = Store::memory_data(Store::instance_memory(i, 0));
       for (int k = 0; k < 48; ++k) out << " " << int(mem[k]);
       out << "\n";
     }
@@ -245,14 +251,9 @@ BOOST_AUTO_TEST_CASE(wraps_extends_and_adds_fold_into_their_consumer) {
     c.fuse = false;
     c.specialise = specialise;
     Store s(c);
-    auto bin = wat::wat_to_binary(kWat);
-    BOOST_REQUIRE(bool(bin));
-    auto m = load_module(std::move(*bin));
-    BOOST_REQUIRE(bool(m));
-    auto i = s.instantiate(*m, std::vector<ExternVal>{});
-    BOOST_REQUIRE(bool(i));
+    auto i = instantiate_kwat(s);
     for (const char* name : kFolded) {
-      FuncInst* f = (*i)->find_export(name)->func;
+      FuncInst* f = i->find_export(name)->func;
       std::vector<Value> args{Value::make_i64(16), Value::make_i64(4), Value::make_i32(4)};
       auto r = s.invoke(f, args);  // compiled now
       BOOST_REQUIRE_MESSAGE(bool(r), name << ": " << (r ? std::string() : r.error().message));
@@ -285,14 +286,9 @@ BOOST_AUTO_TEST_CASE(an_eqz_of_a_compare_is_the_negated_compare) {
     c.fuse = false;
     c.specialise = specialise;
     Store s(c);
-    auto bin = wat::wat_to_binary(kWat);
-    BOOST_REQUIRE(bool(bin));
-    auto m = load_module(std::move(*bin));
-    BOOST_REQUIRE(bool(m));
-    auto i = s.instantiate(*m, std::vector<ExternVal>{});
-    BOOST_REQUIRE(bool(i));
+    auto i = instantiate_kwat(s);
     for (const char* name : {"not_cmp", "not_cmp_imm", "not_eqz", "not_not", "not_branch"}) {
-      FuncInst* f = (*i)->find_export(name)->func;
+      FuncInst* f = i->find_export(name)->func;
       std::vector<Value> args{Value::make_i64(16), Value::make_i64(4), Value::make_i32(4)};
       BOOST_REQUIRE(bool(s.invoke(f, args)));
       size_t n = count_ops(*f->code, {IOp::I32Eqz});
@@ -311,13 +307,8 @@ BOOST_AUTO_TEST_CASE(constant_states_jump_past_the_br_table) {
     c.fuse = false;
     c.specialise = specialise;
     Store s(c);
-    auto bin = wat::wat_to_binary(kWat);
-    BOOST_REQUIRE(bool(bin));
-    auto m = load_module(std::move(*bin));
-    BOOST_REQUIRE(bool(m));
-    auto i = s.instantiate(*m, std::vector<ExternVal>{});
-    BOOST_REQUIRE(bool(i));
-    FuncInst* f = (*i)->find_export("resume")->func;
+    auto i = instantiate_kwat(s);
+    FuncInst* f = i->find_export("resume")->func;
     std::vector<Value> args{Value::make_i64(0), Value::make_i64(5), Value::make_i32(0)};
     auto r = s.invoke(f, args);
     BOOST_REQUIRE(bool(r));
