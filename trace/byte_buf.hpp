@@ -64,6 +64,10 @@ class ByteBuf {
   size_t size_ = 0, cap_ = 0;
 };
 
+// A signed number as an unsigned one with small magnitudes small (the
+// log's signed varints).
+inline uint64_t zigzag(int64_t v) { return (uint64_t(v) << 1) ^ uint64_t(v >> 63); }
+
 // LEB128 at `p` (room for 10 bytes); returns the end.
 inline uint8_t* put_varint(uint8_t* p, uint64_t v) {
   while (v >= 0x80) {

@@ -15,6 +15,8 @@
 #include <span>
 #include <vector>
 
+#include "trace/byte_buf.hpp"
+
 namespace tc::trace {
 
 constexpr uint32_t kClockTimeGetId = 6;  // wasi::CallId::clock_time_get (checked in recorder.hpp)
@@ -31,8 +33,7 @@ struct ClockDeltas {
 inline uint64_t clock_delta(ClockDeltas& c, uint64_t id, uint64_t time) {
   uint64_t last = id < 4 ? c.last[id] : 0;
   if (id < 4) c.last[id] = time;
-  uint64_t d = time - last;
-  return (d << 1) ^ uint64_t(int64_t(d) >> 63);
+  return zigzag(int64_t(time - last));
 }
 
 // Rewrites the payload [p, end) in place to its delta form; returns the new

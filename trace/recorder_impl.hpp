@@ -66,7 +66,7 @@ uint8_t* put_number_fields(uint8_t* p, const S& s) {
     if constexpr (std::is_enum_v<T> || std::is_unsigned_v<T>)
       p = put_varint(p, uint64_t(v));
     else if constexpr (std::is_signed_v<T>)
-      p = put_varint(p, (uint64_t(int64_t(v)) << 1) ^ uint64_t(int64_t(v) >> 63));
+      p = put_varint(p, zigzag(int64_t(v)));
   });
   return p;
 }

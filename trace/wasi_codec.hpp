@@ -23,7 +23,7 @@ class PayloadWriter {
  public:
   explicit PayloadWriter(std::vector<uint8_t>& out) : out_(out) {}
   void u64(uint64_t v) { put_varint(out_, v); }
-  void s64(int64_t v) { put_varint(out_, (uint64_t(v) << 1) ^ uint64_t(v >> 63)); }
+  void s64(int64_t v) { put_varint(out_, zigzag(v)); }
   void bytes(std::span<const uint8_t> b);
   void str(std::string_view s) { bytes({reinterpret_cast<const uint8_t*>(s.data()), s.size()}); }
 
