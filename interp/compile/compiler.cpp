@@ -171,7 +171,7 @@ void Compiler::emit_return(const Mark& prev, uint32_t at) {
     materialize_all();
   }
   e_.op(IOp::Return, at);
-  e_.u32(src);
+  e_.u32(n ? src : 0);  // the return reads slot src when n <= 1
   e_.u32(n);
 }
 
@@ -192,7 +192,7 @@ void Compiler::emit_branch(uint32_t depth, uint32_t at, const Mark* prev) {
   if (depth == ctrls_.size() - 1) {  // the function's label: return
     if (prev) return emit_return(*prev, at);
     e_.op(IOp::Return, at);
-    e_.u32(h_ - c.result_slots);
+    e_.u32(c.result_slots ? h_ - c.result_slots : 0);
     e_.u32(c.result_slots);
     return;
   }

@@ -117,6 +117,7 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
   FuncInst* callee = nullptr;
   Slot* callee_fp = nullptr;
   const uint32_t* ret_pc = nullptr;
+  Slot ret0 = 0;  // a returning frame's first result (do_return_r0)
   ExnInst* exn = nullptr;  // the exception being thrown (ops_exn.inc)
 
   InstanceImpl* inst = func->instance;
