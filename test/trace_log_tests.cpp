@@ -417,6 +417,94 @@ BOOST_AUTO_TEST_CASE(direct_and_buffered_segments_are_byte_identical) {
   BOOST_TEST(slurp(a) == slurp(b));
 }
 
+// A batch appended from its own buffer (append_in_buffer) makes the same
+// file as append; the sink writes it where it lies, without a copy, only
+// when it is large and placed so that its header and the segment's last
+// partial block fit before it on a block boundary, and else copies it.
+BOOST_AUTO_TEST_CASE(batches_written_in_their_buffer_match_copied_ones) {
+  TempDir d;
+  fs::create_directories(d.path);
+  std::string a = (d.path / "in-buffer").string(), b = (d.path / "buffered").string();
+  auto da = open_segment_file(a, true), db = open_segment_file(b, false);
+  BOOST_REQUIRE(da.has_value());
+  BOOST_REQUIRE(db.has_value());
+  bool direct = dynamic_cast<segment_file_detail::DirectFileSink*>(da->get()) != nullptr;
+  if (!direct) BOOST_TEST_MESSAGE("no O_DIRECT on " << d.str() << ": only the copying path is checked");
+  std::mt19937 rng(9);
+  uint64_t size = 0;
+  int in_place = 0;
+  for (size_t n : {64ul, 70000ul, 100000ul, 65480ul, 65479ul, 5ul, 200000ul, 4096ul, 131072ul,
+                   300001ul, 77ul, 90000ul}) {
+    for (bool placed : {true, false}) {
+      std::vector<uint8_t> head(56);
+      for (auto& x : head) x = uint8_t(rng());
+      constexpr size_t kRoom = 8192;
+      auto* buf = static_cast<uint8_t*>(std::aligned_alloc(4096, (kRoom + n + 4096 + 4095) / 4096 * 4096));
+      uint8_t* data = buf + head.size() + size % 4096 + (placed ? 0 : 8);
+      for (size_t i = 0; i < n; ++i) data[i] = uint8_t(rng());
+      auto r = (*da)->append_in_buffer(head, data, n, size_t(data - buf), 4096);
+      BOOST_REQUIRE((*db)->append(head, {data, n}).has_value());
+      std::free(buf);
+      BOOST_REQUIRE(r.has_value());
+      BOOST_TEST(*r == (direct && placed && head.size() + n >= (64u << 10)), "n " << n << " placed " << placed);
+      in_place += *r;
+      size += head.size() + n;
+      BOOST_TEST(fs::file_size(a) == size);
+    }
+  }
+  if (direct) BOOST_TEST(in_place == 7);
+  BOOST_REQUIRE((*da)->seal().has_value());
+  BOOST_REQUIRE((*db)->seal().has_value());
+  BOOST_TEST(slurp(a) == slurp(b));
+}
+
+// The log writer places its batches so that bulk (incompressible) ones are
+// written in place, across segment roll-overs and compressed batches in
+// between; the records read back as written.
+BOOST_AUTO_TEST_CASE(bulk_batches_are_written_without_a_copy) {
+  TempDir d;
+  LogOptions o;
+  o.segment_bytes = 12u << 20;
+  std::vector<std::vector<uint8_t>> written;
+  std::mt19937 rng(11);
+  {
+    auto w = LogWriter::create(d.str(), o);
+    BOOST_REQUIRE(w.has_value());
+    for (int i = 0; i < 700; ++i) {
+      std::vector<uint8_t> p(i % 100 == 50 ? 3000 : 60000 + size_t(i % 7));
+      bool text = i >= 300 && i < 380;  // a compressible stretch
+      for (auto& x : p) x = text ? uint8_t('a' + rng() % 4) : uint8_t(rng());
+      BOOST_REQUIRE((*w)->append(1000 + uint64_t(i), uint32_t(i % 46), p).has_value());
+      written.push_back(std::move(p));
+    }
+    BOOST_REQUIRE((*w)->close().has_value());
+    auto s = (*w)->stats();
+    BOOST_TEST_MESSAGE("batches " << s.batches << ", in place " << s.in_place_batches << ", segments "
+                                  << s.segments);
+    BOOST_TEST(s.segments >= 3u);
+    // All but the two compressed ones and the one after them (placed as if
+    // they were stored raw).
+    int probe = ::open((d.path / "probe").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_DIRECT, 0644);
+    if (probe >= 0) {
+      ::close(probe);
+      BOOST_TEST(s.in_place_batches >= s.batches - 3);
+    } else {
+      BOOST_TEST_MESSAGE("no O_DIRECT on " << d.str() << ": batches are copied there");
+    }
+  }
+  auto r = LogReader::open(d.str());
+  BOOST_REQUIRE(r.has_value());
+  Record rec;
+  size_t n = 0;
+  while (r->next(rec)) {
+    BOOST_REQUIRE(n < written.size());
+    BOOST_REQUIRE(std::equal(rec.payload.begin(), rec.payload.end(), written[n].begin(), written[n].end()));
+    ++n;
+  }
+  BOOST_TEST(n == written.size());
+  BOOST_TEST(!r->torn_tail().has_value());
+}
+
 // What a kill between an O_DIRECT write and its truncation leaves: the last
 // batch whole, then zeros up to the block end. Nothing sealed is lost; the
 // reader reports the zeros as the torn tail.

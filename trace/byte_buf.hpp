@@ -1,7 +1,11 @@
 // A growable byte buffer for the log writer's batches: unlike
 // std::vector<uint8_t>, growing it does not zero the new bytes, and a
 // record reserves its room with one capacity check, then writes through
-// a pointer (see LogWriter::append_in_place).
+// a pointer (see LogWriter::append_in_place). Its bytes start `front()`
+// bytes into a 4 KiB-aligned allocation, with up to kFrontMax bytes of
+// room before them and kBackRoom after the capacity: the room a sink
+// needs to write a batch to disk where it lies (LogWriter::submit,
+// SegmentSink::append_in_buffer).
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -23,7 +27,9 @@ class ByteBuf {
     swap(o);
     return *this;
   }
-  ~ByteBuf() { std::free(data_); }
+  ~ByteBuf() { std::free(base_); }
+
+  static constexpr size_t kAlign = 4096, kFrontMax = 2 * kAlign, kBackRoom = kAlign;
 
   uint8_t* data() { return data_; }
   const uint8_t* data() const { return data_; }
@@ -33,11 +39,26 @@ class ByteBuf {
   void clear() { size_ = 0; }
   operator std::span<const uint8_t>() const { return {data_, size_}; }
 
+  // Bytes of the allocation before data() and after its last byte, which
+  // the owner may write (nothing before an allocation exists).
+  size_t front_room() const { return base_ ? front_ : 0; }
+  size_t back_room() const { return base_ ? cap_ - size_ + kBackRoom : 0; }
+  // Where an empty buffer's bytes start: `front` (< kFrontMax) bytes into
+  // the allocation.
+  void set_front(size_t front) {
+    front_ = std::min(front, kFrontMax - 1);
+    if (base_) data_ = base_ + front_;
+  }
+
   void reserve(size_t cap) {
     if (cap <= cap_) return;
-    void* p = std::realloc(data_, cap);
+    size_t total = (kFrontMax + cap + kBackRoom + kAlign - 1) / kAlign * kAlign;
+    auto* p = static_cast<uint8_t*>(std::aligned_alloc(kAlign, total));
     if (!p) throw std::bad_alloc();
-    data_ = static_cast<uint8_t*>(p);
+    if (size_) std::memcpy(p + front_, data_, size_);
+    std::free(base_);
+    base_ = p;
+    data_ = p + front_;
     cap_ = cap;
   }
   // Room for `n` more bytes at the end, not yet counted in size(): write
@@ -54,14 +75,17 @@ class ByteBuf {
     size_ += n;
   }
   void swap(ByteBuf& o) noexcept {
+    std::swap(base_, o.base_);
     std::swap(data_, o.data_);
     std::swap(size_, o.size_);
     std::swap(cap_, o.cap_);
+    std::swap(front_, o.front_);
   }
 
  private:
-  uint8_t* data_ = nullptr;
-  size_t size_ = 0, cap_ = 0;
+  uint8_t* base_ = nullptr;  // the allocation
+  uint8_t* data_ = nullptr;  // base_ + front_
+  size_t size_ = 0, cap_ = 0, front_ = 0;
 };
 
 // A signed number as an unsigned one with small magnitudes small (the

@@ -66,6 +66,8 @@ Expected<std::unique_ptr<LogWriter>> LogWriter::create(std::shared_ptr<SegmentSt
   if (w->opts_.version != kFormatVersion && w->opts_.version != 3)
     return make_error(ErrorKind::Io, "cannot write log format version " + std::to_string(w->opts_.version));
   TC_TRY(w->open_segment(0));
+  w->written_end_ = w->segment_size_;
+  w->place_batch();
   if (w->opts_.segment_seconds) w->seal_due_ns_ = coarse_now_ns() + seconds_ns(w->opts_.segment_seconds);
   w->thread_ = std::thread([p = w.get()] { p->worker(); });
   return w;
@@ -179,8 +181,27 @@ void LogWriter::submit(bool seal_after) {
     batch_.swap(spare_.back());
     spare_.pop_back();
   }
+  place_batch();
   lk.unlock();
   if (batch_.capacity() < cap) batch_.reserve(cap);
+}
+
+void LogWriter::place_batch() {
+  constexpr size_t kBlock = ByteBuf::kAlign;
+  // The writer's roll-over rule (write_batch), over the batches in flight.
+  uint64_t at = written_end_;
+  auto land = [&](uint64_t raw) {
+    if (at > sizeof(SegmentHeader) && at + sizeof(BatchHeader) + raw > opts_.segment_bytes)
+      at = sizeof(SegmentHeader);
+  };
+  auto after = [&](uint64_t raw) {
+    land(raw);
+    at += sizeof(BatchHeader) + raw;
+  };
+  if (busy_) after(busy_raw_);
+  for (const auto& q : queue_) after(q.raw.size());
+  land(opts_.batch_bytes);  // (a bulk batch fills up to about that)
+  batch_.set_front(sizeof(BatchHeader) + size_t(at % kBlock));
 }
 
 void LogWriter::worker() {
@@ -191,12 +212,14 @@ void LogWriter::worker() {
     Pending p = std::move(queue_.front());
     queue_.pop_front();
     busy_ = true;
+    busy_raw_ = p.raw.size();
     cv_.notify_all();
     bool skip = error_.has_value();
     lk.unlock();
     Expected<void> r = skip ? Expected<void>() : write_batch(p);
     lk.lock();
     busy_ = false;
+    written_end_ = segment_size_;
     if (spare_.size() < 2) {
       p.raw.clear();
       spare_.push_back(std::move(p.raw));
@@ -248,7 +271,15 @@ Expected<void> LogWriter::write_batch(Pending& b) {
   // Header and data in one append: a crash leaves a whole batch or a torn
   // one; a failed append (disk full) is cut off by the sink, so the log
   // ends at its last whole batch.
-  TC_TRY(sink_->append({reinterpret_cast<const uint8_t*>(&h), sizeof h}, {stored, stored_size}));
+  std::span<const uint8_t> head{reinterpret_cast<const uint8_t*>(&h), sizeof h};
+  if (codec == Codec::None) {
+    auto in_place = sink_->append_in_buffer(head, b.raw.data(), b.raw.size(), b.raw.front_room(),
+                                            b.raw.back_room());
+    if (!in_place) return in_place.error();
+    stats_.in_place_batches += *in_place;
+  } else {
+    TC_TRY(sink_->append(head, {stored, stored_size}));
+  }
   segment_size_ += sizeof h + stored_size;
   stats_.batches++;
   stats_.records += b.count;

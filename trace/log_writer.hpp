@@ -51,6 +51,7 @@ struct Splice {
 struct LogStats {
   uint64_t records = 0, batches = 0, segments = 0;
   uint64_t raw_bytes = 0, stored_bytes = 0, file_bytes = 0;
+  uint64_t in_place_batches = 0;  // written from where they were built (no copy)
 };
 
 class LogWriter {
@@ -147,6 +148,12 @@ class LogWriter {
     if (batch_count_ >= opts_.batch_records || batch_.size() >= opts_.batch_bytes) submit();
   }
   void check_seal_due();
+  // Where the next batch's bytes start in its buffer: so that the batch,
+  // its header and the segment's last partial block before it start on a
+  // block in memory when it lands where predicted (at the end of what is
+  // in flight, all stored raw, the segment rolling over as the writer
+  // does it, a full batch's size assumed for this one). Under mu_.
+  void place_batch();
   void submit(bool seal_after = false);   // producer: queue the current batch
   void worker();                          // writer thread body
   Expected<void> write_batch(Pending& b);  // compress, checksum, write (writer thread)
@@ -171,6 +178,10 @@ class LogWriter {
   std::deque<Pending> queue_;
   std::vector<ByteBuf> spare_;  // written batches' buffers, for reuse
   bool busy_ = false, stop_ = false;
+  // The open segment's size after the last batch written, and the raw
+  // size of the one being written (busy_): where the next batch will land
+  // (place_batch).
+  uint64_t written_end_ = 0, busy_raw_ = 0;
   std::optional<Error> error_;
   std::atomic<bool> failed_{false};
   std::thread thread_;

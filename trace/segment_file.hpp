@@ -2,6 +2,7 @@
 // (which must not link the log format) appends its local segments with it.
 #pragma once
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -120,9 +121,46 @@ class DirectFileSink : public FdSink {
     std::memcpy(buf_ + tail, a.data(), a.size());
     if (!b.empty()) std::memcpy(buf_ + tail + a.size(), b.data(), b.size());
     std::memset(buf_ + need, 0, len - need);
-    off_t at = off_t(size_ - tail);
+    TC_TRY(write_blocks(buf_, len, a.size() + b.size()));
+    size_t new_tail = size_t(size_ % kBlock);
+    std::memmove(buf_, buf_ + need - new_tail, new_tail);
+    return {};
+  }
+
+  // A large batch is written from its own buffer when the room around it
+  // lets the last partial block go before it, block-aligned in memory: the
+  // log writer places its batches so (LogWriter::submit). That saves a
+  // copy of every batch (a quarter of the CPU time of recording bulk
+  // reads; bench/README.md, recording cost).
+  Expected<bool> append_in_buffer(std::span<const uint8_t> a, uint8_t* data, size_t size, size_t before,
+                                  size_t after) override {
+    size_t tail = size_t(size_ % kBlock);
+    size_t need = tail + a.size() + size;
+    size_t len = (need + kBlock - 1) / kBlock * kBlock;
+    uint8_t* start = data - std::min(before, a.size() + tail);
+    if (fd_ < 0 || a.size() + size < kSmallAppend || before < a.size() + tail || after < len - need ||
+        reinterpret_cast<uintptr_t>(start) % kBlock != 0) {
+      TC_TRY(append(a, {data, size}));
+      return false;
+    }
+    if (!direct_ && !set_direct(true)) return io_error("cannot write log batch to " + path_);
+    if (cap_ < kBlock && !grow(kBlock)) return io_error("cannot write log batch to " + path_, ENOMEM);
+    std::memcpy(start, buf_, tail);
+    std::memcpy(start + tail, a.data(), a.size());
+    std::memset(start + need, 0, len - need);
+    TC_TRY(write_blocks(start, len, a.size() + size));
+    size_t new_tail = size_t(size_ % kBlock);
+    std::memcpy(buf_, start + need - new_tail, new_tail);
+    return true;
+  }
+
+ private:
+  // Writes the aligned `len` bytes at `p` over the file from its last
+  // partial block on, then cuts the file to its real end, `added` bytes on.
+  Expected<void> write_blocks(const uint8_t* p, size_t len, size_t added) {
+    off_t at = off_t(size_ - size_ % kBlock);
     for (size_t done = 0; done < len;) {
-      ssize_t n = ::pwrite(fd_, buf_ + done, len - done, at + off_t(done));
+      ssize_t n = ::pwrite(fd_, p + done, len - done, at + off_t(done));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {  // (a full disk) cut the torn batch off, as FileSink does
         auto e = io_error("cannot write log batch to " + path_, n == 0 ? ENOSPC : errno);
@@ -137,14 +175,11 @@ class DirectFileSink : public FdSink {
         return e;
       }
     }
-    size_ += a.size() + b.size();
+    size_ += added;
     if (::ftruncate(fd_, off_t(size_)) != 0) return io_error("cannot truncate " + path_);
-    size_t new_tail = size_t(size_ % kBlock);
-    std::memmove(buf_, buf_ + need - new_tail, new_tail);
     return {};
   }
 
- private:
   bool set_direct(bool on) {
     int fl = ::fcntl(fd_, F_GETFL);
     if (fl < 0 || ::fcntl(fd_, F_SETFL, on ? fl | O_DIRECT : fl & ~O_DIRECT) != 0) return false;

@@ -28,6 +28,18 @@ class SegmentSink {
   // Appends `a` then `b` (a batch header and its bytes). On failure the
   // segment ends where it did before the call: a torn append is cut off.
   virtual Expected<void> append(std::span<const uint8_t> a, std::span<const uint8_t> b) = 0;
+  // The same for `b` = [data, data + size) in a buffer the sink may also
+  // write `before` bytes before and `after` bytes after (a local file
+  // written with O_DIRECT puts its last partial block and `a` there and
+  // writes the batch from where it lies, without copying it). True if it
+  // did so, false if it appended as append() does.
+  virtual Expected<bool> append_in_buffer(std::span<const uint8_t> a, uint8_t* data, size_t size,
+                                          size_t before, size_t after) {
+    (void)before;
+    (void)after;
+    TC_TRY(append(a, {data, size}));
+    return false;
+  }
   // Durable and immutable from now on; nothing more is appended.
   virtual Expected<void> seal() = 0;
   // Deletes the segment (it holds no batch: its header could not be written).
