@@ -4,6 +4,7 @@
 #define BOOST_TEST_MODULE validate_tests
 #include <boost/test/unit_test.hpp>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -469,6 +470,156 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(robustness)
 
 BOOST_AUTO_TEST_CASE(real_module_valid) { BOOST_TEST(check_bytes(from_hex(kRealModule)) == ""); }
+
+// The validator's fast path (interp/validate/fast_path.inc) types the
+// commonest instructions from the bytes and leaves anything doubtful to the
+// general decoder and step(). Both ways must give the same answer, message
+// and offset included, on valid bodies and on broken ones: bodies of every
+// shape the fast path takes, with 1-3 code bytes overwritten at random.
+namespace {
+
+// A module left open (its fields follow, then ")").
+const char* kFastShapes = R"((module
+  (type $bin (func (param i32 i64) (result i64)))
+  (import "m" "g" (global $gi i32))
+  (global $g (mut i32) (i32.const 0))
+  (global $h (mut i64) (i64.const 0))
+  (global $k f64 (f64.const 1))
+  (memory 1)
+  (table 2 funcref)
+  (func $f (type $bin) (i64.add (local.get 1) (i64.extend_i32_u (local.get 0))))
+  (func $v (param f32 f64))
+  (func $many (param i32) (result i32)
+    (local $a i64) (local f32 f64) (local i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32
+      i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32
+      i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32
+      i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32
+      i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32
+      i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32
+      i64 f32)
+    (local.set 130 (i32.const 100000))
+    (local.set 140 (i64.const 0x123456789abcdef))
+    (local.set 141 (f32.const 2.5))
+    (global.set $g (i32.add (global.get $g) (global.get $gi)))
+    (global.set $h (call $f (local.get 130) (local.get 140)))
+    (call $v (local.get 141) (global.get $k))
+    (block $out (result i32)
+      (loop $top
+        (br_if $top (i32.eqz (local.tee 4 (i32.sub (local.get 4) (i32.const 1)))))
+        (drop (br_if $out (i32.const 7) (local.get 0)))
+        (i64.store (i32.const 8)
+          (block $in (result i64)
+            (drop (br_if $in (i64.const -1) (local.get 5)))
+            (i64.load offset=1000 (i32.const 16))))
+        (f64.store (i32.const 0) (select (f64.const 1) (local.get 3) (local.get 6))))
+      (block (result f32) (f32.const 1))
+      (drop)
+      (if (result i32) (local.get 0) (then (i32.const 1)) (else (br $out (i32.const 2))))
+      (br_table 0 0 (i32.const 3)))
+    (call_indirect (type $bin) (i32.const 1) (i64.const 2) (i32.const 0))
+    (drop)
+    (return (i32.const -123456789))
+    (unreachable) (i32.add) (drop) (block (result i64) (unreachable)) (call $f) (drop) (select) (br 0)))";
+// 3.0 only.
+const char* kFastShapes3 = R"((func $tail (result i64)
+    (block $h (try_table (catch_all $h) (drop (i64.const 0x7fffffffffff))))
+    (i64.const 1)))";
+
+// The code section's bytes [begin, end) of a module.
+std::pair<size_t, size_t> code_section(const Bytes& b) {
+  size_t p = 8;
+  while (p < b.size()) {
+    uint8_t id = b[p++];
+    uint64_t size = 0;
+    for (int shift = 0; p < b.size(); shift += 7) {
+      size |= uint64_t(b[p] & 0x7F) << shift;
+      if (!(b[p++] & 0x80)) break;
+    }
+    if (id == 10) return {p, std::min<size_t>(b.size(), p + size)};
+    p += size;
+  }
+  return {0, 0};
+}
+
+// "" or "<kind>: <message> <location>", one thread.
+std::string check_way(const Module& m, Features f, bool fast) {
+  auto v = validate_module(m, f, 1, fast);
+  if (v) return "";
+  return std::string(error_kind_name(v.error().kind)) + ": " + v.error().message + " " + v.error().location;
+}
+
+}  // namespace
+
+// What compilers emit for indices and addresses they may relocate and no
+// text assembler does: LEBs padded to their full 5 (or 10) bytes. One
+// function of type [] -> [] with an i32 local, calling the second.
+Bytes padded_lebs_module() {
+  const Bytes body = {
+      0x01, 0x01, 0x7f,                          // one i32 local
+      0x41, 0x80, 0x80, 0x80, 0x80, 0x00,        // i32.const 0 (5 bytes)
+      0x41, 0xff, 0xff, 0xff, 0xff, 0x7f,        // i32.const -1 (5 bytes)
+      0x6a,                                      // i32.add
+      0x23, 0x80, 0x80, 0x80, 0x80, 0x00, 0x6a,  // global.get 0 (5 bytes), i32.add
+      0x24, 0x80, 0x80, 0x80, 0x80, 0x00,        // global.set 0 (5 bytes)
+      0x10, 0x81, 0x80, 0x80, 0x80, 0x00,        // call 1 (5 bytes)
+      0x20, 0x80, 0x00,                          // local.get 0 (2 bytes)
+      0x29, 0x03, 0x88, 0x80, 0x80, 0x80, 0x0f,  // i64.load offset=0xf0000008 (5 bytes)
+      0x42, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00,  // i64.const 0 (10)
+      0x7c, 0x1a,                                // i64.add, drop
+      0x02, 0x40, 0x0c, 0x00, 0x0b,              // block br 0 end
+      0x02, 0x7f, 0x41, 0x01, 0x0c, 0x00, 0x0b, 0x1a,  // block (result i32) 1 br 0 end, drop
+      0x03, 0x7e, 0x42, 0x7f, 0x0f, 0x0b, 0x1a,  // loop (result i64) -1 return end, drop
+      0x0b};
+  const Bytes second = {0x00, 0x0b};
+  const Bytes code = cat({{0x02}, leb(body.size()), body, leb(second.size()), second});
+  return module({section(1, {0x01, 0x60, 0x00, 0x00}), section(3, {0x02, 0x00, 0x00}),
+                 section(5, {0x01, 0x00, 0x01}), section(6, {0x01, 0x7f, 0x01, 0x41, 0x00, 0x0b}),
+                 section(10, code)});
+}
+
+BOOST_AUTO_TEST_CASE(fast_path_equals_the_general_path) {
+  for (Features f : {Features{}, Features::wasm2()}) {
+    const bool v3 = f.exceptions;
+    auto text = wat::wat_to_binary(std::string(kFastShapes) + (v3 ? kFastShapes3 : "") + ")");
+    BOOST_REQUIRE_MESSAGE(text, (text ? "" : text.error().to_string()));
+    for (const Bytes& base : {*text, padded_lebs_module()}) {
+      auto [begin, end] = code_section(base);
+      BOOST_REQUIRE(end > begin + 16);
+      {
+        auto m = decode_module(base, f);
+        BOOST_REQUIRE(m);
+        BOOST_TEST(check_way(**m, f, true) == "");
+        BOOST_TEST(check_way(**m, f, false) == "");
+      }
+      std::mt19937_64 rng(v3 ? 3 : 2);
+      const uint8_t interesting[] = {0x00, 0x02, 0x03, 0x0b, 0x0c, 0x0d, 0x0f, 0x10, 0x1a, 0x1b,
+                                     0x20, 0x21, 0x22, 0x23, 0x24, 0x41, 0x42, 0x40, 0x7f, 0x7e,
+                                     0x7d, 0x7c, 0x80, 0x01, 0x0f, 0x10, 0x07, 0x08, 0x78, 0x77};
+      size_t counts[4] = {};  // valid, invalid, malformed, undecodable
+      size_t differ = 0;
+      for (int round = 0; round < 20000; ++round) {
+        Bytes b = base;
+        for (int k = 1 + int(rng() % 3); k-- > 0;) {
+          size_t at = begin + rng() % (end - begin);
+          b[at] = rng() % 2 ? interesting[rng() % sizeof interesting] : uint8_t(rng());
+        }
+        auto m = decode_module(b, f);
+        if (!m) { ++counts[3]; continue; }
+        std::string fast = check_way(**m, f, true), general = check_way(**m, f, false);
+        ++counts[fast.empty() ? 0 : fast.rfind("invalid", 0) == 0 ? 1 : 2];
+        if (fast != general && differ++ < 5)
+          BOOST_ERROR("round " << round << ": fast path '" << fast << "', general path '" << general << "'");
+      }
+      BOOST_TEST(differ == 0u, differ << " of the mutants differ");
+      BOOST_TEST_MESSAGE((v3 ? "3.0" : "2.0") << ": valid " << counts[0] << ", invalid " << counts[1]
+                         << ", malformed " << counts[2] << ", undecodable " << counts[3]);
+      // The mutants reach every outcome, or the comparison proves little.
+      BOOST_TEST(counts[0] > 100u);
+      BOOST_TEST(counts[1] > 1000u);
+      BOOST_TEST(counts[2] > 100u);
+    }
+  }
+}
 
 BOOST_AUTO_TEST_CASE(corrupted_bytes_never_crash) {
   Bytes full = from_hex(kRealModule);

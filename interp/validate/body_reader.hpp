@@ -136,6 +136,12 @@ class BodyReader {
   const uint8_t* cursor() const { return r_.data() + r_.pos(); }
   size_t available() const { return r_.remaining(); }
   void advance(size_t n) { r_.seek(r_.pos() + n); }
+  // The fast path's block structure (it advances over the bytes itself):
+  // a block or loop opened, an inner block's or loop's end (never the
+  // function's final end, which only next() reads).
+  void open_block(bool loop) { kinds_.push_back(loop ? kLoop : kBlock); }
+  bool inner_block_open() const { return kinds_.size() > 1 && (kinds_.back() == kBlock || kinds_.back() == kLoop); }
+  void close_block() { kinds_.pop_back(); }
 
   bool done() const { return done_; }
   bool failed() const { return r_.failed(); }

@@ -29,83 +29,14 @@ constexpr uint64_t kFlatLocals = 1 << 16;
 
 }  // namespace
 
-FuncValidator::FuncValidator(const ValidationContext& ctx, Features f)
-    : ctx_(ctx), reader_(ctx.m.bytes.data(), ctx.m.bytes.size(), 0, BodyReader::kNoEnd, f) {
-  mem0_i32_ = !ctx.memories.empty() && ctx.memories[0].addr == AddrType::I32;
-  const OpInfo* const* ops = op_byte_table();
-  for (int b = 0; b < 256; ++b) {
-    const OpInfo* info = ops[b];
-    if (!info) continue;
-    Fast& fo = fast_[b];
-    switch (info->op) {
-      case Opcode::LocalGet: fo.kind = Fast::LocalGet; continue;
-      case Opcode::LocalSet: fo.kind = Fast::LocalSet; continue;
-      case Opcode::LocalTee: fo.kind = Fast::LocalTee; continue;
-      case Opcode::I32Const: case Opcode::I64Const:
-        fo.kind = Fast::Const;
-        fo.pushes = true;
-        fo.push = op_type_code(info->r);
-        continue;
-      default: break;
-    }
-    if (info->p1 == OpType::X) continue;
-    if (info->imm == ImmKind::None) fo.kind = Fast::Stack;
-    else if (info->imm == ImmKind::MemArg) fo.kind = Fast::Mem;  // P1 is the i32 address
-    else continue;
-    fo.align = info->align;
-    if (info->p2 != OpType::V) fo.pops[fo.npops++] = op_type_code(info->p2);
-    if (info->p1 != OpType::V) fo.pops[fo.npops++] = op_type_code(info->p1);
-    fo.pushes = info->r != OpType::V;
-    fo.push = op_type_code(info->r);
-  }
+FuncValidator::FuncValidator(const ValidationContext& ctx, Features f, bool fast_paths)
+    : ctx_(ctx),
+      reader_(ctx.m.bytes.data(), ctx.m.bytes.size(), 0, BodyReader::kNoEnd, f),
+      fast_paths_(fast_paths) {
+  init_fast();
 }
 
-bool FuncValidator::fast_step() {
-  const size_t avail = reader_.available();
-  if (avail < 2) return false;
-  const uint8_t* p = reader_.cursor();
-  const Fast& fo = fast_[p[0]];
-  size_t len = 1;
-  switch (fo.kind) {
-    case Fast::None:
-      return false;
-    case Fast::LocalGet:
-      if (p[1] >= 0x80 || p[1] >= local_types_.size()) return false;
-      push(local_types_[p[1]]);
-      reader_.advance(2);
-      return true;
-    case Fast::LocalSet:
-    case Fast::LocalTee:
-      if (p[1] >= 0x80 || p[1] >= local_types_.size()) return false;
-      if (vals_.size() <= ctrls_.back().height || vals_.back() != local_types_[p[1]]) return false;
-      if (fo.kind == Fast::LocalSet) vals_.pop_back();
-      reader_.advance(2);
-      return true;
-    case Fast::Const:  // a one-byte immediate
-      if (p[1] >= 0x80) return false;
-      push(fo.push);
-      reader_.advance(2);
-      return true;
-    case Fast::Mem:  // memory 0, alignment flags, an offset of at most 4 bytes
-      if (!mem0_i32_ || p[1] > fo.align) return false;
-      for (len = 2;; ++len) {
-        if (len >= avail || len == 6) return false;
-        if (!(p[len] & 0x80)) break;
-      }
-      ++len;
-      break;
-    case Fast::Stack:
-      break;
-  }
-  const size_t n = vals_.size();
-  if (n < ctrls_.back().height + fo.npops) return false;
-  for (uint8_t i = 0; i < fo.npops; ++i)
-    if (vals_[n - 1 - i] != fo.pops[i]) return false;  // a mismatch or an unknown: step() decides
-  vals_.resize(n - fo.npops);
-  if (fo.pushes) push(fo.push);
-  reader_.advance(len);
-  return true;
-}
+#include "interp/validate/fast_path.inc"
 
 bool FuncValidator::fail(const Instr& in, std::string msg) {
   if (!error_) error_ = make_error(ErrorKind::Invalid, std::move(msg), offset_location(in.offset));
@@ -271,8 +202,10 @@ std::optional<Error> FuncValidator::scan(uint32_t index) {
   return std::nullopt;
 }
 
-// flatten: the reader and the fast path inlined into the loop over the body
-// (step() is noinline: inlining it all costs minutes of compile time).
+// flatten: the reader inlined into the loop over the body (step() is
+// noinline: inlining it all costs minutes of compile time). fast_run()
+// stays a call of its own, one per run of simple instructions: gcc does not
+// inline a function with its own optimize options.
 [[gnu::flatten]] std::optional<Error> FuncValidator::validate(uint32_t index) {
   const Function& f = ctx_.m.functions[index];
   error_.reset();
@@ -299,7 +232,7 @@ std::optional<Error> FuncValidator::scan(uint32_t index) {
   Instr in;
   bool typing = true;
   for (;;) {
-    if (typing && !reader_.done() && fast_step()) continue;
+    if (typing && fast_paths_ && !reader_.done()) fast_run();
     if (!reader_.next(in)) break;
     if (in.op == Opcode::MemoryInit || in.op == Opcode::DataDrop) uses_data_index_ = true;
     if (typing && !step(in)) typing = false;  // keep decoding for Malformed errors

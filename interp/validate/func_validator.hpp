@@ -14,7 +14,9 @@ namespace tc::wasm {
 
 class FuncValidator {
  public:
-  explicit FuncValidator(const ValidationContext& ctx, Features f = {});
+  // fast_paths = false types every instruction through the general
+  // decoder and step() (TIMECRAFT_FUSE=0 and the tests that compare).
+  explicit FuncValidator(const ValidationContext& ctx, Features f = {}, bool fast_paths = true);
 
   // Validates defined function `index` (0 = first defined function).
   // Returns the first error. After an Invalid error the rest of the body is
@@ -44,9 +46,11 @@ class FuncValidator {
     bool unreachable;
   };
 
-  // The commonest instructions typed straight from the bytes when nothing
-  // can go wrong; false (nothing consumed) sends one through next()/step().
-  bool fast_step();
+  // The commonest instructions typed straight from the bytes while nothing
+  // can go wrong; the first that might goes through next()/step().
+  void fast_run();
+  void init_fast();
+  bool top_is(const ValType* ts, uint32_t k, size_t skip = 0) const;
   [[gnu::noinline]] bool step(const Instr& in);  // kept out of validate()'s flattened loop
   bool simple(const Instr& in);
 
@@ -105,14 +109,17 @@ class FuncValidator {
   // Tag `idx` exists; `type` is its function type (no results).
   bool tag(const Instr& in, uint32_t idx, const FuncType*& type);
 
-  // fast_step's view of each one-byte opcode: what it pops (top first)
+  // fast_run's view of each one-byte opcode: what it pops (top first)
   // and pushes.
   struct Fast {
-    enum Kind : uint8_t { None, Stack, LocalGet, LocalSet, LocalTee, Const, Mem };
+    enum Kind : uint8_t {
+      None, Stack, LocalGet, LocalSet, LocalTee, GlobalGet, GlobalSet, Const, Mem, Drop,
+      Select, Unreachable, Block, Loop, End, Br, BrIf, Return, Call
+    };
     Kind kind = None;
     uint8_t npops = 0;
     bool pushes = false;
-    uint8_t align = 0;  // Mem: the natural alignment (log2)
+    uint8_t align = 0;  // Mem: the natural alignment (log2); Const: the longest LEB taken
     T pops[2] = {};
     T push = T();
   };
@@ -121,6 +128,7 @@ class FuncValidator {
   BodyReader reader_;
   Fast fast_[256];
   bool mem0_i32_ = false;  // memory 0 exists and has i32 addresses
+  bool fast_paths_ = true;
   std::vector<T> vals_;
   std::vector<Ctrl> ctrls_;
   std::vector<T> tmp_;

@@ -162,10 +162,10 @@ struct BodyWorker {
   std::optional<Error> malformed, invalid;
   uint32_t malformed_at = BodyErrors::kNone, invalid_at = BodyErrors::kNone;
 
-  void run(const ValidationContext& ctx, Features f, BodyErrors& shared, bool scan_only) {
+  void run(const ValidationContext& ctx, Features f, BodyErrors& shared, bool scan_only, bool fast) {
     constexpr uint32_t kChunk = 64;
     const uint32_t n = uint32_t(ctx.m.functions.size());
-    FuncValidator fv(ctx, f);
+    FuncValidator fv(ctx, f, fast);
     for (;;) {
       uint32_t from = shared.next_chunk.fetch_add(kChunk);
       if (from >= n || from > shared.first_malformed.load()) break;
@@ -202,7 +202,7 @@ Expected<void> validate_module(const Module& m, Features f) {
   return validate_module(m, f, validation_threads(m));
 }
 
-Expected<void> validate_module(const Module& m, Features f, unsigned threads) {
+Expected<void> validate_module(const Module& m, Features f, unsigned threads, bool fast_paths) {
   ValidationContext ctx(m);
   std::optional<Error> invalid_error = check_declarations(ctx, f);
   BodyErrors shared;
@@ -210,8 +210,8 @@ Expected<void> validate_module(const Module& m, Features f, unsigned threads) {
   {
     std::vector<std::jthread> pool;
     for (size_t t = 1; t < workers.size(); ++t)
-      pool.emplace_back([&, t] { workers[t].run(ctx, f, shared, invalid_error.has_value()); });
-    workers[0].run(ctx, f, shared, invalid_error.has_value());
+      pool.emplace_back([&, t] { workers[t].run(ctx, f, shared, invalid_error.has_value(), fast_paths); });
+    workers[0].run(ctx, f, shared, invalid_error.has_value(), fast_paths);
   }
   BodyWorker* malformed = nullptr;
   BodyWorker* invalid = nullptr;

@@ -17,8 +17,11 @@ Expected<void> validate_module(const Module& m, Features f = {});
 
 // The same with the function bodies spread over `threads` threads (1 =
 // all on the caller's). The result does not depend on the count: the
-// lowest-indexed function's error wins, as in a serial pass.
-Expected<void> validate_module(const Module& m, Features f, unsigned threads);
+// lowest-indexed function's error wins, as in a serial pass. fast_paths =
+// false types every instruction the general way (the result is the same;
+// TIMECRAFT_FUSE=0 runs the suites so, see load_module).
+Expected<void> validate_module(const Module& m, Features f, unsigned threads,
+                               bool fast_paths = true);
 
 // The count the first form uses: one per core (at most 8), or 1 when the
 // bodies are too small to be worth a thread.
