@@ -4,7 +4,7 @@
 // a pointer (see LogWriter::append_in_place). Its bytes start `front()`
 // bytes into a 4 KiB-aligned allocation, with up to kFrontMax bytes of
 // room before them and kBackRoom after the capacity: the room a sink
-// needs to write a batch to disk where it lies (LogWriter::submit,
+// needs to write a batch to disk where it lies (LogWriter::place_batch,
 // SegmentSink::append_in_buffer).
 #pragma once
 #include <algorithm>

@@ -129,7 +129,7 @@ class DirectFileSink : public FdSink {
 
   // A large batch is written from its own buffer when the room around it
   // lets the last partial block go before it, block-aligned in memory: the
-  // log writer places its batches so (LogWriter::submit). That saves a
+  // log writer places its batches so (LogWriter::place_batch). That saves a
   // copy of every batch (a quarter of the CPU time of recording bulk
   // reads; bench/README.md, recording cost).
   Expected<bool> append_in_buffer(std::span<const uint8_t> a, uint8_t* data, size_t size, size_t before,
