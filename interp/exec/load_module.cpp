@@ -1,12 +1,11 @@
 // load_module and value_to_string (embedding helpers).
 #include <cinttypes>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <string_view>
 
 #include "interp/binary/decoder.hpp"
 #include "interp/engine.hpp"
+#include "interp/exec/fuse_env.hpp"
 #include "interp/validate/validator.hpp"
 
 namespace tc::wasm {
@@ -18,12 +17,9 @@ Expected<std::shared_ptr<const Module>> load_module(std::vector<uint8_t> bytes) 
 Expected<std::shared_ptr<const Module>> load_module(std::vector<uint8_t> bytes, const Features& f) {
   auto m = decode_module(std::move(bytes), f);
   if (!m) return std::move(m.error());
-  // TIMECRAFT_FUSE=0 (the compiler's plain sequence, see Store) also types
-  // every instruction the validator's general way, so that the suites run
-  // under it check that path too.
-  const char* fuse = std::getenv("TIMECRAFT_FUSE");
-  const bool fast = !(fuse && std::string_view(fuse) == "0");
-  TC_TRY(validate_module(**m, f, validation_threads(**m), fast));
+  // TIMECRAFT_FUSE=0 also validates the general way, so that the suites
+  // run under it check that path too.
+  TC_TRY(validate_module(**m, f, validation_threads(**m), fuse_env() != "0"));
   return std::shared_ptr<const Module>(std::move(*m));
 }
 

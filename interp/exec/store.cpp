@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "interp/code/iops.hpp"
+#include "interp/exec/fuse_env.hpp"
 #include "interp/exec/runtime.hpp"
 
 namespace tc::wasm {
@@ -77,14 +78,9 @@ Store::Store(EngineConfig config) : impl_(std::make_unique<Impl>()) {
       m.stop_at = 1;
     }
   }
-  // TIMECRAFT_FUSE=0 compiles the plain sequence (no fused groups, no
-  // specialised forms), =singles keeps the specialised single ops; the test
-  // command runs the spec and WASI suites with 0 (scripts/tests/23-nofuse.sh).
-  if (const char* f = std::getenv("TIMECRAFT_FUSE")) {
-    std::string_view fuse(f);
-    if (fuse == "0" || fuse == "singles") impl_->config.fuse = false;
-    if (fuse == "0") impl_->config.specialise = false;
-  }
+  const std::string_view fuse = fuse_env();
+  if (fuse == "0" || fuse == "singles") impl_->config.fuse = false;
+  if (fuse == "0") impl_->config.specialise = false;
   m.stack.reset(new Slot[kStackSlots + kZeroSlack]);  // uninitialised: every slot is written before it is read
   m.stack_end = m.stack.get() + kStackSlots;
   m.top = m.stack.get();

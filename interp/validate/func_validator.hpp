@@ -119,7 +119,7 @@ class FuncValidator {
     Kind kind = None;
     uint8_t npops = 0;
     bool pushes = false;
-    uint8_t align = 0;  // Mem: the natural alignment (log2); Const: the longest LEB taken
+    uint8_t align = 0;  // Mem: the natural alignment (log2)
     T pops[2] = {};
     T push = T();
   };
