@@ -7,6 +7,7 @@
 // other fault is passed to the previous handler (or crashes as usual).
 #pragma once
 #include <csetjmp>
+#include <cstddef>
 #include <cstdint>
 
 namespace tc::wasm {
@@ -22,8 +23,9 @@ bool guard_register(const uint8_t* base);
 void guard_unregister(const uint8_t* base);
 
 // The jump target of the current wasm activation on this thread.
-// The dispatch loop keeps pc (at each guarded access) and the frame depth
-// (at calls and returns) current here for the backtrace.
+// The dispatch loop keeps the frame depth (at calls and returns) current
+// here for the backtrace; pc is that of the faulting access, set by the
+// fault handler or before the access (guarded_access.hpp).
 struct TrapScope {
   sigjmp_buf buf;
   TrapScope* prev = nullptr;
@@ -38,5 +40,9 @@ void guard_ensure_handler();
 void guard_thread_init();
 // Innermost armed scope of this thread (null while host code runs).
 TrapScope*& current_trap_scope();
+// The number of access instructions the fault handler knows pc at
+// (guarded_access.hpp; 0 where pc is stored before each access). Valid
+// once guard_ensure_handler() ran.
+size_t guard_fault_sites();
 
 }  // namespace tc::wasm

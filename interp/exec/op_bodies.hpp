@@ -14,8 +14,8 @@
 // previous op's result, still in a register), and with St = false the
 // result is returned but not stored (its slot is dead; fuse_pairs.hpp).
 // Only ops that cannot trap explicitly and never leave the frame have a
-// body. Guarded loads/stores may fault; they record pc for the fault path
-// (guard_pages.hpp) before touching memory.
+// body. Guarded loads/stores may fault; their access (guarded_access.hpp)
+// leaves pc where the fault path finds it.
 #pragma once
 #include <atomic>
 #include <bit>
@@ -27,6 +27,7 @@
 #include "interp/opcodes.hpp"
 #include "interp/exec/float_ops.hpp"
 #include "interp/exec/guard_pages.hpp"
+#include "interp/exec/guarded_access.hpp"
 #include "interp/exec/runtime.hpp"
 #include "interp/exec/value_bits.hpp"
 
@@ -92,10 +93,6 @@ struct Body;  // specialised below for every op with a body
     }                                                                                \
   };
 #define TC_W(i) (1u << (i))
-// Records pc for the fault path; the fence keeps the store before the access.
-#define TC_FAULT_POINT()                                 \
-  scope->pc = pc;                                        \
-  std::atomic_signal_fence(std::memory_order_seq_cst);
 
 // The meaning of each scalar numeric op, from its row in code/numeric.def:
 // Sem<Opcode::Id>::eval over operands of type T, giving R. The op's own
@@ -163,29 +160,31 @@ struct Sem;
 TC_BRANCH(BrIf, 3, 2, TC_W(1), uint32_t(TC_IN(1)) != 0)
 TC_BRANCH(BrUnless, 3, 2, TC_W(1), uint32_t(TC_IN(1)) == 0)
 
-// Guarded loads and stores (no bounds check; see guard_pages.hpp).
+// Guarded loads and stores (no bounds check; see guard_pages.hpp): the
+// access itself is access::load/store, which keeps pc for the fault path
+// (the F32/F64 rows, named so, move their bits through an SSE register).
 // G: s dst/value, s addr, u32 offset (store: s addr, s value, u32 offset).
 // G2 / GI: s dst/value, s a, s b / u32 imm, u32 offset; address (a + b) mod 2^32.
 #define MEM_LOAD(Id, M, R)                                                                    \
-  TC_PLAIN(Id##G, 4, TC_W(2), true, TC_FAULT_POINT();                                         \
-           uint64_t ea = uint64_t(uint32_t(TC_IN(2))) + pc[3]; M v;                           \
-           std::memcpy(&v, mem + ea, sizeof(M)); TC_OUT(to_slot(R(v)));)                      \
-  TC_PLAIN(Id##G2, 5, TC_W(2) | TC_W(3), true, TC_FAULT_POINT();                              \
-           uint64_t ea = uint64_t(uint32_t(TC_IN(2)) + uint32_t(TC_IN(3))) + pc[4]; M v;      \
-           std::memcpy(&v, mem + ea, sizeof(M)); TC_OUT(to_slot(R(v)));)                      \
-  TC_PLAIN(Id##GI, 5, TC_W(2), true, TC_FAULT_POINT();                                        \
-           uint64_t ea = uint64_t(uint32_t(TC_IN(2)) + pc[3]) + pc[4]; M v;                   \
-           std::memcpy(&v, mem + ea, sizeof(M)); TC_OUT(to_slot(R(v)));)
-#define MEM_STORE(Id, M)                                                                      \
-  TC_PLAIN(Id##G, 4, TC_W(1) | TC_W(2), false, TC_FAULT_POINT();                             \
-           uint64_t ea = uint64_t(uint32_t(TC_IN(1))) + pc[3];                                \
-           M v = M(TC_IN(2)); std::memcpy(mem + ea, &v, sizeof(M));)                          \
-  TC_PLAIN(Id##G2, 5, TC_W(1) | TC_W(2) | TC_W(3), false, TC_FAULT_POINT();                   \
+  TC_PLAIN(Id##G, 4, TC_W(2), true,                                                           \
+           uint64_t ea = uint64_t(uint32_t(TC_IN(2))) + pc[3];                                \
+           TC_OUT(to_slot(R(access::load<M, #Id[0] == 'F'>(mem + ea, pc, scope))));)           \
+  TC_PLAIN(Id##G2, 5, TC_W(2) | TC_W(3), true,                                                \
            uint64_t ea = uint64_t(uint32_t(TC_IN(2)) + uint32_t(TC_IN(3))) + pc[4];           \
-           M v = M(TC_IN(1)); std::memcpy(mem + ea, &v, sizeof(M));)                          \
-  TC_PLAIN(Id##GI, 5, TC_W(1) | TC_W(2), false, TC_FAULT_POINT();                             \
+           TC_OUT(to_slot(R(access::load<M, #Id[0] == 'F'>(mem + ea, pc, scope))));)           \
+  TC_PLAIN(Id##GI, 5, TC_W(2), true,                                                          \
            uint64_t ea = uint64_t(uint32_t(TC_IN(2)) + pc[3]) + pc[4];                        \
-           M v = M(TC_IN(1)); std::memcpy(mem + ea, &v, sizeof(M));)
+           TC_OUT(to_slot(R(access::load<M, #Id[0] == 'F'>(mem + ea, pc, scope))));)
+#define MEM_STORE(Id, M)                                                                      \
+  TC_PLAIN(Id##G, 4, TC_W(1) | TC_W(2), false,                                                \
+           uint64_t ea = uint64_t(uint32_t(TC_IN(1))) + pc[3];                                \
+           access::store<M, #Id[0] == 'F'>(mem + ea, M(TC_IN(2)), pc, scope);)                 \
+  TC_PLAIN(Id##G2, 5, TC_W(1) | TC_W(2) | TC_W(3), false,                                     \
+           uint64_t ea = uint64_t(uint32_t(TC_IN(2)) + uint32_t(TC_IN(3))) + pc[4];           \
+           access::store<M, #Id[0] == 'F'>(mem + ea, M(TC_IN(1)), pc, scope);)                 \
+  TC_PLAIN(Id##GI, 5, TC_W(1) | TC_W(2), false,                                               \
+           uint64_t ea = uint64_t(uint32_t(TC_IN(2)) + pc[3]) + pc[4];                        \
+           access::store<M, #Id[0] == 'F'>(mem + ea, M(TC_IN(1)), pc, scope);)
 #include "interp/code/iops_mem.def"
 #undef MEM_LOAD
 #undef MEM_STORE
@@ -213,7 +212,6 @@ TC_PLAIN(GlobalSet, 4, TC_W(1), false, ptr_at<GlobalInst>(pc + 2)->bits[0] = TC_
 #undef TC_PLAIN
 #undef TC_BRANCH
 #undef TC_TAIL
-#undef TC_FAULT_POINT
 #undef TC_BODY_INLINE
 
 }  // namespace tc::wasm::bodies
