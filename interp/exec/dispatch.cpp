@@ -90,9 +90,10 @@ inline bool host_call(StoreImpl& store, FuncInst* callee, Slot* fp, InstanceImpl
 }
 
 // Runs until the entry frame returns. With func == nullptr it only fills
-// g_handler_offsets (label addresses are local to this function). Guarded
-// loads/stores keep scope->pc and calls/returns scope->depth current for
-// the fault path in execute().
+// g_handler_offsets (label addresses are local to this function). Calls and
+// returns keep scope->depth current for the fault path in execute(); a
+// guarded access leaves pc where the fault handler finds it
+// (guarded_access.hpp).
 __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* func, Slot* base,
                                              TrapScope* scope) {
   const char* const lb = static_cast<const char*>(&&L__base);
