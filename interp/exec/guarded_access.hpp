@@ -91,7 +91,7 @@ TC_ACCESS_INLINE M load(const uint8_t* p, const uint32_t* pc, TrapScope*) {
 }
 
 template <class M, bool Fp = false>
-TC_ACCESS_INLINE void store(uint8_t* p, M v, const uint32_t* pc, TrapScope* scope) {
+TC_ACCESS_INLINE void store(uint8_t* p, M v, const uint32_t* pc, TrapScope*) {
   if constexpr (Fp && sizeof(M) == 4) {
     asm volatile(TC_SITE("movss %1, %0") : "=m"(*reinterpret_cast<U32*>(p)) : "x"(std::bit_cast<float>(v)), "r"(pc));
   } else if constexpr (Fp) {

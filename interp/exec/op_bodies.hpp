@@ -163,31 +163,33 @@ TC_BRANCH(BrUnless, 3, 2, TC_W(1), uint32_t(TC_IN(1)) == 0)
 // Guarded loads and stores (no bounds check; see guard_pages.hpp): the
 // access itself is access::load/store, which keeps pc for the fault path
 // (the F32/F64 rows, named so, move their bits through an SSE register).
+#define TC_FP_ROW(Id) (#Id[0] == 'F')
 // G: s dst/value, s addr, u32 offset (store: s addr, s value, u32 offset).
 // G2 / GI: s dst/value, s a, s b / u32 imm, u32 offset; address (a + b) mod 2^32.
 #define MEM_LOAD(Id, M, R)                                                                    \
   TC_PLAIN(Id##G, 4, TC_W(2), true,                                                           \
            uint64_t ea = uint64_t(uint32_t(TC_IN(2))) + pc[3];                                \
-           TC_OUT(to_slot(R(access::load<M, #Id[0] == 'F'>(mem + ea, pc, scope))));)           \
+           TC_OUT(to_slot(R(access::load<M, TC_FP_ROW(Id)>(mem + ea, pc, scope))));)           \
   TC_PLAIN(Id##G2, 5, TC_W(2) | TC_W(3), true,                                                \
            uint64_t ea = uint64_t(uint32_t(TC_IN(2)) + uint32_t(TC_IN(3))) + pc[4];           \
-           TC_OUT(to_slot(R(access::load<M, #Id[0] == 'F'>(mem + ea, pc, scope))));)           \
+           TC_OUT(to_slot(R(access::load<M, TC_FP_ROW(Id)>(mem + ea, pc, scope))));)           \
   TC_PLAIN(Id##GI, 5, TC_W(2), true,                                                          \
            uint64_t ea = uint64_t(uint32_t(TC_IN(2)) + pc[3]) + pc[4];                        \
-           TC_OUT(to_slot(R(access::load<M, #Id[0] == 'F'>(mem + ea, pc, scope))));)
+           TC_OUT(to_slot(R(access::load<M, TC_FP_ROW(Id)>(mem + ea, pc, scope))));)
 #define MEM_STORE(Id, M)                                                                      \
   TC_PLAIN(Id##G, 4, TC_W(1) | TC_W(2), false,                                                \
            uint64_t ea = uint64_t(uint32_t(TC_IN(1))) + pc[3];                                \
-           access::store<M, #Id[0] == 'F'>(mem + ea, M(TC_IN(2)), pc, scope);)                 \
+           access::store<M, TC_FP_ROW(Id)>(mem + ea, M(TC_IN(2)), pc, scope);)                 \
   TC_PLAIN(Id##G2, 5, TC_W(1) | TC_W(2) | TC_W(3), false,                                     \
            uint64_t ea = uint64_t(uint32_t(TC_IN(2)) + uint32_t(TC_IN(3))) + pc[4];           \
-           access::store<M, #Id[0] == 'F'>(mem + ea, M(TC_IN(1)), pc, scope);)                 \
+           access::store<M, TC_FP_ROW(Id)>(mem + ea, M(TC_IN(1)), pc, scope);)                 \
   TC_PLAIN(Id##GI, 5, TC_W(1) | TC_W(2), false,                                               \
            uint64_t ea = uint64_t(uint32_t(TC_IN(2)) + pc[3]) + pc[4];                        \
-           access::store<M, #Id[0] == 'F'>(mem + ea, M(TC_IN(1)), pc, scope);)
+           access::store<M, TC_FP_ROW(Id)>(mem + ea, M(TC_IN(1)), pc, scope);)
 #include "interp/code/iops_mem.def"
 #undef MEM_LOAD
 #undef MEM_STORE
+#undef TC_FP_ROW
 
 // Moves and constants (Copy2 has two results, so it never passes one on).
 TC_PLAIN(Copy, 3, TC_W(2), true, TC_OUT(TC_IN(2));)
