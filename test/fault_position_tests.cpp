@@ -3,8 +3,8 @@
 // and with explicit bounds checks (the handler knows its pc): every load
 // and store width, each address form the compiler makes (a slot, the sum of
 // two slots, a slot plus a constant), the faulting access alone, after a
-// successful one, inside fused groups and in a callee. The backtraces must
-// be the same both ways.
+// successful one, inside fused groups, in callees and after calls returned.
+// The backtraces must be the same both ways.
 #define BOOST_TEST_MODULE fault_position_tests
 #include <boost/test/unit_test.hpp>
 
@@ -49,6 +49,7 @@ const char* kAddrs[] = {
 struct Case {
   std::string name;
   uint32_t p;
+  const char* trap = "out of bounds memory access";
 };
 
 // The module: one exported function per access, form and place.
@@ -60,6 +61,16 @@ std::string module_text(std::vector<Case>& cases) {
     w += "(func (export \"" + name + "\") (param $p i32) (param $q i32)" + result + "\n" + body + ")\n";
     cases.push_back({name, p});
   };
+  // First a trap three frames deep, then a fault after an exception thrown
+  // two frames down was caught: the frames these left must not show in the
+  // backtraces of the faults after them.
+  w += "(tag $e)\n(func $deep (unreachable))\n(func $deep2 (call $deep))\n"
+       "(func $thrower (throw $e))\n(func $thrower2 (call $thrower))\n";
+  add("(call $deep2)", 0, "");
+  cases.back().trap = "unreachable";
+  add("(i32.load (local.get $p))", 65536, " (result i32)");
+  add("(block $h (try_table (catch_all $h) (call $thrower2)))\n(i32.load (local.get $p))", 65536,
+      " (result i32)");
   for (int a = 0; a < 3; ++a) {
     const uint32_t p = a == 2 ? 65528 : 65536;
     for (const Access& l : kLoads) {
@@ -89,6 +100,12 @@ std::string module_text(std::vector<Case>& cases) {
   // In a callee: two frames.
   w += "(func $inner (param $p i32) (result i64) (i64.load offset=3 (local.get $p)))\n";
   add("(i64.add (i64.const 1) (call $inner (i32.add (local.get $p) (local.get $q))))", 65530, " (result i64)");
+  // Three frames, then one; and one again after calls returned.
+  w += "(func $mid (param $p i32) (result i64) (i64.add (call $inner (local.get $p)) (i64.const 2)))\n";
+  add("(i64.add (i64.const 1) (call $mid (local.get $p)))", 65530, " (result i64)");
+  add("(i32.load (local.get $p))", 65536, " (result i32)");  // the fault left two frames
+  add("(drop (call $mid (i32.const 0))) (drop (call $inner (i32.const 8)))\n"
+      "(i64.load (local.get $p))", 65536, " (result i64)");
   w += ")";
   return w;
 }
@@ -134,6 +151,8 @@ BOOST_AUTO_TEST_CASE(guarded_faults_report_the_faulting_instruction) {
   bool guarded = false, checked_guarded = true;
   const auto with_guard = run_all(true, guarded);
   const auto checked = run_all(false, checked_guarded);
+  std::vector<Case> cases;
+  (void)module_text(cases);
   BOOST_TEST(!checked_guarded);
   BOOST_TEST(guarded == guard_pages_available());
 #if defined(__x86_64__)
@@ -143,10 +162,11 @@ BOOST_AUTO_TEST_CASE(guarded_faults_report_the_faulting_instruction) {
 #endif
   BOOST_REQUIRE_EQUAL(with_guard.size(), checked.size());
   for (size_t k = 0; k < checked.size(); ++k) {
-    BOOST_TEST(checked[k].find("out of bounds memory access") != std::string::npos, checked[k]);
+    BOOST_TEST(checked[k].find(cases[k].trap) != std::string::npos, checked[k]);
     BOOST_TEST(with_guard[k] == checked[k]);
   }
   // The explicit checks' positions are the instruction's: the second
-  // access of a pair is not at offset 0 of its function.
-  BOOST_TEST(checked[1].find("+0") == std::string::npos, checked[1]);
+  // access of a pair (case 4; the first three are about frames left
+  // behind) is not at offset 0 of its function.
+  BOOST_TEST(checked[4].find("+0") == std::string::npos, checked[4]);
 }

@@ -53,6 +53,12 @@ const Handler* find_handler(const CompiledFunc& c, uint32_t at, const ExnInst* e
   return nullptr;
 }
 
+// Frames [from, to] are left (a trap, an unwind): they become empty, as a
+// returning frame leaves its own (the fault path counts the live frames).
+inline void clear_frames(Frame* frames, uint32_t from, uint32_t to) {
+  for (uint32_t d = from; d <= to; ++d) frames[d].func = nullptr;
+}
+
 // Most functions declare a few locals: four stores cover up to four, and
 // whatever they write past the locals is the new frame's operand stack or
 // the free stack above it (the value stack has kZeroSlack slots past
@@ -90,10 +96,12 @@ inline bool host_call(StoreImpl& store, FuncInst* callee, Slot* fp, InstanceImpl
 }
 
 // Runs until the entry frame returns. With func == nullptr it only fills
-// g_handler_offsets (label addresses are local to this function). Calls and
-// returns keep scope->depth current for the fault path in execute(); a
+// g_handler_offsets (label addresses are local to this function). A
 // guarded access leaves pc where the fault handler finds it
-// (guarded_access.hpp).
+// (guarded_access.hpp); the fault path in execute() finds the depth from
+// the frames, as every frame above the innermost one has func == null (a
+// returning frame clears its own, an unwind those it leaves): nothing on
+// the call path stores the depth for it.
 __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* func, Slot* base,
                                              TrapScope* scope) {
   const char* const lb = static_cast<const char*>(&&L__base);
@@ -222,7 +230,6 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
     return make_error(ErrorKind::Exhaustion, "call stack exhausted");
   ++depth;
   frames[depth] = Frame{func, base, nullptr, func->instance};
-  scope->depth = depth;
   zero_locals(base, *func);
   RELOAD_MEM();
   pc = func->code->code.data();
@@ -281,6 +288,7 @@ do_trap:
     error.message += " " + std::to_string(trap_index);
 do_error:
   append_backtrace(error, frames, entry_depth, depth, pc);
+  clear_frames(frames, entry_depth, depth);
   m.depth = entry_depth - 1;
   return error;
 
@@ -327,10 +335,14 @@ Expected<void> execute(StoreImpl& store, FuncInst* func, Slot* base) {
     ~Restore() { current_trap_scope() = prev; }
   } restore{scope.prev};
   if (sigsetjmp(scope.buf, 0)) {
-    count_to_trap(store.machine, scope.depth, scope.pc);
+    Frame* const frames = store.machine.frames.data();
+    uint32_t depth = entry_depth;  // the access ran in a frame of this invocation
+    while (frames[depth + 1].func) ++depth;
+    count_to_trap(store.machine, depth, scope.pc);
     if (store.machine.prof) store.machine.prof->unwind(entry_depth - 1);
     Error error = make_error(ErrorKind::Trap, trap_message(TrapCode::MemoryOob));
-    append_backtrace(error, store.machine.frames.data(), entry_depth, scope.depth, scope.pc);
+    append_backtrace(error, frames, entry_depth, depth, scope.pc);
+    clear_frames(frames, entry_depth, depth);
     store.machine.depth = entry_depth - 1;
     return error;
   }

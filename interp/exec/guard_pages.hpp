@@ -22,15 +22,13 @@ bool guard_pages_available();
 bool guard_register(const uint8_t* base);
 void guard_unregister(const uint8_t* base);
 
-// The jump target of the current wasm activation on this thread.
-// The dispatch loop keeps the frame depth (at calls and returns) current
-// here for the backtrace; pc is that of the faulting access, set by the
-// fault handler or before the access (guarded_access.hpp).
+// The jump target of the current wasm activation on this thread. pc is
+// that of the faulting access, set by the fault handler or before the
+// access (guarded_access.hpp); the frames give the depth (dispatch.cpp).
 struct TrapScope {
   sigjmp_buf buf;
   TrapScope* prev = nullptr;
   const uint32_t* volatile pc = nullptr;
-  volatile uint32_t depth = 0;
 };
 // (Re)installs the fault handler if another one replaced it (test
 // frameworks and embedders may install their own SIGSEGV handlers; ours
