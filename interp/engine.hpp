@@ -77,8 +77,9 @@ struct EngineConfig {
   // carries no fuel checks at all.
   uint64_t fuel = 0;  // 0 = unlimited
   // When set (from anywhere: another thread, a signal handler), execution
-  // stops at the next function entry or loop iteration with
-  // ErrorKind::Interrupted "interrupted" and a backtrace. nullptr: the
+  // stops at the next loop iteration, entry from the host, or entry of a
+  // function that loops or calls, with ErrorKind::Interrupted
+  // "interrupted" and a backtrace. nullptr: the
   // compiled code carries no such checks. `run` sets it for SIGINT/SIGTERM.
   const std::atomic<int>* interrupt = nullptr;
   // The debugger's counted tiers. Every function keeps its fast code, with

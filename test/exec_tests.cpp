@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <bit>
+#include <atomic>
 #include <cstring>
 
 #include "interp/engine.hpp"
@@ -297,6 +298,57 @@ BOOST_AUTO_TEST_CASE(call_depth_limit) {
   auto r2 = call(s2, i2, "forever");
   BOOST_REQUIRE(!r2);
   BOOST_TEST(r2.error().message == "call stack exhausted");
+}
+
+// EngineConfig::interrupt: a host entry and every loop iteration poll, and
+// so does the entry of a function that loops or calls; a call into one that
+// does neither (it ends within its own length) enters past its poll, and
+// the caller's next poll stops the run.
+BOOST_AUTO_TEST_CASE(interrupt_polls_where_execution_could_go_on) {
+  std::atomic<int> flag{0};
+  EngineConfig cfg;
+  cfg.interrupt = &flag;
+  Store s(cfg);
+  FuncInst* raise = s.add_host_func(
+      FuncType{{}, {}},
+      [&](HostContext&, std::span<const Value>, std::span<Value>) -> Expected<void> {
+        flag = 1;
+        return {};
+      },
+      "raise");
+  auto* i = instantiate(s, R"((module
+    (import "h" "raise" (func $raise))
+    (func $leaf (export "leaf") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func $down (export "down") (param i32) (result i32)
+      (if (result i32) (i32.eqz (local.get 0))
+        (then (i32.const 0))
+        (else (call $down (i32.sub (local.get 0) (i32.const 1))))))
+    (func $to_leaf (export "to_leaf") (result i32)
+      (local i32)
+      (loop $l
+        (call $raise)
+        (local.set 0 (call $leaf (local.get 0)))
+        (br_if $l (i32.lt_u (local.get 0) (i32.const 3))))
+      (local.get 0))
+    (func $to_down (export "to_down") (result i32) (call $raise) (call $down (i32.const 3)))
+  ))", {ExternVal{ExternKind::Func, raise}});
+  auto stopped_in = [&](const char* name, std::vector<Value> args) {
+    auto r = call(s, i, name, std::move(args));
+    flag = 0;
+    if (r) return std::string("no stop");
+    BOOST_TEST(int(r.error().kind) == int(ErrorKind::Interrupted));
+    return r.error().backtrace.empty() ? std::string("no frames") : r.error().backtrace[0].name;
+  };
+  BOOST_TEST(one(s, i, "leaf", {I32(1)}) == 2u);
+  flag = 1;
+  BOOST_TEST(stopped_in("leaf", {I32(1)}) == "leaf");  // entered from the host
+  flag = 1;
+  BOOST_TEST(stopped_in("down", {I32(5)}) == "down");
+  // raise, then the call into $leaf runs it; the loop's header stops.
+  BOOST_TEST(stopped_in("to_leaf", {}) == "to_leaf");
+  // raise, then the first call into $down stops at its entry.
+  BOOST_TEST(stopped_in("to_down", {}) == "down");
+  BOOST_TEST(one(s, i, "down", {I32(4)}) == 0u);  // the store goes on
 }
 
 BOOST_AUTO_TEST_CASE(multi_value) {

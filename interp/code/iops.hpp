@@ -77,6 +77,8 @@ struct CompiledFunc {
   // Declared locals (slots [zero_from, zero_from + zero_count)) start at zero;
   // the call sequence clears them, saving an instruction per call.
   uint32_t zero_from = 0, zero_count = 0;
+  // The word a wasm call enters at (FuncInst::entry).
+  uint32_t entry_at = 0;
   // Instruction start (word index) -> bytecode offset, sorted by code index.
   std::vector<uint32_t> map_code;
   std::vector<uint32_t> map_bytecode;

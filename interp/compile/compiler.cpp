@@ -322,6 +322,10 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
   out_->frame_slots = std::max(max_h_, 1u);  // a return reads slot 0 (do_return)
   e_.note_height(h_);
   thread_const_brs();
+  // Without a loop or a call the body ends within its own length: a call
+  // enters past its Poll (the caller's next Poll comes soon enough), which
+  // stays at word 0 for the host's entry into it.
+  if (poll_ && !fuel_ && !may_repeat_) out_->entry_at = 1;
   if (!exact_ && fuse_) fuse_pairs(*out_, e_.heights());
   e_.thread(handler_offsets());
   return std::move(out_);
@@ -332,6 +336,9 @@ void Compiler::instr(const Instr& in) {
   const uint32_t at = in.offset;
   at_ = at;
   const Mark prev = std::exchange(mark_, Mark{});
+  if (in.op == Opcode::Loop || in.op == Opcode::Call || in.op == Opcode::CallIndirect ||
+      in.op == Opcode::ReturnCall || in.op == Opcode::ReturnCallIndirect)
+    may_repeat_ = true;
   switch (in.op) {
     case Opcode::Nop: return;
     case Opcode::Unreachable:

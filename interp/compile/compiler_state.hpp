@@ -243,6 +243,7 @@ class Compiler {
   uint32_t h_ = 0, max_h_ = 0;
   const bool fuel_;  // EngineConfig::fuel: emit IOp::Fuel at entry and loop headers
   const bool poll_;  // EngineConfig::interrupt: emit IOp::Poll there too
+  bool may_repeat_ = false;  // the body has a loop or a call (an entry Poll is needed)
   const bool counted_;  // EngineConfig::exact_tier: count instructions (both codes)
   const bool exact_;  // the exact code: a Step per instruction, no folding or fusion
   const bool exact_only_;  // EngineConfig::exact_only: Counts never stay in the fast code

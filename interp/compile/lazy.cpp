@@ -12,7 +12,7 @@ void ensure_compiled(FuncInst* func) {
   if (func->code) return;
   func->code = compile_function(*func);
   func->instance->compiled_count++;
-  func->entry = func->code->code.data();
+  func->entry = func->code->code.data() + func->code->entry_at;
   func->frame_slots = func->code->frame_slots;
   func->zero_from = func->code->zero_from;
   func->zero_count = func->code->zero_count;
