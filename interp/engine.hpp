@@ -79,7 +79,9 @@ struct EngineConfig {
   // When set (from anywhere: another thread, a signal handler), execution
   // stops at the next loop iteration, entry from the host, or entry of a
   // function that loops or calls, with ErrorKind::Interrupted
-  // "interrupted" and a backtrace. nullptr: the
+  // "interrupted" and a backtrace; set from elsewhere than a host function
+  // while wasm code runs, within a few milliseconds
+  // (exec/interrupt_points.hpp). nullptr: the
   // compiled code carries no such checks. `run` sets it for SIGINT/SIGTERM.
   const std::atomic<int>* interrupt = nullptr;
   // The debugger's counted tiers. Every function keeps its fast code, with

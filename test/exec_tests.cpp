@@ -13,6 +13,7 @@
 
 #include <bit>
 #include <atomic>
+#include <thread>
 #include <cstring>
 
 #include "interp/engine.hpp"
@@ -302,12 +303,14 @@ BOOST_AUTO_TEST_CASE(call_depth_limit) {
 
 // EngineConfig::interrupt: a host entry and every loop iteration poll, and
 // so does the entry of a function that loops or calls; a call into one that
-// does neither (it ends within its own length) enters past its poll, and
-// the caller's next poll stops the run.
-BOOST_AUTO_TEST_CASE(interrupt_polls_where_execution_could_go_on) {
+// does neither (it ends within its own length) does not, and the caller's
+// next poll stops the run. The same with poll points armed by a set flag
+// (the fast code) and with Poll ops (the counted tiers).
+void check_interrupt_points(bool counted) {
   std::atomic<int> flag{0};
   EngineConfig cfg;
   cfg.interrupt = &flag;
+  cfg.exact_tier = counted;
   Store s(cfg);
   FuncInst* raise = s.add_host_func(
       FuncType{{}, {}},
@@ -349,6 +352,49 @@ BOOST_AUTO_TEST_CASE(interrupt_polls_where_execution_could_go_on) {
   // raise, then the first call into $down stops at its entry.
   BOOST_TEST(stopped_in("to_down", {}) == "down");
   BOOST_TEST(one(s, i, "down", {I32(4)}) == 0u);  // the store goes on
+}
+BOOST_AUTO_TEST_CASE(interrupt_polls_where_execution_could_go_on) { check_interrupt_points(false); }
+BOOST_AUTO_TEST_CASE(interrupt_polls_in_the_counted_tiers_too) { check_interrupt_points(true); }
+
+// A flag set from another thread while a loop runs without calling the
+// host: the watcher arms the poll points. The state machine's branches to
+// its loop's br_table must not be threaded past that header (fuel would
+// keep them apart: no fuel here). A loop that is never stopped ends the
+// test binary by SIGALRM after 30 s: a failure, not a hang.
+BOOST_AUTO_TEST_CASE(interrupt_from_another_thread_stops_a_busy_loop) {
+  for (const char* name : {"spin", "machine"}) {
+    std::atomic<int> flag{0};
+    EngineConfig cfg;
+    cfg.interrupt = &flag;
+    Store s(cfg);
+    auto* i = instantiate(s, R"((module
+      (func $spin (export "spin") (param i32) (result i32)
+        (loop $l (local.set 0 (i32.add (local.get 0) (i32.const 1))) (br $l))
+        (local.get 0))
+      (func $machine (export "machine") (param i32) (result i32)
+        (local $s i32)
+        (loop $l
+          (block $b1 (block $b0 (br_table $b0 $b1 (local.get $s)))
+            (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+            (local.set $s (i32.const 1))
+            (br $l))
+          (local.set $s (i32.const 0))
+          (br $l))
+        (local.get 0))
+    ))");
+    std::thread setter([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      flag = 1;
+    });
+    alarm(30);
+    auto r = call(s, i, name, {I32(0)});
+    alarm(0);
+    setter.join();
+    BOOST_REQUIRE(!r);
+    BOOST_TEST(int(r.error().kind) == int(ErrorKind::Interrupted), name);
+    BOOST_REQUIRE(!r.error().backtrace.empty());
+    BOOST_TEST(r.error().backtrace[0].name == name);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(multi_value) {

@@ -79,6 +79,10 @@ struct CompiledFunc {
   uint32_t zero_from = 0, zero_count = 0;
   // The word a wasm call enters at (FuncInst::entry).
   uint32_t entry_at = 0;
+  // EngineConfig::interrupt outside the counted tiers: the instructions
+  // (word index, ascending) that IOp::Interrupt replaces once the flag is
+  // set, and their own words meanwhile (exec/interrupt_points.hpp).
+  std::vector<uint32_t> poll_at, poll_saved;
   // Instruction start (word index) -> bytecode offset, sorted by code index.
   std::vector<uint32_t> map_code;
   std::vector<uint32_t> map_bytecode;

@@ -31,9 +31,20 @@ void Compiler::push_ctrl(Opcode kind, const BlockType& bt) {
   bind_label();
   // Every entry into a loop (falling in or branching back) lands here.
   if (kind == Opcode::Loop && fuel_) e_.op(IOp::Fuel, at_);
-  if (kind == Opcode::Loop && poll_) e_.op(IOp::Poll, at_);
+  if (kind == Opcode::Loop) poll_point();
   ctrls_.push_back(std::move(c));
   if (kind == Opcode::Loop) segment_start();
+}
+
+// Where EngineConfig::interrupt may stop a run (function entry, loop
+// headers): a Poll op in the counted tiers, elsewhere the position of the
+// next instruction, which the armed points replace (exec/interrupt_points.hpp).
+void Compiler::poll_point() {
+  if (!poll_) return;
+  if (counted_)
+    e_.op(IOp::Poll, at_);
+  else if (out_->poll_at.empty() || out_->poll_at.back() != e_.pos())  // a loop first in a body
+    out_->poll_at.push_back(e_.pos());
 }
 
 // Segments are cut identically in both codes, from the wasm instructions
@@ -277,8 +288,8 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
   ctrls_.push_back(std::move(fc));
 
   if (fuel_) e_.op(IOp::Fuel, fn.body_offset);  // one unit per call
-  if (poll_) e_.op(IOp::Poll, fn.body_offset);
   at_ = fn.body_offset;
+  poll_point();
   segment_start();
   BodyReader r(m_, fn);
   Instr in;
@@ -323,9 +334,12 @@ std::unique_ptr<CompiledFunc> Compiler::run() {
   e_.note_height(h_);
   thread_const_brs();
   // Without a loop or a call the body ends within its own length: a call
-  // enters past its Poll (the caller's next Poll comes soon enough), which
-  // stays at word 0 for the host's entry into it.
-  if (poll_ && !fuel_ && !may_repeat_) out_->entry_at = 1;
+  // need not poll on entering it (the caller's next poll point comes soon
+  // enough). A Poll op stays at word 0 for the host's entry, past it for calls.
+  if (poll_ && !may_repeat_) {
+    if (counted_ && !fuel_) out_->entry_at = 1;
+    if (!counted_) out_->poll_at.erase(out_->poll_at.begin());
+  }
   if (!exact_ && fuse_) fuse_pairs(*out_, e_.heights());
   e_.thread(handler_offsets());
   return std::move(out_);

@@ -196,6 +196,8 @@ class Compiler {
   bool needs_copy(const Ctrl& c) const;
   void emit_jump_to(Ctrl& c, uint32_t instr, uint32_t word);
   void set_unreachable() { ctrls_.back().unreachable = true; }
+  // EngineConfig::interrupt: a run may stop here (function entry, loop header).
+  void poll_point();
   // Counted tiers: a straight-line segment starts here (function entry,
   // after a call, at a branch target, after a conditional branch).
   void segment_start();

@@ -306,12 +306,15 @@ void Compiler::note_const_br() {
 
 // The target's first word is an op number still (threading comes later).
 // In counted code a branch target starts a segment with its Count, and a
-// loop header with fuel or polling has its Fuel/Poll: never a BrTable.
+// loop header with fuel has its Fuel, with polling in the counted tiers its
+// Poll: never a BrTable. In the fast code a polled header is a poll point.
 void Compiler::thread_const_brs() {
   auto& code = out_->code;
   for (uint32_t br : const_brs_) {
     const uint32_t t = br + int32_t(code[br + 1]);
     if (code[t] != uint32_t(IOp::BrTable) || code[t + 1] != code[br - 2]) continue;
+    // A loop's header: the branch must reach its poll point (interrupt_points.hpp).
+    if (std::binary_search(out_->poll_at.begin(), out_->poll_at.end(), t)) continue;
     const uint32_t n = code[t + 2], v = code[br - 1];
     const uint32_t to = t + int32_t(code[t + 3 + std::min(v, n)]);
     code[br + 1] = uint32_t(int32_t(to) - int32_t(br));

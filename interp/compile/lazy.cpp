@@ -16,7 +16,8 @@ void ensure_compiled(FuncInst* func) {
   func->frame_slots = func->code->frame_slots;
   func->zero_from = func->code->zero_from;
   func->zero_count = func->code->zero_count;
-  const StoreImpl& store = *func->instance->store;
+  StoreImpl& store = *func->instance->store;
+  if (!func->code->poll_at.empty()) store.interrupts.add(store.machine.interrupt, func->code.get());
   if (store.config.exact_tier && !store.machine.breakpoints.empty()) patch_breakpoints(store.machine, func);
 }
 

@@ -88,6 +88,8 @@ inline bool host_call(StoreImpl& store, FuncInst* callee, Slot* fp, InstanceImpl
   current_trap_scope() = nullptr;
   auto r = call_host(store, callee, fp, inst);
   current_trap_scope() = scope;
+  // The host function, or a signal handler while it ran, may have set it.
+  if (store.machine.interrupt) store.interrupts.sync(store.machine.interrupt);
   if (!r) {
     error = std::move(r.error());
     return false;
@@ -233,6 +235,9 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
   zero_locals(base, *func);
   RELOAD_MEM();
   pc = func->code->code.data();
+  // An entry from the host stops at once (a function without poll points
+  // would run to its end).
+  if (m.interrupt && m.interrupt->load(std::memory_order_relaxed) != 0) TRAP(Interrupted);
   NEXT(0);
 
 L__base:
@@ -325,6 +330,7 @@ const int32_t* handler_offsets() {
 // cleanup while wasm code runs) and becomes the out-of-bounds trap.
 Expected<void> execute(StoreImpl& store, FuncInst* func, Slot* base) {
   guard_thread_init();
+  if (store.machine.interrupt) store.interrupts.sync(store.machine.interrupt);
   if (!func->instance->memories.empty() && func->instance->memories[0]->mem.guarded())
     guard_ensure_handler();
   TrapScope scope;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "interp/engine.hpp"
+#include "interp/exec/interrupt_points.hpp"
 #include "interp/exec/linear_memory.hpp"
 
 namespace tc::wasm {
@@ -221,6 +222,9 @@ struct StoreImpl {
   ExnInst* new_exn(TagInst* tag);  // payload sized, not filled
   void free_exn(ExnInst* e) { free_exns.push_back(e); }
   MemoryInst* new_memory(MemoryType type);  // nullptr if it cannot be allocated
+
+  // Last, so that it goes first: its watcher thread patches the code above.
+  InterruptPoints interrupts;
 };
 
 struct Store::Impl : StoreImpl {};
