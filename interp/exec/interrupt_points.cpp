@@ -18,6 +18,15 @@ constexpr auto kWatchPeriod = std::chrono::milliseconds(5);
 // store is seen whole, the old handler or the new one.
 void put(uint32_t& word, uint32_t v) { std::atomic_ref<uint32_t>(word).store(v, std::memory_order_relaxed); }
 
+// Each poll point's instruction keeps its own word and becomes Interrupt.
+void arm_code(CompiledFunc& c) {
+  const uint32_t w = uint32_t(handler_offsets()[size_t(IOp::Interrupt)]);
+  for (size_t k = 0; k < c.poll_at.size(); ++k) {
+    c.poll_saved[k] = c.code[c.poll_at[k]];
+    put(c.code[c.poll_at[k]], w);
+  }
+}
+
 }  // namespace
 
 InterruptPoints::~InterruptPoints() {
@@ -33,13 +42,7 @@ void InterruptPoints::add(const std::atomic<int>* flag, CompiledFunc* code) {
   std::lock_guard<std::mutex> lock(mu_);
   codes_.push_back(code);
   code->poll_saved.assign(code->poll_at.size(), 0);
-  if (armed_) {
-    const uint32_t w = uint32_t(handler_offsets()[size_t(IOp::Interrupt)]);
-    for (size_t k = 0; k < code->poll_at.size(); ++k) {
-      code->poll_saved[k] = code->code[code->poll_at[k]];
-      put(code->code[code->poll_at[k]], w);
-    }
-  }
+  if (armed_) arm_code(*code);
   // Without a thread (none could be started) the flag is still seen at
   // entries from the host and after host calls.
   if (!watcher_.joinable()) {
@@ -58,12 +61,7 @@ void InterruptPoints::change(const std::atomic<int>* flag) {
 }
 
 void InterruptPoints::arm_locked() {
-  const uint32_t w = uint32_t(handler_offsets()[size_t(IOp::Interrupt)]);
-  for (CompiledFunc* c : codes_)
-    for (size_t k = 0; k < c->poll_at.size(); ++k) {
-      c->poll_saved[k] = c->code[c->poll_at[k]];
-      put(c->code[c->poll_at[k]], w);
-    }
+  for (CompiledFunc* c : codes_) arm_code(*c);
   armed_ = true;
 }
 
