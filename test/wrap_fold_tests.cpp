@@ -15,6 +15,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <sstream>
 
@@ -300,12 +301,27 @@ BOOST_AUTO_TEST_CASE(an_eqz_of_a_compare_is_the_negated_compare) {
   }
 }
 
+// Brs (one Br each, after fusion is off) that land on a poll point.
+size_t brs_onto_polls(const CompiledFunc& f) {
+  const int32_t* h = handler_offsets();
+  size_t n = 0;
+  for (uint32_t at : f.map_code)
+    if (f.code[at] == uint32_t(h[size_t(IOp::Br)]))
+      n += std::binary_search(f.poll_at.begin(), f.poll_at.end(), at + int32_t(f.code[at + 1]));
+  return n;
+}
+
+// Threaded with or without polling (a recorded run polls a stop flag):
+// with it, the threaded brs' new targets are the poll points in place of
+// the loop header they skip (exec_tests' busy-loop test stops such a loop).
 BOOST_AUTO_TEST_CASE(constant_states_jump_past_the_br_table) {
-  size_t into[2] = {0, 0};
-  for (bool specialise : {true, false}) {
+  size_t into[3] = {0, 0, 0}, onto_polls = 0;
+  std::atomic<int> flag{0};
+  for (int mode : {0, 1, 2}) {
     EngineConfig c;
     c.fuse = false;
-    c.specialise = specialise;
+    c.specialise = mode != 0;
+    if (mode == 2) c.interrupt = &flag;
     Store s(c);
     auto i = instantiate_kwat(s);
     FuncInst* f = i->find_export("resume")->func;
@@ -313,8 +329,16 @@ BOOST_AUTO_TEST_CASE(constant_states_jump_past_the_br_table) {
     auto r = s.invoke(f, args);
     BOOST_REQUIRE(bool(r));
     BOOST_TEST((*r)[0].i64 == ((5 + 1 + 10) * 3 + 7));  // states 0, 2, 1, then the default
-    into[specialise] = brs_into_tables(*f->code);
+    into[mode] = brs_into_tables(*f->code);
+    if (mode == 2) {
+      onto_polls = brs_onto_polls(*f->code);
+      BOOST_TEST(std::is_sorted(f->code->poll_at.begin(), f->code->poll_at.end()));
+      BOOST_TEST((std::adjacent_find(f->code->poll_at.begin(), f->code->poll_at.end()) ==
+                  f->code->poll_at.end()));
+    }
   }
   BOOST_TEST(into[0] == 3u);  // plain: the three constant states' brs
   BOOST_TEST(into[1] == 0u);  // threaded (the br_if of state 3 is no Br)
+  BOOST_TEST(into[2] == 0u);  // threaded while polling too
+  BOOST_TEST(onto_polls == 3u);  // each onto a poll point
 }

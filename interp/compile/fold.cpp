@@ -307,18 +307,25 @@ void Compiler::note_const_br() {
 // The target's first word is an op number still (threading comes later).
 // In counted code a branch target starts a segment with its Count, and a
 // loop header with fuel has its Fuel, with polling in the counted tiers its
-// Poll: never a BrTable. In the fast code a polled header is a poll point.
+// Poll: never a BrTable. In the fast code a polled header is a poll point:
+// a branch threaded past it makes its new target one instead (a branch
+// target always dispatches through its own word, so a loop that now never
+// passes its header still stops; interrupt_points.hpp).
 void Compiler::thread_const_brs() {
   auto& code = out_->code;
+  auto& polls = out_->poll_at;
+  const size_t before = polls.size();
   for (uint32_t br : const_brs_) {
     const uint32_t t = br + int32_t(code[br + 1]);
     if (code[t] != uint32_t(IOp::BrTable) || code[t + 1] != code[br - 2]) continue;
-    // A loop's header: the branch must reach its poll point (interrupt_points.hpp).
-    if (std::binary_search(out_->poll_at.begin(), out_->poll_at.end(), t)) continue;
     const uint32_t n = code[t + 2], v = code[br - 1];
     const uint32_t to = t + int32_t(code[t + 3 + std::min(v, n)]);
     code[br + 1] = uint32_t(int32_t(to) - int32_t(br));
+    if (std::binary_search(polls.begin(), polls.begin() + before, t)) polls.push_back(to);
   }
+  if (polls.size() == before) return;
+  std::sort(polls.begin(), polls.end());  // sorted, each point once (a point is armed once)
+  polls.erase(std::unique(polls.begin(), polls.end()), polls.end());
 }
 
 }  // namespace tc::wasm::compile_detail
