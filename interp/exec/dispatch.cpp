@@ -106,10 +106,18 @@ inline bool host_call(StoreImpl& store, FuncInst* callee, Slot* fp, InstanceImpl
 // the call path stores the depth for it.
 __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* func, Slot* base,
                                              TrapScope* scope) {
-  const char* const lb = static_cast<const char*>(&&L__base);
-  const int32_t count_op = int32_t(static_cast<const char*>(&&L_Count) - lb);
+  // A handler word is the label's offset from L__base, added back on each
+  // dispatch; in a position-dependent build (no PIE: the small code model
+  // puts all code below 2 GiB) it is the label's address itself, one add
+  // less per dispatch.
+#if defined(__PIE__) || defined(__PIC__)
+  const uintptr_t lb = reinterpret_cast<uintptr_t>(&&L__base);
+#else
+  constexpr uintptr_t lb = 0;
+#endif
+  const int32_t count_op = int32_t(reinterpret_cast<uintptr_t>(&&L_Count) - lb);
   if (!func) {
-#define IOP(Name) g_handler_offsets[size_t(IOp::Name)] = int32_t(static_cast<const char*>(&&L_##Name) - lb);
+#define IOP(Name) g_handler_offsets[size_t(IOp::Name)] = int32_t(reinterpret_cast<uintptr_t>(&&L_##Name) - lb);
 #include "interp/code/iops.def"
 #undef IOP
     return {};
@@ -161,7 +169,7 @@ __attribute__((noinline)) Expected<void> run(StoreImpl* store_ptr, FuncInst* fun
   do {                                                       \
     pc += (n);                                               \
     OPSTAT();                                                \
-    goto *static_cast<const void*>(lb + int32_t(*pc));       \
+    goto *reinterpret_cast<const void*>(lb + uintptr_t(intptr_t(int32_t(*pc)))); \
   } while (0)
 #define TRAP(c)                 \
   do {                          \
