@@ -15,6 +15,8 @@
 #include <span>
 #include <utility>
 
+#include <sys/mman.h>
+
 namespace tc::trace {
 
 class ByteBuf {
@@ -30,6 +32,7 @@ class ByteBuf {
   ~ByteBuf() { std::free(base_); }
 
   static constexpr size_t kAlign = 4096, kFrontMax = 2 * kAlign, kBackRoom = kAlign;
+  static constexpr size_t kPopulateMin = 1 << 20;
 
   uint8_t* data() { return data_; }
   const uint8_t* data() const { return data_; }
@@ -55,6 +58,11 @@ class ByteBuf {
     size_t total = (kFrontMax + cap + kBackRoom + kAlign - 1) / kAlign * kAlign;
     auto* p = static_cast<uint8_t*>(std::aligned_alloc(kAlign, total));
     if (!p) throw std::bad_alloc();
+    // A large buffer (a bulk batch: 4 MiB) gets its pages in one call
+    // rather than one fault per 4 KiB page on first write: on a
+    // paravirtualised VM a fault costs microseconds (bench/README.md,
+    // recording cost). Best effort: an older kernel says EINVAL.
+    if (total >= kPopulateMin) (void)::madvise(p, total, MADV_POPULATE_WRITE);
     if (size_) std::memcpy(p + front_, data_, size_);
     std::free(base_);
     base_ = p;
