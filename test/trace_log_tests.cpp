@@ -482,12 +482,14 @@ BOOST_AUTO_TEST_CASE(bulk_batches_are_written_without_a_copy) {
     BOOST_TEST_MESSAGE("batches " << s.batches << ", in place " << s.in_place_batches << ", segments "
                                   << s.segments);
     BOOST_TEST(s.segments >= 3u);
-    // All but the two compressed ones and the one after them (placed as if
-    // they were stored raw).
+    // All but the two compressed ones and those placed while the second was
+    // still in flight (placed as if it were stored raw): one to three, as
+    // the writer keeps up (busy + two queued at most; a faster producer
+    // places more of them early: 6 or 7 of 10 in place seen).
     int probe = ::open((d.path / "probe").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_DIRECT, 0644);
     if (probe >= 0) {
       ::close(probe);
-      BOOST_TEST(s.in_place_batches >= s.batches - 3);
+      BOOST_TEST(s.in_place_batches >= s.batches - 5);
     } else {
       BOOST_TEST_MESSAGE("no O_DIRECT on " << d.str() << ": batches are copied there");
     }
