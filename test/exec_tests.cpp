@@ -359,8 +359,8 @@ BOOST_AUTO_TEST_CASE(interrupt_polls_in_the_counted_tiers_too) { check_interrupt
 // A flag set from another thread while a loop runs without calling the
 // host: the watcher arms the poll points. The state machine's branches to
 // its loop's br_table are threaded past that header (no fuel here to keep
-// them apart): their new targets must poll instead. A loop that is never stopped ends the
-// test binary by SIGALRM after 30 s: a failure, not a hang.
+// them apart): their new targets must poll instead. A loop that is never
+// stopped ends the test binary by SIGALRM after 30 s: a failure, not a hang.
 BOOST_AUTO_TEST_CASE(interrupt_from_another_thread_stops_a_busy_loop) {
   for (const char* name : {"spin", "machine"}) {
     std::atomic<int> flag{0};

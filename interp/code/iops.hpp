@@ -70,8 +70,9 @@ struct Handler {
 const char* trap_message(TrapCode c);
 
 struct CompiledFunc {
-  // Threaded code: each instruction is a handler word (offset of its label
-  // from the dispatch base label) followed by u32 operand words.
+  // Threaded code: each instruction is a handler word (its label's address
+  // in a position-dependent build, else its offset from the dispatch base
+  // label: exec/dispatch.cpp) followed by u32 operand words.
   std::vector<uint32_t> code;
   uint32_t frame_slots = 0;  // locals + maximum operand-stack height
   // Declared locals (slots [zero_from, zero_from + zero_count)) start at zero;
@@ -80,8 +81,10 @@ struct CompiledFunc {
   // The word a wasm call enters at (FuncInst::entry).
   uint32_t entry_at = 0;
   // EngineConfig::interrupt outside the counted tiers: the instructions
-  // (word index, ascending) that IOp::Interrupt replaces once the flag is
-  // set, and their own words meanwhile (exec/interrupt_points.hpp).
+  // (word index, ascending, each once: the entry, loop headers, and the
+  // targets of branches threaded past a header) that IOp::Interrupt
+  // replaces once the flag is set, and their own words meanwhile
+  // (exec/interrupt_points.hpp).
   std::vector<uint32_t> poll_at, poll_saved;
   // Instruction start (word index) -> bytecode offset, sorted by code index.
   std::vector<uint32_t> map_code;
@@ -106,7 +109,7 @@ struct CompiledFunc {
   uint32_t bytecode_offset(uint32_t pos) const;
 };
 
-// Label offsets of the dispatch loop, indexed by IOp (defined in exec/).
+// Handler words of the dispatch loop, indexed by IOp (defined in exec/).
 const int32_t* handler_offsets();
 
 // What fusion (compile/fuse_pairs.cpp) needs to know of an op that has a

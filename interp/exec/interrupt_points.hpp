@@ -1,6 +1,7 @@
 // EngineConfig::interrupt without a check on the hot path. The fast code
 // has no Poll ops: the compiler lists its poll points instead (function
-// entry, loop headers: CompiledFunc::poll_at) and, once the flag is set,
+// entry, loop headers, targets of branches threaded past a header:
+// CompiledFunc::poll_at) and, once the flag is set,
 // the first word of each becomes IOp::Interrupt, which stops the run
 // there. A Poll op cost one dispatch per loop iteration and call: 7-15% of
 // the instructions of the bench kernels when recorded, 4% of SQLite's, 15%
